@@ -1,0 +1,146 @@
+//! Turns the resolved model into Rust token streams, one per generated file.
+//!
+//! Emit only walks `model`; it never looks at spec JSON. Runtime behaviour (HTTP, errors,
+//! encoding) lives in hand-written `onenote-api` code that the emitted code calls.
+
+mod api;
+mod operations;
+mod resources;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Model, Module, TypeRef};
+
+/// One generated file before formatting.
+pub struct EmittedFile {
+    /// Path relative to the generated folder (`class_notebooks.rs`).
+    pub path: String,
+    /// The spec files it comes from, for the header.
+    pub sources: Vec<String>,
+    /// The file's items.
+    pub tokens: TokenStream,
+}
+
+/// Emits every generated file: one module per spec file plus `mod.rs`.
+pub fn files(model: &Model) -> Vec<EmittedFile> {
+    let mut files: Vec<EmittedFile> = model
+        .modules
+        .iter()
+        .map(|module| EmittedFile {
+            path: format!("{}.rs", module.name),
+            sources: vec![module.source.clone()],
+            tokens: module_tokens(model, module),
+        })
+        .collect();
+    files.push(EmittedFile {
+        path: "mod.rs".to_owned(),
+        sources: model.modules.iter().map(|m| m.source.clone()).collect(),
+        tokens: mod_rs(model),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+fn module_tokens(model: &Model, module: &Module) -> TokenStream {
+    let doc = inner_doc(&module.doc);
+    let api = if module.declares_api {
+        api::tokens(&model.api)
+    } else {
+        TokenStream::new()
+    };
+    let types = module.types.iter().map(types::tokens);
+    let resources = module.resources.iter().map(resources::tokens);
+    let operations = module
+        .operations
+        .iter()
+        .map(|op| operations::tokens(model, op));
+    quote! {
+        #doc
+        #api
+        #(#types)*
+        #(#resources)*
+        #(#operations)*
+    }
+}
+
+fn mod_rs(model: &Model) -> TokenStream {
+    let doc = inner_doc(
+        "Code generated from `spec/`: models, location roots, navigation handles and request builders.\n\nEverything here is re-exported at the crate root.",
+    );
+    let names: Vec<Ident> = model.modules.iter().map(|m| ident(&m.name)).collect();
+    quote! {
+        #doc
+        #(mod #names;)*
+        #(pub use self::#names::*;)*
+    }
+}
+
+/// An identifier from a name `names::ident` already made (raw identifiers included).
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = " line"]` attributes, one per line, so prettyplease prints `///` comments.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #(#[doc = #lines])* }
+}
+
+/// `#![doc = " line"]` inner attributes for a module.
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote! { #(#![doc = #lines])* }
+}
+
+fn doc_lines(text: &str) -> Vec<String> {
+    text.trim()
+        .lines()
+        .map(|line| {
+            let line = line.trim_end();
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
+}
+
+/// The Rust type for a type reference.
+pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::DateTime => quote!(crate::DateTime),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(crate::#name)
+        }
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+/// The markdown name of a type reference, for docs.
+pub(crate) fn type_doc(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "`String`".to_owned(),
+        TypeRef::Boolean => "`bool`".to_owned(),
+        TypeRef::Integer => "`i64`".to_owned(),
+        TypeRef::Number => "`f64`".to_owned(),
+        TypeRef::DateTime => "[`DateTime`](crate::DateTime)".to_owned(),
+        TypeRef::Json => "JSON".to_owned(),
+        TypeRef::Named(name) => format!("[`{name}`](crate::{name})"),
+        TypeRef::Array(inner) => format!("a list of {}", type_doc(inner)),
+    }
+}

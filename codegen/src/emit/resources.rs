@@ -1,0 +1,164 @@
+//! Emits navigation handles (one type per resource) and the accessor methods that reach them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, ident};
+use crate::model::{Host, ParamModel, Part, PathTemplate, ResourceModel, TypeRef};
+use crate::names::handle_type;
+
+/// Statements that append `template` to a `String` named `path`, encoding every parameter.
+///
+/// With `from_empty`, the first segment gets no leading `/` (the path starts there).
+/// An OData literal parameter is written between the template's single quotes.
+pub fn path_pushes(
+    template: &PathTemplate,
+    params: &[ParamModel],
+    from_empty: bool,
+) -> TokenStream {
+    let mut statements = Vec::new();
+    let mut literal = String::new();
+    let flush = |literal: &mut String, statements: &mut Vec<TokenStream>| {
+        if !literal.is_empty() {
+            let text = std::mem::take(literal);
+            statements.push(if text.chars().count() == 1 {
+                let c = text.chars().next().unwrap_or('/');
+                quote!(path.push(#c);)
+            } else {
+                quote!(path.push_str(#text);)
+            });
+        }
+    };
+    for (index, segment) in template.segments.iter().enumerate() {
+        if index > 0 || !from_empty {
+            literal.push('/');
+        }
+        for part in &segment.parts {
+            match part {
+                Part::Literal(text) => literal.push_str(text),
+                Part::Param(name) | Part::QuotedParam(name) => {
+                    let quoted = matches!(part, Part::QuotedParam(_));
+                    if quoted {
+                        literal.push('\'');
+                    }
+                    flush(&mut literal, &mut statements);
+                    let param = params.iter().find(|p| &p.wire == name);
+                    let rust = ident(param.map_or(name.as_str(), |p| p.rust.as_str()));
+                    let value = match param.map(|p| &p.ty) {
+                        Some(TypeRef::Integer) => quote!(&#rust.to_string()),
+                        _ => quote!(#rust.as_ref()),
+                    };
+                    statements.push(if quoted {
+                        quote!(crate::path::push_odata_string(&mut path, #value);)
+                    } else {
+                        quote!(crate::path::push_segment(&mut path, #value);)
+                    });
+                    if quoted {
+                        literal.push('\'');
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut literal, &mut statements);
+    quote!(#(#statements)*)
+}
+
+/// The accessor's or operation method's arguments for path parameters.
+pub fn param_args(params: &[ParamModel]) -> Vec<TokenStream> {
+    params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.rust);
+            match p.ty {
+                TypeRef::Integer => quote!(#name: i64),
+                _ => quote!(#name: impl AsRef<str>),
+            }
+        })
+        .collect()
+}
+
+/// Doc lines listing path parameters.
+pub fn param_docs(params: &[ParamModel]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let list: String = params
+        .iter()
+        .map(|p| format!("\n- `{}`: {}", p.rust.trim_start_matches("r#"), p.doc))
+        .collect();
+    format!(
+        "\n\nArguments (each percent-encoded as one path segment, so no value can change the endpoint):{list}"
+    )
+}
+
+/// The `impl` header for methods generated on `host`.
+pub fn host_impl(host: &Host, body: TokenStream) -> TokenStream {
+    match host {
+        Host::Client => quote!(impl crate::Client { #body }),
+        Host::Notes => quote!(impl<L: crate::Location> crate::Notes<L> { #body }),
+        Host::Resource(key) => {
+            let name = ident(&handle_type(key));
+            quote!(impl<L: crate::Location> crate::#name<L> { #body })
+        }
+    }
+}
+
+/// Emits a resource handle and its accessor on every host.
+pub fn tokens(resource: &ResourceModel) -> TokenStream {
+    let name = ident(&resource.name);
+    let accessor = ident(&resource.accessor);
+    let paths = resource
+        .full_paths
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let handle_doc = doc(&format!(
+        "{}\n\nPath (under the location's notes root): {paths}.\n\nA handle: cheap to clone, and it sends nothing by itself.",
+        resource.doc
+    ));
+    let args = param_args(&resource.params);
+    let pushes = path_pushes(&resource.path_from_host, &resource.params, false);
+    let accessor_doc = doc(&format!(
+        "{}\n\nReaches `…/{}`.{}",
+        resource.doc,
+        resource.path_from_host.to_template(),
+        param_docs(&resource.params)
+    ));
+    let accessors = resource.hosts.iter().map(|host| {
+        host_impl(
+            host,
+            quote! {
+                #accessor_doc
+                pub fn #accessor(&self, #(#args),*) -> crate::#name<L> {
+                    let mut path = self.path.clone();
+                    #pushes
+                    crate::#name {
+                        client: self.client.clone(),
+                        path,
+                        location: std::marker::PhantomData,
+                    }
+                }
+            },
+        )
+    });
+    quote! {
+        #handle_doc
+        #[derive(Clone, Debug)]
+        pub struct #name<L> {
+            pub(crate) client: crate::Client,
+            pub(crate) path: String,
+            pub(crate) location: std::marker::PhantomData<fn() -> L>,
+        }
+
+        impl<L> #name<L> {
+            /// The encoded path of this resource, relative to the API version root.
+            pub fn path(&self) -> &str {
+                &self.path
+            }
+        }
+
+        #(#accessors)*
+    }
+}

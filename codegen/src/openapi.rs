@@ -1,0 +1,1111 @@
+//! Exports the resolved model as an OpenAPI 3.0.3 document (`cargo xtask openapi`).
+//!
+//! The document is for Swagger UI, Postman, other generators and schema fuzzers; the Rust
+//! client does not use it. It is built from the [`Model`] alone, so it says exactly what the
+//! generated client does, and it is pure: model in, [`serde_json::Value`] out.
+//!
+//! # Paths
+//!
+//! Every operation appears under every location root it is allowed on
+//! ([`OperationModel::locations`]), once per mount of its group ([`OperationModel::full_paths`]),
+//! each as its own path with its own path parameters:
+//! `/{location path}/{notes root}/{full path}` (`/users/{userId}/notes/classNotebooks`).
+//! Version-root operations appear once, at `/{path}`. The server URL is
+//! `{base URL}/{version}`, with the version as a server variable.
+//!
+//! # Operation ids
+//!
+//! - `{location}.{operationId}` under a location root: `me.listClassNotebooks`,
+//!   `group.updateMembership`;
+//! - `{location}.{mount}.{operationId}` when the operation belongs to a group mounted at more
+//!   than one resource, `{mount}` being that resource's spec name in lowerCamelCase:
+//!   `me.notebook.listPermissions`, `site.sectionGroup.deletePermission`;
+//! - `{operationId}` for version-root operations: `getSiteMetadataFromUrl`.
+//!
+//! They are made of spec names only, so they stay the same as long as location keys, resource
+//! names and operation ids do. Should two still coincide, the later one (in spec order) gets
+//! `.2`, `.3`, ….
+//!
+//! # What an operation carries
+//!
+//! Path parameters (with the docs of the location, resource or operation that declares them),
+//! query parameters (a constant one as a required single-value enum), the OData options it
+//! accepts (`$filter`, … as `components/parameters`), `Prefer: respond-async` when it has an
+//! asynchronous form (required when it has only that form) with a `202` response carrying
+//! `Location`, the request body and success response as `components/schemas` references (a
+//! collection as a `{T}Page` schema), the OneNote error body as the `default` response,
+//! `X-CorrelationId` and `Date` headers on every response, and its scopes on the `oauth2`
+//! scheme. The spec's docs become `summary` (the first sentence) and `description` (all of
+//! it).
+//!
+//! OpenAPI allows one operation per method and path. The spec does not forbid two operations
+//! that differ only in a constant query parameter; should that happen, the first (in spec order)
+//! is exported and the others are listed under the path's `x-omitted-operations`.
+//!
+//! # Determinism
+//!
+//! `serde_json` is built without `preserve_order`, so every object's keys come out sorted;
+//! every list is in model order. No hash order reaches the output.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToLowerCamelCase;
+use serde_json::{Map, Value, json};
+
+use crate::model::{
+    AsyncForm, EnumValueModel, FieldModel, LocationModel, Model, Module, ODataOption,
+    OperationModel, ParamModel, QueryValue, ResourceModel, ResponseModel, Root, TypeKind,
+    TypeModel, TypeRef,
+};
+
+/// The OpenAPI version written.
+const OPENAPI_VERSION: &str = "3.0.3";
+/// Microsoft identity platform endpoints for the `oauth2` scheme.
+const AUTHORIZATION_URL: &str = "https://login.microsoftonline.com/common/oauth2/v2.0/authorize";
+const TOKEN_URL: &str = "https://login.microsoftonline.com/common/oauth2/v2.0/token";
+const JSON_MEDIA: &str = "application/json";
+const SCHEMAS: &str = "#/components/schemas/";
+
+/// The OpenAPI document of the whole model.
+pub fn document(model: &Model) -> Value {
+    let names = ComponentNames::new(model);
+    let resources: Vec<&ResourceModel> = model
+        .modules
+        .iter()
+        .flat_map(|module| &module.resources)
+        .collect();
+
+    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let mut operation_ids: BTreeSet<String> = BTreeSet::new();
+    let mut odata_used: BTreeSet<ODataOption> = BTreeSet::new();
+    for module in &model.modules {
+        for op in &module.operations {
+            odata_used.extend(op.odata.iter().copied());
+            for route in routes(model, &resources, op) {
+                let id = unique(route.operation_id, &mut operation_ids);
+                let method = op.method.as_str().to_ascii_lowercase();
+                let item = paths.entry(route.path).or_default();
+                if item.contains_key(&method) {
+                    omitted(item, &method, &id);
+                    continue;
+                }
+                let operation = operation(op, module, &id, route.params, &names);
+                item.insert(method, operation);
+            }
+        }
+    }
+
+    let versions: Vec<&str> = model
+        .api
+        .versions
+        .iter()
+        .map(|v| v.segment.as_str())
+        .collect();
+    let default_version = model
+        .api
+        .versions
+        .get(model.api.default_version)
+        .or(model.api.versions.first())
+        .map(|v| v.segment.clone())
+        .unwrap_or_default();
+    let version_doc = model
+        .api
+        .versions
+        .iter()
+        .map(|v| format!("- `{}`: {}", v.segment, v.doc))
+        .collect::<Vec<_>>()
+        .join("\n");
+
+    let tags: Vec<Value> = model
+        .modules
+        .iter()
+        .filter(|module| !module.operations.is_empty())
+        .map(|module| with_description(json!({ "name": module.name }), &module.doc))
+        .collect();
+
+    let title = first_sentence(&model.api.doc)
+        .trim_end_matches('.')
+        .trim()
+        .to_owned();
+    let title = if title.is_empty() {
+        "API".to_owned()
+    } else {
+        title
+    };
+
+    json!({
+        "openapi": OPENAPI_VERSION,
+        "info": with_description(
+            json!({ "title": title, "version": default_version }),
+            &format!(
+                "{}\n\nGenerated from the spec by `cargo xtask openapi`; do not edit by hand.",
+                model.api.doc
+            ),
+        ),
+        "servers": [{
+            "url": format!("{}/{{version}}", model.api.base_url.trim_end_matches('/')),
+            "description": "The service; `version` selects the API version.",
+            "variables": {
+                "version": with_description(
+                    json!({ "enum": versions, "default": default_version }),
+                    &version_doc,
+                ),
+            },
+        }],
+        "tags": tags,
+        "paths": paths,
+        "components": {
+            "schemas": schemas(model, &names),
+            "parameters": odata_parameters(&odata_used),
+            "headers": headers(),
+            "responses": responses(&names),
+            "securitySchemes": security_schemes(model),
+        },
+    })
+}
+
+/// One operation at one path.
+struct Route {
+    /// The OpenAPI path key.
+    path: String,
+    /// Its path parameter objects, in path order.
+    params: Vec<Value>,
+    /// The operation id before de-duplication.
+    operation_id: String,
+}
+
+/// Every path an operation is reached at: each allowed location, each mount.
+fn routes(model: &Model, resources: &[&ResourceModel], op: &OperationModel) -> Vec<Route> {
+    if op.root == Root::Version {
+        return op
+            .full_paths
+            .iter()
+            .map(|full| Route {
+                path: join_path(&[full]),
+                params: path_params(full, None, full, op, &[]),
+                operation_id: op.id.clone(),
+            })
+            .collect();
+    }
+    let mounted = op.full_paths.len() > 1;
+    let mut routes = Vec::new();
+    for location in &model.api.locations {
+        let allowed = op
+            .locations
+            .as_ref()
+            .is_none_or(|keys| keys.contains(&location.key));
+        if !allowed {
+            continue;
+        }
+        let location_path = location.path.to_template();
+        for (index, full) in op.full_paths.iter().enumerate() {
+            let path = join_path(&[&location_path, &model.api.notes_root, full]);
+            let operation_id = if mounted {
+                let mount =
+                    mount_name(resources, full).unwrap_or_else(|| format!("mount{}", index + 1));
+                format!("{}.{mount}.{}", location.key, op.id)
+            } else {
+                format!("{}.{}", location.key, op.id)
+            };
+            routes.push(Route {
+                params: path_params(&path, Some(location), full, op, resources),
+                path,
+                operation_id,
+            });
+        }
+    }
+    routes
+}
+
+/// The lowerCamelCase name of the resource a group is mounted at for this full path: the
+/// deepest single-path resource strictly above it (group resources have one path per mount).
+fn mount_name(resources: &[&ResourceModel], full: &str) -> Option<String> {
+    resources
+        .iter()
+        .filter_map(|resource| match resource.full_paths.as_slice() {
+            [path] if is_strict_prefix(path, full) => Some((path.len(), &resource.key)),
+            _ => None,
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, key)| key.to_lower_camel_case())
+}
+
+/// True when `prefix`'s segments start `path` and `path` has more.
+fn is_strict_prefix(prefix: &str, path: &str) -> bool {
+    !prefix.is_empty()
+        && path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// True when `prefix`'s segments start `path` (or are all of it).
+fn is_prefix(prefix: &str, path: &str) -> bool {
+    prefix == path || is_strict_prefix(prefix, path)
+}
+
+/// `/a/b/c` from non-empty parts.
+fn join_path(parts: &[&str]) -> String {
+    let mut path = String::new();
+    for part in parts
+        .iter()
+        .map(|p| p.trim_matches('/'))
+        .filter(|p| !p.is_empty())
+    {
+        path.push('/');
+        path.push_str(part);
+    }
+    if path.is_empty() {
+        path.push('/');
+    }
+    path
+}
+
+/// The `{name}`s of a path template, in order, each once.
+fn template_params(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+        rest = &after[end + 1..];
+    }
+    names
+}
+
+/// The path parameter objects of `path`. `full` is the part after the notes root (or the
+/// whole path at the version root), used to find the resource that declares each parameter.
+fn path_params(
+    path: &str,
+    location: Option<&LocationModel>,
+    full: &str,
+    op: &OperationModel,
+    resources: &[&ResourceModel],
+) -> Vec<Value> {
+    template_params(path)
+        .into_iter()
+        .map(|name| {
+            let declared = location
+                .and_then(|l| find_param(&l.params, &name))
+                .or_else(|| find_param(&op.params, &name))
+                .or_else(|| {
+                    resources
+                        .iter()
+                        .filter_map(|resource| {
+                            let param = find_param(&resource.params, &name)?;
+                            let depth = resource
+                                .full_paths
+                                .iter()
+                                .filter(|p| is_prefix(p, full))
+                                .map(|p| p.len())
+                                .max()?;
+                            Some((depth, param))
+                        })
+                        .max_by_key(|(depth, _)| *depth)
+                        .map(|(_, param)| param)
+                });
+            let mut doc = declared.map(|p| p.doc.clone()).unwrap_or_default();
+            if path.contains(&format!("'{{{name}}}'")) {
+                if !doc.is_empty() {
+                    doc.push(' ');
+                }
+                doc.push_str(
+                    "Sent inside an OData string literal (`'…'`): single quotes in the value are doubled, then it is percent-encoded.",
+                );
+            }
+            let schema = declared.map_or_else(|| json!({ "type": "string" }), |p| schema(&p.ty));
+            with_description(
+                json!({ "name": name, "in": "path", "required": true, "schema": schema }),
+                &doc,
+            )
+        })
+        .collect()
+}
+
+fn find_param<'a>(params: &'a [ParamModel], wire: &str) -> Option<&'a ParamModel> {
+    params.iter().find(|p| p.wire == wire)
+}
+
+/// `base`, or `base.2`, `base.3`, … if taken; records the result.
+fn unique(base: String, taken: &mut BTreeSet<String>) -> String {
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}.{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// Notes an operation OpenAPI cannot place because its method and path are taken.
+fn omitted(item: &mut Map<String, Value>, method: &str, id: &str) {
+    let entry = json!({
+        "method": method,
+        "operationId": id,
+        "reason": "another operation has the same method and path; OpenAPI allows one",
+    });
+    match item.get_mut("x-omitted-operations") {
+        Some(Value::Array(list)) => list.push(entry),
+        _ => {
+            item.insert("x-omitted-operations".to_owned(), json!([entry]));
+        }
+    }
+}
+
+/// One operation object.
+fn operation(
+    op: &OperationModel,
+    module: &Module,
+    id: &str,
+    path_params: Vec<Value>,
+    names: &ComponentNames,
+) -> Value {
+    let mut parameters = path_params;
+    for query in &op.query {
+        let parameter = match &query.value {
+            QueryValue::Typed(ty) => {
+                json!({ "name": query.wire, "in": "query", "schema": schema(ty) })
+            }
+            QueryValue::Const(value) => json!({
+                "name": query.wire,
+                "in": "query",
+                "required": true,
+                "schema": { "type": "string", "enum": [value] },
+            }),
+        };
+        parameters.push(with_description(parameter, &query.doc));
+    }
+    for option in &op.odata {
+        parameters
+            .push(json!({ "$ref": format!("#/components/parameters/{}", odata_key(*option)) }));
+    }
+    match op.async_form {
+        AsyncForm::None => {}
+        AsyncForm::Optional | AsyncForm::Only => {
+            let only = op.async_form == AsyncForm::Only;
+            let description = if only {
+                "This operation has only the asynchronous form: send `respond-async`. The service answers `202 Accepted` with a `Location` to poll."
+            } else {
+                "`respond-async` asks for the asynchronous form: the service answers `202 Accepted` with a `Location` to poll instead of the result."
+            };
+            parameters.push(json!({
+                "name": "Prefer",
+                "in": "header",
+                "required": only,
+                "description": description,
+                "schema": { "type": "string", "enum": ["respond-async"] },
+            }));
+        }
+    }
+
+    let mut responses = Map::new();
+    let status = op.status.to_string();
+    if op.status == 202 && op.response == ResponseModel::Empty {
+        responses.insert(status, json!({ "$ref": "#/components/responses/Accepted" }));
+    } else {
+        responses.insert(status, success_response(op, names));
+        if op.async_form != AsyncForm::None {
+            responses.insert(
+                "202".to_owned(),
+                json!({ "$ref": "#/components/responses/Accepted" }),
+            );
+        }
+    }
+    responses.insert(
+        "default".to_owned(),
+        json!({ "$ref": "#/components/responses/Error" }),
+    );
+
+    let mut operation = Map::new();
+    operation.insert("operationId".to_owned(), json!(id));
+    let summary = first_sentence(&op.doc);
+    if !summary.is_empty() {
+        operation.insert("summary".to_owned(), json!(summary));
+    }
+    if !op.doc.trim().is_empty() {
+        operation.insert("description".to_owned(), json!(op.doc));
+    }
+    operation.insert("tags".to_owned(), json!([module.name]));
+    if !parameters.is_empty() {
+        operation.insert("parameters".to_owned(), Value::Array(parameters));
+    }
+    if let Some(body) = &op.body {
+        operation.insert(
+            "requestBody".to_owned(),
+            json!({
+                "required": true,
+                "description": format!("The `{}` to send.", type_label(body)),
+                "content": { JSON_MEDIA: { "schema": schema(body) } },
+            }),
+        );
+    }
+    operation.insert("responses".to_owned(), Value::Object(responses));
+    operation.insert(
+        "security".to_owned(),
+        json!([{ "bearer": [] }, { "oauth2": op.scopes }]),
+    );
+    Value::Object(operation)
+}
+
+/// The success response of an operation.
+fn success_response(op: &OperationModel, names: &ComponentNames) -> Value {
+    let status = match op.status {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        _ => "Success",
+    };
+    let (description, body) = match &op.response {
+        ResponseModel::Empty => (format!("{status}."), None),
+        ResponseModel::Json(ty) => (
+            format!("{status}: the `{}`.", type_label(ty)),
+            Some(schema(ty)),
+        ),
+        ResponseModel::Page(ty) => (
+            format!("{status}: one page of `{}`.", type_label(ty)),
+            Some(json!({ "$ref": format!("{SCHEMAS}{}", names.page(ty)) })),
+        ),
+    };
+    let mut response = json!({ "description": description, "headers": standard_headers() });
+    if let (Some(body), Value::Object(map)) = (body, &mut response) {
+        map.insert(
+            "content".to_owned(),
+            json!({ JSON_MEDIA: { "schema": body } }),
+        );
+    }
+    response
+}
+
+/// `X-CorrelationId` and `Date`, as references.
+fn standard_headers() -> Value {
+    json!({
+        "X-CorrelationId": { "$ref": "#/components/headers/X-CorrelationId" },
+        "Date": { "$ref": "#/components/headers/Date" },
+    })
+}
+
+/// The first sentence of a doc, on one line: up to the first `.` (or `!`, `?`) that ends a
+/// sentence outside parentheses and code, or the first paragraph.
+fn first_sentence(doc: &str) -> String {
+    let paragraph = doc.trim().split("\n\n").next().unwrap_or_default();
+    let mut depth = 0usize;
+    let mut code = false;
+    let mut end = paragraph.len();
+    let mut chars = paragraph.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '`' => code = !code,
+            '(' if !code => depth += 1,
+            ')' if !code => depth = depth.saturating_sub(1),
+            '.' | '!' | '?' if !code && depth == 0 => {
+                let at_end = chars.peek().is_none_or(|(_, next)| next.is_whitespace());
+                let word = paragraph[..at]
+                    .rsplit(|c: char| c.is_whitespace() || c == '(')
+                    .next()
+                    .unwrap_or_default();
+                let abbreviation = matches!(word, "e.g" | "i.e" | "etc" | "vs");
+                if at_end && !abbreviation {
+                    end = at + c.len_utf8();
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    paragraph[..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Adds `description` to an object when the text is not empty.
+fn with_description(mut value: Value, description: &str) -> Value {
+    if let Value::Object(map) = &mut value
+        && !description.trim().is_empty()
+    {
+        map.insert("description".to_owned(), json!(description));
+    }
+    value
+}
+
+/// A type as the spec writes it (`ClassNotebook`, `string[]`).
+fn type_label(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "string".to_owned(),
+        TypeRef::Boolean => "boolean".to_owned(),
+        TypeRef::Integer => "integer".to_owned(),
+        TypeRef::Number => "number".to_owned(),
+        TypeRef::DateTime => "date-time".to_owned(),
+        TypeRef::Json => "json".to_owned(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(inner) => format!("{}[]", type_label(inner)),
+    }
+}
+
+/// The schema of a type reference.
+fn schema(ty: &TypeRef) -> Value {
+    match ty {
+        TypeRef::String => json!({ "type": "string" }),
+        TypeRef::Boolean => json!({ "type": "boolean" }),
+        TypeRef::Integer => json!({ "type": "integer", "format": "int64" }),
+        TypeRef::Number => json!({ "type": "number", "format": "double" }),
+        TypeRef::DateTime => json!({ "type": "string", "format": "date-time" }),
+        TypeRef::Json => json!({}),
+        TypeRef::Named(name) => json!({ "$ref": format!("{SCHEMAS}{name}") }),
+        TypeRef::Array(inner) => json!({ "type": "array", "items": schema(inner) }),
+    }
+}
+
+/// Names of the schemas this module adds beside the spec's types, chosen not to collide
+/// with them.
+struct ComponentNames {
+    error: String,
+    /// Page element types and their schema names, in first-use order.
+    pages: Vec<(TypeRef, String)>,
+}
+
+impl ComponentNames {
+    fn new(model: &Model) -> Self {
+        let mut taken: BTreeSet<String> = model
+            .modules
+            .iter()
+            .flat_map(|module| &module.types)
+            .map(|ty| ty.name.clone())
+            .collect();
+        let error = allocate("ErrorResponse", &mut taken);
+        let mut pages: Vec<(TypeRef, String)> = Vec::new();
+        for op in model.modules.iter().flat_map(|module| &module.operations) {
+            if let ResponseModel::Page(ty) = &op.response
+                && !pages.iter().any(|(known, _)| known == ty)
+            {
+                let name = allocate(&format!("{}Page", page_base(ty)), &mut taken);
+                pages.push((ty.clone(), name));
+            }
+        }
+        ComponentNames { error, pages }
+    }
+
+    /// The page schema of an element type.
+    fn page(&self, ty: &TypeRef) -> String {
+        self.pages
+            .iter()
+            .find(|(known, _)| known == ty)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| format!("{}Page", page_base(ty)))
+    }
+}
+
+/// `base`, or `base2`, `base3`, … if taken; records the result.
+fn allocate(base: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut name = base.to_owned();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// The start of a page schema's name: `ClassNotebook`, `String`, `StringArray`.
+fn page_base(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Integer => "Integer".to_owned(),
+        TypeRef::Number => "Number".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Json => "Json".to_owned(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(inner) => format!("{}Array", page_base(inner)),
+    }
+}
+
+/// `components/schemas`: one per spec type, one per page, and the error body.
+fn schemas(model: &Model, names: &ComponentNames) -> Map<String, Value> {
+    let mut schemas = Map::new();
+    for ty in model.modules.iter().flat_map(|module| &module.types) {
+        schemas.insert(ty.name.clone(), type_schema(ty));
+    }
+    for (element, name) in &names.pages {
+        schemas.insert(name.clone(), page_schema(element));
+    }
+    schemas.insert(names.error.clone(), error_schema());
+    schemas
+}
+
+/// The schema of one spec type.
+fn type_schema(ty: &TypeModel) -> Value {
+    match &ty.kind {
+        TypeKind::Object { fields } => {
+            let properties: Map<String, Value> = fields
+                .iter()
+                .map(|field| (field.wire.clone(), field_schema(field)))
+                .collect();
+            let required: Vec<&str> = fields
+                .iter()
+                .filter(|field| field.required)
+                .map(|field| field.wire.as_str())
+                .collect();
+            let mut schema = json!({ "type": "object", "properties": properties });
+            if let (false, Value::Object(map)) = (required.is_empty(), &mut schema) {
+                map.insert("required".to_owned(), json!(required));
+            }
+            with_description(schema, &ty.doc)
+        }
+        TypeKind::Enum { values, lenient } => {
+            let wire: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+            with_description(
+                json!({ "type": "string", "enum": wire }),
+                &enum_description(&ty.doc, values, *lenient),
+            )
+        }
+    }
+}
+
+/// An enum's docs followed by one line per value.
+fn enum_description(doc: &str, values: &[EnumValueModel], lenient: bool) -> String {
+    let mut text = doc.trim().to_owned();
+    let list = values
+        .iter()
+        .map(|v| {
+            if v.doc.trim().is_empty() {
+                format!("- `{}`", v.wire)
+            } else {
+                format!("- `{}`: {}", v.wire, v.doc.trim())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    for part in [
+        list.as_str(),
+        if lenient {
+            "The service's exact spelling is not documented: match received values ignoring case, spaces, `_` and `-`."
+        } else {
+            ""
+        },
+    ] {
+        if !part.is_empty() {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(part);
+        }
+    }
+    text
+}
+
+/// One object property: `$ref`s are wrapped in `allOf` so the field keeps its own docs.
+fn field_schema(field: &FieldModel) -> Value {
+    let base = schema(&field.ty);
+    let mut schema = if matches!(field.ty, TypeRef::Named(_)) {
+        json!({ "allOf": [base] })
+    } else {
+        base
+    };
+    if let Value::Object(map) = &mut schema
+        && field.nullable
+    {
+        map.insert("nullable".to_owned(), json!(true));
+    }
+    with_description(schema, &field.doc)
+}
+
+/// `{T}Page`: one page of an OData collection.
+fn page_schema(element: &TypeRef) -> Value {
+    json!({
+        "type": "object",
+        "description": format!(
+            "One page of an OData collection of `{}`. Follow `@odata.nextLink` (with the same token) for the next page.",
+            type_label(element)
+        ),
+        "required": ["value"],
+        "properties": {
+            "value": {
+                "type": "array",
+                "description": "The items on this page.",
+                "items": schema(element),
+            },
+            "@odata.nextLink": {
+                "type": "string",
+                "description": "The URL of the next page; absent on the last page.",
+            },
+            "@odata.count": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "description": "The total number of items, when `$count=true` was sent.",
+            },
+            "@odata.context": {
+                "type": "string",
+                "description": "The OData context URL of the response.",
+            },
+        },
+    })
+}
+
+/// `ErrorResponse`: the OneNote error body.
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "The error body. The class-notebook and permissions documents show no error body, so this follows the shape the wider OneNote API publishes; every part may be missing.",
+        "properties": {
+            "error": {
+                "type": "object",
+                "description": "What went wrong.",
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "description": "The OneNote error code (e.g. `20102`).",
+                    },
+                    "message": {
+                        "type": "string",
+                        "description": "What went wrong, in English.",
+                    },
+                    "@api.url": {
+                        "type": "string",
+                        "description": "A link to the code's documentation.",
+                    },
+                },
+            },
+            "@api.diagnostics": {
+                "type": "array",
+                "description": "Diagnostics for Microsoft support.",
+                "items": { "type": "object" },
+            },
+        },
+    })
+}
+
+/// The component key of an OData option's parameter.
+fn odata_key(option: ODataOption) -> String {
+    format!("odata.{}", option.as_str())
+}
+
+/// `components/parameters`: the OData options some operation accepts.
+fn odata_parameters(used: &BTreeSet<ODataOption>) -> Map<String, Value> {
+    let comma_list = |description: &str| {
+        json!({
+            "schema": { "type": "array", "items": { "type": "string" } },
+            "style": "form",
+            "explode": false,
+            "description": description,
+        })
+    };
+    used.iter()
+        .map(|option| {
+            let mut parameter = match option {
+                ODataOption::Filter => json!({
+                    "schema": { "type": "string" },
+                    "description": "An OData filter expression (e.g. `name eq 'Math 101'`).",
+                }),
+                ODataOption::Orderby => json!({
+                    "schema": { "type": "string" },
+                    "description": "The sort order: properties, each optionally followed by `asc` or `desc`, separated by commas.",
+                }),
+                ODataOption::Select => comma_list("The properties to return."),
+                ODataOption::Top => json!({
+                    "schema": { "type": "integer", "minimum": 0 },
+                    "description": "The most items to return.",
+                }),
+                ODataOption::Skip => json!({
+                    "schema": { "type": "integer", "minimum": 0 },
+                    "description": "How many items to skip.",
+                }),
+                ODataOption::Expand => comma_list("The related entities to include."),
+                ODataOption::Count => json!({
+                    "schema": { "type": "boolean" },
+                    "description": "`true` includes the total number of items in `@odata.count`.",
+                }),
+            };
+            if let Value::Object(map) = &mut parameter {
+                map.insert("name".to_owned(), json!(format!("${}", option.as_str())));
+                map.insert("in".to_owned(), json!("query"));
+            }
+            (odata_key(*option), parameter)
+        })
+        .collect()
+}
+
+/// `components/headers`.
+fn headers() -> Value {
+    json!({
+        "X-CorrelationId": {
+            "description": "Identifies the request to Microsoft support.",
+            "schema": { "type": "string" },
+        },
+        "Date": {
+            "description": "When the service handled the request (an HTTP date); give it to Microsoft support with `X-CorrelationId`.",
+            "schema": { "type": "string" },
+        },
+        "Location": {
+            "description": "The URL to poll (GET, with the same token) for the operation's status.",
+            "required": true,
+            "schema": { "type": "string" },
+        },
+    })
+}
+
+/// `components/responses`: the asynchronous answer and the error.
+fn responses(names: &ComponentNames) -> Value {
+    let mut accepted_headers = standard_headers();
+    if let Value::Object(map) = &mut accepted_headers {
+        map.insert(
+            "Location".to_owned(),
+            json!({ "$ref": "#/components/headers/Location" }),
+        );
+    }
+    json!({
+        "Accepted": {
+            "description": "Accepted: the service runs the operation asynchronously. Poll the URL in `Location` until the operation has completed or failed.",
+            "headers": accepted_headers,
+        },
+        "Error": {
+            "description": "An error. The class-notebook and permissions documents show no error body; this follows the shape the wider OneNote API publishes.",
+            "headers": standard_headers(),
+            "content": { JSON_MEDIA: { "schema": { "$ref": format!("{SCHEMAS}{}", names.error) } } },
+        },
+    })
+}
+
+/// `components/securitySchemes`: a bearer token, and OAuth 2.0 with every scope used.
+fn security_schemes(model: &Model) -> Value {
+    let mut scopes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for op in model.modules.iter().flat_map(|module| &module.operations) {
+        for scope in &op.scopes {
+            scopes.entry(scope).or_default().push(&op.id);
+        }
+    }
+    let scopes: Map<String, Value> = scopes
+        .into_iter()
+        .map(|(scope, ids)| {
+            (
+                scope.to_owned(),
+                json!(format!("Accepted by {}.", ids.join(", "))),
+            )
+        })
+        .collect();
+    json!({
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An access token from the Microsoft identity platform, sent as `Authorization: Bearer {token}`.",
+        },
+        "oauth2": {
+            "type": "oauth2",
+            "description": "The Microsoft identity platform. Each operation lists the scopes its documents name; none where they name none.",
+            "flows": {
+                "authorizationCode": {
+                    "authorizationUrl": AUTHORIZATION_URL,
+                    "tokenUrl": TOKEN_URL,
+                    "scopes": scopes,
+                },
+            },
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SpecSource;
+
+    fn constructs() -> Model {
+        let sources = [
+            SpecSource {
+                path: "constructs/api.json".to_owned(),
+                text: include_str!("../../tests/fixtures/constructs/api.json").to_owned(),
+            },
+            SpecSource {
+                path: "constructs/lessons.json".to_owned(),
+                text: include_str!("../../tests/fixtures/constructs/lessons.json").to_owned(),
+            },
+        ];
+        match crate::load(&sources) {
+            Ok(model) => model,
+            Err(diagnostics) => panic!("{diagnostics}"),
+        }
+    }
+
+    fn operation_ids(doc: &Value) -> Vec<String> {
+        let mut ids = Vec::new();
+        if let Some(paths) = doc["paths"].as_object() {
+            for item in paths.values() {
+                for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+                    if let Some(id) = op["operationId"].as_str() {
+                        ids.push(id.to_owned());
+                    }
+                }
+            }
+        }
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn first_sentence_skips_parentheses_code_and_abbreviations() {
+        assert_eq!(first_sentence("Gets one. Then more."), "Gets one.");
+        assert_eq!(
+            first_sentence("Looks up a URL (e.g. `https://a.b/c`). More."),
+            "Looks up a URL (e.g. `https://a.b/c`)."
+        );
+        assert_eq!(
+            first_sentence("Uses `a. b` here. Next."),
+            "Uses `a. b` here."
+        );
+        assert_eq!(
+            first_sentence("Names e.g. this one. Next."),
+            "Names e.g. this one."
+        );
+        assert_eq!(first_sentence("No full stop\n\nSecond."), "No full stop");
+        assert_eq!(first_sentence("Two\nlines. Next."), "Two lines.");
+        assert_eq!(first_sentence(""), "");
+    }
+
+    #[test]
+    fn operation_ids_follow_the_scheme() {
+        let doc = document(&constructs());
+        let ids = operation_ids(&doc);
+        for expected in [
+            "me.createLesson",
+            "school.createLesson",
+            "school.closeCampus",
+            "me.lesson.listRemarks",
+            "me.rooms.listRemarks",
+            "school.lesson.listRemarks",
+            "lookupIds",
+        ] {
+            assert!(
+                ids.iter().any(|id| id == expected),
+                "{expected} not in {ids:?}"
+            );
+        }
+        assert!(!ids.iter().any(|id| id == "me.closeCampus"));
+        let unique: BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+    }
+
+    #[test]
+    fn paths_carry_location_params_with_their_types() {
+        let doc = document(&constructs());
+        let op = &doc["paths"]["/schools/{schoolId}/campus/{campusNumber}/notes/rooms/{roomNumber}/remarks"]
+            ["get"];
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+        assert_eq!(names[..3], ["schoolId", "campusNumber", "roomNumber"]);
+        assert_eq!(params[1]["schema"]["type"], "integer");
+        assert_eq!(params[2]["description"], "A room number.");
+        assert_eq!(
+            op["responses"]["200"]["content"][JSON_MEDIA]["schema"]["$ref"],
+            "#/components/schemas/StringPage"
+        );
+    }
+
+    #[test]
+    fn const_query_async_forms_and_literals() {
+        let doc = document(&constructs());
+        let create = &doc["paths"]["/me/notes/lessons"]["post"];
+        let params = create["parameters"].as_array().cloned().unwrap_or_default();
+        let fixed = params
+            .iter()
+            .find(|p| p["name"] == "fixed")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(fixed["required"], true);
+        assert_eq!(fixed["schema"]["enum"], json!(["yes"]));
+        let prefer = params
+            .iter()
+            .find(|p| p["name"] == "Prefer")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(prefer["required"], false);
+        assert!(create["responses"]["201"].is_object());
+        assert!(create["responses"]["202"].is_object());
+
+        let moved =
+            &doc["paths"]["/me/notes/lessons/{lessonId}/rooms('{roomName}')/Act.Move"]["post"];
+        let params = moved["parameters"].as_array().cloned().unwrap_or_default();
+        let prefer = params
+            .iter()
+            .find(|p| p["name"] == "Prefer")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(prefer["required"], true);
+        assert_eq!(
+            moved["responses"]["202"]["$ref"],
+            "#/components/responses/Accepted"
+        );
+        let room = params
+            .iter()
+            .find(|p| p["name"] == "roomName")
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            room["description"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("string literal")
+        );
+    }
+
+    #[test]
+    fn nullable_fields_and_free_json() {
+        let doc = document(&constructs());
+        let lesson = &doc["components"]["schemas"]["Lesson"];
+        assert_eq!(lesson["properties"]["endsAt"]["nullable"], true);
+        assert_eq!(lesson["properties"]["endsAt"]["format"], "date-time");
+        assert_eq!(
+            lesson["properties"]["extra"],
+            json!({ "description": "Free-form JSON." })
+        );
+        assert_eq!(
+            lesson["properties"]["grid"]["items"]["items"]["format"],
+            "int64"
+        );
+        assert_eq!(
+            lesson["properties"]["type"]["allOf"][0]["$ref"],
+            "#/components/schemas/Subject"
+        );
+        assert_eq!(lesson["required"], json!(["type", "startsAt", "endsAt"]));
+    }
+
+    #[test]
+    fn added_schema_names_avoid_spec_names() {
+        let mut taken = BTreeSet::from(["ErrorResponse".to_owned()]);
+        assert_eq!(allocate("ErrorResponse", &mut taken), "ErrorResponse2");
+        assert_eq!(allocate("ErrorResponse", &mut taken), "ErrorResponse3");
+        let mut ids = BTreeSet::new();
+        assert_eq!(unique("me.x".to_owned(), &mut ids), "me.x");
+        assert_eq!(unique("me.x".to_owned(), &mut ids), "me.x.2");
+    }
+
+    #[test]
+    fn a_method_and_path_taken_twice_is_recorded_not_lost() {
+        let mut model = constructs();
+        let Some(module) = model.modules.iter_mut().find(|m| !m.operations.is_empty()) else {
+            panic!("no operations");
+        };
+        let Some(mut twin) = module
+            .operations
+            .iter()
+            .find(|op| op.id == "listLessons")
+            .cloned()
+        else {
+            panic!("no listLessons");
+        };
+        twin.id = "listLessonsAgain".to_owned();
+        module.operations.push(twin);
+        let doc = document(&model);
+        let omitted = &doc["paths"]["/me/notes/lessons"]["x-omitted-operations"];
+        assert_eq!(omitted[0]["operationId"], "me.listLessonsAgain");
+        assert_eq!(
+            doc["paths"]["/me/notes/lessons"]["get"]["operationId"],
+            "me.listLessons"
+        );
+    }
+}

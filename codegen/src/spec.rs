@@ -1,0 +1,454 @@
+//! The spec format: the types a spec file is read into, which also produce `spec/schema.json`.
+//!
+//! These types say what may be written, not whether it makes sense: `validate` checks
+//! references, names and paths and builds the resolved `model`.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+use crate::json::Pos;
+
+/// One spec file.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "OneNote API spec file")]
+pub struct SpecFile {
+    /// Path to `schema.json`, so editors validate and complete the file.
+    #[serde(rename = "$schema")]
+    pub schema: Option<String>,
+    /// What this file describes; becomes the generated module's documentation.
+    pub doc: String,
+    /// The service itself: base URL, versions and locations. Exactly one file has it.
+    pub api: Option<Spanned<Api>>,
+    /// Named data types: objects and closed string enums.
+    #[serde(default)]
+    pub types: Entries<TypeDef>,
+    /// Navigation points: a path prefix that callers reach with an accessor method.
+    #[serde(default)]
+    pub resources: Entries<Resource>,
+    /// Operations, keyed by their unique operation id (camelCase).
+    #[serde(default)]
+    pub operations: Entries<Operation>,
+    /// Reusable groups of resources and operations mounted under several resources.
+    #[serde(default)]
+    pub groups: Entries<Group>,
+}
+
+/// The service: where it lives, its versions and the location roots every path hangs from.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Api {
+    /// What the service is; becomes the crate-level summary of the generated code.
+    pub doc: String,
+    /// Default base URL, without the version (e.g. `https://www.onenote.com/api`).
+    pub base_url: Spanned<String>,
+    /// The API versions, keyed by their path segment (`v1.0`, `beta`).
+    pub versions: Entries<ApiVersion>,
+    /// The version a client uses unless told otherwise.
+    pub default_version: Spanned<String>,
+    /// The segment after the location that operations hang from (`notes`).
+    pub notes_root: Spanned<String>,
+    /// Location roots, keyed by the accessor name (`me`, `user`, `site`, `group`).
+    pub locations: Entries<Location>,
+}
+
+/// One API version.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiVersion {
+    /// What this version offers.
+    pub doc: String,
+}
+
+/// A location root: whose notebooks a call works on.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    /// Whose notebooks these are.
+    pub doc: String,
+    /// Path template after the version (e.g. `users/{userId}`).
+    pub path: Spanned<String>,
+    /// The path's parameters.
+    #[serde(default)]
+    pub params: Entries<Param>,
+}
+
+/// A named data type: exactly one of `fields` (an object) or `values` (a closed string enum).
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypeDef {
+    /// What the type represents.
+    pub doc: String,
+    /// An object's properties, keyed by their JSON name.
+    pub fields: Option<Entries<Field>>,
+    /// A closed string enum's values. Unknown values received from the service are kept.
+    pub values: Option<Vec<Spanned<EnumValue>>>,
+    /// Enum only: match received values ignoring case, spaces, `_` and `-`.
+    #[serde(default)]
+    pub lenient: bool,
+}
+
+/// One property of an object type.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// What the property holds.
+    pub doc: String,
+    /// `string`, `boolean`, `integer`, `number`, `date-time`, `json`, a type name, or `T[]`.
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    /// The property is always present.
+    #[serde(default)]
+    pub required: bool,
+    /// The property may be `null`, and `null` means something other than absent.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Other spellings accepted when decoding (e.g. `Id` for `id`); the JSON name is sent.
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    /// The Rust field name (snake_case), when the one made from the JSON name would clash.
+    #[serde(rename = "rustName")]
+    pub rust_name: Option<Spanned<String>>,
+}
+
+/// One value of a closed string enum.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValue {
+    /// The value exactly as it appears on the wire.
+    pub value: Spanned<String>,
+    /// What the value means.
+    pub doc: String,
+    /// The Rust variant name (UpperCamelCase), when the one made from the value would clash.
+    pub variant: Option<Spanned<String>>,
+}
+
+/// A typed path parameter.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Param {
+    /// What the parameter identifies.
+    pub doc: String,
+    /// `string` or `integer`.
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+}
+
+/// A navigation point: callers reach the path with an accessor method and call operations on it.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// What the resource is.
+    pub doc: String,
+    /// Path template relative to the notes root (or to the mount point inside a group).
+    pub path: Spanned<String>,
+    /// Parameters this path adds to its parent's.
+    #[serde(default)]
+    pub params: Entries<Param>,
+}
+
+/// A group of resources and operations written once and mounted under several resources.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Group {
+    /// What the group provides.
+    pub doc: String,
+    /// The resources this group hangs under; its paths are relative to each of them.
+    pub mounted_at: Vec<Spanned<String>>,
+    /// The group's resources.
+    #[serde(default)]
+    pub resources: Entries<Resource>,
+    /// The group's operations.
+    #[serde(default)]
+    pub operations: Entries<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Operation {
+    /// The Rust method name on its resource (snake_case); defaults to the operation id.
+    pub call: Option<Spanned<String>>,
+    /// What the call does, its caveats, and what the caller should know.
+    pub doc: String,
+    /// The HTTP method.
+    pub method: Spanned<Method>,
+    /// Path template relative to the notes root (or the mount point, in a group).
+    /// `{name}` is a parameter; `'{name}'` is an OData string literal.
+    pub path: Spanned<String>,
+    /// `notes` (default): under `{version}/{location}/notes/`; `version`: under `{version}/`.
+    #[serde(default)]
+    pub root: Root,
+    /// Parameters in the path that no resource declares.
+    #[serde(default)]
+    pub params: Entries<Param>,
+    /// Query parameters, keyed by their wire name.
+    #[serde(default)]
+    pub query: Entries<QueryParam>,
+    /// The OData system query options the operation accepts.
+    #[serde(default)]
+    pub odata: Vec<Spanned<ODataOption>>,
+    /// The request body's type.
+    pub body: Option<Spanned<String>>,
+    /// The success status of the synchronous form.
+    pub status: Spanned<u16>,
+    /// The response body's type; `T[]` is an OData collection (`value`, `@odata.nextLink`).
+    pub response: Option<Spanned<String>>,
+    /// The permission scopes, any one of which allows the call; empty when the documents name none.
+    pub scopes: Vec<Spanned<String>>,
+    /// Whether the call has a `Prefer: respond-async` form.
+    #[serde(default, rename = "async")]
+    pub async_form: AsyncForm,
+    /// Restricts the operation to these locations; absent means every location.
+    pub locations: Option<Vec<Spanned<String>>>,
+}
+
+/// A query parameter: either typed and set by the caller, or a constant always sent.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct QueryParam {
+    /// What the parameter does, including the service's default.
+    pub doc: String,
+    /// The value type (`string`, `boolean`, `integer`, or an enum type); absent with `const`.
+    #[serde(rename = "type")]
+    pub ty: Option<Spanned<String>>,
+    /// A value always sent; the caller cannot change it.
+    #[serde(rename = "const")]
+    pub constant: Option<Spanned<String>>,
+    /// The Rust setter name, when the wire name is not a good one (e.g. `sendemail`).
+    pub rust_name: Option<Spanned<String>>,
+}
+
+/// HTTP methods the spec can use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, JsonSchema)]
+#[allow(clippy::upper_case_acronyms)]
+pub enum Method {
+    /// GET
+    GET,
+    /// POST
+    POST,
+    /// PATCH
+    PATCH,
+    /// PUT
+    PUT,
+    /// DELETE
+    DELETE,
+}
+
+impl Method {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::GET => "GET",
+            Method::POST => "POST",
+            Method::PATCH => "PATCH",
+            Method::PUT => "PUT",
+            Method::DELETE => "DELETE",
+        }
+    }
+}
+
+/// Where an operation's path starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Root {
+    /// `{base}/{version}/{location}/notes/`
+    #[default]
+    Notes,
+    /// `{base}/{version}/`, outside any location (e.g. `FromUrl`).
+    Version,
+}
+
+/// Whether an operation has the asynchronous `Prefer: respond-async` form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum AsyncForm {
+    /// Synchronous only.
+    #[default]
+    None,
+    /// Both forms; the caller chooses with `respond_async()`.
+    Optional,
+    /// Asynchronous only: the call always returns an operation to poll.
+    Only,
+}
+
+/// OData system query options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum ODataOption {
+    /// `$filter`
+    Filter,
+    /// `$orderby`
+    Orderby,
+    /// `$select`
+    Select,
+    /// `$top`
+    Top,
+    /// `$skip`
+    Skip,
+    /// `$expand`
+    Expand,
+    /// `$count`
+    Count,
+}
+
+impl ODataOption {
+    /// The option's name without the `$`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ODataOption::Filter => "filter",
+            ODataOption::Orderby => "orderby",
+            ODataOption::Select => "select",
+            ODataOption::Top => "top",
+            ODataOption::Skip => "skip",
+            ODataOption::Expand => "expand",
+            ODataOption::Count => "count",
+        }
+    }
+}
+
+/// A value with the position it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// Where the value starts in its file.
+    pub pos: Pos,
+    /// The value.
+    pub value: T,
+}
+
+/// The struct name the decoder recognises to hand over positions (as toml's `Spanned` does).
+pub(crate) const SPANNED: &str = "$__codegen_spanned";
+pub(crate) const SPANNED_FIELDS: &[&str] = &["$__line", "$__column", "$__value"];
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SpannedVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for SpannedVisitor<T> {
+            type Value = Spanned<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value with a position")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                expect_key(&mut map, "line")?;
+                let line: u32 = map.next_value()?;
+                expect_key(&mut map, "column")?;
+                let column: u32 = map.next_value()?;
+                expect_key(&mut map, "value")?;
+                let value: T = map.next_value()?;
+                Ok(Spanned {
+                    pos: Pos { line, column },
+                    value,
+                })
+            }
+        }
+        deserializer.deserialize_struct(SPANNED, SPANNED_FIELDS, SpannedVisitor(PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Spanned<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+}
+
+/// Reads the next key of the decoder's position map, which must be there.
+fn expect_key<'de, A: MapAccess<'de>>(map: &mut A, what: &str) -> Result<(), A::Error> {
+    match map.next_key::<String>()? {
+        Some(_) => Ok(()),
+        None => Err(de::Error::custom(format_args!("{what} missing"))),
+    }
+}
+
+/// A JSON object read as named entries in source order, keeping every key's position.
+///
+/// Entries whose value failed to decode are listed in `broken`, so later checks do not
+/// report a second, confusing error about a name the file does define.
+#[derive(Debug)]
+pub struct Entries<T> {
+    /// The entries that decoded, in source order.
+    pub entries: Vec<(Spanned<String>, Spanned<T>)>,
+    /// Names whose value failed to decode (already reported).
+    pub broken: Vec<String>,
+}
+
+impl<T> Default for Entries<T> {
+    fn default() -> Self {
+        Entries {
+            entries: Vec::new(),
+            broken: Vec::new(),
+        }
+    }
+}
+
+impl<T> Entries<T> {
+    /// The decoded entries in source order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Spanned<String>, &Spanned<T>)> {
+        self.entries.iter().map(|(key, value)| (key, value))
+    }
+}
+
+/// Marks an error that the decoder already recorded, so callers skip the entry silently.
+pub(crate) const REPORTED: &str = "$__codegen_reported";
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for EntriesVisitor<T> {
+            type Value = Entries<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Entries::default();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    match map.next_value::<Spanned<T>>() {
+                        Ok(value) => entries.entries.push((key, value)),
+                        Err(error) if error.to_string() == REPORTED => {
+                            entries.broken.push(key.value);
+                        }
+                        Err(error) => return Err(error),
+                    }
+                }
+                Ok(entries)
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor(PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Entries<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        format!("Entries_{}", T::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let value = generator.subschema_for::<T>();
+        json_schema!({
+            "type": "object",
+            "additionalProperties": value,
+        })
+    }
+}
+
+/// The JSON Schema of the spec format, as written to `spec/schema.json`.
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(SpecFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,541 @@
+//! Client overhead: the same requests through `onenote_api::Client` and through hand-written
+//! reqwest + serde_json code, against one canned HTTP/1.1 server on 127.0.0.1, in requests per
+//! second (`cargo bench -p onenote-api --bench client_overhead [-- --quick]`; `cargo xtask
+//! bench` runs it).
+//!
+//! Two requests: `GET …/classNotebooks` decoding a 50-notebook collection, and `POST
+//! …/classNotebooks` creating Math 101 (the documents' example, as in the wire tests) and
+//! decoding the created notebook. Each runs sequentially and with 16 requests in flight.
+//!
+//! Every round times the client and the hand-written code back to back (alternating which goes
+//! first) on the same warm connections; the table shows the median requests per second of each
+//! and the median of the per-round ratios, so slow drift of the machine cancels out. Rounds are
+//! bounded both in requests and in time.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use onenote_api::{Client, CreateClassNotebook, Principal, PrincipalType};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Notebooks in the collection the `GET` decodes.
+const NOTEBOOKS: usize = 50;
+/// Requests in flight in the concurrent runs.
+const IN_FLIGHT: usize = 16;
+const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.bench-token";
+
+/// How long the benchmark runs.
+struct Plan {
+    warm_up: usize,
+    rounds: usize,
+    requests: usize,
+    /// A round stops early after this long, counting the requests it finished.
+    round_cap: Duration,
+}
+
+const FULL: Plan = Plan {
+    warm_up: 300,
+    rounds: 9,
+    requests: 2_000,
+    round_cap: Duration::from_secs(3),
+};
+
+const QUICK: Plan = Plan {
+    warm_up: 50,
+    rounds: 3,
+    requests: 300,
+    round_cap: Duration::from_millis(500),
+};
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let plan = if quick { &QUICK } else { &FULL };
+    let addr = start_server();
+    // One thread for the clients and one for the server: on a small machine a multi-thread
+    // client runtime makes sequential latency bimodal (whether the reply wakes a parked worker),
+    // which is scheduling noise, not client cost.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("cannot start the client runtime: {e}"));
+    runtime.block_on(run(addr, plan));
+}
+
+async fn run(addr: SocketAddr, plan: &Plan) {
+    let base = format!("http://{addr}/api");
+    let client = Client::builder()
+        .base_url(&base)
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap_or_else(|e| panic!("cannot build the client: {e}"));
+    let hand = Hand::new(&base);
+
+    println!(
+        "client overhead: server http://{addr} (one thread, keep-alive, canned responses); \
+         client on a current-thread runtime; {} rounds of up to {} requests or {:?} each, after \
+         {} warm-up requests",
+        plan.rounds, plan.requests, plan.round_cap, plan.warm_up,
+    );
+    println!();
+    println!(
+        "{:<34} {:>14} {:>16} {:>8}",
+        "request", "onenote-api/s", "hand-written/s", "ratio"
+    );
+    for (label, in_flight, get) in [
+        ("GET 50 notebooks, sequential", 1, true),
+        ("GET 50 notebooks, 16 in flight", IN_FLIGHT, true),
+        ("POST create Math 101, sequential", 1, false),
+        ("POST create Math 101, 16 in flight", IN_FLIGHT, false),
+    ] {
+        let client_call = {
+            let client = client.clone();
+            move || {
+                let client = client.clone();
+                async move {
+                    if get {
+                        let page = client.me().class_notebooks().list().send().await;
+                        let page = page.unwrap_or_else(|e| panic!("client GET: {e}"));
+                        assert_eq!(page.value.len(), NOTEBOOKS);
+                        black_box(page);
+                    } else {
+                        let created = client
+                            .me()
+                            .class_notebooks()
+                            .create(math_101())
+                            .send()
+                            .await;
+                        let created = created.unwrap_or_else(|e| panic!("client POST: {e}"));
+                        black_box(created);
+                    }
+                }
+            }
+        };
+        let hand_call = {
+            let hand = hand.clone();
+            move || {
+                let hand = hand.clone();
+                async move {
+                    if get {
+                        let page = hand
+                            .list()
+                            .await
+                            .unwrap_or_else(|e| panic!("reqwest GET: {e}"));
+                        assert_eq!(page.value.len(), NOTEBOOKS);
+                        black_box(page);
+                    } else {
+                        let created = hand
+                            .create(&hand_math_101())
+                            .await
+                            .unwrap_or_else(|e| panic!("reqwest POST: {e}"));
+                        black_box(created);
+                    }
+                }
+            }
+        };
+        let result = compare(plan, in_flight, client_call, hand_call).await;
+        println!(
+            "{:<34} {:>14.0} {:>16.0} {:>8.3}",
+            label, result.client, result.hand, result.ratio
+        );
+    }
+}
+
+/// Medians over the rounds.
+struct Comparison {
+    client: f64,
+    hand: f64,
+    ratio: f64,
+}
+
+async fn compare<C, CF, H, HF>(plan: &Plan, in_flight: usize, client: C, hand: H) -> Comparison
+where
+    C: Fn() -> CF + Clone + Send + Sync + 'static,
+    CF: Future<Output = ()> + Send + 'static,
+    H: Fn() -> HF + Clone + Send + Sync + 'static,
+    HF: Future<Output = ()> + Send + 'static,
+{
+    // Warm-up also opens the pool's connections for `in_flight`.
+    let warm = Duration::from_secs(10);
+    rate(client.clone(), plan.warm_up, in_flight, warm).await;
+    rate(hand.clone(), plan.warm_up, in_flight, warm).await;
+    let (mut clients, mut hands, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..plan.rounds {
+        let (c, h) = if round % 2 == 0 {
+            let c = rate(client.clone(), plan.requests, in_flight, plan.round_cap).await;
+            let h = rate(hand.clone(), plan.requests, in_flight, plan.round_cap).await;
+            (c, h)
+        } else {
+            let h = rate(hand.clone(), plan.requests, in_flight, plan.round_cap).await;
+            let c = rate(client.clone(), plan.requests, in_flight, plan.round_cap).await;
+            (c, h)
+        };
+        clients.push(c);
+        hands.push(h);
+        ratios.push(c / h);
+    }
+    Comparison {
+        client: median(clients),
+        hand: median(hands),
+        ratio: median(ratios),
+    }
+}
+
+/// Runs up to `requests` calls, `in_flight` at a time, stopping early after `cap`; returns
+/// completed calls per second.
+async fn rate<F, Fut>(call: F, requests: usize, in_flight: usize, cap: Duration) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let remaining = Arc::new(AtomicUsize::new(requests));
+    let done = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + cap;
+    let workers: Vec<_> = (0..in_flight)
+        .map(|_| {
+            let (call, remaining, done) = (call.clone(), remaining.clone(), done.clone());
+            tokio::spawn(async move {
+                while Instant::now() < deadline
+                    && remaining
+                        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                        .is_ok()
+                {
+                    call().await;
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        if let Err(error) = worker.await {
+            panic!("a request task failed: {error}");
+        }
+    }
+    done.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The request bodies.
+
+fn person(upn: &str) -> Principal {
+    Principal::new(upn, PrincipalType::Person)
+}
+
+/// The documents' create example (as in `tests/tests/wire_class_notebooks.rs`).
+fn math_101() -> CreateClassNotebook {
+    CreateClassNotebook::new("Math 101")
+        .with_student_sections(vec![
+            "Handouts".to_owned(),
+            "Class Notes".to_owned(),
+            "Homework".to_owned(),
+            "Quizzes".to_owned(),
+        ])
+        .with_teachers(vec![person("teacher1@contoso.com")])
+        .with_students(vec![
+            person("student1@contoso.com"),
+            person("student2@contoso.com"),
+            person("student3@contoso.com"),
+            person("student4@contoso.com"),
+        ])
+        .with_has_teacher_only_section_group(true)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hand-written baseline: what a caller writes with reqwest and serde alone. Dates and enums
+// stay strings (the client parses dates into `DateTime` and roles into `UserRole`).
+
+#[derive(Clone)]
+struct Hand {
+    http: reqwest::Client,
+    url: String,
+}
+
+impl Hand {
+    fn new(base: &str) -> Self {
+        // reqwest is built without a default crypto provider here; the client's own choice.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot build the reqwest client: {e}"));
+        Hand {
+            http,
+            url: format!("{base}/v1.0/me/notes/classNotebooks"),
+        }
+    }
+
+    fn request(&self, method: reqwest::Method) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, &self.url)
+            .bearer_auth(TOKEN)
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::USER_AGENT, "hand-written/0.1")
+    }
+
+    async fn list(&self) -> reqwest::Result<HandPage> {
+        let response = self.request(reqwest::Method::GET).send().await?;
+        response.error_for_status()?.json().await
+    }
+
+    async fn create(&self, body: &HandCreate) -> reqwest::Result<HandNotebook> {
+        let response = self
+            .request(reqwest::Method::POST)
+            .json(body)
+            .send()
+            .await?;
+        response.error_for_status()?.json().await
+    }
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // decoded as a caller would, then only dropped
+struct HandPage {
+    value: Vec<HandNotebook>,
+    #[serde(rename = "@odata.nextLink")]
+    next_link: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HandPrincipal {
+    id: String,
+    principal_type: String,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // decoded as a caller would, then only dropped
+struct HandLink {
+    href: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // decoded as a caller would, then only dropped
+#[serde(rename_all = "camelCase")]
+struct HandLinks {
+    one_note_client_url: Option<HandLink>,
+    one_note_web_url: Option<HandLink>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // decoded as a caller would, then only dropped
+#[serde(rename_all = "camelCase")]
+struct HandNotebook {
+    #[serde(rename = "@odata.context")]
+    context: Option<String>,
+    id: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "self")]
+    self_: Option<String>,
+    created_by: Option<String>,
+    created_time: Option<String>,
+    last_modified_by: Option<String>,
+    last_modified_time: Option<String>,
+    is_default: Option<bool>,
+    is_shared: Option<bool>,
+    user_role: Option<String>,
+    sections_url: Option<String>,
+    section_groups_url: Option<String>,
+    links: Option<HandLinks>,
+    student_sections: Option<Vec<String>>,
+    teachers: Option<Vec<HandPrincipal>>,
+    students: Option<Vec<HandPrincipal>>,
+    has_teacher_only_section_group: Option<bool>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HandCreate {
+    name: String,
+    student_sections: Vec<String>,
+    teachers: Vec<HandPrincipal>,
+    students: Vec<HandPrincipal>,
+    has_teacher_only_section_group: bool,
+}
+
+fn hand_math_101() -> HandCreate {
+    let person = |upn: &str| HandPrincipal {
+        id: upn.to_owned(),
+        principal_type: "Person".to_owned(),
+    };
+    HandCreate {
+        name: "Math 101".to_owned(),
+        student_sections: ["Handouts", "Class Notes", "Homework", "Quizzes"]
+            .map(str::to_owned)
+            .to_vec(),
+        teachers: vec![person("teacher1@contoso.com")],
+        students: (1..=4)
+            .map(|n| person(&format!("student{n}@contoso.com")))
+            .collect(),
+        has_teacher_only_section_group: true,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server: HTTP/1.1 with keep-alive on its own thread, answering `GET` with the collection
+// and `POST` with the created notebook.
+
+/// Starts the server on 127.0.0.1 (an ephemeral port) and returns its address.
+fn start_server() -> SocketAddr {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("cannot start the server runtime: {e}"));
+        runtime.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0")
+                .await
+                .unwrap_or_else(|e| panic!("cannot bind 127.0.0.1: {e}"));
+            let addr = listener
+                .local_addr()
+                .unwrap_or_else(|e| panic!("no local address: {e}"));
+            let _ = sender.send(addr);
+            let responses = Arc::new(Responses::new());
+            loop {
+                match listener.accept().await {
+                    Ok((stream, _)) => {
+                        let responses = responses.clone();
+                        tokio::spawn(async move {
+                            // A client closing its connection ends this task; nothing to report.
+                            let _ = serve(stream, &responses).await;
+                        });
+                    }
+                    Err(error) => eprintln!("server: accept failed: {error}"),
+                }
+            }
+        });
+    });
+    receiver
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("the server did not start: {e}"))
+}
+
+/// Complete HTTP responses, built once.
+struct Responses {
+    list: Vec<u8>,
+    created: Vec<u8>,
+    not_found: Vec<u8>,
+}
+
+impl Responses {
+    fn new() -> Self {
+        let context = "https://www.onenote.com/api/v1.0/$metadata#users('teacher1%40contoso.com')/notes/classNotebooks";
+        let notebooks: Vec<serde_json::Value> = (0..NOTEBOOKS).map(notebook_json).collect();
+        let list = serde_json::json!({ "@odata.context": context, "value": notebooks });
+        let mut created = notebook_json(0);
+        created["@odata.context"] = format!("{context}/$entity").into();
+        Responses {
+            list: response("200 OK", &list.to_string()),
+            created: response("201 Created", &created.to_string()),
+            not_found: response(
+                "404 Not Found",
+                r#"{"error":{"code":"20102","message":"no route"}}"#,
+            ),
+        }
+    }
+}
+
+/// One class notebook with every property the documents show.
+fn notebook_json(n: usize) -> serde_json::Value {
+    let id = format!(
+        "1-b68a21fd-cdb3-41f1-a566-{:012x}",
+        0x0772_872a_8a0c_usize + n
+    );
+    let principal = |upn: String| serde_json::json!({ "id": upn, "principalType": "Person" });
+    serde_json::json!({
+        "id": id,
+        "name": format!("Math {}", 101 + n),
+        "self": format!("https://www.onenote.com/api/v1.0/users/teacher1@contoso.com/notes/classNotebooks/{id}"),
+        "createdBy": "Teacher One",
+        "createdTime": "2016-08-22T23:29:13.13Z",
+        "lastModifiedBy": "Teacher One",
+        "lastModifiedTime": "2016-08-23T10:01:02.5Z",
+        "isDefault": false,
+        "isShared": true,
+        "userRole": "Owner",
+        "sectionsUrl": format!("https://www.onenote.com/api/v1.0/users/teacher1@contoso.com/notes/classNotebooks/{id}/sections"),
+        "sectionGroupsUrl": format!("https://www.onenote.com/api/v1.0/users/teacher1@contoso.com/notes/classNotebooks/{id}/sectionGroups"),
+        "links": {
+            "oneNoteClientUrl": { "href": format!("onenote:https://contoso.sharepoint.com/Math%20{}", 101 + n) },
+            "oneNoteWebUrl": { "href": format!("https://contoso.sharepoint.com/Math%20{}", 101 + n) }
+        },
+        "studentSections": ["Handouts", "Class Notes", "Homework", "Quizzes"],
+        "teachers": [principal("teacher1@contoso.com".to_owned())],
+        "students": (1..=4).map(|s| principal(format!("student{s}@contoso.com"))).collect::<Vec<_>>(),
+        "hasTeacherOnlySectionGroup": true
+    })
+}
+
+fn response(status: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json; odata.metadata=minimal\r\n\
+         content-length: {}\r\ndate: Mon, 23 Nov 2026 15:00:00 GMT\r\n\
+         x-correlationid: 5b2e8e5c-2ad3-4b33-8b4b-2f6d8f1a0c11\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// Answers requests on one connection until the client closes it.
+async fn serve(mut stream: TcpStream, responses: &Responses) -> std::io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut buffer = Vec::with_capacity(16 * 1024);
+    let mut chunk = vec![0u8; 16 * 1024];
+    loop {
+        // Read until a whole request (head and body) is buffered.
+        let (head_end, body_len) = loop {
+            if let Some(end) = find(&buffer, b"\r\n\r\n") {
+                break (end + 4, content_length(&buffer[..end]));
+            }
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        };
+        while buffer.len() < head_end + body_len {
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        }
+        let reply = if buffer.starts_with(b"GET ") {
+            &responses.list
+        } else if buffer.starts_with(b"POST ") {
+            &responses.created
+        } else {
+            &responses.not_found
+        };
+        buffer.drain(..head_end + body_len);
+        stream.write_all(reply).await?;
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn content_length(head: &[u8]) -> usize {
+    String::from_utf8_lossy(head)
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse().ok())
+        .unwrap_or(0)
+}

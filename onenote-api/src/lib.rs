@@ -1,0 +1,58 @@
+//! Strongly typed async client for the Microsoft OneNote class-notebook and permissions API.
+//!
+//! Start with a [`Client`], pick a location (`client.me()`, `client.user(id)`, `client.site(..)`,
+//! `client.group(id)`), navigate to a resource and send a request:
+//!
+//! ```no_run
+//! # async fn run() -> onenote_api::Result<()> {
+//! use onenote_api::{Client, StaticToken};
+//!
+//! let client = Client::new(StaticToken::new("access-token"))?;
+//! let notebooks = client.me().class_notebooks().list().top(10).send().await?;
+//! for notebook in notebooks.value {
+//!     println!("{:?}", notebook.name);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The request builders, models and location roots are generated from the spec; this crate's
+//! hand-written runtime sends them: authentication through a [`TokenProvider`], retries under a
+//! [`RetryPolicy`], one [`Error`] type, paging with [`ItemStream`] and asynchronous operations
+//! with [`OperationHandle`].
+
+mod auth;
+mod client;
+mod clock;
+mod datetime;
+mod enum_value;
+mod error;
+#[rustfmt::skip]
+mod generated;
+mod notes;
+mod nullable;
+pub mod odata;
+mod operation;
+mod origin;
+mod paging;
+pub mod path;
+mod request;
+mod retry;
+mod tls;
+
+pub use auth::{BoxError, StaticToken, TokenProvider};
+pub use client::{Client, ClientBuilder};
+pub use clock::{Clock, TokioClock};
+pub use datetime::{DateTime, ParseDateTimeError};
+pub use error::{Error, ErrorCode, ErrorKind, Result, ServiceError};
+pub use generated::*;
+pub use notes::{Location, Notes};
+pub use nullable::Nullable;
+pub use operation::{AsyncRequest, OperationHandle, WaitOptions};
+pub use paging::{ItemStream, Page};
+pub use retry::RetryPolicy;
+
+/// The README's examples, compiled as doctests so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

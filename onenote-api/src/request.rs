@@ -1,0 +1,248 @@
+//! `Call`: one operation's method, path, query and body, built by generated code and sent by
+//! the client.
+
+use std::fmt;
+
+use reqwest::Url;
+
+use crate::odata::{QueryOptions, encode_query};
+
+/// The HTTP methods the API uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PATCH`
+    Patch,
+    /// `PUT`
+    #[allow(
+        dead_code,
+        reason = "in the generated-code contract; no operation in the spec uses PUT yet"
+    )]
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// The method name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Patch => "PATCH",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+
+    /// Whether repeating the request has the same effect as sending it once, so a 5xx or a lost
+    /// connection may be retried. PATCH is not: a partial update is not idempotent in general.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Self::Get | Self::Put | Self::Delete)
+    }
+
+    pub(crate) fn to_reqwest(self) -> reqwest::Method {
+        match self {
+            Self::Get => reqwest::Method::GET,
+            Self::Post => reqwest::Method::POST,
+            Self::Patch => reqwest::Method::PATCH,
+            Self::Put => reqwest::Method::PUT,
+            Self::Delete => reqwest::Method::DELETE,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a call goes.
+#[derive(Clone, Debug)]
+pub(crate) enum Target {
+    /// An encoded path relative to the version root (`me/notes/classNotebooks`).
+    Path(String),
+    /// An absolute URL the service handed back (`Location`, `@odata.nextLink`), used verbatim.
+    Absolute(Url),
+}
+
+/// One request as generated code describes it.
+pub(crate) struct Call {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) target: Target,
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// The serialized JSON body, or why serializing failed (reported when sending).
+    pub(crate) body: Option<Result<Vec<u8>, String>>,
+    pub(crate) respond_async: bool,
+    /// The success status of the synchronous form (202 once `respond_async` is set).
+    pub(crate) status: u16,
+}
+
+impl Call {
+    /// A call of `operation` (the spec's operation id) to `path`, relative to the version root
+    /// and already encoded, expecting `status` on success.
+    pub(crate) fn new(operation: &'static str, method: Method, path: String, status: u16) -> Call {
+        Call {
+            operation,
+            method,
+            target: Target::Path(path),
+            query: Vec::new(),
+            body: None,
+            respond_async: false,
+            status,
+        }
+    }
+
+    /// A call to an absolute URL from the service, sent as given (no query added).
+    pub(crate) fn absolute(operation: &'static str, method: Method, url: Url, status: u16) -> Call {
+        Call {
+            operation,
+            method,
+            target: Target::Absolute(url),
+            query: Vec::new(),
+            body: None,
+            respond_async: false,
+            status,
+        }
+    }
+
+    /// Adds a query parameter; values are percent-encoded when the URL is built.
+    pub(crate) fn query(&mut self, name: &'static str, value: impl Into<String>) {
+        self.query.push((name, value.into()));
+    }
+
+    /// Adds the OData options that are set (`$filter`, `$top`, …).
+    pub(crate) fn odata(&mut self, options: &QueryOptions) {
+        self.query.extend(options.pairs());
+    }
+
+    /// Serializes `body` as the JSON request body. A serialization failure is kept and
+    /// returned as an error when the call is sent.
+    pub(crate) fn json_body<T: serde::Serialize>(&mut self, body: &T) {
+        self.body = Some(serde_json::to_vec(body).map_err(|error| error.to_string()));
+    }
+
+    /// Switches to the asynchronous form: `Prefer: respond-async`, success is `202 Accepted`.
+    pub(crate) fn respond_async(mut self) -> Call {
+        self.respond_async = true;
+        self.status = 202;
+        self
+    }
+
+    /// The full URL text: version root + path + encoded query, or the absolute URL as given.
+    pub(crate) fn url_text(&self, version_root: &str) -> String {
+        match &self.target {
+            Target::Absolute(url) => url.as_str().to_owned(),
+            Target::Path(path) => {
+                let mut text = format!("{version_root}{path}");
+                if !self.query.is_empty() {
+                    text.push('?');
+                    text.push_str(&encode_query(
+                        self.query
+                            .iter()
+                            .map(|(name, value)| (*name, value.as_str())),
+                    ));
+                }
+                text
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body is user data and can be large: show its size only.
+        let body = match &self.body {
+            None => "none".to_owned(),
+            Some(Ok(bytes)) => format!("{} bytes of JSON", bytes.len()),
+            Some(Err(error)) => format!("unserializable: {error}"),
+        };
+        f.debug_struct("Call")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("query", &self.query)
+            .field("body", &body)
+            .field("respond_async", &self.respond_async)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const ROOT: &str = "https://www.onenote.com/api/v1.0/";
+
+    #[test]
+    fn url_joins_root_path_and_query() {
+        let mut call = Call::new(
+            "createClassNotebook",
+            Method::Post,
+            "users/teacher%40contoso.com/notes/classNotebooks".into(),
+            201,
+        );
+        call.query("sendemail", "true");
+        call.query("omkt", "de-de");
+        assert_eq!(
+            call.url_text(ROOT),
+            "https://www.onenote.com/api/v1.0/users/teacher%40contoso.com/notes/classNotebooks\
+             ?sendemail=true&omkt=de-de"
+        );
+    }
+
+    #[test]
+    fn odata_options_follow_other_parameters() {
+        let mut call = Call::new(
+            "listClassNotebooks",
+            Method::Get,
+            "me/notes/classNotebooks".into(),
+            200,
+        );
+        call.query("x", "1");
+        call.odata(&QueryOptions {
+            filter: Some("createdTime ge 2016-01-01".into()),
+            top: Some(2),
+            ..QueryOptions::default()
+        });
+        assert_eq!(
+            call.url_text(ROOT),
+            "https://www.onenote.com/api/v1.0/me/notes/classNotebooks\
+             ?x=1&$filter=createdTime%20ge%202016-01-01&$top=2"
+        );
+    }
+
+    #[test]
+    fn body_serialization_failure_is_kept_not_panicked() {
+        let mut call = Call::new("op", Method::Post, "p".into(), 201);
+        let mut map = BTreeMap::new();
+        map.insert(vec![1u8], 1);
+        call.json_body(&map);
+        assert_eq!(call.body, Some(Err("key must be a string".to_owned())));
+        call.json_body(&serde_json::json!({"name": "Math 101"}));
+        assert_eq!(call.body, Some(Ok(br#"{"name":"Math 101"}"#.to_vec())));
+    }
+
+    #[test]
+    fn respond_async_expects_202() {
+        let call = Call::new("op", Method::Delete, "p".into(), 204).respond_async();
+        assert!(call.respond_async);
+        assert_eq!(call.status, 202);
+    }
+
+    #[test]
+    fn idempotency() {
+        assert!(Method::Get.is_idempotent());
+        assert!(Method::Put.is_idempotent());
+        assert!(Method::Delete.is_idempotent());
+        assert!(!Method::Post.is_idempotent());
+        assert!(!Method::Patch.is_idempotent());
+    }
+}

@@ -1,0 +1,1376 @@
+//! Wire tests: the runtime against a real HTTP server (wiremock), asserting exact requests,
+//! retries, errors, paging and asynchronous operations.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
+use std::time::{Duration, Instant};
+
+use onenote_api::{
+    BoxError, Client, Clock, CreateClassNotebook, ErrorCode, ErrorKind, OperationHandle,
+    OperationStatus, Principal, PrincipalType, RetryPolicy, TokenProvider, WaitOptions,
+};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const TOKEN: &str = "test-token-7f3a";
+const CORRELATION: &str = "2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f";
+const DATE: &str = "Sun, 25 Feb 2018 23:17:16 GMT";
+const USER_AGENT: &str = concat!("onenote-api/", env!("CARGO_PKG_VERSION"));
+
+/// A clock whose sleeps return at once and are recorded; `now` advances by each sleep.
+#[derive(Clone)]
+struct TestClock {
+    start: Instant,
+    sleeps: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl TestClock {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            sleeps: Arc::default(),
+        }
+    }
+
+    fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.lock().unwrap().clone()
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Instant {
+        self.start + self.sleeps.lock().unwrap().iter().sum::<Duration>()
+    }
+
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + 'static>> {
+        self.sleeps.lock().unwrap().push(duration);
+        Box::pin(async {})
+    }
+}
+
+struct Harness {
+    server: MockServer,
+    clock: TestClock,
+    client: Client,
+}
+
+async fn harness(policy: RetryPolicy) -> Harness {
+    let server = MockServer::start().await;
+    let clock = TestClock::new();
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .retry_policy(policy)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    Harness {
+        server,
+        clock,
+        client,
+    }
+}
+
+fn no_jitter() -> RetryPolicy {
+    RetryPolicy::new().jitter(false)
+}
+
+fn secs(values: &[u64]) -> Vec<Duration> {
+    values.iter().map(|s| Duration::from_secs(*s)).collect()
+}
+
+fn header(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers
+        .get(name)
+        .map(|value| value.to_str().unwrap().to_owned())
+}
+
+/// Method, path and query of a request, as on the wire.
+fn line(request: &Request) -> String {
+    match request.url.query() {
+        Some(query) => format!("{} {}?{query}", request.method, request.url.path()),
+        None => format!("{} {}", request.method, request.url.path()),
+    }
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap()
+}
+
+fn error_body(code: &str, message: &str) -> serde_json::Value {
+    json!({"error": {"code": code, "message": message, "@api.url": "http://aka.ms/onenote-errors#C".to_owned() + code}})
+}
+
+fn with_ids(template: ResponseTemplate) -> ResponseTemplate {
+    template
+        .insert_header("X-CorrelationId", CORRELATION)
+        .insert_header("Date", DATE)
+}
+
+fn notebook(id: &str) -> serde_json::Value {
+    json!({"id": id, "name": format!("Notebook {id}")})
+}
+
+#[tokio::test]
+async fn get_sends_the_documented_headers_and_query() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/users/teacher%40contoso.com/notes/classNotebooks"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "@odata.context": "https://www.onenote.com/api/v1.0/$metadata#users('teacher%40contoso.com')/notes/classNotebooks",
+            "value": [notebook("1-a")]
+        })))
+        .mount(&h.server)
+        .await;
+
+    let page = h
+        .client
+        .user("teacher@contoso.com")
+        .class_notebooks()
+        .list()
+        .filter("createdTime ge 2016-01-01")
+        .select(["id", "name"])
+        .top(5)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.value.len(), 1);
+    assert_eq!(page.value[0].id.as_deref(), Some("1-a"));
+    assert_eq!(page.next_link, None);
+
+    let sent = requests(&h.server).await;
+    assert_eq!(sent.len(), 1);
+    let request = &sent[0];
+    assert_eq!(
+        line(request),
+        "GET /v1.0/users/teacher%40contoso.com/notes/classNotebooks\
+         ?$filter=createdTime%20ge%202016-01-01&$select=id,name&$top=5"
+    );
+    assert_eq!(
+        header(request, "authorization").as_deref(),
+        Some("Bearer test-token-7f3a")
+    );
+    assert_eq!(
+        header(request, "accept").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(header(request, "user-agent").as_deref(), Some(USER_AGENT));
+    assert_eq!(header(request, "content-type"), None);
+    assert_eq!(header(request, "prefer"), None);
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn post_sends_the_json_body_with_content_type() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/v1.0/users/teacher%40contoso.com/notes/classNotebooks",
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(notebook("1-new")))
+        .mount(&h.server)
+        .await;
+
+    let body = CreateClassNotebook::new("Math 101")
+        .with_student_sections(vec!["Handouts".into(), "Class Notes".into()])
+        .with_teachers(vec![Principal::new(
+            "teacher1@contoso.com",
+            PrincipalType::Person,
+        )])
+        .with_has_teacher_only_section_group(true);
+    let created = h
+        .client
+        .user("teacher@contoso.com")
+        .class_notebooks()
+        .create(body)
+        .send_email(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.id.as_deref(), Some("1-new"));
+
+    let sent = requests(&h.server).await;
+    let request = &sent[0];
+    assert_eq!(
+        line(request),
+        "POST /v1.0/users/teacher%40contoso.com/notes/classNotebooks?sendemail=true"
+    );
+    assert_eq!(
+        header(request, "content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        header(request, "accept").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(header(request, "prefer"), None);
+    assert_eq!(
+        String::from_utf8(request.body.clone()).unwrap(),
+        r#"{"name":"Math 101","studentSections":["Handouts","Class Notes"],"teachers":[{"id":"teacher1@contoso.com","principalType":"Person"}],"hasTeacherOnlySectionGroup":true}"#
+    );
+}
+
+#[tokio::test]
+async fn hostile_ids_stay_in_their_segment_or_are_refused() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&h.server)
+        .await;
+    let notebook = h.client.me().class_notebook("1-b68a");
+    notebook
+        .teacher("a/b?c#d %41é'")
+        .remove()
+        .send()
+        .await
+        .unwrap();
+    notebook
+        .teacher("teacher2@contoso.net")
+        .remove()
+        .send()
+        .await
+        .unwrap();
+    let sent = requests(&h.server).await;
+    assert_eq!(
+        line(&sent[0]),
+        "DELETE /v1.0/me/notes/classNotebooks/1-b68a/teachers/a%2Fb%3Fc%23d%20%2541%C3%A9%27"
+    );
+    assert_eq!(
+        line(&sent[1]),
+        "DELETE /v1.0/me/notes/classNotebooks/1-b68a/teachers/teacher2%40contoso.net"
+    );
+    assert_eq!(header(&sent[0], "content-type"), None);
+
+    let error = h
+        .client
+        .me()
+        .class_notebook("..")
+        .delete()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        error.to_string(),
+        "deleteClassNotebook: the path \"me/notes/classNotebooks/%2E%2E\" would be sent as \
+         \"/v1.0/me/notes/\" after URL normalisation (an id of `.` or `..`?); refusing to send it"
+    );
+    assert_eq!(error.attempts(), 0);
+    assert_eq!(requests(&h.server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn unauthorized_with_a_token_reports_status_and_code() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(401)).set_body_json(error_body(
+                "40001",
+                "The request does not contain a valid authentication token.",
+            )),
+        )
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: HTTP 401 Unauthorized, code 40001: The request does not contain a \
+         valid authentication token. (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(error.code(), Some(ErrorCode::InvalidToken));
+    assert_eq!(error.date(), Some(DATE));
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.is_retryable());
+    assert!(!format!("{error} {error:?}").contains(TOKEN));
+    assert_eq!(
+        error.service_error().unwrap().api_url.as_deref(),
+        Some("http://aka.ms/onenote-errors#C40001")
+    );
+    assert!(h.clock.sleeps().is_empty());
+}
+
+struct FailingTokens;
+
+impl TokenProvider for FailingTokens {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send + '_>> {
+        Box::pin(async { Err("token cache is empty".into()) })
+    }
+}
+
+#[tokio::test]
+async fn without_a_token_nothing_is_sent() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let failing = Client::builder()
+        .base_url(server.uri())
+        .token_provider(FailingTokens)
+        .build()
+        .unwrap();
+    let error = failing
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Auth);
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: could not get an access token: token cache is empty"
+    );
+    assert_eq!(error.attempts(), 0);
+
+    let empty = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("")
+        .build()
+        .unwrap();
+    let error = empty
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: the token provider returned an empty token"
+    );
+    let broken = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("line\nbreak")
+        .build()
+        .unwrap();
+    let error = broken
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: the token provider returned a token that is not a valid header value"
+    );
+    assert!(!format!("{error:?}").contains("line"));
+    assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn not_found_with_error_body() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .respond_with(with_ids(ResponseTemplate::new(404)).set_body_json(json!({
+            "error": {"code": "20102", "message": "The requested resource does not exist.", "@api.url": "http://aka.ms/onenote-errors#C20102"},
+            "@api.diagnostics": [{"message": "notebook 1-x not found"}]
+        })))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-x")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "getClassNotebook: HTTP 404 Not Found, code 20102: The requested resource does not \
+         exist. (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert_eq!(error.code(), Some(ErrorCode::ResourceNotFound));
+    assert_eq!(
+        error.message(),
+        Some("The requested resource does not exist.")
+    );
+    assert_eq!(
+        error.service_error().unwrap().diagnostics,
+        vec![json!({"message": "notebook 1-x not found"})]
+    );
+    assert_eq!(error.correlation_id(), Some(CORRELATION));
+    assert_eq!(error.operation(), Some("getClassNotebook"));
+    assert_eq!(requests(&h.server).await.len(), 1);
+}
+
+/// Mounts `first` for one request, then a 200 list page for the rest.
+async fn first_then_ok(server: &MockServer, first: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [notebook("1-a")]})))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn throttled_then_ok_honours_retry_after_seconds() {
+    let h = harness(no_jitter()).await;
+    first_then_ok(
+        &h.server,
+        ResponseTemplate::new(429)
+            .insert_header("Retry-After", "7")
+            .set_body_json(error_body("20166", "Too many requests")),
+    )
+    .await;
+    let page = h.client.me().class_notebooks().list().send().await.unwrap();
+    assert_eq!(page.value.len(), 1);
+    assert_eq!(h.clock.sleeps(), secs(&[7]));
+    let sent = requests(&h.server).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(line(&sent[0]), line(&sent[1]));
+    assert_eq!(
+        header(&sent[1], "authorization").as_deref(),
+        Some("Bearer test-token-7f3a")
+    );
+}
+
+#[tokio::test]
+async fn throttled_then_ok_honours_retry_after_http_date() {
+    let h = harness(no_jitter()).await;
+    first_then_ok(
+        &h.server,
+        ResponseTemplate::new(429)
+            .insert_header("Date", DATE)
+            .insert_header("Retry-After", "Sun, 25 Feb 2018 23:17:19 GMT"),
+    )
+    .await;
+    h.client.me().class_notebooks().list().send().await.unwrap();
+    assert_eq!(h.clock.sleeps(), secs(&[3]));
+}
+
+#[tokio::test]
+async fn throttled_without_retry_after_backs_off() {
+    let h = harness(no_jitter().initial_backoff(Duration::from_millis(250))).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429))
+        .up_to_n_times(2)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .mount(&h.server)
+        .await;
+    h.client.me().class_notebooks().list().send().await.unwrap();
+    assert_eq!(
+        h.clock.sleeps(),
+        vec![Duration::from_millis(250), Duration::from_millis(500)]
+    );
+
+    // With jitter (the default) each wait is between half and all of the back-off.
+    let h = harness(RetryPolicy::new()).await;
+    first_then_ok(&h.server, ResponseTemplate::new(429)).await;
+    h.client.me().class_notebooks().list().send().await.unwrap();
+    let sleeps = h.clock.sleeps();
+    assert_eq!(sleeps.len(), 1);
+    assert!(sleeps[0] >= Duration::from_millis(500) && sleeps[0] <= Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn service_unavailable_on_post_is_retried() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "2"))
+        .up_to_n_times(1)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": "teacher2@contoso.com", "principalType": "Person"})),
+        )
+        .mount(&h.server)
+        .await;
+    let added = h
+        .client
+        .me()
+        .class_notebook("1-b68a")
+        .teachers()
+        .add(Principal::new(
+            "teacher2@contoso.com",
+            PrincipalType::Person,
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(added.id, "teacher2@contoso.com");
+    assert_eq!(h.clock.sleeps(), secs(&[2]));
+    let sent = requests(&h.server).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, sent[1].body);
+    assert_eq!(
+        String::from_utf8(sent[1].body.clone()).unwrap(),
+        r#"{"id":"teacher2@contoso.com","principalType":"Person"}"#
+    );
+}
+
+#[tokio::test]
+async fn server_error_on_post_and_patch_is_not_retried() {
+    let h = harness(no_jitter()).await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(
+            with_ids(ResponseTemplate::new(500))
+                .set_body_json(error_body("10001", "An unexpected error occurred.")),
+        )
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-b68a")
+        .repair()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "repairNotebook: HTTP 500 Internal Server Error, code 10001: An unexpected error \
+         occurred. (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.is_retryable());
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-b68a")
+        .update(onenote_api::ClassNotebookUpdate::new(true))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(requests(&h.server).await.len(), 2);
+    assert!(h.clock.sleeps().is_empty());
+}
+
+#[tokio::test]
+async fn server_error_on_get_is_retried() {
+    let h = harness(no_jitter()).await;
+    first_then_ok(&h.server, ResponseTemplate::new(502)).await;
+    h.client.me().class_notebooks().list().send().await.unwrap();
+    assert_eq!(h.clock.sleeps(), secs(&[1]));
+    assert_eq!(requests(&h.server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn retry_budget_exhausted_says_attempts_and_wait() {
+    let h = harness(
+        no_jitter()
+            .max_attempts(10)
+            .max_wait(Duration::from_secs(60)),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(429).insert_header("Retry-After", "25"))
+                .set_body_json(error_body("20166", "Too many requests.")),
+        )
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: HTTP 429 Too Many Requests, code 20166: Too many requests.; gave up \
+         after 3 attempts, waited 50s: the next wait of 25s would exceed the retry budget of 60s \
+         (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert_eq!(error.attempts(), 3);
+    assert_eq!(error.waited(), Duration::from_secs(50));
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(25)));
+    assert_eq!(error.code(), Some(ErrorCode::Throttled));
+    assert!(error.is_retryable());
+    assert_eq!(h.clock.sleeps(), secs(&[25, 25]));
+    assert_eq!(requests(&h.server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn retry_attempts_exhausted_says_attempts_and_wait() {
+    let h = harness(no_jitter().max_attempts(3)).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: HTTP 503 Service Unavailable; gave up after 3 attempts, waited 3s"
+    );
+    assert_eq!(h.clock.sleeps(), secs(&[1, 2]));
+
+    let h = harness(RetryPolicy::none()).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: HTTP 503 Service Unavailable; gave up after 1 attempt, waited 0ns"
+    );
+    assert_eq!(requests(&h.server).await.len(), 1);
+}
+
+struct CountingTokens(AtomicUsize);
+
+impl TokenProvider for CountingTokens {
+    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send + '_>> {
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        Box::pin(async move { Ok(format!("token-{n}")) })
+    }
+}
+
+#[tokio::test]
+async fn the_token_is_fetched_for_every_attempt() {
+    let server = MockServer::start().await;
+    first_then_ok(
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "0"),
+    )
+    .await;
+    let tokens = Arc::new(CountingTokens(AtomicUsize::new(0)));
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token_provider(tokens.clone())
+        .clock(TestClock::new())
+        .build()
+        .unwrap();
+    client.me().class_notebooks().list().send().await.unwrap();
+    let sent = requests(&server).await;
+    assert_eq!(
+        header(&sent[0], "authorization").as_deref(),
+        Some("Bearer token-1")
+    );
+    assert_eq!(
+        header(&sent[1], "authorization").as_deref(),
+        Some("Bearer token-2")
+    );
+}
+
+#[tokio::test]
+async fn malformed_and_truncated_json_are_decode_errors() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me/notes/classNotebooks"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(200))
+                .set_body_raw(r#"{"value":[{"id":"1-a"},"#, "application/json"),
+        )
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me/notes/classNotebooks/1-a"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>gateway</html>", "text/html"))
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me/notes/classNotebooks/1-b"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 5})))
+        .mount(&h.server)
+        .await;
+
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: could not decode the HTTP 200 response body: EOF while parsing a \
+         value at line 1 column 23; body \"{\\\"value\\\":[{\\\"id\\\":\\\"1-a\\\"},\" \
+         (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert_eq!(error.status(), Some(200));
+    assert_eq!(error.body_snippet(), Some(r#"{"value":[{"id":"1-a"},"#));
+
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-a")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "getClassNotebook: could not decode the HTTP 200 response body: expected value at line 1 \
+         column 1; body \"<html>gateway</html>\""
+    );
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-b")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "getClassNotebook: could not decode the HTTP 200 response body: invalid type: integer \
+         `5`, expected a string at line 1 column 7; body \"{\\\"id\\\":5}\""
+    );
+}
+
+const OPERATIONS: &str =
+    "/v1.0/me/notes/operations/classnotebook-ee91aafb-5685-4357-9465-77d611ef064c";
+
+async fn accept_async(server: &MockServer, location: &str) {
+    Mock::given(method("POST"))
+        .and(path("/v1.0/me/notes/classNotebooks"))
+        .respond_with(ResponseTemplate::new(202).insert_header("Location", location))
+        .mount(server)
+        .await;
+}
+
+async fn poll_once_with(server: &MockServer, model: serde_json::Value) {
+    Mock::given(method("GET"))
+        .and(path(OPERATIONS))
+        .respond_with(with_ids(ResponseTemplate::new(200)).set_body_json(model))
+        .up_to_n_times(1)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn async_create_polls_until_completed() {
+    let h = harness(no_jitter()).await;
+    let location = format!("{}{OPERATIONS}", h.server.uri());
+    accept_async(&h.server, &location).await;
+    let id = "classnotebook-ee91aafb-5685-4357-9465-77d611ef064c";
+    poll_once_with(&h.server, json!({"id": id, "status": "notStarted", "createdDateTime": "2018-02-25T15:17:16.0938811-08:00"})).await;
+    poll_once_with(&h.server, json!({"id": id, "status": "Running"})).await;
+    poll_once_with(
+        &h.server,
+        json!({
+            "id": id,
+            "status": "completed",
+            "resourceLocation": "https://www.onenote.com/api/v1.0/me/notes/classNotebooks/1-new",
+            "resourceId": "1-new"
+        }),
+    )
+    .await;
+
+    let handle = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(
+            CreateClassNotebook::new("Math 101").with_student_sections(vec!["Class Notes".into()]),
+        )
+        .send_email(true)
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(handle.location(), location);
+    assert_eq!(handle.operation(), "createClassNotebook");
+    let done = handle
+        .wait_with(WaitOptions::new().interval(Duration::from_secs(1)))
+        .await
+        .unwrap();
+    assert_eq!(done.status, Some(OperationStatus::Completed));
+    assert_eq!(done.resource_id.as_deref(), Some("1-new"));
+    assert_eq!(
+        done.resource_location.as_deref(),
+        Some("https://www.onenote.com/api/v1.0/me/notes/classNotebooks/1-new")
+    );
+    assert_eq!(h.clock.sleeps(), secs(&[1, 2]));
+
+    let sent = requests(&h.server).await;
+    assert_eq!(sent.len(), 4);
+    assert_eq!(
+        line(&sent[0]),
+        "POST /v1.0/me/notes/classNotebooks?sendemail=true"
+    );
+    assert_eq!(header(&sent[0], "prefer").as_deref(), Some("respond-async"));
+    assert_eq!(
+        header(&sent[0], "content-type").as_deref(),
+        Some("application/json")
+    );
+    for poll in &sent[1..] {
+        assert_eq!(line(poll), format!("GET {OPERATIONS}"));
+        assert_eq!(
+            header(poll, "authorization").as_deref(),
+            Some("Bearer test-token-7f3a")
+        );
+        assert_eq!(header(poll, "prefer"), None);
+    }
+
+    // Resuming from the saved Location polls the same URL.
+    let resumed = OperationHandle::from_location(&h.client, handle.location()).unwrap();
+    poll_once_with(&h.server, json!({"id": id, "status": "running"})).await;
+    let state = resumed.poll().await.unwrap();
+    assert_eq!(state.status, Some(OperationStatus::Running));
+}
+
+#[tokio::test]
+async fn async_operation_failure_carries_error_and_diagnostics() {
+    let h = harness(no_jitter()).await;
+    accept_async(&h.server, OPERATIONS).await; // a relative Location resolves on the API origin
+    poll_once_with(
+        &h.server,
+        json!({
+            "id": "classnotebook-1",
+            "status": "failed",
+            "error": {"code": "30109", "message": "Some users in the request do not exist."},
+            "@api.diagnostics": [{"message": "student9@contoso.com"}]
+        }),
+    )
+    .await;
+    let handle = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(handle.location(), OPERATIONS);
+    let error = handle.wait().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OperationFailed);
+    assert_eq!(
+        error.to_string(),
+        "createClassNotebook: the operation failed, code 30109: Some users in the request do not \
+         exist. (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert_eq!(error.code(), Some(ErrorCode::UsersNotFound));
+    assert_eq!(
+        error.service_error().unwrap().diagnostics,
+        vec![json!({"message": "student9@contoso.com"})]
+    );
+    assert_eq!(
+        error.operation_model().unwrap().status,
+        Some(OperationStatus::Failed)
+    );
+    assert!(h.clock.sleeps().is_empty());
+}
+
+#[tokio::test]
+async fn async_wait_times_out() {
+    let h = harness(no_jitter()).await;
+    accept_async(&h.server, OPERATIONS).await;
+    Mock::given(method("GET"))
+        .and(path(OPERATIONS))
+        .respond_with(
+            with_ids(ResponseTemplate::new(200))
+                .set_body_json(json!({"id": "classnotebook-1", "status": "running"})),
+        )
+        .mount(&h.server)
+        .await;
+    let handle = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    let error = handle
+        .wait_with(
+            WaitOptions::new()
+                .timeout(Duration::from_secs(5))
+                .interval(Duration::from_secs(1))
+                .max_interval(Duration::from_secs(10)),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OperationTimedOut);
+    assert_eq!(
+        error.to_string(),
+        "createClassNotebook: operation \"classnotebook-1\" still running after 5s (wait timeout \
+         5s) (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert!(error.is_retryable());
+    assert_eq!(error.date(), Some(DATE));
+    assert_eq!(
+        error.operation_model().unwrap().status,
+        Some(OperationStatus::Running)
+    );
+    // Polls at 0 s, 1 s, 3 s and, cut to the deadline, 5 s.
+    assert_eq!(h.clock.sleeps(), secs(&[1, 2, 2]));
+    assert_eq!(requests(&h.server).await.len(), 5);
+}
+
+#[tokio::test]
+async fn async_wait_honours_retry_after_and_can_be_cancelled() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", OPERATIONS)
+                .insert_header("Retry-After", "4"),
+        )
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(OPERATIONS))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Retry-After", "6")
+                .set_body_json(json!({"id": "op-9", "status": "running"})),
+        )
+        .mount(&h.server)
+        .await;
+    let handle = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(handle.retry_after(), Some(Duration::from_secs(4)));
+
+    // Cancel once the client asks to wait a second time (after the first poll).
+    let clock = h.clock.clone();
+    let cancel = std::future::poll_fn(move |_| {
+        if clock.sleeps().len() >= 2 {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    });
+    let fired = Arc::new(AtomicBool::new(false));
+    let error = handle
+        .wait_with(WaitOptions::new().cancel_on({
+            let fired = fired.clone();
+            async move {
+                cancel.await;
+                fired.store(true, Ordering::SeqCst);
+            }
+        }))
+        .await
+        .unwrap_err();
+    assert!(fired.load(Ordering::SeqCst));
+    assert_eq!(error.kind(), ErrorKind::Cancelled);
+    assert_eq!(
+        error.to_string(),
+        "createClassNotebook: stopped waiting for operation \"op-9\": cancelled (last status: running)"
+    );
+    assert_eq!(h.clock.sleeps(), secs(&[4, 6]));
+    assert_eq!(requests(&h.server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn foreign_origin_location_is_refused() {
+    let h = harness(no_jitter()).await;
+    let foreign = MockServer::start().await;
+    accept_async(&h.server, &format!("{}{OPERATIONS}", foreign.uri())).await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidLocation);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "createClassNotebook: refusing the operation Location \"{}{OPERATIONS}\": it is not on \
+             the API origin {} (scheme, host and port must match the base URL), so it is not sent \
+             the access token",
+            foreign.uri(),
+            h.server.uri()
+        )
+    );
+    let error =
+        OperationHandle::from_location(&h.client, &format!("{}/x", foreign.uri())).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidLocation);
+    assert!(requests(&foreign).await.is_empty());
+}
+
+async fn mount_page(server: &MockServer, page: &str, body: serde_json::Value) {
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/v1.0/me/notes/notebooks/1-313d/permissions{page}"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
+}
+
+fn permission(id: u32) -> serde_json::Value {
+    json!({"id": format!("1-{id}"), "userRole": "Owner", "userId": format!("i:0#.f|membership|u{id}@contoso.com"), "name": format!("User {id}")})
+}
+
+#[tokio::test]
+async fn stream_walks_three_pages() {
+    let h = harness(no_jitter()).await;
+    let base = h.server.uri();
+    mount_page(&h.server, "", json!({
+        "@odata.count": 5,
+        "value": [permission(1), permission(2)],
+        "@odata.nextLink": format!("{base}/v1.0/me/notes/notebooks/1-313d/permissions/page2?$skiptoken=2")
+    })).await;
+    mount_page(&h.server, "/page2", json!({
+        "value": [permission(3), permission(4)],
+        "@odata.nextLink": format!("{base}/v1.0/me/notes/notebooks/1-313d/permissions/page3?$skiptoken=4")
+    })).await;
+    mount_page(&h.server, "/page3", json!({"value": [permission(5)]})).await;
+
+    let list = || h.client.me().notebook("1-313d").permissions().list();
+    let all = list().count(true).stream().collect_all().await.unwrap();
+    let ids: Vec<_> = all
+        .iter()
+        .map(|p| p.id.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ["1-1", "1-2", "1-3", "1-4", "1-5"]);
+    let sent = requests(&h.server).await;
+    let lines: Vec<_> = sent.iter().map(line).collect();
+    assert_eq!(
+        lines,
+        [
+            "GET /v1.0/me/notes/notebooks/1-313d/permissions?$count=true",
+            "GET /v1.0/me/notes/notebooks/1-313d/permissions/page2?$skiptoken=2",
+            "GET /v1.0/me/notes/notebooks/1-313d/permissions/page3?$skiptoken=4",
+        ]
+    );
+    assert!(
+        sent.iter()
+            .all(|r| header(r, "authorization").as_deref() == Some("Bearer test-token-7f3a"))
+    );
+
+    // A limit stops early: page 3 is never requested.
+    let mut limited = list().stream().limit(3);
+    let mut got = Vec::new();
+    while let Some(item) = limited.next_item().await {
+        got.push(item.unwrap().id.unwrap_or_default());
+    }
+    assert_eq!(got, ["1-1", "1-2", "1-3"]);
+    assert_eq!(requests(&h.server).await.len(), 5);
+}
+
+#[tokio::test]
+async fn stream_stops_on_a_repeated_link() {
+    let h = harness(no_jitter()).await;
+    let base = h.server.uri();
+    let page2 = format!("{base}/v1.0/me/notes/notebooks/1-313d/permissions/page2");
+    mount_page(
+        &h.server,
+        "",
+        json!({"value": [permission(1)], "@odata.nextLink": page2}),
+    )
+    .await;
+    mount_page(
+        &h.server,
+        "/page2",
+        json!({"value": [permission(2)], "@odata.nextLink": page2}),
+    )
+    .await;
+    let mut stream = h
+        .client
+        .me()
+        .notebook("1-313d")
+        .permissions()
+        .list()
+        .stream();
+    assert_eq!(
+        stream.next_item().await.unwrap().unwrap().id.as_deref(),
+        Some("1-1")
+    );
+    assert_eq!(
+        stream.next_item().await.unwrap().unwrap().id.as_deref(),
+        Some("1-2")
+    );
+    let error = stream.next_item().await.unwrap().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RepeatedLink);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "listPermissions: the service returned the @odata.nextLink \"{page2}\" a second time; \
+             stopping to avoid a loop"
+        )
+    );
+    assert!(stream.next_item().await.is_none());
+    assert_eq!(requests(&h.server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn stream_refuses_a_foreign_next_link() {
+    let h = harness(no_jitter()).await;
+    let foreign = MockServer::start().await;
+    mount_page(
+        &h.server,
+        "",
+        json!({"value": [permission(1)], "@odata.nextLink": format!("{}/steal", foreign.uri())}),
+    )
+    .await;
+    let mut stream = h
+        .client
+        .me()
+        .notebook("1-313d")
+        .permissions()
+        .list()
+        .stream();
+    assert!(stream.next_item().await.unwrap().is_ok());
+    let error = stream.next_item().await.unwrap().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidLocation);
+    assert!(requests(&foreign).await.is_empty());
+}
+
+#[tokio::test]
+async fn redirect_to_another_origin_drops_authorization() {
+    let h = harness(no_jitter()).await;
+    let other = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [notebook("1-r")]})))
+        .mount(&other)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("Location", format!("{}/moved", other.uri())),
+        )
+        .mount(&h.server)
+        .await;
+    let page = h.client.me().class_notebooks().list().send().await.unwrap();
+    assert_eq!(page.value[0].id.as_deref(), Some("1-r"));
+    let first = requests(&h.server).await;
+    assert_eq!(
+        header(&first[0], "authorization").as_deref(),
+        Some("Bearer test-token-7f3a")
+    );
+    let moved = requests(&other).await;
+    assert_eq!(moved.len(), 1);
+    assert_eq!(line(&moved[0]), "GET /moved");
+    assert_eq!(header(&moved[0], "authorization"), None);
+    assert_eq!(header(&moved[0], "referer"), None);
+}
+
+#[tokio::test]
+async fn paused_tokio_time_drives_the_default_clock() {
+    let server = MockServer::start().await;
+    first_then_ok(
+        &server,
+        ResponseTemplate::new(429).insert_header("Retry-After", "120"),
+    )
+    .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .request_timeout(None)
+        .connect_timeout(None)
+        .retry_policy(RetryPolicy::new().max_wait(Duration::from_secs(300)))
+        .build()
+        .unwrap();
+    tokio::time::pause();
+    let start = tokio::time::Instant::now();
+    client.me().class_notebooks().list().send().await.unwrap();
+    assert!(start.elapsed() >= Duration::from_secs(120));
+    assert_eq!(requests(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn page_lock_sends_exact_dates_and_null() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"blockEditsInClientStartDate":"1985-02-25T23:17:16Z","title":"ignored"}"#,
+            "application/json",
+        ))
+        .mount(&h.server)
+        .await;
+    let page = h
+        .client
+        .me()
+        .page("1-126bc4155684422c827e1682b1e5f2ed!62-3a2cebc9-3121-4162-b84a-07e61671e653");
+    let date: onenote_api::DateTime = "2018-02-25T15:17:16.0938811-08:00".parse().unwrap();
+    page.update_lock(
+        onenote_api::PageLockUpdate::default()
+            .with_block_edits_in_client_start_date(onenote_api::Nullable::Value(date)),
+    )
+    .send()
+    .await
+    .unwrap();
+    page.update_lock(
+        onenote_api::PageLockUpdate::default()
+            .with_block_edits_in_client_start_date(onenote_api::Nullable::Null),
+    )
+    .send()
+    .await
+    .unwrap();
+    let lock = page.get_lock().send().await.unwrap();
+    assert_eq!(
+        lock.block_edits_in_client_start_date.unwrap().to_string(),
+        "1985-02-25T23:17:16Z"
+    );
+
+    let sent = requests(&h.server).await;
+    assert_eq!(
+        line(&sent[0]),
+        "PATCH /v1.0/me/notes/pages/1-126bc4155684422c827e1682b1e5f2ed%2162-3a2cebc9-3121-4162-b84a-07e61671e653"
+    );
+    assert_eq!(
+        String::from_utf8(sent[0].body.clone()).unwrap(),
+        r#"{"blockEditsInClientStartDate":"2018-02-25T15:17:16.0938811-08:00"}"#
+    );
+    assert_eq!(
+        String::from_utf8(sent[1].body.clone()).unwrap(),
+        r#"{"blockEditsInClientStartDate":null}"#
+    );
+    assert_eq!(
+        line(&sent[2]),
+        "GET /v1.0/me/notes/pages/1-126bc4155684422c827e1682b1e5f2ed%2162-3a2cebc9-3121-4162-b84a-07e61671e653?blockEditsInClientStartDate=true"
+    );
+}
+
+#[tokio::test]
+async fn site_ids_from_url_quote_the_odata_literal() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"@odata.context":"https://www.onenote.com/api/v1.0/$metadata#Microsoft.OneNote.Api.SiteMetadata", "siteCollectionId":"09d1a587-a84b-4264-3d15-669429be8cc5", "siteId":"d9e4d5c8-683f-4363-89ae-18c4e3da91e9"}"#,
+            "application/json",
+        ))
+        .mount(&h.server)
+        .await;
+    let ids = h
+        .client
+        .site_metadata_from_url("https://domain.com/sites/O'Brien site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ids.site_collection_id,
+        "09d1a587-a84b-4264-3d15-669429be8cc5"
+    );
+    assert_eq!(ids.site_id, "d9e4d5c8-683f-4363-89ae-18c4e3da91e9");
+    let sent = requests(&h.server).await;
+    assert_eq!(
+        line(&sent[0]),
+        "GET /v1.0/myOrganization/siteCollections/FromUrl(url='https%3A%2F%2Fdomain.com%2Fsites%2FO%27%27Brien%20site')"
+    );
+    assert_eq!(
+        h.client.site(ids.site_collection_id, ids.site_id).path(),
+        "myOrganization/siteCollections/09d1a587-a84b-4264-3d15-669429be8cc5/sites/d9e4d5c8-683f-4363-89ae-18c4e3da91e9/notes"
+    );
+}
+
+#[tokio::test]
+async fn transport_failures_retry_only_idempotent_methods() {
+    // Port 1 on loopback: nothing listens, so every connect is refused.
+    let clock = TestClock::new();
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .bearer_token(TOKEN)
+        .retry_policy(no_jitter())
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let error = client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    let text = error.to_string();
+    assert!(
+        text.starts_with("listClassNotebooks: request failed: error sending request for url (http://127.0.0.1:1/v1.0/me/notes/classNotebooks)"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("; gave up after 4 attempts, waited 7s"),
+        "{text}"
+    );
+    assert!(error.is_retryable());
+    assert_eq!(error.status(), None);
+    assert_eq!(clock.sleeps(), secs(&[1, 2, 4]));
+
+    let error = client
+        .me()
+        .class_notebook("1-b68a")
+        .repair()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.is_retryable());
+    assert_eq!(clock.sleeps().len(), 3);
+}
+
+#[tokio::test]
+async fn request_timeout_is_a_timeout_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .request_timeout(Duration::from_millis(100))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let error = client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Timeout);
+    assert!(
+        error
+            .to_string()
+            .starts_with("listClassNotebooks: request timed out: "),
+        "{error}"
+    );
+    assert_eq!(error.attempts(), 1);
+    assert!(error.is_retryable());
+}

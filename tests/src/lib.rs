@@ -1,0 +1,5 @@
+//! Test-only package: snapshot tests of the generator's output and diagnostics, and wire
+//! tests of the client against local HTTP servers. The tests live in `tests/tests/`; this
+//! library holds what the wire tests share.
+
+pub mod wire;

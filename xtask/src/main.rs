@@ -1,0 +1,274 @@
+//! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask openapi [--check]`,
+//! `cargo xtask routes` and `cargo xtask bench [--quick]`.
+//!
+//! All file I/O lives here; the generator itself (`codegen`) is pure.
+
+mod bench;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask codegen [--check] [--spec DIR] [--out DIR]
+      regenerate the client from the spec (and spec/schema.json and
+      openapi/onenote.openapi.json); --check changes nothing and fails if the
+      checked-in output is stale
+  cargo xtask openapi [--check] [--spec DIR] [--out DIR]
+      write the OpenAPI 3.0.3 export of the spec to openapi/onenote.openapi.json
+      (--out: another folder); --check changes nothing and fails if it is stale
+  cargo xtask routes [--spec DIR]
+      print one line per operation: METHOD path-template operationId [async]
+  cargo xtask bench [--quick]
+      benchmark codegen time, client overhead against hand-written reqwest and
+      compile cost, and print a table against the targets (BENCHMARKS.md);
+      --quick: a few minutes, fewer samples, no clean hello-world builds";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let Some((command, rest)) = args.split_first() else {
+        return Err(USAGE.to_owned());
+    };
+    if command == "bench" {
+        return bench::run(rest, &workspace_root());
+    }
+    let options = Options::parse(rest)?;
+    match command.as_str() {
+        "codegen" => codegen(&options),
+        "openapi" => openapi(&options),
+        "routes" => {
+            if options.check || options.out.is_some() {
+                return Err(format!("`routes` takes only --spec\n{USAGE}"));
+            }
+            let sources = read_spec(&options.spec_dir())?;
+            let routes = codegen::routes(&sources).map_err(|d| d.to_string())?;
+            print!("{routes}");
+            Ok(())
+        }
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+}
+
+struct Options {
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let mut options = Options {
+            check: false,
+            spec: None,
+            out: None,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--check" => options.check = true,
+                "--spec" | "--out" => {
+                    let Some(value) = args.next() else {
+                        return Err(format!("{arg} needs a directory\n{USAGE}"));
+                    };
+                    let value = Some(PathBuf::from(value));
+                    if arg == "--spec" {
+                        options.spec = value;
+                    } else {
+                        options.out = value;
+                    }
+                }
+                other => return Err(format!("unknown option `{other}`\n{USAGE}")),
+            }
+        }
+        Ok(options)
+    }
+
+    fn spec_dir(&self) -> PathBuf {
+        self.spec.clone().unwrap_or_else(|| PathBuf::from("spec"))
+    }
+
+    fn out_dir(&self) -> PathBuf {
+        self.out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("onenote-api/src/generated"))
+    }
+}
+
+/// The workspace root, so relative paths work from any directory cargo runs us in.
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Resolves a path given on the command line against the workspace root, keeping the
+/// short form for messages.
+fn resolve(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        workspace_root().join(path)
+    }
+}
+
+/// Reads every `*.json` spec file except the schema, sorted by name.
+fn read_spec(dir: &Path) -> Result<Vec<codegen::SpecSource>, String> {
+    let full = resolve(dir);
+    let entries = fs::read_dir(&full)
+        .map_err(|e| format!("error: cannot read spec folder {}: {e}", dir.display()))?;
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("error: cannot list {}: {e}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") && name != "schema.json" {
+            names.push(name);
+        }
+    }
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let shown = dir.join(&name);
+            let text = fs::read_to_string(full.join(&name))
+                .map_err(|e| format!("error: cannot read {}: {e}", shown.display()))?;
+            Ok(codegen::SpecSource {
+                path: shown.display().to_string(),
+                text,
+            })
+        })
+        .collect()
+}
+
+fn codegen(options: &Options) -> Result<(), String> {
+    let spec_dir = options.spec_dir();
+    let out_dir = options.out_dir();
+    let sources = read_spec(&spec_dir)?;
+    let generated = codegen::generate(&sources).map_err(|e| e.to_string())?;
+
+    // Every file we own, with the text it should have.
+    let mut wanted: Vec<(PathBuf, String)> = generated
+        .into_iter()
+        .map(|file| (out_dir.join(&file.path), file.contents))
+        .collect();
+    // The schema documents the format, not one spec: it lives beside the project's own spec only.
+    if options.spec.is_none() {
+        wanted.push((spec_dir.join("schema.json"), codegen::schema_json()));
+        let openapi = codegen::openapi(&sources).map_err(|d| d.to_string())?;
+        wanted.push((Path::new(OPENAPI_DIR).join(OPENAPI_FILE), openapi));
+    }
+
+    // Generated files that no longer come from the spec.
+    let mut stale_extra = Vec::new();
+    if let Ok(entries) = fs::read_dir(resolve(&out_dir)) {
+        for entry in entries.flatten() {
+            let path = out_dir.join(entry.file_name());
+            if path.extension().is_some_and(|e| e == "rs")
+                && !wanted.iter().any(|(p, _)| *p == path)
+            {
+                stale_extra.push(path);
+            }
+        }
+    }
+    stale_extra.sort();
+
+    let mut changed = Vec::new();
+    for (path, contents) in &wanted {
+        let current = fs::read_to_string(resolve(path)).ok();
+        if current.as_deref() != Some(contents.as_str()) {
+            changed.push(path.clone());
+        }
+    }
+
+    if options.check {
+        if changed.is_empty() && stale_extra.is_empty() {
+            println!("generated code is up to date ({} files)", wanted.len());
+            return Ok(());
+        }
+        let mut message = String::new();
+        for path in &changed {
+            message.push_str(&format!(
+                "error: {} is stale: run cargo xtask codegen\n",
+                path.display()
+            ));
+        }
+        for path in &stale_extra {
+            message.push_str(&format!(
+                "error: {} is not generated from the spec any more: run cargo xtask codegen (it removes it)\n",
+                path.display()
+            ));
+        }
+        return Err(message.trim_end().to_owned());
+    }
+
+    fs::create_dir_all(resolve(&out_dir))
+        .map_err(|e| format!("error: cannot create {}: {e}", out_dir.display()))?;
+    for path in &changed {
+        let contents = wanted
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, c)| c.as_str())
+            .unwrap_or_default();
+        if let Some(parent) = resolve(path).parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
+        }
+        fs::write(resolve(path), contents)
+            .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+        println!("updated {}", path.display());
+    }
+    for path in &stale_extra {
+        fs::remove_file(resolve(path))
+            .map_err(|e| format!("error: cannot remove {}: {e}", path.display()))?;
+        println!("removed {}", path.display());
+    }
+    if changed.is_empty() && stale_extra.is_empty() {
+        println!("generated code is up to date ({} files)", wanted.len());
+    }
+    Ok(())
+}
+
+/// Where `cargo xtask openapi` writes the OpenAPI export, unless `--out` says otherwise.
+const OPENAPI_DIR: &str = "openapi";
+const OPENAPI_FILE: &str = "onenote.openapi.json";
+
+/// Writes (or with `--check`, checks) the OpenAPI export of the spec.
+fn openapi(options: &Options) -> Result<(), String> {
+    let sources = read_spec(&options.spec_dir())?;
+    let text = codegen::openapi(&sources).map_err(|d| d.to_string())?;
+    let dir = options
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(OPENAPI_DIR));
+    let path = dir.join(OPENAPI_FILE);
+    if fs::read_to_string(resolve(&path)).ok().as_deref() == Some(text.as_str()) {
+        println!("{} is up to date", path.display());
+        return Ok(());
+    }
+    if options.check {
+        return Err(format!(
+            "error: {} is stale: run cargo xtask openapi",
+            path.display()
+        ));
+    }
+    fs::create_dir_all(resolve(&dir))
+        .map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
+    fs::write(resolve(&path), text)
+        .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
+    println!("updated {}", path.display());
+    Ok(())
+}
