@@ -111,20 +111,7 @@ pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
 /// Generates every file of the client's generated module from the spec.
 pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
     let model = load(sources).map_err(Error::Spec)?;
-    emit::files(&model)
-        .into_iter()
-        .map(|file| {
-            let contents =
-                format::file(&file.sources, file.tokens).map_err(|message| Error::Emit {
-                    file: file.path.clone(),
-                    message,
-                })?;
-            Ok(GeneratedFile {
-                path: file.path,
-                contents,
-            })
-        })
-        .collect()
+    format_files(emit_files(&model))
 }
 
 /// The emit stage alone: the model's files as token streams, not yet formatted.

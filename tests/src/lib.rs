@@ -2,4 +2,5 @@
 //! tests of the client against local HTTP servers. The tests live in `tests/tests/`; this
 //! library holds what the wire tests share.
 
+pub mod spec_files;
 pub mod wire;
