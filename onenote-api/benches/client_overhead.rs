@@ -268,7 +268,8 @@ struct Hand {
 
 impl Hand {
     fn new(base: &str) -> Self {
-        // reqwest is built without a default crypto provider here; the client's own choice.
+        // This crate builds reqwest without a crypto provider: install ring, as the client
+        // configures it for itself.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .build()

@@ -202,7 +202,7 @@ impl Client {
     pub(crate) async fn execute(&self, call: &Call) -> Result<Reply> {
         let body = match &call.body {
             None => None,
-            Some(Ok(bytes)) => Some(bytes.as_slice()),
+            Some(Ok(bytes)) => Some(bytes),
             Some(Err(reason)) => {
                 return Err(Error::new(ErrorKind::InvalidRequest, Some(call.operation))
                     .with_detail(format!("could not serialize the request body: {reason}")));
@@ -276,7 +276,7 @@ impl Client {
     }
 
     /// One attempt: fetch a token, send, read the reply.
-    async fn attempt(&self, call: &Call, url: &Url, body: Option<&[u8]>) -> Attempt {
+    async fn attempt(&self, call: &Call, url: &Url, body: Option<&bytes::Bytes>) -> Attempt {
         let operation = Some(call.operation);
         let token = match self.inner.tokens.token().await {
             Ok(token) => token,
@@ -310,7 +310,8 @@ impl Client {
         if let Some(body) = body {
             request = request
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body.to_vec());
+                // A cheap reference-counted clone, not a copy of the body.
+                .body(body.clone());
         }
         if call.respond_async {
             request = request.header("Prefer", HeaderValue::from_static("respond-async"));

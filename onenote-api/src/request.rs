@@ -77,7 +77,7 @@ pub(crate) struct Call {
     pub(crate) target: Target,
     pub(crate) query: Vec<(&'static str, String)>,
     /// The serialized JSON body, or why serializing failed (reported when sending).
-    pub(crate) body: Option<Result<Vec<u8>, String>>,
+    pub(crate) body: Option<Result<bytes::Bytes, String>>,
     pub(crate) respond_async: bool,
     /// The success status of the synchronous form (202 once `respond_async` is set).
     pub(crate) status: u16,
@@ -124,7 +124,11 @@ impl Call {
     /// Serializes `body` as the JSON request body. A serialization failure is kept and
     /// returned as an error when the call is sent.
     pub(crate) fn json_body<T: serde::Serialize>(&mut self, body: &T) {
-        self.body = Some(serde_json::to_vec(body).map_err(|error| error.to_string()));
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(bytes::Bytes::from)
+                .map_err(|error| error.to_string()),
+        );
     }
 
     /// Switches to the asynchronous form: `Prefer: respond-async`, success is `202 Accepted`.
@@ -227,7 +231,10 @@ mod tests {
         call.json_body(&map);
         assert_eq!(call.body, Some(Err("key must be a string".to_owned())));
         call.json_body(&serde_json::json!({"name": "Math 101"}));
-        assert_eq!(call.body, Some(Ok(br#"{"name":"Math 101"}"#.to_vec())));
+        assert_eq!(
+            call.body,
+            Some(Ok(bytes::Bytes::from_static(br#"{"name":"Math 101"}"#)))
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-// Transfer is asynchronous only: there is no `respond_async` to choose, `send` already polls.
+//! Transfer is asynchronous only: there is no `respond_async` to choose, `send` already polls.
 fn main() {
     let client = onenote_api::Client::new(onenote_api::StaticToken::new("token")).unwrap();
     let body = onenote_api::ClassNotebookTransferRequest::new(onenote_api::ClassNotebookTransfer::new(
