@@ -119,8 +119,14 @@ struct ResourceDraft<'a> {
 
 /// A group's mount points, resolved.
 struct GroupDraft {
+    /// The resources it is mounted at.
     mounts: Vec<String>,
+    /// Their path templates, in the same order.
+    mount_paths: Vec<String>,
 }
+
+/// Resources by (group, path template), for finding hosts without scanning every resource.
+type ResourceIndex<'a> = BTreeMap<(Option<usize>, String), &'a str>;
 
 impl Checker {
     fn error(&mut self, file: &str, pos: Pos, message: impl Into<String>) {
@@ -956,7 +962,10 @@ impl Checker {
                 }
                 self.broken_resources |= !group.value.resources.broken.is_empty();
                 let index = groups.len();
-                groups.push(GroupDraft { mounts: Vec::new() });
+                groups.push(GroupDraft {
+                    mounts: Vec::new(),
+                    mount_paths: Vec::new(),
+                });
                 group_sources.push((file.as_str(), key, &group.value));
                 for (name, resource) in group.value.resources.iter() {
                     top_level.push((file.as_str(), name, resource, Some(index)));
@@ -1024,7 +1033,10 @@ impl Checker {
                     .iter()
                     .find(|d| d.name == mount.value && d.group.is_none())
                 {
-                    Some(_) => groups[index].mounts.push(mount.value.clone()),
+                    Some(draft) => {
+                        groups[index].mounts.push(mount.value.clone());
+                        groups[index].mount_paths.push(draft.path.to_template());
+                    }
                     None if self.broken_resources => {}
                     None => {
                         let suggestion = did_you_mean(
@@ -1057,6 +1069,11 @@ impl Checker {
             }
         }
 
+        let index: ResourceIndex<'_> = drafts
+            .iter()
+            .map(|d| ((d.group, d.path.to_template()), d.name.as_str()))
+            .collect();
+
         // Resolve resource hosts.
         let mut resources: Vec<(usize, ResourceModel, &str)> = Vec::new();
         for draft in &drafts {
@@ -1075,7 +1092,7 @@ impl Checker {
                 segments: draft.path.segments[..host_len].to_vec(),
             };
             let (hosts, path_from_host, full_paths) =
-                self.host_for(&drafts, &groups, draft.group, &host_prefix, &draft.path);
+                self.host_for(&index, &groups, draft.group, &host_prefix, &draft.path);
             let params = self.params_exactly(
                 draft.file,
                 &draft.spec.path,
@@ -1173,7 +1190,7 @@ impl Checker {
                 &op.value,
                 op.pos,
                 group,
-                &drafts,
+                &index,
                 &groups,
                 locations,
                 &mut op_ids,
@@ -1197,55 +1214,49 @@ impl Checker {
     }
 
     /// Finds where something at `path` whose host lies at `host_prefix` is generated.
+    /// Finds where something at `path` whose host lies at `host_prefix` is generated: the
+    /// deepest resource of the same group whose path starts `host_prefix`, else the group's
+    /// mounts, else the location root. One index lookup per prefix length, so the whole
+    /// resolution is linear in the spec's size.
     fn host_for(
-        &mut self,
-        drafts: &[ResourceDraft<'_>],
+        &self,
+        index: &ResourceIndex<'_>,
         groups: &[GroupDraft],
         group: Option<usize>,
         host_prefix: &PathTemplate,
         path: &PathTemplate,
     ) -> (Vec<Host>, PathTemplate, Vec<String>) {
-        let best = drafts
-            .iter()
-            .filter(|d| d.group == group && host_prefix.starts_with(&d.path))
-            .max_by_key(|d| d.path.segments.len());
-        match (best, group) {
-            (Some(host), _) => {
-                let tail = path.tail(host.path.segments.len());
-                let mounts = match group {
-                    Some(g) => self.mount_paths(drafts, &groups[g]),
-                    None => vec![String::new()],
-                };
-                let full = mounts
+        let best = (1..=host_prefix.segments.len()).rev().find_map(|len| {
+            let prefix = PathTemplate {
+                segments: host_prefix.segments[..len].to_vec(),
+            };
+            index
+                .get(&(group, prefix.to_template()))
+                .map(|name| (*name, len))
+        });
+        let mount_paths = group.and_then(|g| groups.get(g)).map(|g| &g.mount_paths);
+        let full = |paths: Option<&Vec<String>>| -> Vec<String> {
+            match paths {
+                Some(mounts) => mounts
                     .iter()
                     .map(|m| join_template(m, &path.to_template()))
-                    .collect();
-                (vec![Host::Resource(host.name.clone())], tail, full)
+                    .collect(),
+                None => vec![path.to_template()],
             }
-            (None, Some(g)) => {
-                let hosts = groups[g]
-                    .mounts
-                    .iter()
-                    .map(|m| Host::Resource(m.clone()))
-                    .collect();
-                let full = self
-                    .mount_paths(drafts, &groups[g])
-                    .iter()
-                    .map(|m| join_template(m, &path.to_template()))
-                    .collect();
-                (hosts, path.clone(), full)
-            }
-            (None, None) => (vec![Host::Notes], path.clone(), vec![path.to_template()]),
+        };
+        match (best, group.and_then(|g| groups.get(g))) {
+            (Some((name, len)), _) => (
+                vec![Host::Resource(name.to_owned())],
+                path.tail(len),
+                full(mount_paths),
+            ),
+            (None, Some(g)) => (
+                g.mounts.iter().map(|m| Host::Resource(m.clone())).collect(),
+                path.clone(),
+                full(mount_paths),
+            ),
+            (None, None) => (vec![Host::Notes], path.clone(), full(None)),
         }
-    }
-
-    fn mount_paths(&self, drafts: &[ResourceDraft<'_>], group: &GroupDraft) -> Vec<String> {
-        group
-            .mounts
-            .iter()
-            .filter_map(|m| drafts.iter().find(|d| &d.name == m && d.group.is_none()))
-            .map(|d| d.path.to_template())
-            .collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1256,7 +1267,7 @@ impl Checker {
         op: &spec::Operation,
         op_pos: Pos,
         group: Option<usize>,
-        drafts: &[ResourceDraft<'_>],
+        index: &ResourceIndex<'_>,
         groups: &[GroupDraft],
         locations: &[String],
         op_ids: &mut BTreeMap<String, Origin>,
@@ -1347,7 +1358,7 @@ impl Checker {
                 }
                 (vec![Host::Client], path.clone(), vec![path.to_template()])
             }
-            spec::Root::Notes => self.host_for(drafts, groups, group, &path, &path),
+            spec::Root::Notes => self.host_for(index, groups, group, &path, &path),
         };
         let params = if ok || !path.segments.is_empty() {
             self.params_exactly(file, &op.path, &path_from_host, &op.params, "operation")
