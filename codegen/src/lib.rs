@@ -2,7 +2,7 @@
 //!
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
 //! [`spec`] types) → [`validate`] (into the resolved [`model`]) → `emit` (token streams) →
-//! [`format`] (prettyplease and the header). The core is pure: spec text in, file text out;
+//! [`format`](mod@format) (prettyplease and the header). The core is pure: spec text in, file text out;
 //! `xtask` does the file I/O, and tests call the same [`generate`] entry point.
 
 pub mod decode;

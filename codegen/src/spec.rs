@@ -223,31 +223,28 @@ pub struct QueryParam {
     pub rust_name: Option<Spanned<String>>,
 }
 
-/// HTTP methods the spec can use.
+/// HTTP methods the spec can use (the documents use no PUT, so the format has none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, JsonSchema)]
-#[allow(clippy::upper_case_acronyms)]
+#[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     /// GET
-    GET,
+    Get,
     /// POST
-    POST,
+    Post,
     /// PATCH
-    PATCH,
-    /// PUT
-    PUT,
+    Patch,
     /// DELETE
-    DELETE,
+    Delete,
 }
 
 impl Method {
     /// The method as written on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
-            Method::GET => "GET",
-            Method::POST => "POST",
-            Method::PATCH => "PATCH",
-            Method::PUT => "PUT",
-            Method::DELETE => "DELETE",
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
         }
     }
 }

@@ -40,6 +40,40 @@ const RUNTIME_NAMES: &[&str] = &[
     "WaitOptions",
 ];
 
+/// Names from Rust's prelude that generated code uses unqualified (`Option`, `String`, …):
+/// a spec type with one of these names would shadow it.
+const PRELUDE_NAMES: &[&str] = &[
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Drop",
+    "Eq",
+    "Err",
+    "Fn",
+    "From",
+    "Hash",
+    "Into",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "PartialEq",
+    "Send",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "Vec",
+];
+
+/// Suffix of generated request builders; spec types may not end in it, so a body type can never
+/// be confused with a builder (`TransferClassNotebookRequest` is the builder).
+const BUILDER_SUFFIX: &str = "Request";
+
 /// Methods the runtime's `Client` has; client-level operations must not take these names.
 const CLIENT_METHODS: &[&str] = &[
     "base_url",
@@ -135,6 +169,16 @@ impl Checker {
 
     /// Records that `what` (e.g. `type "Principal"`) makes the crate-root name `name`.
     fn claim_global(&mut self, file: &str, pos: Pos, name: &str, what: &str) {
+        if PRELUDE_NAMES.contains(&name) {
+            self.error(
+                file,
+                pos,
+                format!(
+                    "{what} makes `{name}`, which would shadow Rust's `{name}` in generated code: rename it"
+                ),
+            );
+            return;
+        }
         if RUNTIME_NAMES.contains(&name) {
             self.error(
                 file,
@@ -175,17 +219,18 @@ impl Checker {
 
         self.collect_types(files);
         let mut modules = Vec::new();
+        // Rust module name → the file that makes it.
         let mut module_names: BTreeMap<String, String> = BTreeMap::new();
         for (file, spec) in files {
             let name = module_name(file);
             match ident(&name, Case::Snake) {
                 Some(rust) if rust == name.replace('-', "_") => {
-                    if let Some(first) = module_names.insert(name.clone(), file.clone()) {
+                    if let Some(first) = module_names.insert(rust.clone(), file.clone()) {
                         self.error(
                             file,
                             Pos { line: 1, column: 1 },
                             format!(
-                                "file name gives module `{name}`, as {first} does: rename one"
+                                "file name gives module `{rust}`, as {first} does: rename one"
                             ),
                         );
                     }
@@ -194,7 +239,7 @@ impl Checker {
                     file,
                     Pos { line: 1, column: 1 },
                     format!(
-                        "file name \"{name}\" does not make a Rust module name: use lowercase letters, digits and `-`"
+                        "file name \"{name}\" does not make a Rust module name: use lowercase letters, digits, `-` and `_`"
                     ),
                 ),
             }
@@ -579,6 +624,16 @@ impl Checker {
                         ),
                     );
                     continue;
+                }
+                if name.value.ends_with(BUILDER_SUFFIX) {
+                    self.error(
+                        file,
+                        name.pos,
+                        format!(
+                            "type \"{}\" ends in \"{BUILDER_SUFFIX}\", which names request builders: choose another name (e.g. \"…Body\")",
+                            name.value
+                        ),
+                    );
                 }
                 self.claim_global(
                     file,
@@ -1451,7 +1506,7 @@ impl Checker {
         let body = match &op.body {
             None => None,
             Some(text) => {
-                if matches!(method, Method::GET | Method::DELETE) {
+                if matches!(method, Method::Get | Method::Delete) {
                     self.error(
                         file,
                         text.pos,
@@ -1488,7 +1543,7 @@ impl Checker {
                 format!("OData option \"{}\"", option.value.as_str()),
             );
         }
-        if !op.odata.is_empty() && method != Method::GET {
+        if !op.odata.is_empty() && method != Method::Get {
             self.error(
                 file,
                 op.odata[0].pos,

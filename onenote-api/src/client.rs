@@ -444,16 +444,19 @@ impl Reply {
 /// Status and support headers of a response.
 fn response_info(status: u16, headers: &HeaderMap) -> ResponseInfo {
     let date = header_text(headers, DATE.as_str());
-    // Measured from the server's own Date when it sent one, so clock skew does not matter.
-    let now = date
-        .as_deref()
-        .and_then(|d| httpdate::parse_http_date(d).ok())
-        .unwrap_or_else(SystemTime::now);
+    // An HTTP-date Retry-After is measured from the server's own Date when it sent one, so
+    // clock skew does not matter; the Date is only parsed when there is a Retry-After.
+    let retry_after = header_text(headers, RETRY_AFTER.as_str()).and_then(|value| {
+        let now = date
+            .as_deref()
+            .and_then(|d| httpdate::parse_http_date(d).ok())
+            .unwrap_or_else(SystemTime::now);
+        parse_retry_after(&value, now)
+    });
     ResponseInfo {
         status: Some(status),
         correlation_id: header_text(headers, "x-correlationid"),
-        retry_after: header_text(headers, RETRY_AFTER.as_str())
-            .and_then(|value| parse_retry_after(&value, now)),
+        retry_after,
         date,
     }
 }

@@ -63,8 +63,14 @@ pub struct ItemStream<T> {
     pending_error: Option<Error>,
     limit: Option<usize>,
     yielded: usize,
+    /// Pages in a row that had no items: a service that keeps linking to new empty pages
+    /// would otherwise be followed forever, whatever the limit.
+    empty_pages: u32,
     done: bool,
 }
+
+/// How many empty pages in a row end the stream with an error.
+const MAX_EMPTY_PAGES: u32 = 100;
 
 // The stream never pins `T` in place (items sit in a `VecDeque`, the fetch is boxed).
 impl<T> Unpin for ItemStream<T> {}
@@ -99,6 +105,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             seen,
             pending_error: None,
             limit: None,
+            empty_pages: 0,
             yielded: 0,
             done: false,
         }
@@ -134,10 +141,24 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
 
     /// Files a fetched page: its items, then its next link or the error about it.
     fn accept(&mut self, page: Page<T>, page_url: &Url) {
+        self.empty_pages = if page.value.is_empty() {
+            self.empty_pages.saturating_add(1)
+        } else {
+            0
+        };
         self.buffer.extend(page.value);
         let Some(link) = page.next_link else {
             return;
         };
+        if self.empty_pages >= MAX_EMPTY_PAGES {
+            self.pending_error = Some(
+                Error::new(ErrorKind::RepeatedLink, Some(self.operation)).with_detail(format!(
+                    "the service returned {MAX_EMPTY_PAGES} empty pages in a row, each with a new \
+                     @odata.nextLink; stopping to avoid a loop"
+                )),
+            );
+            return;
+        }
         let url = match page_url.join(&link) {
             Ok(url) => url,
             Err(error) => {

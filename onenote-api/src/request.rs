@@ -7,41 +7,34 @@ use reqwest::Url;
 
 use crate::odata::{QueryOptions, encode_query};
 
-/// The HTTP methods the API uses.
+/// The HTTP methods the API uses (the documents use no PUT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Method {
+pub(crate) enum Method {
     /// `GET`
     Get,
     /// `POST`
     Post,
     /// `PATCH`
     Patch,
-    /// `PUT`
-    #[allow(
-        dead_code,
-        reason = "in the generated-code contract; no operation in the spec uses PUT yet"
-    )]
-    Put,
     /// `DELETE`
     Delete,
 }
 
 impl Method {
     /// The method name on the wire.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
             Self::Patch => "PATCH",
-            Self::Put => "PUT",
             Self::Delete => "DELETE",
         }
     }
 
     /// Whether repeating the request has the same effect as sending it once, so a 5xx or a lost
     /// connection may be retried. PATCH is not: a partial update is not idempotent in general.
-    pub fn is_idempotent(self) -> bool {
-        matches!(self, Self::Get | Self::Put | Self::Delete)
+    pub(crate) fn is_idempotent(self) -> bool {
+        matches!(self, Self::Get | Self::Delete)
     }
 
     pub(crate) fn to_reqwest(self) -> reqwest::Method {
@@ -49,7 +42,6 @@ impl Method {
             Self::Get => reqwest::Method::GET,
             Self::Post => reqwest::Method::POST,
             Self::Patch => reqwest::Method::PATCH,
-            Self::Put => reqwest::Method::PUT,
             Self::Delete => reqwest::Method::DELETE,
         }
     }
@@ -247,7 +239,6 @@ mod tests {
     #[test]
     fn idempotency() {
         assert!(Method::Get.is_idempotent());
-        assert!(Method::Put.is_idempotent());
         assert!(Method::Delete.is_idempotent());
         assert!(!Method::Post.is_idempotent());
         assert!(!Method::Patch.is_idempotent());

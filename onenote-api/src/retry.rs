@@ -13,7 +13,7 @@ use crate::request::Method;
 ///   refused the request before acting on it. `Retry-After` (seconds or an HTTP date) is
 ///   honoured; a 429 or 503 without it backs off exponentially with jitter.
 /// - other 5xx statuses, transport failures and timeouts, only for idempotent methods
-///   (GET, PUT, DELETE). POST and PATCH are not repeated then: the first attempt may have taken
+///   (GET, DELETE). POST and PATCH are not repeated then: the first attempt may have taken
 ///   effect.
 ///
 /// Retrying stops after [`max_attempts`](Self::max_attempts) attempts, or when the next wait
@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(classify_status(500, Method::Patch), Retryable::No);
         assert_eq!(classify_status(500, Method::Get), Retryable::Yes);
         assert_eq!(classify_status(502, Method::Delete), Retryable::Yes);
-        assert_eq!(classify_status(504, Method::Put), Retryable::Yes);
+        assert_eq!(classify_status(504, Method::Delete), Retryable::Yes);
         assert_eq!(classify_status(404, Method::Get), Retryable::No);
         assert_eq!(classify_status(401, Method::Get), Retryable::No);
         assert_eq!(classify_transport(Method::Get), Retryable::Yes);

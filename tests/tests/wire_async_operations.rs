@@ -2,7 +2,7 @@
 //! the `202 Accepted` and its `Location`, and polling that location.
 
 use onenote_api::{
-    ClassNotebookTransfer, ClassNotebookTransferRequest, CreateClassNotebook, OperationStatus,
+    ClassNotebookTransfer, ClassNotebookTransferBody, CreateClassNotebook, OperationStatus,
     Principal, PrincipalType,
 };
 use serde_json::json;
@@ -196,13 +196,11 @@ async fn transfer_is_always_asynchronous_and_wraps_its_body() {
     let operation = client(&server)
         .me()
         .class_notebook("1-9a43afaa-7dc9-4405-b661-b735ebf722a0")
-        .transfer(ClassNotebookTransferRequest::new(
-            ClassNotebookTransfer::new(
-                person("teacher1@contoso.com"),
-                person("teacher2@contoso.com"),
-                "Math 101",
-            ),
-        ))
+        .transfer(ClassNotebookTransferBody::new(ClassNotebookTransfer::new(
+            person("teacher1@contoso.com"),
+            person("teacher2@contoso.com"),
+            "Math 101",
+        )))
         .send()
         .await
         .unwrap();

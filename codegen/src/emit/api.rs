@@ -52,7 +52,13 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
         let param_docs: String = location
             .params
             .iter()
-            .map(|p| format!("\n- `{}`: {}", p.rust, p.doc))
+            .map(|p| {
+                format!(
+                    "\n- `{}`: {} (percent-encoded as one path segment).",
+                    p.rust,
+                    p.doc.trim_end_matches('.')
+                )
+            })
             .collect();
         let accessor_doc = doc(&format!(
             "The notebooks at `{template}/{notes_root}/`: {}{}",
@@ -60,7 +66,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
             if param_docs.is_empty() {
                 String::new()
             } else {
-                format!("\n\nArguments (percent-encoded into the path):{param_docs}")
+                format!("\n\n# Arguments\n{param_docs}")
             }
         ));
         let pushes = path_pushes(&location.path, &location.params, true);

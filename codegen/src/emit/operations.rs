@@ -104,14 +104,17 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
         (_, ResponseModel::Empty) => (
             quote!(()),
             quote!(client.send_empty(call).await),
-            format!("Sends the request. Succeeds on `{status}` with no body."),
+            format!("Sends the request. The service answers `{status}` with no body."),
         ),
         (_, ResponseModel::Json(ty)) => {
             let rust = rust_type(ty);
             (
                 rust,
                 quote!(client.send_json(call).await),
-                format!("Sends the request. Succeeds on `{status}` with {}.", type_doc(ty)),
+                format!(
+                    "Sends the request. The service answers `{status}` with {}.",
+                    type_doc(ty)
+                ),
             )
         }
         (_, ResponseModel::Page(ty)) => {
@@ -127,7 +130,7 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
         }
     };
     let send_doc = doc(&format!(
-        "{send_doc}\n\nFails with [`Error`](crate::Error) on transport problems, any other status (with the \
+        "{send_doc}\n\nFails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the \
          service's error body), or a body that does not decode."
     ));
     let stream = match &op.response {
@@ -370,10 +373,10 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
         );
         text.push('.');
     }
-    text.push_str(&param_docs(&op.params));
+    text.push_str(&param_docs(&op.params, &op.path_from_host));
     if let Some(body) = &op.body {
         if op.params.is_empty() {
-            text.push_str("\n\nArguments:");
+            text.push_str("\n\n# Arguments\n");
         }
         text.push_str(&format!(
             "\n- `body`: the request body, {}.",

@@ -78,18 +78,32 @@ pub fn param_args(params: &[ParamModel]) -> Vec<TokenStream> {
         .collect()
 }
 
-/// Doc lines listing path parameters.
-pub fn param_docs(params: &[ParamModel]) -> String {
+/// Doc lines listing path parameters, each with how it is encoded into `template`.
+pub fn param_docs(params: &[ParamModel], template: &PathTemplate) -> String {
     if params.is_empty() {
         return String::new();
     }
     let list: String = params
         .iter()
-        .map(|p| format!("\n- `{}`: {}", p.rust.trim_start_matches("r#"), p.doc))
+        .map(|p| {
+            let quoted = template
+                .segments
+                .iter()
+                .flat_map(|s| &s.parts)
+                .any(|part| matches!(part, Part::QuotedParam(name) if *name == p.wire));
+            let encoding = if quoted {
+                "an OData string literal: quotes doubled, then percent-encoded"
+            } else {
+                "percent-encoded as one path segment, so no value can change the endpoint"
+            };
+            format!(
+                "\n- `{}`: {} ({encoding}).",
+                p.rust.trim_start_matches("r#"),
+                p.doc.trim_end_matches('.')
+            )
+        })
         .collect();
-    format!(
-        "\n\nArguments (each percent-encoded as one path segment, so no value can change the endpoint):{list}"
-    )
+    format!("\n\n# Arguments\n{list}")
 }
 
 /// The `impl` header for methods generated on `host`.
@@ -124,7 +138,7 @@ pub fn tokens(resource: &ResourceModel) -> TokenStream {
         "{}\n\nReaches `…/{}`.{}",
         resource.doc,
         resource.path_from_host.to_template(),
-        param_docs(&resource.params)
+        param_docs(&resource.params, &resource.path_from_host)
     ));
     let accessors = resource.hosts.iter().map(|host| {
         host_impl(

@@ -119,9 +119,20 @@ fn object(ty: &TypeModel, fields: &[FieldModel]) -> TokenStream {
         let (arg, value) = match (&field.ty, field.nullable) {
             (TypeRef::String, false) => (quote!(impl Into<String>), quote!(Some(value.into()))),
             (_, false) => (inner, quote!(Some(value))),
-            (_, true) => (quote!(crate::Nullable<#inner>), quote!(Some(value))),
+            (_, true) => (
+                quote!(impl Into<crate::Nullable<#inner>>),
+                quote!(Some(value.into())),
+            ),
         };
-        let doc = doc(&format!("Sets `{}` ({}).", field.wire, type_doc(&field.ty)));
+        let doc = doc(&if field.nullable {
+            format!(
+                "Sets `{}` ({}, or `Nullable::Null` to send `null`).",
+                field.wire,
+                type_doc(&field.ty)
+            )
+        } else {
+            format!("Sets `{}` ({}).", field.wire, type_doc(&field.ty))
+        });
         quote! {
             #doc
             pub fn #setter(mut self, value: #arg) -> Self {

@@ -60,8 +60,9 @@ impl crate::Location for User {
 impl crate::Client {
     /// The notebooks at `users/{userId}/notes/`: Notebooks another user has shared with the signed-in user.
     ///
-    /// Arguments (percent-encoded into the path):
-    /// - `user_id`: The user's id or user principal name.
+    /// # Arguments
+    ///
+    /// - `user_id`: The user's id or user principal name (percent-encoded as one path segment).
     pub fn user(&self, user_id: impl AsRef<str>) -> crate::Notes<User> {
         let mut path = String::new();
         path.push_str("users/");
@@ -82,9 +83,10 @@ impl crate::Location for Site {
 impl crate::Client {
     /// The notebooks at `myOrganization/siteCollections/{siteCollectionId}/sites/{siteId}/notes/`: Notebooks on a SharePoint site of the signed-in user's tenant. Get the two ids once with `Client::site_metadata_from_url` and store them.
     ///
-    /// Arguments (percent-encoded into the path):
-    /// - `site_collection_id`: The site collection id (`SiteMetadata::site_collection_id`).
-    /// - `site_id`: The site id (`SiteMetadata::site_id`).
+    /// # Arguments
+    ///
+    /// - `site_collection_id`: The site collection id (`SiteMetadata::site_collection_id`) (percent-encoded as one path segment).
+    /// - `site_id`: The site id (`SiteMetadata::site_id`) (percent-encoded as one path segment).
     pub fn site(
         &self,
         site_collection_id: impl AsRef<str>,
@@ -111,8 +113,9 @@ impl crate::Location for Group {
 impl crate::Client {
     /// The notebooks at `myOrganization/groups/{groupId}/notes/`: Notebooks of a unified (Office 365) group the signed-in user is a member of.
     ///
-    /// Arguments (percent-encoded into the path):
-    /// - `group_id`: The group's id.
+    /// # Arguments
+    ///
+    /// - `group_id`: The group's id (percent-encoded as one path segment).
     pub fn group(&self, group_id: impl AsRef<str>) -> crate::Notes<Group> {
         let mut path = String::new();
         path.push_str("myOrganization/groups/");

@@ -237,15 +237,15 @@ impl ClassNotebookTransfer {
 }
 /// The body of a transfer: `ClassNotebookTransfer` wrapped under its own name, as the service expects.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ClassNotebookTransferRequest {
+pub struct ClassNotebookTransferBody {
     /// The transfer.
     ///
     /// JSON `ClassNotebookTransfer`. Always present.
     #[serde(rename = "ClassNotebookTransfer")]
     pub class_notebook_transfer: crate::ClassNotebookTransfer,
 }
-impl ClassNotebookTransferRequest {
-    /// Creates a `ClassNotebookTransferRequest` from its required fields; optional fields start as `None`.
+impl ClassNotebookTransferBody {
+    /// Creates a `ClassNotebookTransferBody` from its required fields; optional fields start as `None`.
     pub fn new(class_notebook_transfer: crate::ClassNotebookTransfer) -> Self {
         Self { class_notebook_transfer }
     }
@@ -892,8 +892,9 @@ impl<L: crate::Location> crate::Notes<L> {
     ///
     /// Reaches `…/classNotebooks/{notebookId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `notebook_id`: The class notebook id (e.g. `1-b68a21fd-cdb3-41f1-a566-0772872a8a0c`).
+    /// # Arguments
+    ///
+    /// - `notebook_id`: The class notebook id (e.g. `1-b68a21fd-cdb3-41f1-a566-0772872a8a0c`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn class_notebook(
         &self,
         notebook_id: impl AsRef<str>,
@@ -961,8 +962,9 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// Reaches `…/students/{studentId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `student_id`: The student's user principal name (e.g. `student1@contoso.com`).
+    /// # Arguments
+    ///
+    /// - `student_id`: The student's user principal name (e.g. `student1@contoso.com`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn student(&self, student_id: impl AsRef<str>) -> crate::StudentResource<L> {
         let mut path = self.path.clone();
         path.push_str("/students/");
@@ -1027,8 +1029,9 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// Reaches `…/teachers/{teacherId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `teacher_id`: The teacher's user principal name (e.g. `teacher2@contoso.com`).
+    /// # Arguments
+    ///
+    /// - `teacher_id`: The teacher's user principal name (e.g. `teacher2@contoso.com`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn teacher(&self, teacher_id: impl AsRef<str>) -> crate::TeacherResource<L> {
         let mut path = self.path.clone();
         path.push_str("/teachers/");
@@ -1090,9 +1093,9 @@ impl AddStudentRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `201` with [`Principal`](crate::Principal).
+    /// Sends the request. The service answers `201` with [`Principal`](crate::Principal).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::Principal> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -1117,7 +1120,8 @@ impl<L: crate::Location> crate::StudentsResource<L> {
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     ///
-    /// Arguments:
+    /// # Arguments
+    ///
     /// - `body`: the request body, [`Principal`](crate::Principal).
     pub fn add(&self, body: crate::Principal) -> crate::AddStudentRequest {
         let path = self.path.clone();
@@ -1147,9 +1151,9 @@ impl AddTeacherRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `201` with [`Principal`](crate::Principal).
+    /// Sends the request. The service answers `201` with [`Principal`](crate::Principal).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::Principal> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -1174,7 +1178,8 @@ impl<L: crate::Location> crate::TeachersResource<L> {
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     ///
-    /// Arguments:
+    /// # Arguments
+    ///
     /// - `body`: the request body, [`Principal`](crate::Principal).
     pub fn add(&self, body: crate::Principal) -> crate::AddTeacherRequest {
         let path = self.path.clone();
@@ -1204,9 +1209,9 @@ impl CopySectionsToContentLibraryRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `201` with no body.
+    /// Sends the request. The service answers `201` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -1225,7 +1230,8 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     ///
-    /// Arguments:
+    /// # Arguments
+    ///
     /// - `body`: the request body, [`CopySectionsToContentLibrary`](crate::CopySectionsToContentLibrary).
     pub fn copy_sections_to_content_library(
         &self,
@@ -1281,9 +1287,9 @@ impl CreateClassNotebookRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `201` with [`ClassNotebook`](crate::ClassNotebook).
+    /// Sends the request. The service answers `201` with [`ClassNotebook`](crate::ClassNotebook).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::ClassNotebook> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -1308,7 +1314,8 @@ impl<L: crate::Location> crate::ClassNotebooksResource<L> {
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     ///
-    /// Arguments:
+    /// # Arguments
+    ///
     /// - `body`: the request body, [`CreateClassNotebook`](crate::CreateClassNotebook).
     pub fn create(
         &self,
@@ -1341,9 +1348,9 @@ impl DeleteClassNotebookRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -1388,9 +1395,9 @@ impl DistributePageToStudentRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `200` with [`StudentPageCopy`](crate::StudentPageCopy).
+    /// Sends the request. The service answers `200` with [`StudentPageCopy`](crate::StudentPageCopy).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::StudentPageCopy> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -1411,8 +1418,9 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// The documents name no scope for this call.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `page_id`: The id of the page to distribute (an OData string literal in the path).
+    /// # Arguments
+    ///
+    /// - `page_id`: The id of the page to distribute (an OData string literal in the path) (an OData string literal: quotes doubled, then percent-encoded).
     /// - `body`: the request body, [`DistributePageToStudent`](crate::DistributePageToStudent).
     pub fn distribute_page_to_student(
         &self,
@@ -1467,9 +1475,9 @@ impl GetClassNotebookRequest {
         call.odata(&self.odata);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `200` with [`ClassNotebook`](crate::ClassNotebook).
+    /// Sends the request. The service answers `200` with [`ClassNotebook`](crate::ClassNotebook).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::ClassNotebook> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -1561,7 +1569,7 @@ impl ListClassNotebooksRequest {
     }
     /// Sends the request and returns the first page of [`ClassNotebook`](crate::ClassNotebook)s. Use [`stream`](Self::stream) to walk every page.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::Page<crate::ClassNotebook>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -1613,9 +1621,9 @@ impl RemoveStudentRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -1664,9 +1672,9 @@ impl RemoveTeacherRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -1715,9 +1723,9 @@ impl RepairNotebookRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -1750,7 +1758,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
 pub struct TransferClassNotebookRequest {
     client: crate::Client,
     path: String,
-    body: crate::ClassNotebookTransferRequest,
+    body: crate::ClassNotebookTransferBody,
 }
 impl TransferClassNotebookRequest {
     fn into_call(self) -> (crate::Client, crate::request::Call) {
@@ -1765,7 +1773,7 @@ impl TransferClassNotebookRequest {
     }
     /// Sends the request with `Prefer: respond-async`. The service answers `202 Accepted` with a `Location` to poll: the returned [`OperationHandle`](crate::OperationHandle) polls it.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::OperationHandle> {
         let (client, call) = self.into_call();
         client.send_accepted(call.respond_async()).await
@@ -1784,11 +1792,12 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// The documents name no scope for this call.
     ///
-    /// Arguments:
-    /// - `body`: the request body, [`ClassNotebookTransferRequest`](crate::ClassNotebookTransferRequest).
+    /// # Arguments
+    ///
+    /// - `body`: the request body, [`ClassNotebookTransferBody`](crate::ClassNotebookTransferBody).
     pub fn transfer(
         &self,
-        body: crate::ClassNotebookTransferRequest,
+        body: crate::ClassNotebookTransferBody,
     ) -> crate::TransferClassNotebookRequest {
         let mut path = self.path.clone();
         path.push_str("/Microsoft.OneNote.Api.classnotebooktransfer");
@@ -1818,9 +1827,9 @@ impl UpdateClassNotebookRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -1839,7 +1848,8 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     ///
-    /// Arguments:
+    /// # Arguments
+    ///
     /// - `body`: the request body, [`ClassNotebookUpdate`](crate::ClassNotebookUpdate).
     pub fn update(
         &self,
@@ -1870,9 +1880,9 @@ impl UpdateMembershipRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await

@@ -206,8 +206,9 @@ impl<L: crate::Location> crate::Notes<L> {
     ///
     /// Reaches `…/operations/{operationId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `operation_id`: The operation id, the last segment of the `Location` URL (e.g. `classnotebook-ee91aafb-5685-4357-9465-77d611ef064c`).
+    /// # Arguments
+    ///
+    /// - `operation_id`: The operation id, the last segment of the `Location` URL (e.g. `classnotebook-ee91aafb-5685-4357-9465-77d611ef064c`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn operation(
         &self,
         operation_id: impl AsRef<str>,
@@ -239,9 +240,9 @@ impl GetOperationRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `200` with [`OperationModel`](crate::OperationModel).
+    /// Sends the request. The service answers `200` with [`OperationModel`](crate::OperationModel).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::OperationModel> {
         let (client, call) = self.into_call();
         client.send_json(call).await

@@ -38,12 +38,12 @@ pub struct PageLockUpdate {
     pub block_edits_in_client_start_date: Option<crate::Nullable<crate::DateTime>>,
 }
 impl PageLockUpdate {
-    /// Sets `blockEditsInClientStartDate` ([`DateTime`](crate::DateTime)).
+    /// Sets `blockEditsInClientStartDate` ([`DateTime`](crate::DateTime), or `Nullable::Null` to send `null`).
     pub fn with_block_edits_in_client_start_date(
         mut self,
-        value: crate::Nullable<crate::DateTime>,
+        value: impl Into<crate::Nullable<crate::DateTime>>,
     ) -> Self {
-        self.block_edits_in_client_start_date = Some(value);
+        self.block_edits_in_client_start_date = Some(value.into());
         self
     }
 }
@@ -69,8 +69,9 @@ impl<L: crate::Location> crate::Notes<L> {
     ///
     /// Reaches `…/pages/{pageId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `page_id`: The page id (e.g. `1-126bc4155684422c827e1682b1e5f2ed!62-3a2cebc9-3121-4162-b84a-07e61671e653`).
+    /// # Arguments
+    ///
+    /// - `page_id`: The page id (e.g. `1-126bc4155684422c827e1682b1e5f2ed!62-3a2cebc9-3121-4162-b84a-07e61671e653`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn page(&self, page_id: impl AsRef<str>) -> crate::PageResource<L> {
         let mut path = self.path.clone();
         path.push_str("/pages/");
@@ -100,9 +101,9 @@ impl GetPageLockRequest {
         call.query("blockEditsInClientStartDate", "true");
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `200` with [`PageLock`](crate::PageLock).
+    /// Sends the request. The service answers `200` with [`PageLock`](crate::PageLock).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::PageLock> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -147,9 +148,9 @@ impl UpdatePageLockRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -168,7 +169,8 @@ impl<L: crate::Location> crate::PageResource<L> {
     ///
     /// The documents name no scope for this call.
     ///
-    /// Arguments:
+    /// # Arguments
+    ///
     /// - `body`: the request body, [`PageLockUpdate`](crate::PageLockUpdate).
     pub fn update_lock(
         &self,

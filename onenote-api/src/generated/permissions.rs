@@ -174,8 +174,9 @@ impl<L: crate::Location> crate::Notes<L> {
     ///
     /// Reaches `…/notebooks/{notebookId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `notebook_id`: The notebook id.
+    /// # Arguments
+    ///
+    /// - `notebook_id`: The notebook id (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn notebook(&self, notebook_id: impl AsRef<str>) -> crate::NotebookResource<L> {
         let mut path = self.path.clone();
         path.push_str("/notebooks/");
@@ -209,8 +210,9 @@ impl<L: crate::Location> crate::NotebookResource<L> {
     ///
     /// Reaches `…/permissions/{permissionId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `permission_id`: The permission id (e.g. `1-23`).
+    /// # Arguments
+    ///
+    /// - `permission_id`: The permission id (e.g. `1-23`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn permission(
         &self,
         permission_id: impl AsRef<str>,
@@ -230,8 +232,9 @@ impl<L: crate::Location> crate::SectionGroupResource<L> {
     ///
     /// Reaches `…/permissions/{permissionId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `permission_id`: The permission id (e.g. `1-23`).
+    /// # Arguments
+    ///
+    /// - `permission_id`: The permission id (e.g. `1-23`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn permission(
         &self,
         permission_id: impl AsRef<str>,
@@ -251,8 +254,9 @@ impl<L: crate::Location> crate::SectionResource<L> {
     ///
     /// Reaches `…/permissions/{permissionId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `permission_id`: The permission id (e.g. `1-23`).
+    /// # Arguments
+    ///
+    /// - `permission_id`: The permission id (e.g. `1-23`) (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn permission(
         &self,
         permission_id: impl AsRef<str>,
@@ -348,8 +352,9 @@ impl<L: crate::Location> crate::Notes<L> {
     ///
     /// Reaches `…/sectiongroups/{sectionGroupId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `section_group_id`: The section group id.
+    /// # Arguments
+    ///
+    /// - `section_group_id`: The section group id (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn section_group(
         &self,
         section_group_id: impl AsRef<str>,
@@ -386,8 +391,9 @@ impl<L: crate::Location> crate::Notes<L> {
     ///
     /// Reaches `…/sections/{sectionId}`.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `section_id`: The section id.
+    /// # Arguments
+    ///
+    /// - `section_id`: The section id (percent-encoded as one path segment, so no value can change the endpoint).
     pub fn section(&self, section_id: impl AsRef<str>) -> crate::SectionResource<L> {
         let mut path = self.path.clone();
         path.push_str("/sections/");
@@ -418,9 +424,9 @@ impl CreatePermissionRequest {
         call.json_body(&self.body);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `201` with [`Permission`](crate::Permission).
+    /// Sends the request. The service answers `201` with [`Permission`](crate::Permission).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::Permission> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -443,7 +449,8 @@ impl<L: crate::Location> crate::PermissionsResource<L> {
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     ///
-    /// Arguments:
+    /// # Arguments
+    ///
     /// - `body`: the request body, [`CreatePermission`](crate::CreatePermission).
     pub fn create(
         &self,
@@ -474,9 +481,9 @@ impl DeletePermissionRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `204` with no body.
+    /// Sends the request. The service answers `204` with no body.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
@@ -534,9 +541,9 @@ impl GetPermissionRequest {
         call.odata(&self.odata);
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `200` with [`Permission`](crate::Permission).
+    /// Sends the request. The service answers `200` with [`Permission`](crate::Permission).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::Permission> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -623,7 +630,7 @@ impl ListPermissionsRequest {
     }
     /// Sends the request and returns the first page of [`Permission`](crate::Permission)s. Use [`stream`](Self::stream) to walk every page.
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::Page<crate::Permission>> {
         let (client, call) = self.into_call();
         client.send_json(call).await

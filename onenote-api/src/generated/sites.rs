@@ -54,9 +54,9 @@ impl GetSiteMetadataFromUrlRequest {
         );
         (self.client, call)
     }
-    /// Sends the request. Succeeds on `200` with [`SiteMetadata`](crate::SiteMetadata).
+    /// Sends the request. The service answers `200` with [`SiteMetadata`](crate::SiteMetadata).
     ///
-    /// Fails with [`Error`](crate::Error) on transport problems, any other status (with the service's error body), or a body that does not decode.
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> crate::Result<crate::SiteMetadata> {
         let (client, call) = self.into_call();
         client.send_json(call).await
@@ -77,8 +77,9 @@ impl crate::Client {
     ///
     /// The documents name no scope for this call.
     ///
-    /// Arguments (each percent-encoded as one path segment, so no value can change the endpoint):
-    /// - `site_url`: The site's absolute URL.
+    /// # Arguments
+    ///
+    /// - `site_url`: The site's absolute URL (an OData string literal: quotes doubled, then percent-encoded).
     pub fn site_metadata_from_url(
         &self,
         site_url: impl AsRef<str>,
