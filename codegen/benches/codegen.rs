@@ -11,7 +11,6 @@
 //! references in `type`, `body`, `response` and `mountedAt` follow, top-level paths get a
 //! prefix (`c2/…`) and version-root calls a suffix, so each copy validates like the original.
 
-use std::fs;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -67,28 +66,10 @@ fn spec(factor: usize) -> &'static Spec {
     })
 }
 
-/// Every `spec/*.json` file except the schema, sorted by name (as `cargo xtask codegen` reads).
+/// The real spec, read as `cargo xtask codegen` reads it.
 fn real_spec() -> Vec<SpecSource> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let entries = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read the spec folder {}: {e}", dir.display()));
-    let mut names: Vec<String> = entries
-        .filter_map(|entry| entry.ok())
-        .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".json") && name != "schema.json")
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let text = fs::read_to_string(dir.join(&name))
-                .unwrap_or_else(|e| panic!("cannot read spec/{name}: {e}"));
-            SpecSource {
-                path: format!("spec/{name}"),
-                text,
-            }
-        })
-        .collect()
+    codegen::source::read_spec_folder(&dir, Path::new("spec")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The real spec plus `factor - 1` renamed copies of its non-api files.

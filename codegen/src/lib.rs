@@ -2,8 +2,9 @@
 //!
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
 //! [`spec`] types) → [`validate`] (into the resolved [`model`]) → `emit` (token streams) →
-//! [`format`](mod@format) (prettyplease and the header). The core is pure: spec text in, file text out;
-//! `xtask` does the file I/O, and tests call the same [`generate`] entry point.
+//! [`format`](mod@format) (prettyplease and the header). The core is pure: spec text in, file
+//! text out. [`source`] reads a spec folder for its callers, `xtask` writes the output, and tests
+//! call the same [`generate`] entry point.
 
 pub mod decode;
 pub mod diagnostics;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod names;
 pub mod openapi;
 pub mod routes;
+pub mod source;
 pub mod spec;
 pub mod validate;
 

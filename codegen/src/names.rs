@@ -84,11 +84,6 @@ pub fn handle_type(key: &str) -> String {
     format!("{key}Resource")
 }
 
-/// True when `name` is already exactly the identifier `ident` makes for it in `case`.
-pub fn is_canonical(name: &str, case: Case) -> bool {
-    ident(name, case).as_deref() == Some(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

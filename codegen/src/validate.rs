@@ -144,7 +144,6 @@ struct Checker {
 struct ResourceDraft<'a> {
     file: &'a str,
     name: String,
-    pos: Pos,
     spec: &'a spec::Resource,
     path: PathTemplate,
     /// The group this resource belongs to, if any.
@@ -1076,7 +1075,6 @@ impl Checker {
             drafts.push(ResourceDraft {
                 file,
                 name: name.value.clone(),
-                pos: name.pos,
                 spec: &resource.value,
                 path,
                 group,
@@ -1160,7 +1158,6 @@ impl Checker {
                 .iter()
                 .position(|m| m.source == draft.file)
                 .unwrap_or(0);
-            let _ = draft.pos;
             resources.push((
                 module,
                 ResourceModel {

@@ -127,32 +127,9 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
-/// Reads every `*.json` spec file except the schema, sorted by name.
+/// Reads the spec folder given on the command line (relative to the workspace root).
 fn read_spec(dir: &Path) -> Result<Vec<codegen::SpecSource>, String> {
-    let full = resolve(dir);
-    let entries = fs::read_dir(&full)
-        .map_err(|e| format!("error: cannot read spec folder {}: {e}", dir.display()))?;
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("error: cannot list {}: {e}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".json") && name != "schema.json" {
-            names.push(name);
-        }
-    }
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let shown = dir.join(&name);
-            let text = fs::read_to_string(full.join(&name))
-                .map_err(|e| format!("error: cannot read {}: {e}", shown.display()))?;
-            Ok(codegen::SpecSource {
-                path: shown.display().to_string(),
-                text,
-            })
-        })
-        .collect()
+    codegen::source::read_spec_folder(&resolve(dir), dir)
 }
 
 fn codegen(options: &Options) -> Result<(), String> {
