@@ -1241,7 +1241,7 @@ async fn page_lock_sends_exact_dates_and_null() {
     .send()
     .await
     .unwrap();
-    let lock = page.get_lock().send().await.unwrap();
+    let lock = page.get().include_lock_date(true).send().await.unwrap();
     assert_eq!(
         lock.block_edits_in_client_start_date.unwrap().to_string(),
         "1985-02-25T23:17:16Z"

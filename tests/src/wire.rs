@@ -101,3 +101,12 @@ pub fn assert_request(request: &Request, expected: Expected<'_>) {
         }
     }
 }
+
+/// Asserts the body bytes exactly as sent: key order, spacing and escapes included.
+pub fn assert_body_bytes(request: &Request, expected: &str) {
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        expected,
+        "body bytes"
+    );
+}

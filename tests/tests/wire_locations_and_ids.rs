@@ -1,7 +1,7 @@
 //! Wire tests that every location root prefixes every kind of path, that the version is
 //! chosen on the client, and that hostile ids can never change which endpoint is called.
 
-use onenote_api::{Location, Notes, Principal, PrincipalType, Version};
+use onenote_api::{CreateSectionGroup, Location, Notes, Principal, PrincipalType, Version};
 use tests::wire::{TOKEN, client};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -44,7 +44,7 @@ async fn one_call_of_each_kind<L: Location>(notes: Notes<L>) {
         .send()
         .await;
     let _ = notes.class_notebook("nb").repair().send().await;
-    let _ = notes.page("pg").get_lock().send().await;
+    let _ = notes.page("pg").get().send().await;
     let _ = notes.operation("op").get().send().await;
     let _ = notes.notebook("nb").permissions().list().send().await;
     let _ = notes
@@ -54,9 +54,20 @@ async fn one_call_of_each_kind<L: Location>(notes: Notes<L>) {
         .send()
         .await;
     let _ = notes.section("s").permission("p").delete().send().await;
+    let _ = notes.notebooks().list().send().await;
+    let _ = notes.notebook("nb").sections().list().send().await;
+    let _ = notes
+        .section_group("sg")
+        .section_groups()
+        .create(CreateSectionGroup::new("Term 1"))
+        .send()
+        .await;
+    let _ = notes.all_section_groups().list().send().await;
+    let _ = notes.section("s").pages().list().send().await;
+    let _ = notes.page("pg").update_content(Vec::new()).send().await;
 }
 
-const KINDS: [&str; 10] = [
+const KINDS: [&str; 16] = [
     "GET {root}/notes/classNotebooks",
     "DELETE {root}/notes/classNotebooks/nb",
     "POST {root}/notes/classNotebooks/nb/students",
@@ -67,6 +78,12 @@ const KINDS: [&str; 10] = [
     "GET {root}/notes/notebooks/nb/permissions",
     "DELETE {root}/notes/sectiongroups/sg/permissions/p",
     "DELETE {root}/notes/sections/s/permissions/p",
+    "GET {root}/notes/notebooks",
+    "GET {root}/notes/notebooks/nb/sections",
+    "POST {root}/notes/sectiongroups/sg/sectiongroups",
+    "GET {root}/notes/sectiongroups",
+    "GET {root}/notes/sections/s/pages",
+    "PATCH {root}/notes/pages/pg/content",
 ];
 
 fn expected(root: &str) -> Vec<String> {
@@ -170,6 +187,31 @@ async fn hostile_ids_stay_inside_their_own_segment() {
     let expected: Vec<String> = HOSTILE
         .iter()
         .map(|(_, encoded)| format!("DELETE /v1.0/me/notes/classNotebooks/{encoded}"))
+        .collect();
+    assert_eq!(targets(&server).await, expected);
+}
+
+#[tokio::test]
+async fn hostile_notebook_section_group_section_and_page_ids_stay_inside_their_own_segment() {
+    let server = server().await;
+    let client = client(&server);
+    let notes = client.me();
+    for (id, _) in HOSTILE {
+        let _ = notes.notebook(id).get().send().await;
+        let _ = notes.section_group(id).sections().list().send().await;
+        let _ = notes.section(id).pages().list().send().await;
+        notes.page(id).delete().send().await.unwrap();
+    }
+    let expected: Vec<String> = HOSTILE
+        .iter()
+        .flat_map(|(_, encoded)| {
+            [
+                format!("GET /v1.0/me/notes/notebooks/{encoded}"),
+                format!("GET /v1.0/me/notes/sectiongroups/{encoded}/sections"),
+                format!("GET /v1.0/me/notes/sections/{encoded}/pages"),
+                format!("DELETE /v1.0/me/notes/pages/{encoded}"),
+            ]
+        })
         .collect();
     assert_eq!(targets(&server).await, expected);
 }

@@ -90,7 +90,7 @@ async fn leaving_the_page_lock_unset_sends_an_empty_object() {
 }
 
 #[tokio::test]
-async fn getting_the_page_lock_always_asks_for_the_lock_date() {
+async fn getting_the_page_lock_asks_for_the_lock_date() {
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({
         "id": PAGE,
         "title": "Quiz 1",
@@ -101,7 +101,8 @@ async fn getting_the_page_lock_always_asks_for_the_lock_date() {
     let lock = client(&server)
         .me()
         .page(PAGE)
-        .get_lock()
+        .get()
+        .include_lock_date(true)
         .send()
         .await
         .unwrap();
@@ -121,6 +122,7 @@ async fn getting_the_page_lock_always_asks_for_the_lock_date() {
             .as_deref(),
         Some("1985-02-25T23:17:16Z")
     );
+    assert_eq!(lock.title.as_deref(), Some("Quiz 1"));
 }
 
 #[tokio::test]

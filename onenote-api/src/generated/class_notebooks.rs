@@ -80,7 +80,7 @@ pub struct ClassNotebook {
     ///
     /// JSON `links`. `None` when absent (and not sent).
     #[serde(rename = "links", default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<crate::NotebookLinks>,
+    pub links: Option<crate::OneNoteLinks>,
     /// The sections created in every student's section group.
     ///
     /// JSON `studentSections`. `None` when absent (and not sent).
@@ -176,8 +176,8 @@ impl ClassNotebook {
         self.section_groups_url = Some(value.into());
         self
     }
-    /// Sets `links` ([`NotebookLinks`](crate::NotebookLinks)).
-    pub fn with_links(mut self, value: crate::NotebookLinks) -> Self {
+    /// Sets `links` ([`OneNoteLinks`](crate::OneNoteLinks)).
+    pub fn with_links(mut self, value: crate::OneNoteLinks) -> Self {
         self.links = Some(value);
         self
     }
@@ -407,22 +407,6 @@ impl DistributePageToStudent {
     /// Sets `ignoreIfStudentPageExists` (`bool`).
     pub fn with_ignore_if_student_page_exists(mut self, value: bool) -> Self {
         self.ignore_if_student_page_exists = Some(value);
-        self
-    }
-}
-/// A link to open a notebook.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ExternalLink {
-    /// The URL.
-    ///
-    /// JSON `href`. `None` when absent (and not sent).
-    #[serde(rename = "href", default, skip_serializing_if = "Option::is_none")]
-    pub href: Option<String>,
-}
-impl ExternalLink {
-    /// Sets `href` (`String`).
-    pub fn with_href(mut self, value: impl Into<String>) -> Self {
-        self.href = Some(value.into());
         self
     }
 }
@@ -734,36 +718,6 @@ impl<'de> serde::Deserialize<'de> for Language {
     ) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
-    }
-}
-/// Links that open a notebook in OneNote.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct NotebookLinks {
-    /// Opens the notebook in the OneNote client, if installed.
-    ///
-    /// JSON `oneNoteClientUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "oneNoteClientUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub one_note_client_url: Option<crate::ExternalLink>,
-    /// Opens the notebook in OneNote on the web.
-    ///
-    /// JSON `oneNoteWebUrl`. `None` when absent (and not sent).
-    #[serde(rename = "oneNoteWebUrl", default, skip_serializing_if = "Option::is_none")]
-    pub one_note_web_url: Option<crate::ExternalLink>,
-}
-impl NotebookLinks {
-    /// Sets `oneNoteClientUrl` ([`ExternalLink`](crate::ExternalLink)).
-    pub fn with_one_note_client_url(mut self, value: crate::ExternalLink) -> Self {
-        self.one_note_client_url = Some(value);
-        self
-    }
-    /// Sets `oneNoteWebUrl` ([`ExternalLink`](crate::ExternalLink)).
-    pub fn with_one_note_web_url(mut self, value: crate::ExternalLink) -> Self {
-        self.one_note_web_url = Some(value);
-        self
     }
 }
 /// A teacher or student: an Office 365 user or group.

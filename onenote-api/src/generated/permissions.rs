@@ -152,42 +152,6 @@ impl<'de> serde::Deserialize<'de> for UserRole {
         Ok(Self::from(value.as_str()))
     }
 }
-/// One notebook (any notebook, class notebooks included), as a holder of permissions.
-///
-/// Path (under the location's notes root): `notebooks/{notebookId}`.
-///
-/// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct NotebookResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> NotebookResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
-impl<L: crate::Location> crate::Notes<L> {
-    /// One notebook (any notebook, class notebooks included), as a holder of permissions.
-    ///
-    /// Reaches `…/notebooks/{notebookId}`.
-    ///
-    /// # Arguments
-    ///
-    /// - `notebook_id`: The notebook id (percent-encoded as one path segment, so no value can change the endpoint).
-    pub fn notebook(&self, notebook_id: impl AsRef<str>) -> crate::NotebookResource<L> {
-        let mut path = self.path.clone();
-        path.push_str("/notebooks/");
-        crate::path::push_segment(&mut path, notebook_id.as_ref());
-        crate::NotebookResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
-    }
-}
 /// One permission of the entity.
 ///
 /// Path (under the location's notes root): `notebooks/{notebookId}/permissions/{permissionId}`, `sectiongroups/{sectionGroupId}/permissions/{permissionId}`, `sections/{sectionId}/permissions/{permissionId}`.
@@ -324,81 +288,6 @@ impl<L: crate::Location> crate::SectionResource<L> {
         let mut path = self.path.clone();
         path.push_str("/permissions");
         crate::PermissionsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
-    }
-}
-/// One section group, as a holder of permissions.
-///
-/// Path (under the location's notes root): `sectiongroups/{sectionGroupId}`.
-///
-/// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct SectionGroupResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> SectionGroupResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
-impl<L: crate::Location> crate::Notes<L> {
-    /// One section group, as a holder of permissions.
-    ///
-    /// Reaches `…/sectiongroups/{sectionGroupId}`.
-    ///
-    /// # Arguments
-    ///
-    /// - `section_group_id`: The section group id (percent-encoded as one path segment, so no value can change the endpoint).
-    pub fn section_group(
-        &self,
-        section_group_id: impl AsRef<str>,
-    ) -> crate::SectionGroupResource<L> {
-        let mut path = self.path.clone();
-        path.push_str("/sectiongroups/");
-        crate::path::push_segment(&mut path, section_group_id.as_ref());
-        crate::SectionGroupResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
-    }
-}
-/// One section, as a holder of permissions.
-///
-/// Path (under the location's notes root): `sections/{sectionId}`.
-///
-/// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct SectionResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> SectionResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
-impl<L: crate::Location> crate::Notes<L> {
-    /// One section, as a holder of permissions.
-    ///
-    /// Reaches `…/sections/{sectionId}`.
-    ///
-    /// # Arguments
-    ///
-    /// - `section_id`: The section id (percent-encoded as one path segment, so no value can change the endpoint).
-    pub fn section(&self, section_id: impl AsRef<str>) -> crate::SectionResource<L> {
-        let mut path = self.path.clone();
-        path.push_str("/sections/");
-        crate::path::push_segment(&mut path, section_id.as_ref());
-        crate::SectionResource {
             client: self.client.clone(),
             path,
             location: std::marker::PhantomData,
