@@ -46,6 +46,28 @@ pub struct Expected<'a> {
     pub respond_async: bool,
 }
 
+impl<'a> Expected<'a> {
+    /// A `GET` of `target` without a body or `Prefer`.
+    pub fn get(target: &'a str) -> Self {
+        Expected {
+            method: "GET",
+            target,
+            body: None,
+            respond_async: false,
+        }
+    }
+
+    /// A `POST` of `target` with the JSON `body`, without `Prefer`.
+    pub fn post(target: &'a str, body: serde_json::Value) -> Self {
+        Expected {
+            method: "POST",
+            target,
+            body: Some(body),
+            respond_async: false,
+        }
+    }
+}
+
 /// Asserts method, path and query, headers and body of `request` exactly.
 pub fn assert_request(request: &Request, expected: Expected<'_>) {
     assert_eq!(request.method.as_str(), expected.method, "method");

@@ -62,12 +62,7 @@ async fn list_notebooks_decodes_the_documented_collection() {
 
     assert_request(
         &only_request(&server).await,
-        Expected {
-            method: "GET",
-            target: "/v1.0/me/notes/notebooks",
-            body: None,
-            respond_async: false,
-        },
+        Expected::get("/v1.0/me/notes/notebooks"),
     );
     assert_eq!(page.value.len(), 1);
     let notebook = &page.value[0];
@@ -127,12 +122,9 @@ async fn list_notebooks_expands_sections_and_section_groups() {
 
     assert_request(
         &only_request(&server).await,
-        Expected {
-            method: "GET",
-            target: "/v1.0/users/teacher1%40contoso.com/notes/notebooks?$expand=sections,sectionGroups(expand%3Dsections)",
-            body: None,
-            respond_async: false,
-        },
+        Expected::get(
+            "/v1.0/users/teacher1%40contoso.com/notes/notebooks?$expand=sections,sectionGroups(expand%3Dsections)",
+        ),
     );
     let notebook = &page.value[0];
     let sections = notebook.sections.clone().unwrap_or_default();
@@ -178,12 +170,9 @@ async fn list_notebooks_sends_every_documented_odata_option() {
 
     assert_request(
         &only_request(&server).await,
-        Expected {
-            method: "GET",
-            target: "/v1.0/me/notes/notebooks?$filter=isDefault%20eq%20true&$orderby=lastModifiedTime%20desc&$select=name&$top=1&$skip=1&$expand=sections(select%3Dname,pagesUrl)&$count=true",
-            body: None,
-            respond_async: false,
-        },
+        Expected::get(
+            "/v1.0/me/notes/notebooks?$filter=isDefault%20eq%20true&$orderby=lastModifiedTime%20desc&$select=name&$top=1&$skip=1&$expand=sections(select%3Dname,pagesUrl)&$count=true",
+        ),
     );
     assert_eq!(page.count, Some(3));
     assert_eq!(
@@ -214,12 +203,9 @@ async fn get_notebook_sends_select_and_expand_and_decodes_the_notebook() {
 
     assert_request(
         &only_request(&server).await,
-        Expected {
-            method: "GET",
-            target: "/v1.0/myOrganization/siteCollections/09d1a587-a84b-4264-3d15-669429be8cc5/sites/d9e4d5c8-683f-4363-89ae-18c4e3da91e9/notes/notebooks/1-10143016-70dc-4449-b92a-3015225f800d?$select=id,name,links&$expand=sections",
-            body: None,
-            respond_async: false,
-        },
+        Expected::get(
+            "/v1.0/myOrganization/siteCollections/09d1a587-a84b-4264-3d15-669429be8cc5/sites/d9e4d5c8-683f-4363-89ae-18c4e3da91e9/notes/notebooks/1-10143016-70dc-4449-b92a-3015225f800d?$select=id,name,links&$expand=sections",
+        ),
     );
     assert_eq!(notebook.id.as_deref(), Some(NOTEBOOK));
     assert_eq!(notebook.self_.as_deref(), Some(GRAPH_NOTEBOOK_URL));
@@ -250,12 +236,10 @@ async fn create_notebook_posts_the_name_and_decodes_the_created_notebook() {
     let request = only_request(&server).await;
     assert_request(
         &request,
-        Expected {
-            method: "POST",
-            target: "/v1.0/myOrganization/groups/1d13f814-83e5-4c11-8294-53bf40defd91/notes/notebooks",
-            body: Some(json!({ "name": "My Private notebook" })),
-            respond_async: false,
-        },
+        Expected::post(
+            "/v1.0/myOrganization/groups/1d13f814-83e5-4c11-8294-53bf40defd91/notes/notebooks",
+            json!({ "name": "My Private notebook" }),
+        ),
     );
     assert_body_bytes(&request, r#"{"name":"My Private notebook"}"#);
     assert_eq!(notebook.id.as_deref(), Some(NOTEBOOK));

@@ -31,15 +31,6 @@ fn page() -> serde_json::Value {
     })
 }
 
-fn get(target: &str) -> Expected<'_> {
-    Expected {
-        method: "GET",
-        target,
-        body: None,
-        respond_async: false,
-    }
-}
-
 #[tokio::test]
 async fn list_all_pages_sends_the_documented_top_select_and_order() {
     // The documented "top & select & orderby" example.
@@ -60,7 +51,7 @@ async fn list_all_pages_sends_the_documented_top_select_and_order() {
 
     assert_request(
         &only_request(&server).await,
-        get("/v1.0/me/notes/pages?$orderby=title&$select=title,self&$top=50"),
+        Expected::get("/v1.0/me/notes/pages?$orderby=title&$select=title,self&$top=50"),
     );
     let found = &pages.value[0];
     assert_eq!(found.title.as_deref(), Some("title-value"));
@@ -103,7 +94,7 @@ async fn list_all_pages_filters_by_parent_notebook_as_documented() {
 
     assert_request(
         &only_request(&server).await,
-        get(
+        Expected::get(
             "/v1.0/myOrganization/groups/1d13f814-83e5-4c11-8294-53bf40defd91/notes/pages?$filter=parentNotebook/id%20eq%20%271-e13f257d%27&$skip=20&$expand=parentNotebook&$count=true",
         ),
     );
@@ -137,7 +128,7 @@ async fn list_pages_of_a_section_asks_for_page_levels() {
 
     assert_request(
         &only_request(&server).await,
-        get(
+        Expected::get(
             "/v1.0/users/teacher1%40contoso.com/notes/sections/1-0bc35248-e4e2-4759-ad85-89407bceccfe/pages?pagelevel=true&$top=100",
         ),
     );
@@ -166,7 +157,7 @@ async fn get_page_expands_its_parents_as_documented() {
 
     assert_request(
         &only_request(&server).await,
-        get(&format!(
+        Expected::get(&format!(
             "{PAGE_PATH}?pagelevel=true&$expand=parentSection,parentNotebook"
         )),
     );

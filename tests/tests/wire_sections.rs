@@ -40,15 +40,6 @@ fn section_group() -> serde_json::Value {
     })
 }
 
-fn get(target: &str) -> Expected<'_> {
-    Expected {
-        method: "GET",
-        target,
-        body: None,
-        respond_async: false,
-    }
-}
-
 #[tokio::test]
 async fn list_all_sections_reads_the_notes_root_and_decodes_the_documented_collection() {
     let server =
@@ -63,7 +54,10 @@ async fn list_all_sections_reads_the_notes_root_and_decodes_the_documented_colle
         .await
         .unwrap();
 
-    assert_request(&only_request(&server).await, get("/v1.0/me/notes/sections"));
+    assert_request(
+        &only_request(&server).await,
+        Expected::get("/v1.0/me/notes/sections"),
+    );
     let found = &page.value[0];
     assert_eq!(found.is_default, Some(true));
     assert_eq!(found.pages_url.as_deref(), Some("pagesUrl-value"));
@@ -91,7 +85,7 @@ async fn list_all_sections_sends_the_documented_filter_select_and_order() {
 
     assert_request(
         &only_request(&server).await,
-        get(
+        Expected::get(
             "/v1.0/users/teacher1%40contoso.com/notes/sections?$filter=contains(tolower(name),%27spring%27)&$orderby=lastModifiedTime%20desc&$select=name,pagesUrl",
         ),
     );
@@ -115,7 +109,7 @@ async fn list_sections_of_a_notebook_decodes_the_documented_collection() {
 
     assert_request(
         &only_request(&server).await,
-        get(
+        Expected::get(
             "/v1.0/me/notes/notebooks/1-e13f257d-78c6-46cf-ae8c-13686517ac5f/sections?$expand=parentNotebook,parentSectionGroup",
         ),
     );
@@ -140,7 +134,7 @@ async fn list_sections_of_a_section_group_reads_its_sections() {
 
     assert_request(
         &only_request(&server).await,
-        get(
+        Expected::get(
             "/v1.0/myOrganization/groups/1d13f814-83e5-4c11-8294-53bf40defd91/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d/sections?$top=5",
         ),
     );
@@ -172,7 +166,9 @@ async fn get_section_decodes_the_section_and_its_default_parents() {
 
     assert_request(
         &only_request(&server).await,
-        get("/v1.0/me/notes/sections/1-0bc35248-e4e2-4759-ad85-89407bceccfe?$select=name,pagesUrl"),
+        Expected::get(
+            "/v1.0/me/notes/sections/1-0bc35248-e4e2-4759-ad85-89407bceccfe?$select=name,pagesUrl",
+        ),
     );
     assert_eq!(found.id.as_deref(), Some(SECTION));
     let notebook = found.parent_notebook.unwrap_or_default();
@@ -199,12 +195,10 @@ async fn create_section_in_a_notebook_posts_the_name() {
     let request = only_request(&server).await;
     assert_request(
         &request,
-        Expected {
-            method: "POST",
-            target: "/v1.0/me/notes/notebooks/1-e13f257d-78c6-46cf-ae8c-13686517ac5f/sections",
-            body: Some(json!({ "name": "Section name" })),
-            respond_async: false,
-        },
+        Expected::post(
+            "/v1.0/me/notes/notebooks/1-e13f257d-78c6-46cf-ae8c-13686517ac5f/sections",
+            json!({ "name": "Section name" }),
+        ),
     );
     assert_body_bytes(&request, r#"{"name":"Section name"}"#);
     assert_eq!(created.pages_url.as_deref(), Some("pagesUrl-value"));
@@ -226,12 +220,10 @@ async fn create_section_in_a_section_group_posts_the_name() {
     let request = only_request(&server).await;
     assert_request(
         &request,
-        Expected {
-            method: "POST",
-            target: "/v1.0/users/teacher1%40contoso.com/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d/sections",
-            body: Some(json!({ "name": "Quizzes" })),
-            respond_async: false,
-        },
+        Expected::post(
+            "/v1.0/users/teacher1%40contoso.com/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d/sections",
+            json!({ "name": "Quizzes" }),
+        ),
     );
     assert_body_bytes(&request, r#"{"name":"Quizzes"}"#);
 }
@@ -253,7 +245,7 @@ async fn list_all_section_groups_reads_the_notes_root_and_decodes_the_documented
 
     assert_request(
         &only_request(&server).await,
-        get("/v1.0/me/notes/sectiongroups"),
+        Expected::get("/v1.0/me/notes/sectiongroups"),
     );
     let group = &page.value[0];
     assert_eq!(group.sections_url.as_deref(), Some("sectionsUrl-value"));
@@ -284,7 +276,7 @@ async fn list_section_groups_of_a_notebook_reads_its_section_groups() {
 
     assert_request(
         &only_request(&server).await,
-        get(
+        Expected::get(
             "/v1.0/me/notes/notebooks/1-e13f257d-78c6-46cf-ae8c-13686517ac5f/sectiongroups?$expand=sections,sectionGroups",
         ),
     );
@@ -310,7 +302,9 @@ async fn list_section_groups_of_a_section_group_reads_the_nested_ones() {
 
     assert_request(
         &only_request(&server).await,
-        get("/v1.0/me/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d/sectiongroups"),
+        Expected::get(
+            "/v1.0/me/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d/sectiongroups",
+        ),
     );
     let parent = page.value[0]
         .parent_section_group
@@ -340,7 +334,7 @@ async fn get_section_group_sends_the_documented_expand_and_select() {
 
     assert_request(
         &only_request(&server).await,
-        get(
+        Expected::get(
             "/v1.0/me/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d?$select=name,self&$expand=sections(select%3Dname,self)",
         ),
     );
@@ -372,12 +366,10 @@ async fn create_section_group_in_a_notebook_posts_the_name() {
     let request = only_request(&server).await;
     assert_request(
         &request,
-        Expected {
-            method: "POST",
-            target: "/v1.0/me/notes/notebooks/1-e13f257d-78c6-46cf-ae8c-13686517ac5f/sectiongroups",
-            body: Some(json!({ "name": "Section group name" })),
-            respond_async: false,
-        },
+        Expected::post(
+            "/v1.0/me/notes/notebooks/1-e13f257d-78c6-46cf-ae8c-13686517ac5f/sectiongroups",
+            json!({ "name": "Section group name" }),
+        ),
     );
     assert_body_bytes(&request, r#"{"name":"Section group name"}"#);
     assert_eq!(created.name.as_deref(), Some("name-value"));
@@ -399,12 +391,10 @@ async fn create_section_group_in_a_section_group_nests_it() {
     let request = only_request(&server).await;
     assert_request(
         &request,
-        Expected {
-            method: "POST",
-            target: "/v1.0/me/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d/sectiongroups",
-            body: Some(json!({ "name": "Term 1" })),
-            respond_async: false,
-        },
+        Expected::post(
+            "/v1.0/me/notes/sectiongroups/1-0b13154b-d92d-46c3-b18b-838c4c9fb88d/sectiongroups",
+            json!({ "name": "Term 1" }),
+        ),
     );
     assert_body_bytes(&request, r#"{"name":"Term 1"}"#);
 }
