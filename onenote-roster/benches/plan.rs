@@ -1,0 +1,3 @@
+//! Plan benchmark (filled in by the next commit).
+
+fn main() {}
