@@ -138,7 +138,8 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let done = self.applied + self.already_in_effect + self.matched_existing + self.done_earlier;
+        let done =
+            self.applied + self.already_in_effect + self.matched_existing + self.done_earlier;
         write!(
             f,
             "{done} of {} steps done: {} applied, {} already in effect, {} matched an existing \
@@ -165,7 +166,9 @@ impl fmt::Display for Report {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The handle an [`Executor`] reports quota waits through.
@@ -405,7 +408,9 @@ impl<E: Executor> Engine<E> {
                 self.report_failed(step, class, change, error);
                 Ok(())
             }
-            StepState::Accepted { location } => self.finish_create(step, class, change, &location).await,
+            StepState::Accepted { location } => {
+                self.finish_create(step, class, change, &location).await
+            }
             StepState::Reconciling { notebook_id } => {
                 match self.executor.class(&notebook_id).await {
                     Ok(Some(actual)) => self.reconcile(step, class, change, actual).await,
@@ -415,7 +420,9 @@ impl<E: Executor> Engine<E> {
                         change,
                         WriteError::new(
                             Outcome::Rejected,
-                            format!("the matched notebook {notebook_id} no longer exists; plan again"),
+                            format!(
+                                "the matched notebook {notebook_id} no longer exists; plan again"
+                            ),
                         ),
                     ),
                     Err(error) => self.fail(step, class, change, error),
@@ -441,8 +448,12 @@ impl<E: Executor> Engine<E> {
         for attempt in 1..=self.options.max_attempts.max(1) {
             if check_first {
                 match self.check(class, change).await {
-                    Ok(Check::InEffect) => return self.complete(step, class, change, Done::AlreadyInEffect, None),
-                    Ok(Check::Matched(actual)) => return self.reconcile(step, class, change, actual).await,
+                    Ok(Check::InEffect) => {
+                        return self.complete(step, class, change, Done::AlreadyInEffect, None);
+                    }
+                    Ok(Check::Matched(actual)) => {
+                        return self.reconcile(step, class, change, actual).await;
+                    }
                     Ok(Check::Missing) => {}
                     Err(error) => {
                         last = Some(error);
@@ -484,7 +495,8 @@ impl<E: Executor> Engine<E> {
                 },
             }
         }
-        let error = last.unwrap_or_else(|| WriteError::new(Outcome::Unknown, "no attempt was made"));
+        let error =
+            last.unwrap_or_else(|| WriteError::new(Outcome::Unknown, "no attempt was made"));
         self.fail(step, class, change, error)
     }
 
@@ -522,11 +534,13 @@ impl<E: Executor> Engine<E> {
             }
             Change::Remove { role, principal } => {
                 let actual = self.current(class).await?;
-                Ok(if actual.has(*role, &crate::upn::principal_key(&principal.id)) {
-                    Check::Missing
-                } else {
-                    Check::InEffect
-                })
+                Ok(
+                    if actual.has(*role, &crate::upn::principal_key(&principal.id)) {
+                        Check::Missing
+                    } else {
+                        Check::InEffect
+                    },
+                )
             }
         }
     }
@@ -570,7 +584,10 @@ impl<E: Executor> Engine<E> {
             }
             Change::Add { role, member } => {
                 let id = notebook_id(class)?;
-                self.executor.add(id, *role, member).await.map(|()| Sent::Done(None))
+                self.executor
+                    .add(id, *role, member)
+                    .await
+                    .map(|()| Sent::Done(None))
             }
             Change::Remove { role, principal } => {
                 let id = notebook_id(class)?;
@@ -635,7 +652,10 @@ impl<E: Executor> Engine<E> {
                     Ok(None) => {
                         last = Some(WriteError::new(
                             Outcome::Rejected,
-                            format!("the matched notebook {} no longer exists; plan again", actual.id),
+                            format!(
+                                "the matched notebook {} no longer exists; plan again",
+                                actual.id
+                            ),
                         ));
                         break;
                     }
@@ -645,11 +665,12 @@ impl<E: Executor> Engine<E> {
                     }
                 }
             }
-            let missing: Vec<(Role, &Member)> = [(Role::Teacher, teachers), (Role::Student, students)]
-                .into_iter()
-                .flat_map(|(role, members)| members.iter().map(move |m| (role, m)))
-                .filter(|(role, member)| !actual.has(*role, member.id.key()))
-                .collect();
+            let missing: Vec<(Role, &Member)> =
+                [(Role::Teacher, teachers), (Role::Student, students)]
+                    .into_iter()
+                    .flat_map(|(role, members)| members.iter().map(move |m| (role, m)))
+                    .filter(|(role, member)| !actual.has(*role, member.id.key()))
+                    .collect();
             if missing.is_empty() {
                 let id = Some(actual.id.clone());
                 return self.complete(step, class, change, Done::MatchedExisting, id);
@@ -706,7 +727,14 @@ impl<E: Executor> Engine<E> {
         Err(Stop::Failed)
     }
 
-    fn report_done(&self, step: StepId, class: &ClassPlan, change: &Change, how: Done, earlier: bool) {
+    fn report_done(
+        &self,
+        step: StepId,
+        class: &ClassPlan,
+        change: &Change,
+        how: Done,
+        earlier: bool,
+    ) {
         {
             let mut report = lock(&self.report);
             match (earlier, how) {

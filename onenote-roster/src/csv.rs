@@ -226,7 +226,12 @@ mod tests {
     fn reads_plain_records_with_any_line_ending() {
         assert_eq!(
             texts("a,b\r\nc,d\ne,f\rg,h"),
-            vec![ok(&["a", "b"]), ok(&["c", "d"]), ok(&["e", "f"]), ok(&["g", "h"])]
+            vec![
+                ok(&["a", "b"]),
+                ok(&["c", "d"]),
+                ok(&["e", "f"]),
+                ok(&["g", "h"])
+            ]
         );
     }
 
@@ -279,7 +284,10 @@ mod tests {
 
     #[test]
     fn an_unclosed_quote_is_reported_at_the_opening_quote() {
-        let error = Reader::new("a,\"never\nclosed").next().unwrap().unwrap_err();
+        let error = Reader::new("a,\"never\nclosed")
+            .next()
+            .unwrap()
+            .unwrap_err();
         assert_eq!((error.line, error.column), (1, 3));
         assert!(error.message.contains("never closed"));
     }

@@ -9,14 +9,21 @@ const UNCHANGED_LISTED: usize = 10;
 
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let creates = self.classes.iter().filter(|c| c.notebook_id.is_none()).count();
+        let creates = self
+            .classes
+            .iter()
+            .filter(|c| c.notebook_id.is_none())
+            .count();
         let changed = self
             .classes
             .iter()
             .filter(|c| c.notebook_id.is_some() && !c.changes.is_empty())
             .count();
-        let unchanged: Vec<&ClassPlan> =
-            self.classes.iter().filter(|c| c.changes.is_empty()).collect();
+        let unchanged: Vec<&ClassPlan> = self
+            .classes
+            .iter()
+            .filter(|c| c.changes.is_empty())
+            .collect();
         let (mut adds, mut removes) = (0, 0);
         for step in self.steps() {
             match step.change {
@@ -40,8 +47,10 @@ impl fmt::Display for Plan {
         if !unchanged.is_empty() {
             write!(f, "\n= unchanged: ")?;
             if unchanged.len() <= UNCHANGED_LISTED {
-                let names: Vec<String> =
-                    unchanged.iter().map(|c| format!("{:?}", c.notebook_name)).collect();
+                let names: Vec<String> = unchanged
+                    .iter()
+                    .map(|c| format!("{:?}", c.notebook_name))
+                    .collect();
                 writeln!(f, "{}", names.join(", "))?;
             } else {
                 writeln!(f, "{} classes", unchanged.len())?;
@@ -60,13 +69,12 @@ impl fmt::Display for Plan {
             )?;
         }
         if !self.unmanaged.is_empty() {
-            let names: Vec<String> =
-                self.unmanaged.iter().map(|n| format!("{:?}", n.name)).collect();
-            writeln!(
-                f,
-                "\nNot in the roster, left alone: {}",
-                names.join(", ")
-            )?;
+            let names: Vec<String> = self
+                .unmanaged
+                .iter()
+                .map(|n| format!("{:?}", n.name))
+                .collect();
+            writeln!(f, "\nNot in the roster, left alone: {}", names.join(", "))?;
         }
         Ok(())
     }
@@ -101,9 +109,7 @@ fn write_class(f: &mut fmt::Formatter<'_>, class: &ClassPlan) -> fmt::Result {
                     [first, .., last] => writeln!(f, "      students: {} … {}", first.id, last.id)?,
                 }
             }
-            Change::Add { role, member } => {
-                writeln!(f, "    + {} {}", role.as_str(), member.id)?
-            }
+            Change::Add { role, member } => writeln!(f, "    + {} {}", role.as_str(), member.id)?,
             Change::Remove { role, principal } => {
                 writeln!(f, "    - {} {}", role.as_str(), principal.id)?
             }

@@ -160,7 +160,8 @@ pub trait Executor: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<ActualClass>, WriteError>> + Send;
 
     /// The notebooks named `name` (trimmed, without regard to case), with their members.
-    fn find(&self, name: &str) -> impl Future<Output = Result<Vec<ActualClass>, WriteError>> + Send;
+    fn find(&self, name: &str)
+    -> impl Future<Output = Result<Vec<ActualClass>, WriteError>> + Send;
 
     /// Called once when a run starts, with the handle through which the executor reports that
     /// it waits for request quota. The default ignores it.

@@ -262,14 +262,21 @@ mod tests {
             class("C", 20, 9),
         ]);
         let refusal = Guard::default().approve(plan.clone()).unwrap_err();
-        let names: Vec<_> = refusal.classes.iter().map(|c| c.notebook_name.as_str()).collect();
+        let names: Vec<_> = refusal
+            .classes
+            .iter()
+            .map(|c| c.notebook_name.as_str())
+            .collect();
         assert_eq!(names, vec!["Biology 10", "C"]);
         let text = refusal.to_string();
         assert!(
             text.contains("\"Biology 10\" [class biology 10]: removes 25 of 30 members (83%; the limit is 25%, or 2 members)"),
             "{text}"
         );
-        assert!(text.contains("in all: removes 35 of 80 members (44%"), "{text}");
+        assert!(
+            text.contains("in all: removes 35 of 80 members (44%"),
+            "{text}"
+        );
         assert!(text.contains("--allow-any-removal"));
         assert!(Guard::unlimited().approve(plan.clone()).is_ok());
         assert!(Guard::max_removal(0.9).approve(plan).is_ok());

@@ -151,7 +151,12 @@ impl StepState {
             (_, Record::Reconcile { notebook_id, .. }) => StepState::Reconciling {
                 notebook_id: notebook_id.clone(),
             },
-            (_, Record::Done { how, notebook_id, .. }) => StepState::Done {
+            (
+                _,
+                Record::Done {
+                    how, notebook_id, ..
+                },
+            ) => StepState::Done {
                 how: *how,
                 notebook_id: notebook_id.clone(),
             },
@@ -505,7 +510,8 @@ fn read(path: &Path) -> Result<Option<Contents>, JournalError> {
             break;
         };
         offset += raw.len() + 1;
-        let record: Record = serde_json::from_slice(raw).map_err(|e| corrupt(line, e.to_string()))?;
+        let record: Record =
+            serde_json::from_slice(raw).map_err(|e| corrupt(line, e.to_string()))?;
         match (&contents.header, record) {
             (
                 None,
@@ -530,7 +536,9 @@ fn read(path: &Path) -> Result<Option<Contents>, JournalError> {
             }
             (Some(_), record) => {
                 if let Some(replay) = contents.replay.as_mut() {
-                    replay.apply(&record).map_err(|message| corrupt(line, message))?;
+                    replay
+                        .apply(&record)
+                        .map_err(|message| corrupt(line, message))?;
                 }
             }
         }

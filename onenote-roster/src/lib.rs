@@ -27,9 +27,7 @@ pub use diagnostics::{Position, Problem, Problems};
 pub use executor::{Executor, Outcome, WriteError};
 pub use guard::{ApprovedPlan, ClassRemoval, Guard, GuardRefusal};
 pub use journal::{Done, FORMAT as JOURNAL_FORMAT, Journal, JournalError, StepState};
-pub use plan::{
-    Change, ClassPlan, Conflict, NotebookRef, Plan, PlanOptions, Step, StepId, plan,
-};
+pub use plan::{Change, ClassPlan, Conflict, NotebookRef, Plan, PlanOptions, Step, StepId, plan};
 pub use roster::{
     Class, ClassSpec, Member, PrincipalKind, Role, Roster, RosterBuilder, check_notebook_name,
     name_key,

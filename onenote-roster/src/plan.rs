@@ -79,7 +79,11 @@ impl Change {
                 "create with {}, {}{}",
                 count(teachers.len(), "teacher"),
                 count(students.len(), "student"),
-                if *respond_async { " (asynchronous)" } else { "" }
+                if *respond_async {
+                    " (asynchronous)"
+                } else {
+                    ""
+                }
             ),
             Change::Add { role, member } => format!("add {} {}", role.as_str(), member.id),
             Change::Remove { role, principal } => {
@@ -190,7 +194,10 @@ impl Plan {
             .iter()
             .enumerate()
             .flat_map(|(class_index, class)| {
-                class.changes.iter().map(move |change| (class_index, class, change))
+                class
+                    .changes
+                    .iter()
+                    .map(move |change| (class_index, class, change))
             })
             .map(move |(class_index, class, change)| {
                 let id = StepId(next);
@@ -217,9 +224,13 @@ impl Plan {
 
 /// Compares `roster` with `actual` and plans the writes.
 pub fn plan(roster: &Roster, actual: &Actual, options: &PlanOptions) -> Plan {
-    let mut by_name: HashMap<String, Vec<&ActualClass>> = HashMap::with_capacity(actual.classes.len());
+    let mut by_name: HashMap<String, Vec<&ActualClass>> =
+        HashMap::with_capacity(actual.classes.len());
     for notebook in &actual.classes {
-        by_name.entry(name_key(&notebook.name)).or_default().push(notebook);
+        by_name
+            .entry(name_key(&notebook.name))
+            .or_default()
+            .push(notebook);
     }
     let mut plan = Plan::default();
     for class in roster.classes() {
@@ -227,7 +238,8 @@ pub fn plan(roster: &Roster, actual: &Actual, options: &PlanOptions) -> Plan {
             None => plan.classes.push(create(class, options)),
             Some([notebook]) => plan.classes.push(update(class, notebook)),
             Some(several) => {
-                let mut notebooks: Vec<NotebookRef> = several.iter().map(|n| notebook_ref(n)).collect();
+                let mut notebooks: Vec<NotebookRef> =
+                    several.iter().map(|n| notebook_ref(n)).collect();
                 notebooks.sort_by(|a, b| a.id.cmp(&b.id));
                 plan.conflicts.push(Conflict {
                     key: class.key().to_owned(),
@@ -263,7 +275,9 @@ fn create(class: &Class, options: &PlanOptions) -> ClassPlan {
             students: class.students().to_vec(),
             student_sections: class.student_sections().to_vec(),
             teacher_only_section_group: class.teacher_only_section_group(),
-            respond_async: options.async_create_from.is_some_and(|from| members >= from),
+            respond_async: options
+                .async_create_from
+                .is_some_and(|from| members >= from),
         }],
     }
 }
@@ -418,12 +432,19 @@ mod tests {
 
     #[test]
     fn large_creates_use_the_asynchronous_form() {
-        let class = ClassSpec::new("big", "Big")
-            .students((0..50).map(|i| format!("s{i}@contoso.edu")));
-        let plan = plan(&roster(vec![class]), &Actual::default(), &PlanOptions::default());
+        let class =
+            ClassSpec::new("big", "Big").students((0..50).map(|i| format!("s{i}@contoso.edu")));
+        let plan = plan(
+            &roster(vec![class]),
+            &Actual::default(),
+            &PlanOptions::default(),
+        );
         assert!(matches!(
             plan.classes[0].changes[0],
-            Change::Create { respond_async: true, .. }
+            Change::Create {
+                respond_async: true,
+                ..
+            }
         ));
     }
 
@@ -439,7 +460,11 @@ mod tests {
                 "1-bio",
                 "biology 10 ",
                 &["T@contoso.edu"],
-                &["a@contoso.edu", "i:0#.f|membership|B@contoso.edu", "gone@contoso.edu"],
+                &[
+                    "a@contoso.edu",
+                    "i:0#.f|membership|B@contoso.edu",
+                    "gone@contoso.edu",
+                ],
             )],
         };
         let plan = plan(&roster, &actual, &PlanOptions::default());
@@ -462,7 +487,12 @@ mod tests {
                 .students(["t@contoso.edu"]),
         ]);
         let actual = Actual {
-            classes: vec![notebook("1-c", "C", &["t@contoso.edu"], &["a@contoso.edu", "x@contoso.edu"])],
+            classes: vec![notebook(
+                "1-c",
+                "C",
+                &["t@contoso.edu"],
+                &["a@contoso.edu", "x@contoso.edu"],
+            )],
         };
         assert_eq!(
             described(&plan(&roster, &actual, &PlanOptions::default())),
@@ -483,7 +513,11 @@ mod tests {
         let mut nb = notebook("1-c", "C", &["t@contoso.edu"], &[]);
         nb.teachers
             .push(Principal::new("staff@contoso.edu", PrincipalType::Group));
-        let plan = plan(&roster, &Actual { classes: vec![nb] }, &PlanOptions::default());
+        let plan = plan(
+            &roster,
+            &Actual { classes: vec![nb] },
+            &PlanOptions::default(),
+        );
         assert!(plan.is_empty());
         assert_eq!(plan.classes[0].kept[0].id, "staff@contoso.edu");
     }
@@ -493,7 +527,12 @@ mod tests {
         let roster = roster(vec![ClassSpec::new("c", "C").teacher("t@contoso.edu")]);
         let actual = Actual {
             classes: vec![
-                notebook("1-z", "Staff Notebook", &["t@contoso.edu"], &["s@contoso.edu"]),
+                notebook(
+                    "1-z",
+                    "Staff Notebook",
+                    &["t@contoso.edu"],
+                    &["s@contoso.edu"],
+                ),
                 notebook("1-c", "C", &["t@contoso.edu"], &[]),
                 notebook("1-a", "Archive 2023", &[], &[]),
             ],
@@ -508,23 +547,37 @@ mod tests {
     fn a_name_matching_two_notebooks_is_a_conflict_with_no_changes() {
         let roster = roster(vec![ClassSpec::new("c", "Art").teacher("t@contoso.edu")]);
         let actual = Actual {
-            classes: vec![notebook("1-b", "ART", &[], &[]), notebook("1-a", "Art", &[], &[])],
+            classes: vec![
+                notebook("1-b", "ART", &[], &[]),
+                notebook("1-a", "Art", &[], &[]),
+            ],
         };
         let plan = plan(&roster, &actual, &PlanOptions::default());
         assert!(plan.classes.is_empty());
-        let ids: Vec<_> = plan.conflicts[0].notebooks.iter().map(|n| n.id.as_str()).collect();
+        let ids: Vec<_> = plan.conflicts[0]
+            .notebooks
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect();
         assert_eq!(ids, vec!["1-a", "1-b"]);
     }
 
     #[test]
     fn the_plan_does_not_depend_on_listing_order_and_round_trips_through_json() {
         let roster = roster(vec![
-            ClassSpec::new("a", "A").teacher("t@contoso.edu").student("s@contoso.edu"),
+            ClassSpec::new("a", "A")
+                .teacher("t@contoso.edu")
+                .student("s@contoso.edu"),
             ClassSpec::new("b", "B").teacher("t@contoso.edu"),
         ]);
         let mut actual = Actual {
             classes: vec![
-                notebook("1-a", "A", &["x@contoso.edu", "t@contoso.edu"], &["y@contoso.edu", "z@contoso.edu"]),
+                notebook(
+                    "1-a",
+                    "A",
+                    &["x@contoso.edu", "t@contoso.edu"],
+                    &["y@contoso.edu", "z@contoso.edu"],
+                ),
                 notebook("1-q", "Q", &[], &[]),
                 notebook("1-r", "R", &[], &[]),
             ],

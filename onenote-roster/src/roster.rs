@@ -346,8 +346,9 @@ impl RosterBuilder {
             let name = spec.notebook_name.trim().to_owned();
             if let Err(why) = check_notebook_name(&name) {
                 problems.push(
-                    Problem::at_opt(spec.at.clone(), format!("{context}: {why}"))
-                        .hint("notebook names are at most 128 characters, without ? * / : < > | ' \""),
+                    Problem::at_opt(spec.at.clone(), format!("{context}: {why}")).hint(
+                        "notebook names are at most 128 characters, without ? * / : < > | ' \"",
+                    ),
                 );
             } else if let Some((other, first)) = names.get(&name_key(&name)) {
                 problems.push(
@@ -425,12 +426,10 @@ fn check_members(
                     member.role.as_str()
                 )
             };
-            problems.push(
-                Problem::at_opt(member.at, message).hint(format!(
-                    "list each member once, in one role; {}",
-                    first_at(first.as_ref())
-                )),
-            );
+            problems.push(Problem::at_opt(member.at, message).hint(format!(
+                "list each member once, in one role; {}",
+                first_at(first.as_ref())
+            )));
             continue;
         }
         seen.insert(upn.key().to_owned(), (member.role, member.at));
@@ -497,7 +496,11 @@ mod tests {
         let problems = messages(
             Roster::builder()
                 .class(ClassSpec::new("a", "Math: 101").teacher("nobody"))
-                .class(ClassSpec::new("b", "Art").student("x@contoso.edu").teacher("X@contoso.edu"))
+                .class(
+                    ClassSpec::new("b", "Art")
+                        .student("x@contoso.edu")
+                        .teacher("X@contoso.edu"),
+                )
                 .class(ClassSpec::new("c", "ART"))
                 .class(ClassSpec::new("a", "Other"))
                 .build(),
@@ -507,7 +510,9 @@ mod tests {
         assert!(all.contains("class `a`: the notebook name \"Math: 101\" contains ':'"));
         assert!(all.contains("class `a`: \"nobody\" is not a user principal name"));
         assert!(all.contains("class `b`: X@contoso.edu is both a student and a teacher"));
-        assert!(all.contains("class `c` has the notebook name \"ART\", which class `b` already has"));
+        assert!(
+            all.contains("class `c` has the notebook name \"ART\", which class `b` already has")
+        );
         assert!(all.contains("class `a` is listed twice"));
     }
 

@@ -103,7 +103,10 @@ impl Default for SdsOptions {
     fn default() -> Self {
         Self {
             naming: NotebookNaming::Title,
-            teacher_roles: DEFAULT_TEACHER_ROLES.iter().map(|r| r.to_string()).collect(),
+            teacher_roles: DEFAULT_TEACHER_ROLES
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
             student_sections: Vec::new(),
             teacher_only_section_group: false,
         }
@@ -268,7 +271,9 @@ pub fn parse(files: SdsFiles<'_>, options: &SdsOptions) -> Result<SdsImport, Pro
              classes of the same title, name notebooks with NotebookNaming::TitleAndSourcedId \
              (`--name title+id`)"
         }
-        NotebookNaming::TitleAndSourcedId => "notebooks are matched by name, so names must be unique",
+        NotebookNaming::TitleAndSourcedId => {
+            "notebooks are matched by name, so names must be unique"
+        }
     });
     for class in classes.rows {
         let name = match options.naming {
@@ -301,7 +306,10 @@ fn class_role(role: &str, teacher_roles: &BTreeSet<String>) -> Result<Option<Rol
         Ok(Some(Role::Student))
     } else if teacher_roles.contains(role) {
         Ok(Some(Role::Teacher))
-    } else if SDS_ROLES.iter().any(|known| known.eq_ignore_ascii_case(role)) {
+    } else if SDS_ROLES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(role))
+    {
         Ok(None)
     } else {
         Err(())
@@ -327,9 +335,14 @@ fn check_reference<T: Clone>(
             problems.push(
                 Problem::at(
                     position(ENROLLMENTS, field),
-                    format!("unknown {what} `{}`: no row of {file} has this sourcedId", field.text),
+                    format!(
+                        "unknown {what} `{}`: no row of {file} has this sourcedId",
+                        field.text
+                    ),
                 )
-                .hint(format!("add the {what} to {file}, or remove this enrolment")),
+                .hint(format!(
+                    "add the {what} to {file}, or remove this enrolment"
+                )),
             );
             None
         }
@@ -432,7 +445,10 @@ fn classes(rows: Vec<Row>, problems: &mut Vec<Problem>) -> Classes {
             problems.push(
                 Problem::at(
                     position(CLASSES, id),
-                    format!("class `{}` is listed twice (first on line {first})", id.text),
+                    format!(
+                        "class `{}` is listed twice (first on line {first})",
+                        id.text
+                    ),
                 )
                 .hint("each sourcedId names one class; remove or renumber the repeat"),
             );
@@ -485,12 +501,10 @@ fn read_table(
     let mut reader = Reader::new(&text);
     let header = match reader.next_record() {
         None => {
-            problems.push(
-                Problem::in_file(file, "the file is empty").hint(format!(
-                    "it needs a header row naming its columns, at least {}",
-                    columns.join(", ")
-                )),
-            );
+            problems.push(Problem::in_file(file, "the file is empty").hint(format!(
+                "it needs a header row naming its columns, at least {}",
+                columns.join(", ")
+            )));
             return None;
         }
         Some(Err(error)) => {

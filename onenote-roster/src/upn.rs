@@ -102,9 +102,7 @@ fn check_domain(domain: &str) -> Result<(), String> {
         return Err("nothing comes after the `@`".into());
     }
     if domain.chars().count() > MAX_DOMAIN {
-        return Err(format!(
-            "the domain is longer than {MAX_DOMAIN} characters"
-        ));
+        return Err(format!("the domain is longer than {MAX_DOMAIN} characters"));
     }
     if !domain.contains('.') {
         return Err(format!(
@@ -113,7 +111,9 @@ fn check_domain(domain: &str) -> Result<(), String> {
     }
     for label in domain.split('.') {
         if label.is_empty() {
-            return Err(format!("the domain `{domain}` has an empty part between dots"));
+            return Err(format!(
+                "the domain `{domain}` has an empty part between dots"
+            ));
         }
         if let Some(bad) = label
             .chars()
@@ -124,9 +124,7 @@ fn check_domain(domain: &str) -> Result<(), String> {
             ));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!(
-                "the domain part `{label}` starts or ends with `-`"
-            ));
+            return Err(format!("the domain part `{label}` starts or ends with `-`"));
         }
     }
     Ok(())

@@ -83,14 +83,20 @@ fn columns_are_found_by_header_in_any_order_and_extra_columns_are_ignored() {
         "givenName,username,sourcedId,password\nT,teacher@contoso.edu,u1,secret\nA,a@contoso.edu,u2,\n",
     )
     .unwrap();
-    assert_eq!(members(&import, 0, Role::Teacher), vec!["teacher@contoso.edu"]);
+    assert_eq!(
+        members(&import, 0, Role::Teacher),
+        vec!["teacher@contoso.edu"]
+    );
     assert_eq!(members(&import, 0, Role::Student), vec!["a@contoso.edu"]);
 }
 
 #[test]
 fn roles_match_without_regard_to_case() {
     let import = parse(CLASSES, ENROLLMENTS, USERS).unwrap();
-    assert_eq!(members(&import, 1, Role::Teacher), vec!["teacher@contoso.edu"]);
+    assert_eq!(
+        members(&import, 1, Role::Teacher),
+        vec!["teacher@contoso.edu"]
+    );
     assert_eq!(members(&import, 1, Role::Student), vec!["b@contoso.edu"]);
 }
 
@@ -134,7 +140,9 @@ fn unknown_classes_and_users_are_reported_at_their_cell() {
         "{text}"
     );
     assert!(
-        text.contains("enrollments.csv:4:4: unknown user `u7`: no row of users.csv has this sourcedId"),
+        text.contains(
+            "enrollments.csv:4:4: unknown user `u7`: no row of users.csv has this sourcedId"
+        ),
         "{text}"
     );
 }
@@ -146,14 +154,20 @@ fn duplicate_rows_are_reported_with_the_first_line() {
         "classSourcedId,userSourcedId,role\nc1,u1,teacher\nc1,u2,student\nc1,u2,Student\n",
         "sourcedId,username\nu1,teacher@contoso.edu\nu2,a@contoso.edu\nu2,x@contoso.edu\nu3,A@contoso.edu\n",
     );
-    assert!(text.contains("classes.csv:3:1: class `c1` is listed twice (first on line 2)"), "{text}");
+    assert!(
+        text.contains("classes.csv:3:1: class `c1` is listed twice (first on line 2)"),
+        "{text}"
+    );
     assert!(
         text.contains(
             "enrollments.csv:4:1: duplicate enrolment: user `u2` in class `c1` as `Student` is already on line 3"
         ),
         "{text}"
     );
-    assert!(text.contains("users.csv:4:1: user `u2` is listed twice (first on line 3)"), "{text}");
+    assert!(
+        text.contains("users.csv:4:1: user `u2` is listed twice (first on line 3)"),
+        "{text}"
+    );
     assert!(
         text.contains("users.csv:5:4: user `u3` has the username A@contoso.edu, which user `u2` (line 3) already has"),
         "{text}"
@@ -178,10 +192,15 @@ fn the_same_user_as_teacher_and_student_of_a_class_is_refused() {
         USERS,
     );
     assert!(
-        text.contains("enrollments.csv:3:4: class `c1`: teacher@contoso.edu is both a teacher and a student"),
+        text.contains(
+            "enrollments.csv:3:4: class `c1`: teacher@contoso.edu is both a teacher and a student"
+        ),
         "{text}"
     );
-    assert!(text.contains("first listed at enrollments.csv:2:4"), "{text}");
+    assert!(
+        text.contains("first listed at enrollments.csv:2:4"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -199,7 +218,12 @@ fn duplicate_titles_point_at_the_naming_option_which_resolves_them() {
         ..SdsOptions::default()
     };
     let import = parse_with(classes, enrollments, USERS, &options).unwrap();
-    let names: Vec<_> = import.roster.classes().iter().map(|c| c.notebook_name()).collect();
+    let names: Vec<_> = import
+        .roster
+        .classes()
+        .iter()
+        .map(|c| c.notebook_name())
+        .collect();
     assert_eq!(names, vec!["Biology 10 (c1)", "biology 10 (c2)"]);
 }
 
@@ -253,7 +277,9 @@ fn invalid_utf8_is_reported_at_its_line_and_column() {
     .unwrap_err()
     .to_string();
     assert!(
-        error.contains("users.csv:3:10: the file is not valid UTF-8 here\n  = hint: SDS files must be UTF-8"),
+        error.contains(
+            "users.csv:3:10: the file is not valid UTF-8 here\n  = hint: SDS files must be UTF-8"
+        ),
         "{error}"
     );
 }
@@ -262,7 +288,11 @@ fn invalid_utf8_is_reported_at_its_line_and_column() {
 fn every_problem_of_a_folder_is_reported_in_one_pass() {
     let folder = std::env::temp_dir().join(format!("onenote-roster-sds-{}", std::process::id()));
     std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(folder.join("classes.csv"), "sourcedId,title\nc1,Biology: 10\n").unwrap();
+    std::fs::write(
+        folder.join("classes.csv"),
+        "sourcedId,title\nc1,Biology: 10\n",
+    )
+    .unwrap();
     std::fs::write(
         folder.join("enrollments.csv"),
         "classSourcedId,userSourcedId,role\nc1,u1,teacher\nc2,u1,student\n",
@@ -304,10 +334,35 @@ impl Rng {
 /// Text built from the pieces CSV and SDS care about, so the garbage reaches deep paths.
 fn garbage(rng: &mut Rng) -> Vec<u8> {
     const PIECES: &[&[u8]] = &[
-        b",", b"\"", b"\"\"", b"\n", b"\r\n", b"\r", b"sourcedId", b"title", b"username",
-        b"classSourcedId", b"userSourcedId", b"role", b"student", b"teacher", b"nurse", b"c1",
-        b"u1", b"a@contoso.edu", b"@", b".", b" ", b"\xef\xbb\xbf", b"\xff", b"\xc3\xa9",
-        b"\xe2\x80", b"?", b":", b"\t", b"\0",
+        b",",
+        b"\"",
+        b"\"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"sourcedId",
+        b"title",
+        b"username",
+        b"classSourcedId",
+        b"userSourcedId",
+        b"role",
+        b"student",
+        b"teacher",
+        b"nurse",
+        b"c1",
+        b"u1",
+        b"a@contoso.edu",
+        b"@",
+        b".",
+        b" ",
+        b"\xef\xbb\xbf",
+        b"\xff",
+        b"\xc3\xa9",
+        b"\xe2\x80",
+        b"?",
+        b":",
+        b"\t",
+        b"\0",
     ];
     let len = rng.below(60);
     let mut out = Vec::new();
@@ -337,7 +392,9 @@ fn garbage_input_never_panics_and_every_problem_has_a_place_in_its_file() {
         );
         let Err(problems) = result else { continue };
         for problem in problems.as_slice() {
-            let Some(position) = &problem.position else { continue };
+            let Some(position) = &problem.position else {
+                continue;
+            };
             let index = ["classes.csv", "enrollments.csv", "users.csv"]
                 .iter()
                 .position(|f| *f == position.file)
