@@ -124,3 +124,79 @@ fn write_class(f: &mut fmt::Formatter<'_>, class: &ClassPlan) -> fmt::Result {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use onenote_api::{Principal, PrincipalType};
+
+    use crate::actual::{Actual, ActualClass};
+    use crate::plan::{PlanOptions, plan};
+    use crate::roster::{ClassSpec, Roster};
+
+    #[test]
+    fn the_dry_run_lists_creates_changes_conflicts_and_what_is_left_alone() {
+        let roster = Roster::builder()
+            .class(
+                ClassSpec::new("112002", "Biology 10")
+                    .teacher("kfein@contoso.edu")
+                    .students(["a@contoso.edu", "b@contoso.edu", "c@contoso.edu"]),
+            )
+            .class(
+                ClassSpec::new("112001", "Computer Science 101")
+                    .teacher("jjonzer@contoso.edu")
+                    .students(["smiller@contoso.edu"]),
+            )
+            .class(ClassSpec::new("112003", "Art").teacher("t@contoso.edu"))
+            .class(ClassSpec::new("112004", "Math").teacher("t@contoso.edu"))
+            .build()
+            .unwrap();
+        let person = |id: &str| Principal::new(id, PrincipalType::Person);
+        let class = |id: &str, name: &str, teachers: Vec<Principal>, students: Vec<Principal>| {
+            ActualClass {
+                id: id.into(),
+                name: name.into(),
+                teachers,
+                students,
+            }
+        };
+        let actual = Actual {
+            classes: vec![
+                class(
+                    "1-cs",
+                    "Computer Science 101",
+                    vec![
+                        person("jjonzer@contoso.edu"),
+                        Principal::new("cs-staff@contoso.edu", PrincipalType::Group),
+                    ],
+                    vec![person("old@contoso.edu")],
+                ),
+                class("1-m", "Math", vec![person("t@contoso.edu")], vec![]),
+                class("1-a1", "Art", vec![], vec![]),
+                class("1-a2", "art", vec![], vec![]),
+                class("1-s", "Staff Notebook", vec![], vec![]),
+            ],
+        };
+        let plan = plan(&roster, &actual, &PlanOptions::default());
+        assert_eq!(
+            plan.to_string(),
+            "Plan: 1 to create, 1 to change, 1 unchanged; 3 requests (1 create, 1 addition, 1 removal).
+
++ \"Biology 10\" [class 112002]
+    create with 1 teacher, 3 students
+      teachers: kfein@contoso.edu
+      students: a@contoso.edu … c@contoso.edu
+
+~ \"Computer Science 101\" [class 112001] (notebook 1-cs, 3 members now)
+    + student smiller@contoso.edu
+    - student old@contoso.edu
+    (kept: Group cs-staff@contoso.edu, not managed by the sync)
+
+= unchanged: \"Math\"
+
+! \"Art\" [class 112003]: 2 notebooks have this name (1-a1, 1-a2); skipped. Rename all but one of them, or rename the class.
+
+Not in the roster, left alone: \"Staff Notebook\"
+"
+        );
+    }
+}

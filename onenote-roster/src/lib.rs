@@ -10,6 +10,7 @@
 mod actual;
 mod apply;
 mod bounded;
+mod client_executor;
 mod csv;
 mod diagnostics;
 mod dry_run;
@@ -23,6 +24,7 @@ mod upn;
 
 pub use actual::{Actual, ActualClass, ActualError, ActualProblem};
 pub use apply::{ApplyOptions, ApplyRun, Event, Failure, Progress, Report, apply};
+pub use client_executor::ClientExecutor;
 pub use diagnostics::{Position, Problem, Problems};
 pub use executor::{Executor, Outcome, WriteError};
 pub use guard::{ApprovedPlan, ClassRemoval, Guard, GuardRefusal};

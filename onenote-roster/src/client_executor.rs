@@ -1,0 +1,219 @@
+//! `ClientExecutor`: the [`Executor`] over the OneNote client, at one location. Every write is
+//! one request of the client (paced and retried by it); failures are classified by
+//! [`WriteError::from_api`].
+
+use std::future::Future;
+use std::time::Duration;
+
+use onenote_api::{CreateClassNotebook, Location, Notes, OperationHandle, WaitOptions};
+
+use crate::actual::ActualClass;
+use crate::executor::{Executor, Outcome, WriteError};
+use crate::roster::{Member, Role, name_key};
+
+/// Sends the engine's requests through a OneNote client at one location (`client.me()`,
+/// `client.group(id)`, …).
+#[derive(Debug)]
+pub struct ClientExecutor<L> {
+    notes: Notes<L>,
+    wait_timeout: Option<Duration>,
+    poll_interval: Option<Duration>,
+}
+
+impl<L: Location> ClientExecutor<L> {
+    /// An executor for the class notebooks at `notes`.
+    pub fn new(notes: Notes<L>) -> Self {
+        Self {
+            notes,
+            wait_timeout: None,
+            poll_interval: None,
+        }
+    }
+
+    /// How long an asynchronous create is waited for (default: [`WaitOptions`]' 10 minutes).
+    /// When it runs out, the step is left for the resumed run, which polls the same operation.
+    pub fn wait_timeout(mut self, timeout: Duration) -> Self {
+        self.wait_timeout = Some(timeout);
+        self
+    }
+
+    /// The first wait between polls of an asynchronous create (default: [`WaitOptions`]' 1 s,
+    /// doubling).
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = Some(interval);
+        self
+    }
+
+    fn wait_options(&self) -> WaitOptions {
+        let mut options = WaitOptions::new();
+        if let Some(timeout) = self.wait_timeout {
+            options = options.timeout(timeout);
+        }
+        if let Some(interval) = self.poll_interval {
+            options = options.interval(interval);
+        }
+        options
+    }
+}
+
+fn missing_id(name: &str) -> WriteError {
+    // The create may well have worked: the engine looks the notebook up by name.
+    WriteError::new(
+        Outcome::Unknown,
+        format!("the service created {name:?} but returned no id"),
+    )
+}
+
+impl<L: Location + 'static> Executor for ClientExecutor<L> {
+    fn create(
+        &self,
+        body: CreateClassNotebook,
+    ) -> impl Future<Output = Result<String, WriteError>> + Send {
+        let name = body.name.clone();
+        let request = self.notes.class_notebooks().create(body);
+        async move {
+            let notebook = request.send().await.map_err(WriteError::from_api)?;
+            notebook.id.ok_or_else(|| missing_id(&name))
+        }
+    }
+
+    fn start_create(
+        &self,
+        body: CreateClassNotebook,
+    ) -> impl Future<Output = Result<String, WriteError>> + Send {
+        let request = self.notes.class_notebooks().create(body).respond_async();
+        async move {
+            let handle = request.send().await.map_err(WriteError::from_api)?;
+            Ok(handle.location().to_owned())
+        }
+    }
+
+    fn finish_create(
+        &self,
+        location: &str,
+    ) -> impl Future<Output = Result<Option<String>, WriteError>> + Send {
+        let handle = OperationHandle::from_location(self.notes.client(), location);
+        let wait = self.wait_options();
+        async move {
+            let handle = handle.map_err(WriteError::from_api)?;
+            let operation = handle.wait_with(wait).await.map_err(WriteError::from_api)?;
+            Ok(operation.resource_id)
+        }
+    }
+
+    fn add(
+        &self,
+        notebook_id: &str,
+        role: Role,
+        member: &Member,
+    ) -> impl Future<Output = Result<(), WriteError>> + Send {
+        let notebook = self.notes.class_notebook(notebook_id);
+        let principal = member.to_principal();
+        let request = match role {
+            Role::Teacher => Add::Teacher(notebook.teachers().add(principal)),
+            Role::Student => Add::Student(notebook.students().add(principal)),
+        };
+        async move {
+            match request {
+                Add::Teacher(request) => request.send().await.map(drop),
+                Add::Student(request) => request.send().await.map(drop),
+            }
+            .map_err(WriteError::from_api)
+        }
+    }
+
+    fn remove(
+        &self,
+        notebook_id: &str,
+        role: Role,
+        principal_id: &str,
+    ) -> impl Future<Output = Result<(), WriteError>> + Send {
+        let notebook = self.notes.class_notebook(notebook_id);
+        let request = match role {
+            Role::Teacher => Remove::Teacher(notebook.teacher(principal_id).remove()),
+            Role::Student => Remove::Student(notebook.student(principal_id).remove()),
+        };
+        async move {
+            match request {
+                Remove::Teacher(request) => request.send().await,
+                Remove::Student(request) => request.send().await,
+            }
+            .map_err(WriteError::from_api)
+        }
+    }
+
+    fn class(
+        &self,
+        notebook_id: &str,
+    ) -> impl Future<Output = Result<Option<ActualClass>, WriteError>> + Send {
+        let request = self
+            .notes
+            .class_notebook(notebook_id)
+            .get()
+            .expand(["teachers", "students"]);
+        async move {
+            match request.send().await {
+                Ok(notebook) => ActualClass::from_notebook(notebook)
+                    .map(Some)
+                    .map_err(|problem| WriteError::new(Outcome::Unknown, problem.to_string())),
+                Err(error) if error.status() == Some(404) => Ok(None),
+                Err(error) => Err(WriteError::from_api(error)),
+            }
+        }
+    }
+
+    /// Lists every class notebook's id and name (so names compare without regard to case,
+    /// whatever `$filter` would do), then reads the matches with their members.
+    fn find(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Vec<ActualClass>, WriteError>> + Send {
+        let mut listing = self
+            .notes
+            .class_notebooks()
+            .list()
+            .select(["id", "name"])
+            .stream();
+        let notes = self.notes.clone();
+        let key = name_key(name);
+        async move {
+            let mut ids = Vec::new();
+            while let Some(notebook) = listing.next_item().await {
+                let notebook = notebook.map_err(WriteError::from_api)?;
+                if let (Some(id), Some(name)) = (notebook.id, notebook.name)
+                    && name_key(&name) == key
+                {
+                    ids.push(id);
+                }
+            }
+            let mut found = Vec::with_capacity(ids.len());
+            for id in ids {
+                let request = notes
+                    .class_notebook(&id)
+                    .get()
+                    .expand(["teachers", "students"]);
+                match request.send().await {
+                    Ok(notebook) => {
+                        found.push(ActualClass::from_notebook(notebook).map_err(|problem| {
+                            WriteError::new(Outcome::Unknown, problem.to_string())
+                        })?)
+                    }
+                    // Deleted between the listing and the read.
+                    Err(error) if error.status() == Some(404) => {}
+                    Err(error) => return Err(WriteError::from_api(error)),
+                }
+            }
+            Ok(found)
+        }
+    }
+}
+
+enum Add {
+    Teacher(onenote_api::AddTeacherRequest),
+    Student(onenote_api::AddStudentRequest),
+}
+
+enum Remove {
+    Teacher(onenote_api::RemoveTeacherRequest),
+    Student(onenote_api::RemoveStudentRequest),
+}
