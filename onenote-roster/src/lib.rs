@@ -35,3 +35,8 @@ pub use roster::{
     name_key,
 };
 pub use upn::{Upn, principal_key};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
