@@ -349,6 +349,53 @@ fn check_reference<T: Clone>(
     }
 }
 
+/// Why a row's `sourcedId` cannot be used.
+enum SourcedId {
+    Empty,
+    Repeated,
+}
+
+/// Checks that a row of `file` has a `sourcedId` no earlier row had (`lines` maps each to its
+/// first line); records the problem when not.
+fn first_with_id(
+    file: &str,
+    what: &str,
+    id: &Field,
+    line: u32,
+    lines: &mut BTreeMap<String, u32>,
+    problems: &mut Vec<Problem>,
+) -> Result<(), SourcedId> {
+    if id.text.is_empty() {
+        problems.push(
+            Problem::at(
+                position(file, id),
+                format!("a {what} has an empty sourcedId"),
+            )
+            .hint(format!(
+                "every {what} needs the unique id enrolments refer to"
+            )),
+        );
+        return Err(SourcedId::Empty);
+    }
+    if let Some(first) = lines.get(&id.text) {
+        problems.push(
+            Problem::at(
+                position(file, id),
+                format!(
+                    "{what} `{}` is listed twice (first on line {first})",
+                    id.text
+                ),
+            )
+            .hint(format!(
+                "each sourcedId names one {what}; remove or renumber the repeat"
+            )),
+        );
+        return Err(SourcedId::Repeated);
+    }
+    lines.insert(id.text.clone(), line);
+    Ok(())
+}
+
 struct Users {
     /// Every `sourcedId` seen; `None` for a user whose row has a problem.
     known: BTreeMap<String, Option<Upn>>,
@@ -360,25 +407,14 @@ fn users(rows: Vec<Row>, problems: &mut Vec<Problem>) -> Users {
     let mut by_upn: BTreeMap<String, (String, u32)> = BTreeMap::new();
     for row in rows {
         let [id, username] = [&row.cells[0], &row.cells[1]];
-        if id.text.is_empty() {
-            problems.push(
-                Problem::at(position(USERS, id), "a user has an empty sourcedId")
-                    .hint("every user needs the unique id enrolments refer to"),
-            );
-            continue;
+        match first_with_id(USERS, "user", id, row.line, &mut lines, problems) {
+            Ok(()) => {}
+            Err(SourcedId::Empty) => continue,
+            Err(SourcedId::Repeated) => {
+                known.insert(id.text.clone(), None);
+                continue;
+            }
         }
-        if let Some(first) = lines.get(&id.text) {
-            problems.push(
-                Problem::at(
-                    position(USERS, id),
-                    format!("user `{}` is listed twice (first on line {first})", id.text),
-                )
-                .hint("each sourcedId names one user; remove or renumber the repeat"),
-            );
-            known.insert(id.text.clone(), None);
-            continue;
-        }
-        lines.insert(id.text.clone(), row.line);
         let upn = match Upn::parse(&username.text) {
             Ok(upn) => upn,
             Err(why) => {
@@ -434,28 +470,14 @@ fn classes(rows: Vec<Row>, problems: &mut Vec<Problem>) -> Classes {
     let mut out = Vec::new();
     for row in rows {
         let [id, title] = [&row.cells[0], &row.cells[1]];
-        if id.text.is_empty() {
-            problems.push(
-                Problem::at(position(CLASSES, id), "a class has an empty sourcedId")
-                    .hint("every class needs the unique id enrolments refer to"),
-            );
-            continue;
+        match first_with_id(CLASSES, "class", id, row.line, &mut lines, problems) {
+            Ok(()) => {}
+            Err(SourcedId::Empty) => continue,
+            Err(SourcedId::Repeated) => {
+                known.insert(id.text.clone(), None);
+                continue;
+            }
         }
-        if let Some(first) = lines.get(&id.text) {
-            problems.push(
-                Problem::at(
-                    position(CLASSES, id),
-                    format!(
-                        "class `{}` is listed twice (first on line {first})",
-                        id.text
-                    ),
-                )
-                .hint("each sourcedId names one class; remove or renumber the repeat"),
-            );
-            known.insert(id.text.clone(), None);
-            continue;
-        }
-        lines.insert(id.text.clone(), row.line);
         if title.text.is_empty() {
             problems.push(
                 Problem::at(

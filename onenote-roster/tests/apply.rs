@@ -186,6 +186,17 @@ impl Double {
         service.dead = false;
     }
 
+    /// Every call whose label starts with `prefix` gets `fault`.
+    fn fault_on(&self, prefix: &'static str, fault: Fault) {
+        self.faults(move |_, label| {
+            if label.starts_with(prefix) {
+                fault
+            } else {
+                Fault::None
+            }
+        });
+    }
+
     fn healthy(&self) {
         let mut service = self.service();
         service.faults = None;
@@ -543,13 +554,7 @@ fn from_drift_only_the_difference_is_sent() {
 fn a_write_whose_answer_was_lost_is_checked_not_sent_again() {
     let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
     drifted(&double, 3, 2);
-    double.faults(|_, label| {
-        if label.starts_with("add 1-1 teacher") {
-            Fault::FailAfter(Outcome::Unknown)
-        } else {
-            Fault::None
-        }
-    });
+    double.fault_on("add 1-1 teacher", Fault::FailAfter(Outcome::Unknown));
     let mut run = start(&double, &roster, &path);
     let (_, report) = run_to_end(&double, &mut run);
     assert_converged(&double, &roster);
@@ -604,13 +609,7 @@ fn a_write_that_failed_before_taking_effect_is_checked_then_sent_again() {
 fn a_refused_write_is_reported_with_its_error_and_correlation_id_and_not_retried() {
     let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
     drifted(&double, 3, 2);
-    double.faults(|_, label| {
-        if label.starts_with("remove 1-1 student") {
-            Fault::FailBefore(Outcome::Rejected)
-        } else {
-            Fault::None
-        }
-    });
+    double.fault_on("remove 1-1 student", Fault::FailBefore(Outcome::Rejected));
     let mut run = start(&double, &roster, &path);
     let (events, report) = run_to_end(&double, &mut run);
     let failed: Vec<_> = events
@@ -664,13 +663,7 @@ fn a_refused_write_is_reported_with_its_error_and_correlation_id_and_not_retried
 fn a_throttled_write_is_left_for_the_resumed_run() {
     let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
     drifted(&double, 3, 2);
-    double.faults(|_, label| {
-        if label.starts_with("remove 1-1 student") {
-            Fault::FailBefore(Outcome::NotApplied)
-        } else {
-            Fault::None
-        }
-    });
+    double.fault_on("remove 1-1 student", Fault::FailBefore(Outcome::NotApplied));
     let (_, first) = run_to_end(&double, &mut start(&double, &roster, &path));
     assert_eq!(first.failed, 1);
     let journal = Journal::resume(&path.0).unwrap();
@@ -755,13 +748,7 @@ fn killed_repeatedly_at_seeded_random_points_it_still_converges() {
 #[test]
 fn an_accepted_asynchronous_create_is_resumed_from_its_stored_location() {
     let (double, path, roster) = (Double::default(), TempJournal::new(), roster(1, 0));
-    double.faults(|_, label| {
-        if label.starts_with("poll") {
-            Fault::KillBefore
-        } else {
-            Fault::None
-        }
-    });
+    double.fault_on("poll", Fault::KillBefore);
     let mut run = start(&double, &roster, &path);
     assert!(drive(&double, &mut run).1.is_none());
     drop(run);
