@@ -1,8 +1,10 @@
 //! Reads the OneNote API spec, validates it and emits the Rust client code.
 //!
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
-//! [`spec`] types) → [`validate`] (into the resolved [`model`]) → `emit` (token streams) →
-//! [`format`](mod@format) (prettyplease and the header). The core is pure: spec text in, file
+//! [`spec`] types) → [`validate`] (into the resolved [`model`], whose [`model::Model::routes`]
+//! every backend reads) → `emit` (token streams) → [`format`](mod@format) (prettyplease and the
+//! header); [`routes`] and [`openapi`] are the other backends. [`template`] owns path templates,
+//! [`runtime`] the names the hand-written runtime reserves. The core is pure: spec text in, file
 //! text out. [`source`] reads a spec folder for its callers, `xtask` writes the output, and tests
 //! call the same [`generate`] entry point.
 
@@ -15,8 +17,10 @@ pub mod model;
 pub mod names;
 pub mod openapi;
 pub mod routes;
+pub mod runtime;
 pub mod source;
 pub mod spec;
+pub mod template;
 pub mod validate;
 
 use std::fmt;

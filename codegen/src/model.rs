@@ -4,14 +4,113 @@
 //! resolved, and every list is in the order it reaches the output.
 
 pub use crate::spec::{AsyncForm, Method, ODataOption, Root};
+pub use crate::template::{Part, PathTemplate, Segment};
 
 /// The whole API, ready to emit.
+///
+/// Resources, operations and routes are kept in flat lists and refer to each other by index
+/// ([`ResourceId`], [`OperationId`], [`LocationId`]); modules list the ids of what they hold.
 #[derive(Clone, Debug)]
 pub struct Model {
     /// The service description.
     pub api: ApiModel,
     /// One entry per spec file, sorted by file name.
     pub modules: Vec<Module>,
+    /// Every resource, in module order and by name within a module.
+    pub resources: Vec<ResourceModel>,
+    /// Every operation, in module order and by id within a module.
+    pub operations: Vec<OperationModel>,
+    /// Every operation expanded once per location it is allowed at and per mount of its group,
+    /// in operation order, then location order, then mount order. What a server must answer.
+    pub routes: Vec<Route>,
+}
+
+impl Model {
+    /// The location an id names.
+    pub fn location(&self, id: LocationId) -> &LocationModel {
+        &self.api.locations[id.0]
+    }
+
+    /// The resource an id names.
+    pub fn resource(&self, id: ResourceId) -> &ResourceModel {
+        &self.resources[id.0]
+    }
+
+    /// The operation an id names.
+    pub fn operation(&self, id: OperationId) -> &OperationModel {
+        &self.operations[id.0]
+    }
+
+    /// The routes of one operation.
+    pub fn routes_of(&self, op: &OperationModel) -> &[Route] {
+        self.routes.get(op.routes.clone()).unwrap_or_default()
+    }
+
+    /// A module's resources, in order.
+    pub fn module_resources<'a>(
+        &'a self,
+        module: &'a Module,
+    ) -> impl Iterator<Item = &'a ResourceModel> + 'a {
+        module.resources.iter().map(|id| self.resource(*id))
+    }
+
+    /// A module's operations, in order.
+    pub fn module_operations<'a>(
+        &'a self,
+        module: &'a Module,
+    ) -> impl Iterator<Item = &'a OperationModel> + 'a {
+        module.operations.iter().map(|id| self.operation(*id))
+    }
+}
+
+/// An index into [`ApiModel::locations`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocationId(pub usize);
+
+/// An index into [`Model::resources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId(pub usize);
+
+/// An index into [`Model::operations`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OperationId(pub usize);
+
+/// One operation at one place: a location (or the version root) and a mount of its group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The operation.
+    pub operation: OperationId,
+    /// The location, or `None` for an operation under the version root.
+    pub location: Option<LocationId>,
+    /// The resource the operation's group is mounted at here; `None` outside groups.
+    pub mount: Option<ResourceId>,
+    /// The whole path after `{base}/{version}/`: the location's path, the notes root, then
+    /// the path under it (`users/{userId}/notes/classNotebooks`).
+    pub template: PathTemplate,
+    /// The path under the notes root (`classNotebooks`); at the version root, all of it.
+    pub relative: PathTemplate,
+    /// Every parameter of `template`, in path order, with where it is declared.
+    pub params: Vec<RouteParam>,
+}
+
+/// A path parameter of a route and who declares it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteParam {
+    /// The parameter.
+    pub param: ParamModel,
+    /// Where it comes from.
+    pub origin: ParamOrigin,
+}
+
+/// Who declares a path parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamOrigin {
+    /// The location root (`userId`).
+    Location(LocationId),
+    /// A resource on the way (`notebookId` of `ClassNotebook`).
+    Resource(ResourceId),
+    /// The operation itself (`pageId` of `distributePageToStudent`).
+    Operation,
 }
 
 /// Base URL, versions and locations.
@@ -61,78 +160,8 @@ pub struct LocationModel {
     pub params: Vec<ParamModel>,
 }
 
-/// A path template split into segments.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PathTemplate {
-    /// The segments between `/`.
-    pub segments: Vec<Segment>,
-}
-
-/// One path segment: literal text and parameters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Segment {
-    /// The parts in order.
-    pub parts: Vec<Part>,
-}
-
-/// A piece of a path segment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Part {
-    /// Text sent as written.
-    Literal(String),
-    /// A parameter, percent-encoded as one segment.
-    Param(String),
-    /// A parameter inside `'…'`: an OData string literal (quotes doubled, then percent-encoded).
-    QuotedParam(String),
-}
-
-impl PathTemplate {
-    /// The template as written in the spec (`classNotebooks/{notebookId}`).
-    pub fn to_template(&self) -> String {
-        self.segments
-            .iter()
-            .map(|segment| {
-                segment
-                    .parts
-                    .iter()
-                    .map(|part| match part {
-                        Part::Literal(text) => text.clone(),
-                        Part::Param(name) => format!("{{{name}}}"),
-                        Part::QuotedParam(name) => format!("'{{{name}}}'"),
-                    })
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("/")
-    }
-
-    /// The parameter names in path order.
-    pub fn params(&self) -> Vec<&str> {
-        self.segments
-            .iter()
-            .flat_map(|segment| &segment.parts)
-            .filter_map(|part| match part {
-                Part::Literal(_) => None,
-                Part::Param(name) | Part::QuotedParam(name) => Some(name.as_str()),
-            })
-            .collect()
-    }
-
-    /// The segments after the first `n`.
-    pub fn tail(&self, n: usize) -> PathTemplate {
-        PathTemplate {
-            segments: self.segments.iter().skip(n).cloned().collect(),
-        }
-    }
-
-    /// True when `prefix`'s segments start this template.
-    pub fn starts_with(&self, prefix: &PathTemplate) -> bool {
-        self.segments.starts_with(&prefix.segments)
-    }
-}
-
 /// A typed path parameter.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParamModel {
     /// The name in the template (`notebookId`).
     pub wire: String,
@@ -156,9 +185,9 @@ pub struct Module {
     /// Types, sorted by name.
     pub types: Vec<TypeModel>,
     /// Resources (navigation handles), sorted by name.
-    pub resources: Vec<ResourceModel>,
+    pub resources: Vec<ResourceId>,
     /// Operations, sorted by id.
-    pub operations: Vec<OperationModel>,
+    pub operations: Vec<OperationId>,
     /// True when this module declares the API (locations, versions).
     pub declares_api: bool,
 }
@@ -259,8 +288,8 @@ pub struct ResourceModel {
     pub path_from_host: PathTemplate,
     /// The parameters of `path_from_host`: the accessor's arguments.
     pub params: Vec<ParamModel>,
-    /// Full templates (from the notes or version root) for docs, one per mount.
-    pub full_paths: Vec<String>,
+    /// Full templates under the notes root, one per mount of its group (else one).
+    pub full_paths: Vec<PathTemplate>,
 }
 
 /// Where an accessor or operation method lives.
@@ -270,8 +299,8 @@ pub enum Host {
     Notes,
     /// The client itself (version-root paths).
     Client,
-    /// A resource handle, by its spec name (`ClassNotebook`; the type is `names::handle_type`).
-    Resource(String),
+    /// A resource handle.
+    Resource(ResourceId),
 }
 
 /// One operation.
@@ -293,8 +322,8 @@ pub struct OperationModel {
     pub path_from_host: PathTemplate,
     /// Parameters of `path_from_host`: the method's arguments.
     pub params: Vec<ParamModel>,
-    /// Full templates for docs and routes, one per mount, relative to `root`.
-    pub full_paths: Vec<String>,
+    /// Where its routes are in [`Model::routes`].
+    pub routes: std::ops::Range<usize>,
     /// Notes root or version root.
     pub root: Root,
     /// Query parameters in spec order.
@@ -311,8 +340,8 @@ pub struct OperationModel {
     pub scopes: Vec<String>,
     /// Asynchronous form.
     pub async_form: AsyncForm,
-    /// Allowed location keys; `None` means all.
-    pub locations: Option<Vec<String>>,
+    /// The locations it is restricted to, in API order; `None` means all.
+    pub locations: Option<Vec<LocationId>>,
 }
 
 /// What a successful call decodes.

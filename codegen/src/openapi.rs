@@ -6,10 +6,9 @@
 //!
 //! # Paths
 //!
-//! Every operation appears under every location root it is allowed on
-//! ([`OperationModel::locations`]), once per mount of its group ([`OperationModel::full_paths`]),
-//! each as its own path with its own path parameters:
-//! `/{location path}/{notes root}/{full path}` (`/users/{userId}/notes/classNotebooks`).
+//! Every route of the model ([`Model::routes`]: each operation under every location root it is
+//! allowed on, once per mount of its group) is its own path with its own path parameters:
+//! `/{location path}/{notes root}/{path}` (`/users/{userId}/notes/classNotebooks`).
 //! Version-root operations appear once, at `/{path}`. The server URL is
 //! `{base URL}/{version}`, with the version as a server variable.
 //!
@@ -53,9 +52,8 @@ use heck::ToLowerCamelCase;
 use serde_json::{Map, Value, json};
 
 use crate::model::{
-    AsyncForm, EnumValueModel, FieldModel, LocationModel, Model, Module, ODataOption,
-    OperationModel, ParamModel, QueryValue, ResourceModel, ResponseModel, Root, TypeKind,
-    TypeModel, TypeRef,
+    AsyncForm, EnumValueModel, FieldModel, Model, Module, ODataOption, OperationModel, QueryValue,
+    ResponseModel, Route, RouteParam, TypeKind, TypeModel, TypeRef,
 };
 
 /// The OpenAPI version written.
@@ -69,30 +67,36 @@ const SCHEMAS: &str = "#/components/schemas/";
 /// The OpenAPI document of the whole model.
 pub fn document(model: &Model) -> Value {
     let names = ComponentNames::new(model);
-    let resources: Vec<&ResourceModel> = model
-        .modules
-        .iter()
-        .flat_map(|module| &module.resources)
-        .collect();
+    let mut module_of: Vec<Option<&Module>> = vec![None; model.operations.len()];
+    for module in &model.modules {
+        for id in &module.operations {
+            if let Some(slot) = module_of.get_mut(id.0) {
+                *slot = Some(module);
+            }
+        }
+    }
 
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut operation_ids: BTreeSet<String> = BTreeSet::new();
-    let mut odata_used: BTreeSet<ODataOption> = BTreeSet::new();
-    for module in &model.modules {
-        for op in &module.operations {
-            odata_used.extend(op.odata.iter().copied());
-            for route in routes(model, &resources, op) {
-                let id = unique(route.operation_id, &mut operation_ids);
-                let method = op.method.as_str().to_ascii_lowercase();
-                let item = paths.entry(route.path).or_default();
-                if item.contains_key(&method) {
-                    omitted(item, &method, &id);
-                    continue;
-                }
-                let operation = operation(op, module, &id, route.params, &names);
-                item.insert(method, operation);
-            }
+    let odata_used: BTreeSet<ODataOption> = model
+        .operations
+        .iter()
+        .flat_map(|op| op.odata.iter().copied())
+        .collect();
+    for route in &model.routes {
+        let op = model.operation(route.operation);
+        let Some(module) = module_of.get(route.operation.0).copied().flatten() else {
+            continue;
+        };
+        let id = unique(operation_id(model, route), &mut operation_ids);
+        let method = op.method.as_str().to_ascii_lowercase();
+        let item = paths.entry(route.template.openapi_path()).or_default();
+        if item.contains_key(&method) {
+            omitted(item, &method, &id);
+            continue;
         }
+        let operation = operation(op, module, &id, path_params(route), &names);
+        item.insert(method, operation);
     }
 
     let versions: Vec<&str> = model
@@ -164,151 +168,33 @@ pub fn document(model: &Model) -> Value {
     })
 }
 
-/// One operation at one path.
-struct Route {
-    /// The OpenAPI path key.
-    path: String,
-    /// Its path parameter objects, in path order.
-    params: Vec<Value>,
-    /// The operation id before de-duplication.
-    operation_id: String,
+/// `{location}.{operationId}`, with `.{mount}` between when the operation's group is mounted
+/// more than once, or the bare id at the version root.
+fn operation_id(model: &Model, route: &Route) -> String {
+    let op = model.operation(route.operation);
+    let Some(location) = route.location else {
+        return op.id.clone();
+    };
+    let location = &model.location(location).key;
+    let mounts: BTreeSet<_> = model.routes_of(op).iter().filter_map(|r| r.mount).collect();
+    match route.mount {
+        Some(mount) if mounts.len() > 1 => {
+            let mount = model.resource(mount).key.to_lower_camel_case();
+            format!("{location}.{mount}.{}", op.id)
+        }
+        _ => format!("{location}.{}", op.id),
+    }
 }
 
-/// Every path an operation is reached at: each allowed location, each mount.
-fn routes(model: &Model, resources: &[&ResourceModel], op: &OperationModel) -> Vec<Route> {
-    if op.root == Root::Version {
-        return op
-            .full_paths
-            .iter()
-            .map(|full| Route {
-                path: join_path(&[full]),
-                params: path_params(full, None, full, op, &[]),
-                operation_id: op.id.clone(),
-            })
-            .collect();
-    }
-    let mounted = op.full_paths.len() > 1;
-    let mut routes = Vec::new();
-    for location in &model.api.locations {
-        let allowed = op
-            .locations
-            .as_ref()
-            .is_none_or(|keys| keys.contains(&location.key));
-        if !allowed {
-            continue;
-        }
-        let location_path = location.path.to_template();
-        for (index, full) in op.full_paths.iter().enumerate() {
-            let path = join_path(&[&location_path, &model.api.notes_root, full]);
-            let operation_id = if mounted {
-                let mount =
-                    mount_name(resources, full).unwrap_or_else(|| format!("mount{}", index + 1));
-                format!("{}.{mount}.{}", location.key, op.id)
-            } else {
-                format!("{}.{}", location.key, op.id)
-            };
-            routes.push(Route {
-                params: path_params(&path, Some(location), full, op, resources),
-                path,
-                operation_id,
-            });
-        }
-    }
-    routes
-}
-
-/// The lowerCamelCase name of the resource a group is mounted at for this full path: the
-/// deepest single-path resource strictly above it (group resources have one path per mount).
-fn mount_name(resources: &[&ResourceModel], full: &str) -> Option<String> {
-    resources
+/// The path parameter objects of a route, in path order, each with the docs of the location,
+/// resource or operation that declares it.
+fn path_params(route: &Route) -> Vec<Value> {
+    route
+        .params
         .iter()
-        .filter_map(|resource| match resource.full_paths.as_slice() {
-            [path] if is_strict_prefix(path, full) => Some((path.len(), &resource.key)),
-            _ => None,
-        })
-        .max_by_key(|(len, _)| *len)
-        .map(|(_, key)| key.to_lower_camel_case())
-}
-
-/// True when `prefix`'s segments start `path` and `path` has more.
-fn is_strict_prefix(prefix: &str, path: &str) -> bool {
-    !prefix.is_empty()
-        && path
-            .strip_prefix(prefix)
-            .is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// True when `prefix`'s segments start `path` (or are all of it).
-fn is_prefix(prefix: &str, path: &str) -> bool {
-    prefix == path || is_strict_prefix(prefix, path)
-}
-
-/// `/a/b/c` from non-empty parts.
-fn join_path(parts: &[&str]) -> String {
-    let mut path = String::new();
-    for part in parts
-        .iter()
-        .map(|p| p.trim_matches('/'))
-        .filter(|p| !p.is_empty())
-    {
-        path.push('/');
-        path.push_str(part);
-    }
-    if path.is_empty() {
-        path.push('/');
-    }
-    path
-}
-
-/// The `{name}`s of a path template, in order, each once.
-fn template_params(template: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        let name = &after[..end];
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
-        }
-        rest = &after[end + 1..];
-    }
-    names
-}
-
-/// The path parameter objects of `path`. `full` is the part after the notes root (or the
-/// whole path at the version root), used to find the resource that declares each parameter.
-fn path_params(
-    path: &str,
-    location: Option<&LocationModel>,
-    full: &str,
-    op: &OperationModel,
-    resources: &[&ResourceModel],
-) -> Vec<Value> {
-    template_params(path)
-        .into_iter()
-        .map(|name| {
-            let declared = location
-                .and_then(|l| find_param(&l.params, &name))
-                .or_else(|| find_param(&op.params, &name))
-                .or_else(|| {
-                    resources
-                        .iter()
-                        .filter_map(|resource| {
-                            let param = find_param(&resource.params, &name)?;
-                            let depth = resource
-                                .full_paths
-                                .iter()
-                                .filter(|p| is_prefix(p, full))
-                                .map(|p| p.len())
-                                .max()?;
-                            Some((depth, param))
-                        })
-                        .max_by_key(|(depth, _)| *depth)
-                        .map(|(_, param)| param)
-                });
-            let mut doc = declared.map(|p| p.doc.clone()).unwrap_or_default();
-            if path.contains(&format!("'{{{name}}}'")) {
+        .map(|RouteParam { param, .. }| {
+            let mut doc = param.doc.clone();
+            if route.template.is_quoted(&param.wire) {
                 if !doc.is_empty() {
                     doc.push(' ');
                 }
@@ -316,17 +202,12 @@ fn path_params(
                     "Sent inside an OData string literal (`'…'`): single quotes in the value are doubled, then it is percent-encoded.",
                 );
             }
-            let schema = declared.map_or_else(|| json!({ "type": "string" }), |p| schema(&p.ty));
             with_description(
-                json!({ "name": name, "in": "path", "required": true, "schema": schema }),
+                json!({ "name": param.wire, "in": "path", "required": true, "schema": schema(&param.ty) }),
                 &doc,
             )
         })
         .collect()
-}
-
-fn find_param<'a>(params: &'a [ParamModel], wire: &str) -> Option<&'a ParamModel> {
-    params.iter().find(|p| p.wire == wire)
 }
 
 /// `base`, or `base.2`, `base.3`, … if taken; records the result.
@@ -579,7 +460,7 @@ impl ComponentNames {
             .collect();
         let error = allocate("ErrorResponse", &mut taken);
         let mut pages: Vec<(TypeRef, String)> = Vec::new();
-        for op in model.modules.iter().flat_map(|module| &module.operations) {
+        for op in &model.operations {
             if let ResponseModel::Page(ty) = &op.response
                 && !pages.iter().any(|(known, _)| known == ty)
             {
@@ -876,7 +757,7 @@ fn responses(names: &ComponentNames) -> Value {
 /// `components/securitySchemes`: a bearer token, and OAuth 2.0 with every scope used.
 fn security_schemes(model: &Model) -> Value {
     let mut scopes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for op in model.modules.iter().flat_map(|module| &module.operations) {
+    for op in &model.operations {
         for scope in &op.scopes {
             scopes.entry(scope).or_default().push(&op.id);
         }
@@ -924,6 +805,10 @@ mod tests {
             SpecSource {
                 path: "constructs/lessons.json".to_owned(),
                 text: include_str!("../../tests/fixtures/constructs/lessons.json").to_owned(),
+            },
+            SpecSource {
+                path: "constructs/status.json".to_owned(),
+                text: include_str!("../../tests/fixtures/constructs/status.json").to_owned(),
             },
         ];
         match crate::load(&sources) {
@@ -1087,19 +972,22 @@ mod tests {
     #[test]
     fn a_method_and_path_taken_twice_is_recorded_not_lost() {
         let mut model = constructs();
-        let Some(module) = model.modules.iter_mut().find(|m| !m.operations.is_empty()) else {
-            panic!("no operations");
-        };
-        let Some(mut twin) = module
-            .operations
-            .iter()
-            .find(|op| op.id == "listLessons")
-            .cloned()
-        else {
+        let Some(list) = model.operations.iter().find(|op| op.id == "listLessons") else {
             panic!("no listLessons");
         };
+        let mut twin = list.clone();
+        let twin_id = crate::model::OperationId(model.operations.len());
+        let mut routes: Vec<Route> = model.routes_of(list).to_vec();
+        for route in &mut routes {
+            route.operation = twin_id;
+        }
         twin.id = "listLessonsAgain".to_owned();
-        module.operations.push(twin);
+        twin.routes = model.routes.len()..model.routes.len() + routes.len();
+        model.routes.extend(routes);
+        model.operations.push(twin);
+        if let Some(module) = model.modules.iter_mut().find(|m| !m.operations.is_empty()) {
+            module.operations.push(twin_id);
+        }
         let doc = document(&model);
         let omitted = &doc["paths"]["/me/notes/lessons"]["x-omitted-operations"];
         assert_eq!(omitted[0]["operationId"], "me.listLessonsAgain");

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::resources::path_pushes;
+use super::resources::param_args;
 use super::{doc, ident};
 use crate::model::ApiModel;
 
@@ -45,10 +45,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
              service limits to some locations exist only there.",
             location.doc, location.accessor, location.accessor
         ));
-        let args = location.params.iter().map(|p| {
-            let name = ident(&p.rust);
-            quote!(#name: impl AsRef<str>)
-        });
+        let args = param_args(&location.params);
         let param_docs: String = location
             .params
             .iter()
@@ -69,7 +66,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
                 format!("\n\n# Arguments\n{param_docs}")
             }
         ));
-        let pushes = path_pushes(&location.path, &location.params, true);
+        let pushes = location.path.push_tokens(&location.params, true);
         quote! {
             #marker_doc
             #[derive(Clone, Copy, Debug)]

@@ -51,10 +51,11 @@ fn module_tokens(model: &Model, module: &Module) -> TokenStream {
         TokenStream::new()
     };
     let types = module.types.iter().map(types::tokens);
-    let resources = module.resources.iter().map(resources::tokens);
-    let operations = module
-        .operations
-        .iter()
+    let resources = model
+        .module_resources(module)
+        .map(|resource| resources::tokens(model, resource));
+    let operations = model
+        .module_operations(module)
         .map(|op| operations::tokens(model, op));
     quote! {
         #doc

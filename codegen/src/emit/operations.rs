@@ -3,12 +3,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::resources::{host_impl, param_args, param_docs, path_pushes};
+use super::resources::{host_impl, param_args, param_docs};
 use super::{doc, ident, rust_type, type_doc};
 use crate::model::{
-    AsyncForm, Host, Model, ODataOption, OperationModel, QueryValue, ResponseModel, Root, TypeRef,
+    AsyncForm, Host, Model, ODataOption, OperationModel, PathTemplate, QueryValue, ResponseModel,
+    Root, TypeRef,
 };
-use crate::names::handle_type;
 
 /// Emits the builder and host methods for one operation.
 pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
@@ -162,10 +162,11 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
         TokenStream::new()
     };
 
+    let paths = relative_paths(model, op);
     let builder_doc = doc(&format!(
         "Request builder for `{id}` ({} `{}`). Created by `{}`; set options, then `.send().await`.",
         op.method.as_str(),
-        op.full_paths.first().map(String::as_str).unwrap_or(""),
+        paths.first().map(ToString::to_string).unwrap_or_default(),
         op.call
     ));
     let builder_tokens = quote! {
@@ -211,7 +212,9 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
         let ty = rust_type(body);
         args.push(quote!(body: #ty));
     }
-    let pushes = path_pushes(&op.path_from_host, &op.params, op.hosts == [Host::Client]);
+    let pushes = op
+        .path_from_host
+        .push_tokens(&op.params, op.hosts == [Host::Client]);
     let method_doc = doc(&method_doc(model, op));
     let (start_path, client) = match op.hosts.first() {
         Some(Host::Client) => (quote!(String::new()), quote!(self.clone())),
@@ -234,19 +237,18 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
         }
     };
     let host_impls = op.hosts.iter().map(|host| match &op.locations {
-        None => host_impl(host, method_tokens.clone()),
-        Some(keys) => {
-            let impls = keys.iter().filter_map(|key| {
-                let location = model.api.locations.iter().find(|l| &l.key == key)?;
-                let marker = ident(&location.marker);
-                Some(match host {
+        None => host_impl(model, host, method_tokens.clone()),
+        Some(ids) => {
+            let impls = ids.iter().map(|id| {
+                let marker = ident(&model.location(*id).marker);
+                match host {
                     Host::Notes => quote!(impl crate::Notes<crate::#marker> { #method_tokens }),
-                    Host::Resource(key) => {
-                        let name = ident(&handle_type(key));
+                    Host::Resource(id) => {
+                        let name = ident(&model.resource(*id).name);
                         quote!(impl crate::#name<crate::#marker> { #method_tokens })
                     }
-                    Host::Client => host_impl(host, method_tokens.clone()),
-                })
+                    Host::Client => host_impl(model, host, method_tokens.clone()),
+                }
             });
             quote!(#(#impls)*)
         }
@@ -327,7 +329,7 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
         Root::Version => String::new(),
     };
     text.push_str("\n\n# HTTP\n");
-    for path in &op.full_paths {
+    for path in relative_paths(model, op) {
         text.push_str(&format!(
             "\n`{} {{base}}/{{version}}/{root}{path}` → `{}`",
             op.method.as_str(),
@@ -352,7 +354,7 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
     if let Some(locations) = &op.locations {
         let names = locations
             .iter()
-            .map(|l| format!("`{l}`"))
+            .map(|id| format!("`{}`", model.location(*id).key))
             .collect::<Vec<_>>()
             .join(", ");
         text.push_str(&format!(
@@ -384,4 +386,16 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
         ));
     }
     text
+}
+
+/// The operation's paths under the notes root (or the version root), one per mount, in route
+/// order.
+fn relative_paths<'a>(model: &'a Model, op: &OperationModel) -> Vec<&'a PathTemplate> {
+    let mut paths: Vec<&PathTemplate> = Vec::new();
+    for route in model.routes_of(op) {
+        if !paths.contains(&&route.relative) {
+            paths.push(&route.relative);
+        }
+    }
+    paths
 }

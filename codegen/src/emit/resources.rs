@@ -4,65 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident};
-use crate::model::{Host, ParamModel, Part, PathTemplate, ResourceModel, TypeRef};
-use crate::names::handle_type;
-
-/// Statements that append `template` to a `String` named `path`, encoding every parameter.
-///
-/// With `from_empty`, the first segment gets no leading `/` (the path starts there).
-/// An OData literal parameter is written between the template's single quotes.
-pub fn path_pushes(
-    template: &PathTemplate,
-    params: &[ParamModel],
-    from_empty: bool,
-) -> TokenStream {
-    let mut statements = Vec::new();
-    let mut literal = String::new();
-    let flush = |literal: &mut String, statements: &mut Vec<TokenStream>| {
-        if !literal.is_empty() {
-            let text = std::mem::take(literal);
-            statements.push(if text.chars().count() == 1 {
-                let c = text.chars().next().unwrap_or('/');
-                quote!(path.push(#c);)
-            } else {
-                quote!(path.push_str(#text);)
-            });
-        }
-    };
-    for (index, segment) in template.segments.iter().enumerate() {
-        if index > 0 || !from_empty {
-            literal.push('/');
-        }
-        for part in &segment.parts {
-            match part {
-                Part::Literal(text) => literal.push_str(text),
-                Part::Param(name) | Part::QuotedParam(name) => {
-                    let quoted = matches!(part, Part::QuotedParam(_));
-                    if quoted {
-                        literal.push('\'');
-                    }
-                    flush(&mut literal, &mut statements);
-                    let param = params.iter().find(|p| &p.wire == name);
-                    let rust = ident(param.map_or(name.as_str(), |p| p.rust.as_str()));
-                    let value = match param.map(|p| &p.ty) {
-                        Some(TypeRef::Integer) => quote!(&#rust.to_string()),
-                        _ => quote!(#rust.as_ref()),
-                    };
-                    statements.push(if quoted {
-                        quote!(crate::path::push_odata_string(&mut path, #value);)
-                    } else {
-                        quote!(crate::path::push_segment(&mut path, #value);)
-                    });
-                    if quoted {
-                        literal.push('\'');
-                    }
-                }
-            }
-        }
-    }
-    flush(&mut literal, &mut statements);
-    quote!(#(#statements)*)
-}
+use crate::model::{Host, Model, ParamModel, PathTemplate, ResourceModel, TypeRef};
 
 /// The accessor's or operation method's arguments for path parameters.
 pub fn param_args(params: &[ParamModel]) -> Vec<TokenStream> {
@@ -86,11 +28,7 @@ pub fn param_docs(params: &[ParamModel], template: &PathTemplate) -> String {
     let list: String = params
         .iter()
         .map(|p| {
-            let quoted = template
-                .segments
-                .iter()
-                .flat_map(|s| &s.parts)
-                .any(|part| matches!(part, Part::QuotedParam(name) if *name == p.wire));
+            let quoted = template.is_quoted(&p.wire);
             let encoding = if quoted {
                 "an OData string literal: quotes doubled, then percent-encoded"
             } else {
@@ -107,19 +45,19 @@ pub fn param_docs(params: &[ParamModel], template: &PathTemplate) -> String {
 }
 
 /// The `impl` header for methods generated on `host`.
-pub fn host_impl(host: &Host, body: TokenStream) -> TokenStream {
+pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
     match host {
         Host::Client => quote!(impl crate::Client { #body }),
         Host::Notes => quote!(impl<L: crate::Location> crate::Notes<L> { #body }),
-        Host::Resource(key) => {
-            let name = ident(&handle_type(key));
+        Host::Resource(id) => {
+            let name = ident(&model.resource(*id).name);
             quote!(impl<L: crate::Location> crate::#name<L> { #body })
         }
     }
 }
 
 /// Emits a resource handle and its accessor on every host.
-pub fn tokens(resource: &ResourceModel) -> TokenStream {
+pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
     let name = ident(&resource.name);
     let accessor = ident(&resource.accessor);
     let paths = resource
@@ -133,7 +71,7 @@ pub fn tokens(resource: &ResourceModel) -> TokenStream {
         resource.doc
     ));
     let args = param_args(&resource.params);
-    let pushes = path_pushes(&resource.path_from_host, &resource.params, false);
+    let pushes = resource.path_from_host.push_tokens(&resource.params, false);
     let accessor_doc = doc(&format!(
         "{}\n\nReaches `…/{}`.{}",
         resource.doc,
@@ -142,6 +80,7 @@ pub fn tokens(resource: &ResourceModel) -> TokenStream {
     ));
     let accessors = resource.hosts.iter().map(|host| {
         host_impl(
+            model,
             host,
             quote! {
                 #accessor_doc

@@ -1,0 +1,375 @@
+//! Phase 2: named types: objects and enums, their fields and values, and types that would
+//! contain themselves.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{EnumValueModel, FieldModel, Module, TypeKind, TypeModel, TypeRef};
+use crate::names::{Case, ident};
+use crate::runtime::BUILDER_SUFFIX;
+use crate::spec::{self, Entries, Spanned, SpecFile};
+
+use super::{Checker, TypeEntry};
+
+/// Collects every type name (so later references resolve whatever the file order), then
+/// resolves each file's types into its module.
+pub(super) fn check(cx: &mut Checker, files: &[(String, SpecFile)], modules: &mut [Module]) {
+    cx.collect_types(files);
+    for ((file, spec), module) in files.iter().zip(modules.iter_mut()) {
+        module.types = cx.resolve_types(file, spec);
+    }
+    cx.check_type_sizes(modules);
+}
+
+impl Checker {
+    fn collect_types(&mut self, files: &[(String, SpecFile)]) {
+        for (file, spec) in files {
+            self.broken_types.extend(spec.types.broken.iter().cloned());
+            for (name, def) in spec.types.iter() {
+                if self
+                    .canonical(file, name, Case::Pascal, "type name")
+                    .is_none()
+                {
+                    self.broken_types.insert(name.value.clone());
+                    continue;
+                }
+                if let Some(origin) = self.types.get(&name.value) {
+                    let origin = origin.clone();
+                    self.error(
+                        file,
+                        name.pos,
+                        format!(
+                            "duplicate type \"{}\": first defined at {}:{}: rename or remove one",
+                            name.value, origin.file, origin.pos
+                        ),
+                    );
+                    continue;
+                }
+                if name.value.ends_with(BUILDER_SUFFIX) {
+                    self.error(
+                        file,
+                        name.pos,
+                        format!(
+                            "type \"{}\" ends in \"{BUILDER_SUFFIX}\", which names request builders: choose another name (e.g. \"…Body\")",
+                            name.value
+                        ),
+                    );
+                }
+                self.claim_root(
+                    file,
+                    name.pos,
+                    &name.value,
+                    &format!("type \"{}\"", name.value),
+                );
+                self.types.insert(
+                    name.value.clone(),
+                    TypeEntry {
+                        file: file.clone(),
+                        pos: name.pos,
+                        is_enum: def.value.values.is_some(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn resolve_types(&mut self, file: &str, spec: &SpecFile) -> Vec<TypeModel> {
+        let mut types = Vec::new();
+        for (name, def) in spec.types.iter() {
+            if self
+                .types
+                .get(&name.value)
+                .is_none_or(|origin| origin.file != file || origin.pos != name.pos)
+            {
+                continue;
+            }
+            let def = &def.value;
+            let kind = match (&def.fields, &def.values) {
+                (Some(fields), None) => {
+                    if def.lenient {
+                        self.error(
+                            file,
+                            name.pos,
+                            format!(
+                                "type \"{}\": \"lenient\" applies to enums only: remove it",
+                                name.value
+                            ),
+                        );
+                    }
+                    TypeKind::Object {
+                        fields: self.fields(file, &name.value, fields),
+                    }
+                }
+                (None, Some(values)) => TypeKind::Enum {
+                    values: self.enum_values(file, name, values, def.lenient),
+                    lenient: def.lenient,
+                },
+                (Some(_), Some(_)) => {
+                    self.error(
+                        file,
+                        name.pos,
+                        format!(
+                            "type \"{}\" has both \"fields\" and \"values\": an object has fields, an enum has values",
+                            name.value
+                        ),
+                    );
+                    continue;
+                }
+                (None, None) => {
+                    self.error(
+                        file,
+                        name.pos,
+                        format!(
+                            "type \"{}\" has neither \"fields\" nor \"values\": add one",
+                            name.value
+                        ),
+                    );
+                    continue;
+                }
+            };
+            types.push(TypeModel {
+                name: name.value.clone(),
+                doc: def.doc.clone(),
+                kind,
+            });
+        }
+        types.sort_by(|a, b| a.name.cmp(&b.name));
+        types
+    }
+
+    fn fields(
+        &mut self,
+        file: &str,
+        owner: &str,
+        fields: &Entries<spec::Field>,
+    ) -> Vec<FieldModel> {
+        let mut out = Vec::new();
+        let mut rust_names: BTreeMap<String, String> = BTreeMap::new();
+        for (key, field) in fields.iter() {
+            let rust = match &field.value.rust_name {
+                Some(name) => self.canonical(file, name, Case::Snake, "rustName"),
+                None => {
+                    let rust = ident(&key.value, Case::Snake);
+                    if rust.is_none() {
+                        self.error(
+                            file,
+                            key.pos,
+                            format!(
+                                "field \"{}\" has no letters or digits: set \"rustName\"",
+                                key.value
+                            ),
+                        );
+                    }
+                    rust
+                }
+            };
+            let Some(rust) = rust else {
+                continue;
+            };
+            if let Some(first) = rust_names.insert(rust.clone(), key.value.clone()) {
+                self.error(
+                    file,
+                    key.pos,
+                    format!(
+                        "fields \"{first}\" and \"{}\" of \"{owner}\" both become `{rust}`: set \"rustName\" on one",
+                        key.value
+                    ),
+                );
+                continue;
+            }
+            let Some(ty) = self.type_ref(file, &field.value.ty) else {
+                continue;
+            };
+            let mut aliases = Vec::new();
+            for alias in &field.value.aliases {
+                if alias.value == key.value || aliases.contains(&alias.value) {
+                    self.error(
+                        file,
+                        alias.pos,
+                        format!(
+                            "alias \"{}\" repeats a name of field \"{}\"",
+                            alias.value, key.value
+                        ),
+                    );
+                } else {
+                    aliases.push(alias.value.clone());
+                }
+            }
+            out.push(FieldModel {
+                wire: key.value.clone(),
+                rust,
+                doc: field.value.doc.clone(),
+                ty,
+                required: field.value.required,
+                nullable: field.value.nullable,
+                aliases,
+            });
+        }
+        out
+    }
+
+    fn enum_values(
+        &mut self,
+        file: &str,
+        name: &Spanned<String>,
+        values: &[Spanned<spec::EnumValue>],
+        lenient: bool,
+    ) -> Vec<EnumValueModel> {
+        if values.is_empty() {
+            self.error(
+                file,
+                name.pos,
+                format!("enum \"{}\" has no values: add at least one", name.value),
+            );
+        }
+        let mut out = Vec::new();
+        let mut wires: BTreeMap<String, String> = BTreeMap::new();
+        let mut variants: BTreeMap<String, String> = BTreeMap::new();
+        for value in values {
+            let wire = &value.value.value;
+            if wire.value.is_empty() {
+                self.error(
+                    file,
+                    wire.pos,
+                    format!("enum \"{}\" has an empty value: remove it", name.value),
+                );
+                continue;
+            }
+            let key = if lenient {
+                lenient_key(&wire.value)
+            } else {
+                wire.value.clone()
+            };
+            if let Some(first) = wires.insert(key, wire.value.clone()) {
+                let how = if lenient && first != wire.value {
+                    format!(
+                        " (with \"lenient\", \"{first}\" and \"{}\" are the same)",
+                        wire.value
+                    )
+                } else {
+                    String::new()
+                };
+                self.error(
+                    file,
+                    wire.pos,
+                    format!(
+                        "enum \"{}\" lists \"{}\" twice{how}: remove one",
+                        name.value, wire.value
+                    ),
+                );
+                continue;
+            }
+            let variant = match &value.value.variant {
+                Some(name) => self.canonical(file, name, Case::Pascal, "variant"),
+                None => {
+                    let variant = ident(&wire.value, Case::Pascal);
+                    if variant.is_none() {
+                        self.error(
+                            file,
+                            wire.pos,
+                            format!(
+                                "enum value \"{}\" has no letters or digits to name a variant: set \"variant\"",
+                                wire.value
+                            ),
+                        );
+                    }
+                    variant
+                }
+            };
+            let Some(variant) = variant else {
+                continue;
+            };
+            if variant == "Unknown" {
+                self.error(
+                    file,
+                    wire.pos,
+                    format!(
+                        "enum value \"{}\" becomes `Unknown`, the variant that keeps unrecognised values: set \"variant\" to another name",
+                        wire.value
+                    ),
+                );
+                continue;
+            }
+            if let Some(first) = variants.insert(variant.clone(), wire.value.clone()) {
+                self.error(
+                    file,
+                    wire.pos,
+                    format!(
+                        "enum values \"{first}\" and \"{}\" both become `{variant}`: set \"variant\" on one",
+                        wire.value
+                    ),
+                );
+                continue;
+            }
+            out.push(EnumValueModel {
+                wire: wire.value.clone(),
+                variant,
+                doc: value.value.doc.clone(),
+            });
+        }
+        out
+    }
+
+    /// A type that holds itself without a list in between would be infinitely large.
+    fn check_type_sizes(&mut self, modules: &[Module]) {
+        let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for ty in modules.iter().flat_map(|m| &m.types) {
+            if let TypeKind::Object { fields } = &ty.kind {
+                let targets = fields.iter().filter_map(|f| match &f.ty {
+                    TypeRef::Named(name) => Some(name.as_str()),
+                    _ => None,
+                });
+                edges.insert(ty.name.as_str(), targets.collect());
+            }
+        }
+        for start in edges.keys() {
+            // Depth-first search for a path from `start` back to itself.
+            let mut stack: Vec<Vec<&str>> = vec![vec![start]];
+            let mut seen = BTreeSet::new();
+            while let Some(trail) = stack.pop() {
+                let last = trail.last().copied().unwrap_or_default();
+                for next in edges.get(last).into_iter().flatten() {
+                    if next == start {
+                        let cycle = trail.iter().chain([next]).copied().collect::<Vec<_>>();
+                        if let Some(origin) = self.types.get(*start).cloned() {
+                            self.error(
+                                &origin.file,
+                                origin.pos,
+                                format!(
+                                    "type \"{start}\" contains itself ({}) and would be infinitely large: make one of those fields a list (`T[]`)",
+                                    cycle.join(" → ")
+                                ),
+                            );
+                        }
+                        stack.clear();
+                        break;
+                    }
+                    if seen.insert(*next) {
+                        let mut longer = trail.clone();
+                        longer.push(next);
+                        stack.push(longer);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The key lenient enums compare: lowercase, without spaces, `_` and `-`.
+pub fn lenient_key(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lenient_key_ignores_case_and_separators() {
+        assert_eq!(lenient_key("Not Started"), lenient_key("notStarted"));
+        assert_eq!(lenient_key("not_started"), "notstarted");
+    }
+}
