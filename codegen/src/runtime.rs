@@ -22,7 +22,8 @@ const fn at(file: &'static str, name: &'static str) -> Reserved {
 const CLIENT: &str = "onenote-api/src/client.rs";
 const NOTES: &str = "onenote-api/src/notes.rs";
 const LIB: &str = "onenote-api/src/lib.rs";
-const BUILDERS: &str = "codegen/src/emit/operations.rs";
+const BUILDER: &str = "onenote-api/src/builder.rs";
+const HANDLE: &str = "onenote-api/src/handle.rs";
 const AUTH: &str = "onenote-api/src/auth.rs";
 const CLOCK: &str = "onenote-api/src/clock.rs";
 const DATETIME: &str = "onenote-api/src/datetime.rs";
@@ -35,6 +36,7 @@ const RETRY: &str = "onenote-api/src/retry.rs";
 /// Every method of `Client`, crate-private ones included (generated methods on the client, the
 /// location accessors and version-root operations, must not take these names).
 pub const CLIENT_METHODS: &[Reserved] = &[
+    at(CLIENT, "accepted"),
     at(CLIENT, "attempt"),
     at(CLIENT, "base_url"),
     at(CLIENT, "builder"),
@@ -46,41 +48,41 @@ pub const CLIENT_METHODS: &[Reserved] = &[
     at(CLIENT, "new"),
     at(CLIENT, "retry_policy"),
     at(CLIENT, "send_accepted"),
-    at(CLIENT, "send_empty"),
-    at(CLIENT, "send_json"),
     at(CLIENT, "url_for"),
     at(CLIENT, "version"),
 ];
 
-/// Every method of a navigation handle (`Notes<L>` and every generated resource handle).
+/// Every method of a navigation handle (`Handle<R, L>`: `Notes<L>` and every generated
+/// resource handle).
 pub const HANDLE_METHODS: &[Reserved] = &[
-    at(NOTES, "client"),
-    at(NOTES, "clone"),
-    at(NOTES, "fmt"),
-    at(NOTES, "new"),
-    at(NOTES, "path"),
+    at(HANDLE, "client"),
+    at(HANDLE, "clone"),
+    at(HANDLE, "fmt"),
+    at(HANDLE, "new"),
+    at(HANDLE, "path"),
 ];
 
-/// Every method of a request builder but the OData setters (query setters must not take these
-/// names).
+/// Every method of a request builder (`Request<O>`) but the OData setters (query setters must
+/// not take these names).
 pub const BUILDER_METHODS: &[Reserved] = &[
-    at(BUILDERS, "fmt"),
-    at(BUILDERS, "into_call"),
-    at(BUILDERS, "respond_async"),
-    at(BUILDERS, "send"),
-    at(BUILDERS, "stream"),
+    at(BUILDER, "fmt"),
+    at(BUILDER, "into_call"),
+    at(BUILDER, "new"),
+    at(BUILDER, "respond_async"),
+    at(BUILDER, "send"),
+    at(BUILDER, "stream"),
 ];
 
 /// The OData setters of request builders (`$filter` → `filter`, …): every option's name is
 /// reserved on every builder.
 pub const ODATA_SETTERS: &[Reserved] = &[
-    at(BUILDERS, "count"),
-    at(BUILDERS, "expand"),
-    at(BUILDERS, "filter"),
-    at(BUILDERS, "orderby"),
-    at(BUILDERS, "select"),
-    at(BUILDERS, "skip"),
-    at(BUILDERS, "top"),
+    at(BUILDER, "count"),
+    at(BUILDER, "expand"),
+    at(BUILDER, "filter"),
+    at(BUILDER, "orderby"),
+    at(BUILDER, "select"),
+    at(BUILDER, "skip"),
+    at(BUILDER, "top"),
 ];
 
 /// Every name the runtime puts at the crate root: its types, traits and re-exports, and its
@@ -95,14 +97,21 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(ERROR, "Error"),
     at(ERROR, "ErrorCode"),
     at(ERROR, "ErrorKind"),
+    at(HANDLE, "Handle"),
+    at(BUILDER, "HasAsyncForm"),
     at(PAGING, "ItemStream"),
+    at(BUILDER, "Json"),
     at(NOTES, "Location"),
     at(NOTES, "Notes"),
+    at(NOTES, "NotesRoot"),
     at(NULLABLE, "Nullable"),
+    at(BUILDER, "Operation"),
     at(OPERATION, "OperationHandle"),
     at(PAGING, "Page"),
     at(DATETIME, "ParseDateTimeError"),
     at(LIB, "ReadmeDoctests"),
+    at(BUILDER, "Receive"),
+    at(BUILDER, "Request"),
     at(ERROR, "Result"),
     at(RETRY, "RetryPolicy"),
     at(ERROR, "ServiceError"),
@@ -115,12 +124,14 @@ pub const ROOT_NAMES: &[Reserved] = &[
 /// The modules of the runtime crate's root (`onenote-api/src/lib.rs`).
 pub const MODULES: &[Reserved] = &[
     at(LIB, "auth"),
+    at(LIB, "builder"),
     at(LIB, "client"),
     at(LIB, "clock"),
     at(LIB, "datetime"),
     at(LIB, "enum_value"),
     at(LIB, "error"),
     at(LIB, "generated"),
+    at(LIB, "handle"),
     at(LIB, "notes"),
     at(LIB, "nullable"),
     at(LIB, "odata"),
@@ -132,6 +143,10 @@ pub const MODULES: &[Reserved] = &[
     at(LIB, "retry"),
     at(LIB, "tls"),
 ];
+
+/// The modules the generator adds beside one per spec file: `op` (one type per operation) and
+/// `resource` (one marker per resource).
+pub const GENERATED_MODULES: &[&str] = &["op", "resource"];
 
 /// Names from Rust's prelude that generated code uses unqualified (`Option`, `String`, …):
 /// a spec type with one of these names would shadow it.

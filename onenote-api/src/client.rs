@@ -105,20 +105,14 @@ impl Client {
         self.inner.clock.as_ref()
     }
 
-    /// Sends `call` and decodes a JSON success body as `T`.
-    pub(crate) async fn send_json<T: DeserializeOwned>(&self, call: Call) -> Result<T> {
-        let reply = self.execute(&call).await?;
-        reply.decode(call.operation)
-    }
-
-    /// Sends `call`; a success body, if any, is ignored.
-    pub(crate) async fn send_empty(&self, call: Call) -> Result<()> {
-        self.execute(&call).await.map(drop)
-    }
-
     /// Sends an asynchronous call and returns the operation its `202 Accepted` names.
     pub(crate) async fn send_accepted(&self, call: Call) -> Result<OperationHandle> {
         let reply = self.execute(&call).await?;
+        self.accepted(&call, reply)
+    }
+
+    /// The operation a `202 Accepted` names in its `Location`, which must be on the API origin.
+    pub(crate) fn accepted(&self, call: &Call, reply: Reply) -> Result<OperationHandle> {
         if reply.status != 202 {
             let mut error = Error::from_status(call.operation, reply.info.clone(), &reply.body)
                 .with_detail("expected 202 Accepted with a Location to poll");
@@ -209,6 +203,10 @@ impl Client {
             }
         };
         let url = self.url_for(call)?;
+        let accept = HeaderValue::from_str(call.accept).map_err(|_| {
+            Error::new(ErrorKind::InvalidRequest, Some(call.operation))
+                .with_detail(format!("{:?} is not a valid Accept header", call.accept))
+        })?;
         let policy = &self.inner.retry;
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 0;
@@ -222,7 +220,7 @@ impl Client {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(call, &url, body)
+                .attempt(call, &url, &accept, body)
                 .instrument(span.clone())
                 .await;
             if let Some(status) = outcome.status() {
@@ -276,7 +274,13 @@ impl Client {
     }
 
     /// One attempt: fetch a token, send, read the reply.
-    async fn attempt(&self, call: &Call, url: &Url, body: Option<&bytes::Bytes>) -> Attempt {
+    async fn attempt(
+        &self,
+        call: &Call,
+        url: &Url,
+        accept: &HeaderValue,
+        body: Option<&bytes::Bytes>,
+    ) -> Attempt {
         let operation = Some(call.operation);
         let token = match self.inner.tokens.token().await {
             Ok(token) => token,
@@ -305,7 +309,7 @@ impl Client {
             .http
             .request(call.method.to_reqwest(), url.clone())
             .header(AUTHORIZATION, authorization)
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(ACCEPT, accept.clone())
             .header(USER_AGENT, self.inner.user_agent.clone());
         if let Some(body) = body {
             request = request
@@ -417,8 +421,10 @@ fn transport_failure(call: &Call, error: reqwest::Error) -> Attempt {
 }
 
 /// A successful response, read.
+///
+/// `pub` only so [`Receive`](crate::Receive) can name it; this module is private.
 #[derive(Debug)]
-pub(crate) struct Reply {
+pub struct Reply {
     pub(crate) status: u16,
     pub(crate) info: ResponseInfo,
     pub(crate) location: Option<String>,

@@ -22,6 +22,7 @@
 //! with [`OperationHandle`].
 
 mod auth;
+mod builder;
 mod client;
 mod clock;
 mod datetime;
@@ -29,6 +30,7 @@ mod enum_value;
 mod error;
 #[rustfmt::skip]
 mod generated;
+mod handle;
 mod notes;
 mod nullable;
 pub mod odata;
@@ -41,12 +43,14 @@ mod retry;
 mod tls;
 
 pub use auth::{BoxError, StaticToken, TokenProvider};
+pub use builder::{HasAsyncForm, Json, Operation, Receive, Request};
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, TokioClock};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use error::{Error, ErrorCode, ErrorKind, Result, ServiceError};
 pub use generated::*;
-pub use notes::{Location, Notes};
+pub use handle::Handle;
+pub use notes::{Location, Notes, NotesRoot};
 pub use nullable::Nullable;
 pub use operation::{AsyncRequest, OperationHandle, WaitOptions};
 pub use paging::{ItemStream, Page};

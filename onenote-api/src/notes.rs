@@ -1,10 +1,8 @@
-//! `Notes<L>`: the notes root of one location (`me/notes`, `users/{id}/notes`, …), typed by
-//! its location so location-only operations exist only where the service offers them.
+//! `Notes<L>`: the notes root of one location (`me/notes`, `users/{id}/notes`, …), and the
+//! `Location` trait that types handles by their location, so location-only operations exist
+//! only where the service offers them.
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use crate::Client;
+use crate::handle::Handle;
 
 /// A location kind (`Me`, `User`, `Site`, `Group`), implemented by the generated marker types.
 pub trait Location {
@@ -13,53 +11,14 @@ pub trait Location {
 }
 
 /// The notes root of one location: the start of every notebook, class-notebook, page and
-/// permission path there. Get one from `Client::me`, `Client::user`, `Client::site` or
-/// `Client::group`.
+/// permission path there. Get one from a location accessor of [`Client`](crate::Client)
+/// (`client.me()`).
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-pub struct Notes<L> {
-    pub(crate) client: Client,
-    pub(crate) path: String,
-    pub(crate) location: PhantomData<fn() -> L>,
-}
+pub type Notes<L> = Handle<NotesRoot, L>;
 
-impl<L> Notes<L> {
-    /// A handle for `path` (encoded, relative to the version root, e.g. `me/notes`).
-    pub(crate) fn new(client: Client, path: String) -> Self {
-        Self {
-            client,
-            path,
-            location: PhantomData,
-        }
-    }
-
-    /// The encoded path of this notes root, relative to the API version root (`me/notes`,
-    /// `users/u%40x/notes`).
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The client requests from this handle go through.
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-}
-
-// Manual impls: a derive would require `L: Clone` / `L: Debug`, and `L` is only a marker.
-impl<L> Clone for Notes<L> {
-    fn clone(&self) -> Self {
-        Self::new(self.client.clone(), self.path.clone())
-    }
-}
-
-impl<L> fmt::Debug for Notes<L> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Notes")
-            .field("path", &self.path)
-            .field("location", &std::any::type_name::<L>())
-            .finish()
-    }
-}
+/// Names the notes root in [`Handle`]: `Handle<NotesRoot, L>` is [`Notes<L>`].
+pub enum NotesRoot {}
 
 #[cfg(test)]
 mod tests {
@@ -90,16 +49,21 @@ mod tests {
     }
 
     #[test]
-    fn clone_and_debug_need_no_bounds_on_the_marker() {
+    fn clone_and_debug_need_no_bounds_on_the_markers() {
         let notes: crate::Notes<Me> = client().me();
         let copy = notes.clone();
         assert_eq!(copy.path(), "me/notes");
         let debug = format!("{copy:?}");
-        assert!(
-            debug.starts_with("Notes { path: \"me/notes\", location: \"onenote_api::")
-                && debug.ends_with("::Me\" }"),
-            "{debug}"
+        assert_eq!(
+            debug,
+            "Handle { resource: \"NotesRoot\", location: \"Me\", path: \"me/notes\" }"
         );
         assert!(!debug.contains("secret-token"));
+        let notebook = format!("{:?}", client().me().class_notebook("1-b6"));
+        assert_eq!(
+            notebook,
+            "Handle { resource: \"ClassNotebook\", location: \"Me\", path: \
+             \"me/notes/classNotebooks/1-b6\" }"
+        );
     }
 }

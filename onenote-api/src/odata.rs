@@ -22,10 +22,26 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'/')
     .remove(b'?');
 
+/// Operations whose builder has [`filter`](crate::Request::filter) (`$filter`).
+pub trait SupportsFilter: crate::Operation {}
+/// Operations whose builder has [`orderby`](crate::Request::orderby) (`$orderby`).
+pub trait SupportsOrderby: crate::Operation {}
+/// Operations whose builder has [`select`](crate::Request::select) (`$select`).
+pub trait SupportsSelect: crate::Operation {}
+/// Operations whose builder has [`top`](crate::Request::top) (`$top`).
+pub trait SupportsTop: crate::Operation {}
+/// Operations whose builder has [`skip`](crate::Request::skip) (`$skip`).
+pub trait SupportsSkip: crate::Operation {}
+/// Operations whose builder has [`expand`](crate::Request::expand) (`$expand`).
+pub trait SupportsExpand: crate::Operation {}
+/// Operations whose builder has [`count`](crate::Request::count) (`$count`).
+pub trait SupportsCount: crate::Operation {}
+
 /// The OData system query options of a list or get request.
 ///
-/// Request builders fill it through their `filter`, `orderby`, `select`, `top`, `skip`,
-/// `expand` and `count` setters; unset options are not sent.
+/// [`Request`](crate::Request) fills it through its `filter`, `orderby`, `select`, `top`,
+/// `skip`, `expand` and `count` setters, which exist for the operations that support each
+/// (the `Supports…` traits above); unset options are not sent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueryOptions {
     pub(crate) filter: Option<String>,

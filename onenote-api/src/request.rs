@@ -7,9 +7,14 @@ use reqwest::Url;
 
 use crate::odata::{QueryOptions, encode_query};
 
+/// The media type of JSON bodies, and what JSON calls accept.
+pub(crate) const JSON: &str = "application/json";
+
 /// The HTTP methods the API uses (the documents use no PUT).
+///
+/// `pub` only so [`Operation`](crate::Operation) can name it; this module is private.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Method {
+pub enum Method {
     /// `GET`
     Get,
     /// `POST`
@@ -63,10 +68,14 @@ pub(crate) enum Target {
 }
 
 /// One request as generated code describes it.
-pub(crate) struct Call {
+///
+/// `pub` only so [`Operation`](crate::Operation) can name it; this module is private.
+pub struct Call {
     pub(crate) operation: &'static str,
     pub(crate) method: Method,
     pub(crate) target: Target,
+    /// The `Accept` header.
+    pub(crate) accept: &'static str,
     pub(crate) query: Vec<(&'static str, String)>,
     /// The serialized JSON body, or why serializing failed (reported when sending).
     pub(crate) body: Option<Result<bytes::Bytes, String>>,
@@ -83,6 +92,7 @@ impl Call {
             operation,
             method,
             target: Target::Path(path),
+            accept: JSON,
             query: Vec::new(),
             body: None,
             respond_async: false,
@@ -96,6 +106,7 @@ impl Call {
             operation,
             method,
             target: Target::Absolute(url),
+            accept: JSON,
             query: Vec::new(),
             body: None,
             respond_async: false,
@@ -162,6 +173,7 @@ impl fmt::Debug for Call {
             .field("operation", &self.operation)
             .field("method", &self.method)
             .field("target", &self.target)
+            .field("accept", &self.accept)
             .field("query", &self.query)
             .field("body", &body)
             .field("respond_async", &self.respond_async)

@@ -145,13 +145,31 @@ fn every_client_method_is_reserved() {
 #[test]
 fn every_handle_method_is_reserved() {
     let methods = methods();
-    let defined = methods.get("Notes").cloned().unwrap_or_default();
+    let defined = methods.get("Handle").cloned().unwrap_or_default();
     assert_none(compare(
-        "the handle method",
-        "",
+        "the method",
+        "Handle::",
         "HANDLE_METHODS",
         &defined,
         runtime::HANDLE_METHODS,
+    ));
+}
+
+#[test]
+fn every_request_builder_method_is_reserved() {
+    let methods = methods();
+    let defined = methods.get("Request").cloned().unwrap_or_default();
+    let reserved: Vec<Reserved> = runtime::BUILDER_METHODS
+        .iter()
+        .chain(runtime::ODATA_SETTERS)
+        .copied()
+        .collect();
+    assert_none(compare(
+        "the method",
+        "Request::",
+        "BUILDER_METHODS or ODATA_SETTERS",
+        &defined,
+        &reserved,
     ));
 }
 

@@ -34,10 +34,21 @@ pub fn files(model: &Model) -> Vec<EmittedFile> {
             tokens: module_tokens(model, module),
         })
         .collect();
+    let sources: Vec<String> = model.modules.iter().map(|m| m.source.clone()).collect();
     files.push(EmittedFile {
         path: "mod.rs".to_owned(),
-        sources: model.modules.iter().map(|m| m.source.clone()).collect(),
+        sources: sources.clone(),
         tokens: mod_rs(model),
+    });
+    files.push(EmittedFile {
+        path: "op.rs".to_owned(),
+        sources: sources.clone(),
+        tokens: op_rs(model),
+    });
+    files.push(EmittedFile {
+        path: "resource.rs".to_owned(),
+        sources,
+        tokens: resource_rs(model),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
@@ -74,7 +85,36 @@ fn mod_rs(model: &Model) -> TokenStream {
     quote! {
         #doc
         #(mod #names;)*
+        pub mod op;
+        pub mod resource;
         #(pub use self::#names::*;)*
+    }
+}
+
+/// `op.rs`: one type per operation, what its `Request<O>` sends and expects.
+fn op_rs(model: &Model) -> TokenStream {
+    let doc = inner_doc(
+        "One type per operation: what its request builder ([`Request<O>`](crate::Request)) sends, what it returns and which options it supports.\n\nYou do not make these yourself: the method that makes a builder fills one in. They are public so builder types can be named: `Request<op::X>` is `XRequest`.",
+    );
+    let types = model
+        .operations
+        .iter()
+        .map(|op| operations::op_type(model, op));
+    quote! {
+        #doc
+        #(#types)*
+    }
+}
+
+/// `resource.rs`: one marker per resource, naming it in `Handle<R, L>`.
+fn resource_rs(model: &Model) -> TokenStream {
+    let doc = inner_doc(
+        "One marker type per resource: `Handle<resource::ClassNotebook, L>` is `ClassNotebookResource<L>`. They are never values, only names.",
+    );
+    let markers = model.resources.iter().map(resources::marker);
+    quote! {
+        #doc
+        #(#markers)*
     }
 }
 

@@ -1,4 +1,6 @@
-//! Emits one request builder per operation and the method that creates it on each host.
+//! Emits each operation: its type in `op` (what it sends and expects, and which options it
+//! supports), and in its module the builder alias, its own query setters, and the method that
+//! creates it on each host. Everything else a builder does is the runtime's `Request<O>`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -10,316 +12,331 @@ use crate::model::{
     Root, TypeRef,
 };
 
-/// Emits the builder and host methods for one operation.
+/// The operation's builder alias, query setters and host methods, for its module.
 pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
     let builder = ident(&op.builder);
-    let id = &op.id;
-    let method = format_ident!("{}", {
-        let m = op.method.as_str();
-        let mut s = m[..1].to_owned();
-        s.push_str(&m[1..].to_lowercase());
-        s
-    });
-    let status = op.status;
-
-    // Builder fields and setters.
-    let mut fields = Vec::new();
-    let mut inits = Vec::new();
-    let mut setters = Vec::new();
-    let mut query_statements = Vec::new();
-    if let Some(body) = &op.body {
-        let ty = rust_type(body);
-        fields.push(quote!(body: #ty,));
-        inits.push(quote!(body,));
-    }
-    for query in &op.query {
-        let wire = &query.wire;
-        match &query.value {
-            QueryValue::Const(value) => {
-                query_statements.push(quote!(call.query(#wire, #value);));
-            }
-            QueryValue::Typed(ty) => {
-                let rust = ident(&query.rust);
-                let rust_ty = rust_type(ty);
-                fields.push(quote!(#rust: Option<#rust_ty>,));
-                inits.push(quote!(#rust: None,));
-                let (arg, store) = match ty {
-                    TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
-                    _ => (rust_ty.clone(), quote!(value)),
-                };
-                let setter_doc = doc(&format!(
-                    "{}\n\nSent as the `{wire}` query parameter ({}).",
-                    query.doc,
-                    type_doc(ty)
-                ));
-                setters.push(quote! {
-                    #setter_doc
-                    pub fn #rust(mut self, value: #arg) -> Self {
-                        self.#rust = Some(#store);
-                        self
-                    }
-                });
-                let to_string = match ty {
-                    TypeRef::String => quote!(value.clone()),
-                    TypeRef::Named(_) => quote!(value.as_str().to_owned()),
-                    _ => quote!(value.to_string()),
-                };
-                query_statements.push(quote! {
-                    if let Some(value) = &self.#rust {
-                        call.query(#wire, #to_string);
-                    }
-                });
-            }
-        }
-    }
-    if !op.odata.is_empty() {
-        fields.push(quote!(odata: crate::odata::QueryOptions,));
-        inits.push(quote!(odata: crate::odata::QueryOptions::default(),));
-        for option in &op.odata {
-            setters.push(odata_setter(*option));
-        }
-        query_statements.push(quote!(call.odata(&self.odata);));
-    }
-    // `call` is only mutated when something is added to it.
-    let call_binding = if query_statements.is_empty() && op.body.is_none() {
-        quote!(call)
-    } else {
-        quote!(mut call)
-    };
-    let body_statement = if op.body.is_some() {
-        quote!(call.json_body(&self.body);)
-    } else {
+    let op_type = op_type_name(op);
+    let builder_doc = doc(&builder_doc(model, op));
+    let setters = setters(op);
+    let setters = if setters.is_empty() {
         TokenStream::new()
-    };
-
-    // What `send` returns.
-    let (send_ty, send_body, send_doc) = match (op.async_form, &op.response) {
-        (AsyncForm::Only, _) => (
-            quote!(crate::OperationHandle),
-            quote!(client.send_accepted(call.respond_async()).await),
-            "Sends the request with `Prefer: respond-async`. The service answers `202 Accepted` with a \
-             `Location` to poll: the returned [`OperationHandle`](crate::OperationHandle) polls it."
-                .to_owned(),
-        ),
-        (_, ResponseModel::Empty) => (
-            quote!(()),
-            quote!(client.send_empty(call).await),
-            format!("Sends the request. The service answers `{status}` with no body."),
-        ),
-        (_, ResponseModel::Json(ty)) => {
-            let rust = rust_type(ty);
-            (
-                rust,
-                quote!(client.send_json(call).await),
-                format!(
-                    "Sends the request. The service answers `{status}` with {}.",
-                    type_doc(ty)
-                ),
-            )
-        }
-        (_, ResponseModel::Page(ty)) => {
-            let rust = rust_type(ty);
-            (
-                quote!(crate::Page<#rust>),
-                quote!(client.send_json(call).await),
-                format!(
-                    "Sends the request and returns the first page of {}s. Use [`stream`](Self::stream) to walk every page.",
-                    type_doc(ty)
-                ),
-            )
-        }
-    };
-    let send_doc = doc(&format!(
-        "{send_doc}\n\nFails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the \
-         service's error body), or a body that does not decode."
-    ));
-    let stream = match &op.response {
-        ResponseModel::Page(ty) if op.async_form != AsyncForm::Only => {
-            let rust = rust_type(ty);
-            quote! {
-                /// Streams every item of every page, following `@odata.nextLink`.
-                ///
-                /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-                /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-                pub fn stream(self) -> crate::ItemStream<#rust> {
-                    let (client, call) = self.into_call();
-                    crate::ItemStream::new(client, call)
-                }
-            }
-        }
-        _ => TokenStream::new(),
-    };
-    let respond_async = if op.async_form == AsyncForm::Optional {
-        quote! {
-            /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
-            /// `202 Accepted` with a `Location` to poll instead of the result.
-            pub fn respond_async(self) -> crate::AsyncRequest {
-                let (client, call) = self.into_call();
-                crate::AsyncRequest::new(client, call)
-            }
-        }
     } else {
-        TokenStream::new()
+        quote!(impl crate::#builder { #(#setters)* })
     };
 
-    let paths = relative_paths(model, op);
-    let builder_doc = doc(&format!(
-        "Request builder for `{id}` ({} `{}`). Created by `{}`; set options, then `.send().await`.",
-        op.method.as_str(),
-        paths.first().map(ToString::to_string).unwrap_or_default(),
-        op.call
-    ));
-    let builder_tokens = quote! {
-        #builder_doc
-        #[derive(Debug)]
-        #[must_use = "a request does nothing until it is sent with `.send().await`"]
-        pub struct #builder {
-            client: crate::Client,
-            path: String,
-            #(#fields)*
-        }
-
-        impl #builder {
-            #(#setters)*
-
-            fn into_call(self) -> (crate::Client, crate::request::Call) {
-                let #call_binding = crate::request::Call::new(
-                    #id,
-                    crate::request::Method::#method,
-                    self.path,
-                    #status,
-                );
-                #(#query_statements)*
-                #body_statement
-                (self.client, call)
-            }
-
-            #send_doc
-            pub async fn send(self) -> crate::Result<#send_ty> {
-                let (client, call) = self.into_call();
-                #send_body
-            }
-
-            #stream
-            #respond_async
-        }
-    };
-
-    // The creating method on each host.
     let call = ident(&op.call);
     let mut args = param_args(&op.params);
     if let Some(body) = &op.body {
         let ty = rust_type(body);
         args.push(quote!(body: #ty));
     }
-    let pushes = op
-        .path_from_host
-        .push_tokens(&op.params, op.hosts == [Host::Client]);
-    let method_doc = doc(&method_doc(model, op));
-    let (start_path, client) = match op.hosts.first() {
-        Some(Host::Client) => (quote!(String::new()), quote!(self.clone())),
-        _ => (quote!(self.path.clone()), quote!(self.client.clone())),
-    };
-    let path_binding = if op.path_from_host.segments.is_empty() {
-        quote!(let path = #start_path;)
+    let inits = op_inits(op);
+    let on_client = op.hosts == [Host::Client];
+    let (start, client) = if on_client {
+        (quote!(String::new()), quote!(self.clone()))
     } else {
-        quote!(let mut path = #start_path; #pushes)
+        (quote!(self.path.clone()), quote!(self.client.clone()))
     };
-    let method_tokens = quote! {
+    let path = if op.path_from_host.is_empty() {
+        start
+    } else {
+        let pushes = op.path_from_host.push_tokens(&op.params, on_client);
+        quote!({
+            let mut path = #start;
+            #pushes
+            path
+        })
+    };
+    let method_doc = doc(&method_doc(model, op));
+    let method = quote! {
         #method_doc
         pub fn #call(&self, #(#args),*) -> crate::#builder {
-            #path_binding
-            crate::#builder {
-                client: #client,
-                path,
-                #(#inits)*
-            }
+            crate::Request::new(#client, #path, crate::op::#op_type { #(#inits)* })
         }
     };
     let host_impls = op.hosts.iter().map(|host| match &op.locations {
-        None => host_impl(model, host, method_tokens.clone()),
+        None => host_impl(model, host, method.clone()),
         Some(ids) => {
             let impls = ids.iter().map(|id| {
                 let marker = ident(&model.location(*id).marker);
                 match host {
-                    Host::Notes => quote!(impl crate::Notes<crate::#marker> { #method_tokens }),
+                    Host::Notes => quote!(impl crate::Notes<crate::#marker> { #method }),
                     Host::Resource(id) => {
                         let name = ident(&model.resource(*id).name);
-                        quote!(impl crate::#name<crate::#marker> { #method_tokens })
+                        quote!(impl crate::#name<crate::#marker> { #method })
                     }
-                    Host::Client => host_impl(model, host, method_tokens.clone()),
+                    Host::Client => host_impl(model, host, method.clone()),
                 }
             });
             quote!(#(#impls)*)
         }
     });
     quote! {
-        #builder_tokens
+        #builder_doc
+        pub type #builder = crate::Request<crate::op::#op_type>;
+        #setters
         #(#host_impls)*
     }
 }
 
-fn odata_setter(option: ODataOption) -> TokenStream {
-    match option {
-        ODataOption::Filter => quote! {
-            /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-            /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-            pub fn filter(mut self, expression: impl Into<String>) -> Self {
-                self.odata.filter = Some(expression.into());
-                self
-            }
-        },
-        ODataOption::Orderby => quote! {
-            /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-            pub fn orderby(mut self, order: impl Into<String>) -> Self {
-                self.odata.orderby = Some(order.into());
-                self
-            }
-        },
-        ODataOption::Select => quote! {
-            /// `$select`: only these properties are returned.
-            pub fn select<I, S>(mut self, properties: I) -> Self
-            where
-                I: IntoIterator<Item = S>,
-                S: Into<String>,
-            {
-                self.odata.select = properties.into_iter().map(Into::into).collect();
-                self
-            }
-        },
-        ODataOption::Top => quote! {
-            /// `$top`: at most this many items.
-            pub fn top(mut self, count: u32) -> Self {
-                self.odata.top = Some(count);
-                self
-            }
-        },
-        ODataOption::Skip => quote! {
-            /// `$skip`: skip this many items.
-            pub fn skip(mut self, count: u32) -> Self {
-                self.odata.skip = Some(count);
-                self
-            }
-        },
-        ODataOption::Expand => quote! {
-            /// `$expand`: include these related entities inline.
-            pub fn expand<I, S>(mut self, properties: I) -> Self
-            where
-                I: IntoIterator<Item = S>,
-                S: Into<String>,
-            {
-                self.odata.expand = properties.into_iter().map(Into::into).collect();
-                self
-            }
-        },
-        ODataOption::Count => quote! {
-            /// `$count`: ask for the total number of items (`@odata.count`).
-            pub fn count(mut self, count: bool) -> Self {
-                self.odata.count = Some(count);
-                self
-            }
-        },
+/// The operation's type in `op`: its fields (body and query values), its `Operation` impl and
+/// the options it opts into.
+pub fn op_type(model: &Model, op: &OperationModel) -> TokenStream {
+    let name = op_type_name(op);
+    let id = &op.id;
+    let method = format_ident!("{}", {
+        let m = op.method.as_str();
+        format!("{}{}", &m[..1], m[1..].to_lowercase())
+    });
+    let status = op.status;
+    let response = response_type(op);
+    let fields = op_fields(op);
+    let fill = fill(op);
+    let async_only = if op.async_form == AsyncForm::Only {
+        quote!(
+            const ASYNC_ONLY: bool = true;
+        )
+    } else {
+        TokenStream::new()
+    };
+    let has_async = if op.async_form == AsyncForm::Optional {
+        quote!(impl crate::HasAsyncForm for #name {})
+    } else {
+        TokenStream::new()
+    };
+    let supports = op.odata.iter().map(|option| {
+        let marker = odata_marker(*option);
+        quote!(impl crate::odata::#marker for #name {})
+    });
+    let type_doc = doc(&format!(
+        "The `{id}` operation: what [`{builder}`](crate::{builder}) sends and what it returns ({} `{}`).",
+        op.method.as_str(),
+        relative_paths(model, op)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        builder = op.builder,
+    ));
+    quote! {
+        #type_doc
+        #[derive(Debug)]
+        pub struct #name { #(#fields)* }
+
+        impl crate::Operation for #name {
+            const ID: &'static str = #id;
+            const METHOD: crate::request::Method = crate::request::Method::#method;
+            const STATUS: u16 = #status;
+            #async_only
+            type Response = #response;
+            #fill
+        }
+
+        #has_async
+        #(#supports)*
     }
+}
+
+/// The operation's type name in `op` (`CreateClassNotebook`): its builder without the suffix.
+fn op_type_name(op: &OperationModel) -> proc_macro2::Ident {
+    let name = op
+        .builder
+        .strip_suffix(crate::runtime::BUILDER_SUFFIX)
+        .unwrap_or(&op.builder);
+    ident(name)
+}
+
+/// What `send` returns, as the runtime's `Receive` type.
+fn response_type(op: &OperationModel) -> TokenStream {
+    if op.async_form == AsyncForm::Only {
+        return quote!(crate::OperationHandle);
+    }
+    match &op.response {
+        ResponseModel::Empty => quote!(()),
+        ResponseModel::Json(ty) => {
+            let ty = rust_type(ty);
+            quote!(crate::Json<#ty>)
+        }
+        ResponseModel::Page(ty) => {
+            let ty = rust_type(ty);
+            quote!(crate::Page<#ty>)
+        }
+    }
+}
+
+/// The operation type's fields: the body, then each typed query parameter.
+fn op_fields(op: &OperationModel) -> Vec<TokenStream> {
+    let mut fields = Vec::new();
+    if let Some(body) = &op.body {
+        let ty = rust_type(body);
+        fields.push(quote!(pub(crate) body: #ty,));
+    }
+    for query in &op.query {
+        if let QueryValue::Typed(ty) = &query.value {
+            let rust = ident(&query.rust);
+            let ty = rust_type(ty);
+            fields.push(quote!(pub(crate) #rust: Option<#ty>,));
+        }
+    }
+    fields
+}
+
+/// The field initialisers of the operation type in the method that creates it.
+fn op_inits(op: &OperationModel) -> Vec<TokenStream> {
+    let mut inits = Vec::new();
+    if op.body.is_some() {
+        inits.push(quote!(body,));
+    }
+    for query in &op.query {
+        if let QueryValue::Typed(_) = &query.value {
+            let rust = ident(&query.rust);
+            inits.push(quote!(#rust: None,));
+        }
+    }
+    inits
+}
+
+/// `Operation::fill`: the query parameters in spec order, then the body; nothing when the
+/// operation sends neither (the trait's default).
+fn fill(op: &OperationModel) -> TokenStream {
+    let mut statements = Vec::new();
+    for query in &op.query {
+        let wire = &query.wire;
+        match &query.value {
+            QueryValue::Const(value) => statements.push(quote!(call.query(#wire, #value);)),
+            QueryValue::Typed(ty) => {
+                let rust = ident(&query.rust);
+                let text = match ty {
+                    TypeRef::String => quote!(value.clone()),
+                    TypeRef::Named(_) => quote!(value.as_str().to_owned()),
+                    _ => quote!(value.to_string()),
+                };
+                statements.push(quote! {
+                    if let Some(value) = &self.#rust {
+                        call.query(#wire, #text);
+                    }
+                });
+            }
+        }
+    }
+    if op.body.is_some() {
+        statements.push(quote!(call.json_body(&self.body);));
+    }
+    if statements.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        fn fill(self, call: &mut crate::request::Call) {
+            #(#statements)*
+        }
+    }
+}
+
+/// The setters of the operation's own query parameters.
+fn setters(op: &OperationModel) -> Vec<TokenStream> {
+    op.query
+        .iter()
+        .filter_map(|query| {
+            let QueryValue::Typed(ty) = &query.value else {
+                return None;
+            };
+            let rust = ident(&query.rust);
+            let rust_ty = rust_type(ty);
+            let (arg, store) = match ty {
+                TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+                _ => (rust_ty, quote!(value)),
+            };
+            let setter_doc = doc(&format!(
+                "{}\n\nSent as the `{}` query parameter ({}).",
+                query.doc,
+                query.wire,
+                type_doc(ty)
+            ));
+            Some(quote! {
+                #setter_doc
+                pub fn #rust(mut self, value: #arg) -> Self {
+                    self.op.#rust = Some(#store);
+                    self
+                }
+            })
+        })
+        .collect()
+}
+
+/// The runtime's marker trait for an OData option.
+fn odata_marker(option: ODataOption) -> proc_macro2::Ident {
+    let name = match option {
+        ODataOption::Filter => "SupportsFilter",
+        ODataOption::Orderby => "SupportsOrderby",
+        ODataOption::Select => "SupportsSelect",
+        ODataOption::Top => "SupportsTop",
+        ODataOption::Skip => "SupportsSkip",
+        ODataOption::Expand => "SupportsExpand",
+        ODataOption::Count => "SupportsCount",
+    };
+    format_ident!("{name}")
+}
+
+/// What `.send().await` gives, in words.
+fn returns_doc(op: &OperationModel) -> String {
+    let status = op.status;
+    if op.async_form == AsyncForm::Only {
+        return "`.send().await` sends it with `Prefer: respond-async`; the service answers `202 Accepted` \
+                with a `Location` to poll, and `send` returns the [`OperationHandle`](crate::OperationHandle) \
+                that polls it."
+            .to_owned();
+    }
+    match &op.response {
+        ResponseModel::Empty => {
+            format!("`.send().await` returns `()`: the service answers `{status}` with no body.")
+        }
+        ResponseModel::Json(ty) => format!(
+            "`.send().await` returns {}: the service answers `{status}` with it.",
+            type_doc(ty)
+        ),
+        ResponseModel::Page(ty) => format!(
+            "`.send().await` returns the first [`Page`](crate::Page) of {}s; `.stream()` walks every page.",
+            type_doc(ty)
+        ),
+    }
+}
+
+fn builder_doc(model: &Model, op: &OperationModel) -> String {
+    let mut options = Vec::new();
+    if op
+        .query
+        .iter()
+        .any(|q| matches!(q.value, QueryValue::Typed(_)))
+    {
+        options.push("its query parameters".to_owned());
+    }
+    if !op.odata.is_empty() {
+        let list = op
+            .odata
+            .iter()
+            .map(|o| format!("`{}`", o.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        options.push(format!("the OData options {list}"));
+    }
+    if op.async_form == AsyncForm::Optional {
+        options.push("`respond_async()`".to_owned());
+    }
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!(" Set {} if needed.", options.join(", "))
+    };
+    format!(
+        "Request builder for `{}` ({} `{}`), made by `{}`.{options}\n\n{}",
+        op.id,
+        op.method.as_str(),
+        relative_paths(model, op)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        op.call,
+        returns_doc(op)
+    )
 }
 
 fn method_doc(model: &Model, op: &OperationModel) -> String {
@@ -361,6 +378,8 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
             "\n\nOnly available at the {names} location: on any other location this method does not exist."
         ));
     }
+    text.push_str("\n\n# Returns\n\n");
+    text.push_str(&returns_doc(op));
     text.push_str("\n\n# Permission scopes\n\n");
     if op.scopes.is_empty() {
         text.push_str("The documents name no scope for this call.");

@@ -56,9 +56,11 @@ pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
     }
 }
 
-/// Emits a resource handle and its accessor on every host.
+/// Emits a resource's handle type (an alias of the runtime's `Handle`) and its accessor on
+/// every host.
 pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
     let name = ident(&resource.name);
+    let marker = ident(&resource.key);
     let accessor = ident(&resource.accessor);
     let paths = resource
         .full_paths
@@ -75,7 +77,7 @@ pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
     let accessor_doc = doc(&format!(
         "{}\n\nReaches `…/{}`.{}",
         resource.doc,
-        resource.path_from_host.to_template(),
+        resource.path_from_host,
         param_docs(&resource.params, &resource.path_from_host)
     ));
     let accessors = resource.hosts.iter().map(|host| {
@@ -87,31 +89,29 @@ pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
                 pub fn #accessor(&self, #(#args),*) -> crate::#name<L> {
                     let mut path = self.path.clone();
                     #pushes
-                    crate::#name {
-                        client: self.client.clone(),
-                        path,
-                        location: std::marker::PhantomData,
-                    }
+                    crate::Handle::new(self.client.clone(), path)
                 }
             },
         )
     });
     quote! {
         #handle_doc
-        #[derive(Clone, Debug)]
-        pub struct #name<L> {
-            pub(crate) client: crate::Client,
-            pub(crate) path: String,
-            pub(crate) location: std::marker::PhantomData<fn() -> L>,
-        }
-
-        impl<L> #name<L> {
-            /// The encoded path of this resource, relative to the API version root.
-            pub fn path(&self) -> &str {
-                &self.path
-            }
-        }
+        pub type #name<L> = crate::Handle<crate::resource::#marker, L>;
 
         #(#accessors)*
+    }
+}
+
+/// The resource's marker in `resource`, which names it in `Handle<R, L>`.
+pub fn marker(resource: &ResourceModel) -> TokenStream {
+    let marker = ident(&resource.key);
+    let marker_doc = doc(&format!(
+        "Names [`{name}`](crate::{name}) in [`Handle`](crate::Handle): {}",
+        resource.doc,
+        name = resource.name
+    ));
+    quote! {
+        #marker_doc
+        pub enum #marker {}
     }
 }

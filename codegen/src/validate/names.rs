@@ -15,6 +15,8 @@ pub(crate) enum Source {
     Runtime(&'static str),
     /// Rust's prelude.
     Prelude,
+    /// The generator itself (a module it adds to every client).
+    Generator,
     /// A spec file, at this position.
     Spec { file: String, pos: Pos },
 }
@@ -34,7 +36,7 @@ impl Claim {
         match &self.source {
             Source::Spec { file, pos } => format!(" at {file}:{pos}"),
             Source::Runtime(file) => format!(" ({file})"),
-            Source::Prelude => String::new(),
+            Source::Prelude | Source::Generator => String::new(),
         }
     }
 }
@@ -74,6 +76,15 @@ impl Names {
         };
         reserve(Scope::Root, runtime::ROOT_NAMES, "item");
         reserve(Scope::Module, runtime::MODULES, "module");
+        for name in runtime::GENERATED_MODULES {
+            claims.insert(
+                (Scope::Module, (*name).to_owned()),
+                Claim {
+                    source: Source::Generator,
+                    what: format!("the generated module `{name}`"),
+                },
+            );
+        }
         for name in runtime::PRELUDE_NAMES {
             claims.insert(
                 (Scope::Root, (*name).to_owned()),
@@ -136,6 +147,7 @@ pub(crate) fn taken_by(first: &Claim) -> String {
     match &first.source {
         Source::Runtime(file) => format!("which the runtime already defines in {file}"),
         Source::Prelude => format!("which would shadow {} in generated code", first.what),
+        Source::Generator => format!("which is {}", first.what),
         Source::Spec { .. } => format!("as {}{} does", first.what, first.place()),
     }
 }

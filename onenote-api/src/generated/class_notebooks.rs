@@ -829,18 +829,7 @@ impl StudentPageCopy {
 /// Path (under the location's notes root): `classNotebooks/{notebookId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct ClassNotebookResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> ClassNotebookResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type ClassNotebookResource<L> = crate::Handle<crate::resource::ClassNotebook, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// One class notebook.
     ///
@@ -856,11 +845,7 @@ impl<L: crate::Location> crate::Notes<L> {
         let mut path = self.path.clone();
         path.push_str("/classNotebooks/");
         crate::path::push_segment(&mut path, notebook_id.as_ref());
-        crate::ClassNotebookResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The class notebooks at a location.
@@ -868,18 +853,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `classNotebooks`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct ClassNotebooksResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> ClassNotebooksResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type ClassNotebooksResource<L> = crate::Handle<crate::resource::ClassNotebooks, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// The class notebooks at a location.
     ///
@@ -887,11 +861,7 @@ impl<L: crate::Location> crate::Notes<L> {
     pub fn class_notebooks(&self) -> crate::ClassNotebooksResource<L> {
         let mut path = self.path.clone();
         path.push_str("/classNotebooks");
-        crate::ClassNotebooksResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// One student of a class notebook.
@@ -899,18 +869,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `classNotebooks/{notebookId}/students/{studentId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct StudentResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> StudentResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type StudentResource<L> = crate::Handle<crate::resource::Student, L>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// One student of a class notebook.
     ///
@@ -923,11 +882,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
         let mut path = self.path.clone();
         path.push_str("/students/");
         crate::path::push_segment(&mut path, student_id.as_ref());
-        crate::StudentResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The students of a class notebook.
@@ -935,18 +890,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
 /// Path (under the location's notes root): `classNotebooks/{notebookId}/students`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct StudentsResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> StudentsResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type StudentsResource<L> = crate::Handle<crate::resource::Students, L>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// The students of a class notebook.
     ///
@@ -954,11 +898,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     pub fn students(&self) -> crate::StudentsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/students");
-        crate::StudentsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// One teacher of a class notebook.
@@ -966,18 +906,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
 /// Path (under the location's notes root): `classNotebooks/{notebookId}/teachers/{teacherId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct TeacherResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> TeacherResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type TeacherResource<L> = crate::Handle<crate::resource::Teacher, L>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// One teacher of a class notebook.
     ///
@@ -990,11 +919,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
         let mut path = self.path.clone();
         path.push_str("/teachers/");
         crate::path::push_segment(&mut path, teacher_id.as_ref());
-        crate::TeacherResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The teachers of a class notebook.
@@ -1002,18 +927,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
 /// Path (under the location's notes root): `classNotebooks/{notebookId}/teachers`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct TeachersResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> TeachersResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type TeachersResource<L> = crate::Handle<crate::resource::Teachers, L>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// The teachers of a class notebook.
     ///
@@ -1021,46 +935,13 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     pub fn teachers(&self) -> crate::TeachersResource<L> {
         let mut path = self.path.clone();
         path.push_str("/teachers");
-        crate::TeachersResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
-/// Request builder for `addStudent` (POST `classNotebooks/{notebookId}/students`). Created by `add`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct AddStudentRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::Principal,
-}
-impl AddStudentRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "addStudent",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with [`Principal`](crate::Principal).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Principal> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
-    /// `202 Accepted` with a `Location` to poll instead of the result.
-    pub fn respond_async(self) -> crate::AsyncRequest {
-        let (client, call) = self.into_call();
-        crate::AsyncRequest::new(client, call)
-    }
-}
+/// Request builder for `addStudent` (POST `classNotebooks/{notebookId}/students`), made by `add`. Set `respond_async()` if needed.
+///
+/// `.send().await` returns [`Principal`](crate::Principal): the service answers `201` with it.
+pub type AddStudentRequest = crate::Request<crate::op::AddStudent>;
 impl<L: crate::Location> crate::StudentsResource<L> {
     /// Adds one student, creating their section group with the notebook's student sections; only the student and the teachers can reach it.
     ///
@@ -1070,6 +951,10 @@ impl<L: crate::Location> crate::StudentsResource<L> {
     ///
     /// Operation id: `addStudent`. Has an asynchronous form: call `.respond_async()` on the builder to get an operation to poll.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Principal`](crate::Principal): the service answers `201` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
@@ -1078,47 +963,17 @@ impl<L: crate::Location> crate::StudentsResource<L> {
     ///
     /// - `body`: the request body, [`Principal`](crate::Principal).
     pub fn add(&self, body: crate::Principal) -> crate::AddStudentRequest {
-        let path = self.path.clone();
-        crate::AddStudentRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::AddStudent { body },
+        )
     }
 }
-/// Request builder for `addTeacher` (POST `classNotebooks/{notebookId}/teachers`). Created by `add`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct AddTeacherRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::Principal,
-}
-impl AddTeacherRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "addTeacher",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with [`Principal`](crate::Principal).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Principal> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
-    /// `202 Accepted` with a `Location` to poll instead of the result.
-    pub fn respond_async(self) -> crate::AsyncRequest {
-        let (client, call) = self.into_call();
-        crate::AsyncRequest::new(client, call)
-    }
-}
+/// Request builder for `addTeacher` (POST `classNotebooks/{notebookId}/teachers`), made by `add`. Set `respond_async()` if needed.
+///
+/// `.send().await` returns [`Principal`](crate::Principal): the service answers `201` with it.
+pub type AddTeacherRequest = crate::Request<crate::op::AddTeacher>;
 impl<L: crate::Location> crate::TeachersResource<L> {
     /// Adds one teacher.
     ///
@@ -1128,6 +983,10 @@ impl<L: crate::Location> crate::TeachersResource<L> {
     ///
     /// Operation id: `addTeacher`. Has an asynchronous form: call `.respond_async()` on the builder to get an operation to poll.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Principal`](crate::Principal): the service answers `201` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
@@ -1136,41 +995,19 @@ impl<L: crate::Location> crate::TeachersResource<L> {
     ///
     /// - `body`: the request body, [`Principal`](crate::Principal).
     pub fn add(&self, body: crate::Principal) -> crate::AddTeacherRequest {
-        let path = self.path.clone();
-        crate::AddTeacherRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::AddTeacher { body },
+        )
     }
 }
-/// Request builder for `copySectionsToContentLibrary` (POST `classNotebooks/{notebookId}/copySectionsToContentLibrary`). Created by `copy_sections_to_content_library`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CopySectionsToContentLibraryRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::CopySectionsToContentLibrary,
-}
-impl CopySectionsToContentLibraryRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "copySectionsToContentLibrary",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `copySectionsToContentLibrary` (POST `classNotebooks/{notebookId}/copySectionsToContentLibrary`), made by `copy_sections_to_content_library`.
+///
+/// `.send().await` returns `()`: the service answers `201` with no body.
+pub type CopySectionsToContentLibraryRequest = crate::Request<
+    crate::op::CopySectionsToContentLibrary,
+>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Copies sections into the notebook's content library (a section group teachers can edit and students can read). The user needs access to the sections and the notebook, all in the same tenant.
     ///
@@ -1179,6 +1016,10 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// `POST {base}/{version}/{location}/notes/classNotebooks/{notebookId}/copySectionsToContentLibrary` → `201`
     ///
     /// Operation id: `copySectionsToContentLibrary`.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `201` with no body.
     ///
     /// # Permission scopes
     ///
@@ -1191,68 +1032,37 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
         &self,
         body: crate::CopySectionsToContentLibrary,
     ) -> crate::CopySectionsToContentLibraryRequest {
-        let mut path = self.path.clone();
-        path.push_str("/copySectionsToContentLibrary");
-        crate::CopySectionsToContentLibraryRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            {
+                let mut path = self.path.clone();
+                path.push_str("/copySectionsToContentLibrary");
+                path
+            },
+            crate::op::CopySectionsToContentLibrary {
+                body,
+            },
+        )
     }
 }
-/// Request builder for `createClassNotebook` (POST `classNotebooks`). Created by `create`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateClassNotebookRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::CreateClassNotebook,
-    omkt: Option<crate::Language>,
-    send_email: Option<bool>,
-}
-impl CreateClassNotebookRequest {
+/// Request builder for `createClassNotebook` (POST `classNotebooks`), made by `create`. Set its query parameters, `respond_async()` if needed.
+///
+/// `.send().await` returns [`ClassNotebook`](crate::ClassNotebook): the service answers `201` with it.
+pub type CreateClassNotebookRequest = crate::Request<crate::op::CreateClassNotebook>;
+impl crate::CreateClassNotebookRequest {
     /// The notebook's language (default `en-us`).
     ///
     /// Sent as the `omkt` query parameter ([`Language`](crate::Language)).
     pub fn omkt(mut self, value: crate::Language) -> Self {
-        self.omkt = Some(value);
+        self.op.omkt = Some(value);
         self
     }
     /// Whether the service emails the teachers and students about the new notebook (default `false`).
     ///
     /// Sent as the `sendemail` query parameter (`bool`).
     pub fn send_email(mut self, value: bool) -> Self {
-        self.send_email = Some(value);
+        self.op.send_email = Some(value);
         self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "createClassNotebook",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        if let Some(value) = &self.omkt {
-            call.query("omkt", value.as_str().to_owned());
-        }
-        if let Some(value) = &self.send_email {
-            call.query("sendemail", value.to_string());
-        }
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with [`ClassNotebook`](crate::ClassNotebook).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::ClassNotebook> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
-    /// `202 Accepted` with a `Location` to poll instead of the result.
-    pub fn respond_async(self) -> crate::AsyncRequest {
-        let (client, call) = self.into_call();
-        crate::AsyncRequest::new(client, call)
     }
 }
 impl<L: crate::Location> crate::ClassNotebooksResource<L> {
@@ -1263,6 +1073,10 @@ impl<L: crate::Location> crate::ClassNotebooksResource<L> {
     /// `POST {base}/{version}/{location}/notes/classNotebooks` → `201`
     ///
     /// Operation id: `createClassNotebook`. Has an asynchronous form: call `.respond_async()` on the builder to get an operation to poll.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`ClassNotebook`](crate::ClassNotebook): the service answers `201` with it.
     ///
     /// # Permission scopes
     ///
@@ -1275,41 +1089,21 @@ impl<L: crate::Location> crate::ClassNotebooksResource<L> {
         &self,
         body: crate::CreateClassNotebook,
     ) -> crate::CreateClassNotebookRequest {
-        let path = self.path.clone();
-        crate::CreateClassNotebookRequest {
-            client: self.client.clone(),
-            path,
-            body,
-            omkt: None,
-            send_email: None,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::CreateClassNotebook {
+                body,
+                omkt: None,
+                send_email: None,
+            },
+        )
     }
 }
-/// Request builder for `deleteClassNotebook` (DELETE `classNotebooks/{notebookId}`). Created by `delete`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct DeleteClassNotebookRequest {
-    client: crate::Client,
-    path: String,
-}
-impl DeleteClassNotebookRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "deleteClassNotebook",
-            crate::request::Method::Delete,
-            self.path,
-            204u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `deleteClassNotebook` (DELETE `classNotebooks/{notebookId}`), made by `delete`.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type DeleteClassNotebookRequest = crate::Request<crate::op::DeleteClassNotebook>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Deletes a class notebook.
     ///
@@ -1319,44 +1113,27 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// Operation id: `deleteClassNotebook`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn delete(&self) -> crate::DeleteClassNotebookRequest {
-        let path = self.path.clone();
-        crate::DeleteClassNotebookRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::DeleteClassNotebook {},
+        )
     }
 }
-/// Request builder for `distributePageToStudent` (POST `classNotebooks/{notebookId}/pages('{pageId}')/Microsoft.OneNote.Api.DistributePageToStudent`). Created by `distribute_page_to_student`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct DistributePageToStudentRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::DistributePageToStudent,
-}
-impl DistributePageToStudentRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "distributePageToStudent",
-            crate::request::Method::Post,
-            self.path,
-            200u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`StudentPageCopy`](crate::StudentPageCopy).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::StudentPageCopy> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `distributePageToStudent` (POST `classNotebooks/{notebookId}/pages('{pageId}')/Microsoft.OneNote.Api.DistributePageToStudent`), made by `distribute_page_to_student`.
+///
+/// `.send().await` returns [`StudentPageCopy`](crate::StudentPageCopy): the service answers `200` with it.
+pub type DistributePageToStudentRequest = crate::Request<
+    crate::op::DistributePageToStudent,
+>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Copies a page into one student's section and locks the copy from `lockStartDate` on.
     ///
@@ -1367,6 +1144,10 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// `POST {base}/{version}/{location}/notes/classNotebooks/{notebookId}/pages('{pageId}')/Microsoft.OneNote.Api.DistributePageToStudent` → `200`
     ///
     /// Operation id: `distributePageToStudent`.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`StudentPageCopy`](crate::StudentPageCopy): the service answers `200` with it.
     ///
     /// # Permission scopes
     ///
@@ -1381,62 +1162,25 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
         page_id: impl AsRef<str>,
         body: crate::DistributePageToStudent,
     ) -> crate::DistributePageToStudentRequest {
-        let mut path = self.path.clone();
-        path.push_str("/pages('");
-        crate::path::push_odata_string(&mut path, page_id.as_ref());
-        path.push_str("')/Microsoft.OneNote.Api.DistributePageToStudent");
-        crate::DistributePageToStudentRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            {
+                let mut path = self.path.clone();
+                path.push_str("/pages('");
+                crate::path::push_odata_string(&mut path, page_id.as_ref());
+                path.push_str("')/Microsoft.OneNote.Api.DistributePageToStudent");
+                path
+            },
+            crate::op::DistributePageToStudent {
+                body,
+            },
+        )
     }
 }
-/// Request builder for `getClassNotebook` (GET `classNotebooks/{notebookId}`). Created by `get`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetClassNotebookRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl GetClassNotebookRequest {
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "getClassNotebook",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`ClassNotebook`](crate::ClassNotebook).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::ClassNotebook> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `getClassNotebook` (GET `classNotebooks/{notebookId}`), made by `get`. Set the OData options `select`, `expand` if needed.
+///
+/// `.send().await` returns [`ClassNotebook`](crate::ClassNotebook): the service answers `200` with it.
+pub type GetClassNotebookRequest = crate::Request<crate::op::GetClassNotebook>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Gets one class notebook. `$expand` takes `teachers` and `students`.
     ///
@@ -1446,97 +1190,25 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// Operation id: `getClassNotebook`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`ClassNotebook`](crate::ClassNotebook): the service answers `200` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Read`, `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn get(&self) -> crate::GetClassNotebookRequest {
-        let path = self.path.clone();
-        crate::GetClassNotebookRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::GetClassNotebook {},
+        )
     }
 }
-/// Request builder for `listClassNotebooks` (GET `classNotebooks`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListClassNotebooksRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListClassNotebooksRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listClassNotebooks",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`ClassNotebook`](crate::ClassNotebook)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::ClassNotebook>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::ClassNotebook> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listClassNotebooks` (GET `classNotebooks`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`ClassNotebook`](crate::ClassNotebook)s; `.stream()` walks every page.
+pub type ListClassNotebooksRequest = crate::Request<crate::op::ListClassNotebooks>;
 impl<L: crate::Location> crate::ClassNotebooksResource<L> {
     /// Lists the class notebooks at the location, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `teachers` and `students`. (`GET notebooks` also returns class notebooks, but without the class-notebook properties.)
     ///
@@ -1546,49 +1218,25 @@ impl<L: crate::Location> crate::ClassNotebooksResource<L> {
     ///
     /// Operation id: `listClassNotebooks`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`ClassNotebook`](crate::ClassNotebook)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Read`, `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListClassNotebooksRequest {
-        let path = self.path.clone();
-        crate::ListClassNotebooksRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListClassNotebooks {},
+        )
     }
 }
-/// Request builder for `removeStudent` (DELETE `classNotebooks/{notebookId}/students/{studentId}`). Created by `remove`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct RemoveStudentRequest {
-    client: crate::Client,
-    path: String,
-}
-impl RemoveStudentRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "removeStudent",
-            crate::request::Method::Delete,
-            self.path,
-            204u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-    /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
-    /// `202 Accepted` with a `Location` to poll instead of the result.
-    pub fn respond_async(self) -> crate::AsyncRequest {
-        let (client, call) = self.into_call();
-        crate::AsyncRequest::new(client, call)
-    }
-}
+/// Request builder for `removeStudent` (DELETE `classNotebooks/{notebookId}/students/{studentId}`), made by `remove`. Set `respond_async()` if needed.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type RemoveStudentRequest = crate::Request<crate::op::RemoveStudent>;
 impl<L: crate::Location> crate::StudentResource<L> {
     /// Removes one student: revokes their access, but deletes no content.
     ///
@@ -1598,48 +1246,25 @@ impl<L: crate::Location> crate::StudentResource<L> {
     ///
     /// Operation id: `removeStudent`. Has an asynchronous form: call `.respond_async()` on the builder to get an operation to poll.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn remove(&self) -> crate::RemoveStudentRequest {
-        let path = self.path.clone();
-        crate::RemoveStudentRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::RemoveStudent {},
+        )
     }
 }
-/// Request builder for `removeTeacher` (DELETE `classNotebooks/{notebookId}/teachers/{teacherId}`). Created by `remove`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct RemoveTeacherRequest {
-    client: crate::Client,
-    path: String,
-}
-impl RemoveTeacherRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "removeTeacher",
-            crate::request::Method::Delete,
-            self.path,
-            204u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-    /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
-    /// `202 Accepted` with a `Location` to poll instead of the result.
-    pub fn respond_async(self) -> crate::AsyncRequest {
-        let (client, call) = self.into_call();
-        crate::AsyncRequest::new(client, call)
-    }
-}
+/// Request builder for `removeTeacher` (DELETE `classNotebooks/{notebookId}/teachers/{teacherId}`), made by `remove`. Set `respond_async()` if needed.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type RemoveTeacherRequest = crate::Request<crate::op::RemoveTeacher>;
 impl<L: crate::Location> crate::TeacherResource<L> {
     /// Removes one teacher: revokes their access, but deletes no content.
     ///
@@ -1649,42 +1274,25 @@ impl<L: crate::Location> crate::TeacherResource<L> {
     ///
     /// Operation id: `removeTeacher`. Has an asynchronous form: call `.respond_async()` on the builder to get an operation to poll.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn remove(&self) -> crate::RemoveTeacherRequest {
-        let path = self.path.clone();
-        crate::RemoveTeacherRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::RemoveTeacher {},
+        )
     }
 }
-/// Request builder for `repairNotebook` (POST `classNotebooks/{notebookId}/Microsoft.OneNote.Api.RepairNotebook`). Created by `repair`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct RepairNotebookRequest {
-    client: crate::Client,
-    path: String,
-}
-impl RepairNotebookRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "repairNotebook",
-            crate::request::Method::Post,
-            self.path,
-            204u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `repairNotebook` (POST `classNotebooks/{notebookId}/Microsoft.OneNote.Api.RepairNotebook`), made by `repair`.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type RepairNotebookRequest = crate::Request<crate::op::RepairNotebook>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Re-applies the student and teacher permissions recorded in the notebook's metadata (student section groups, `_Content Library`, `_Collaboration Space`, `_Teacher Only`). It does not update unified-group membership: use `update_membership` for that.
     ///
@@ -1694,45 +1302,29 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     ///
     /// Operation id: `repairNotebook`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
+    ///
     /// # Permission scopes
     ///
     /// The documents name no scope for this call.
     pub fn repair(&self) -> crate::RepairNotebookRequest {
-        let mut path = self.path.clone();
-        path.push_str("/Microsoft.OneNote.Api.RepairNotebook");
-        crate::RepairNotebookRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            {
+                let mut path = self.path.clone();
+                path.push_str("/Microsoft.OneNote.Api.RepairNotebook");
+                path
+            },
+            crate::op::RepairNotebook {},
+        )
     }
 }
-/// Request builder for `transferClassNotebook` (POST `classNotebooks/{notebookId}/Microsoft.OneNote.Api.classnotebooktransfer`). Created by `transfer`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct TransferClassNotebookRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::ClassNotebookTransferBody,
-}
-impl TransferClassNotebookRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "transferClassNotebook",
-            crate::request::Method::Post,
-            self.path,
-            202u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request with `Prefer: respond-async`. The service answers `202 Accepted` with a `Location` to poll: the returned [`OperationHandle`](crate::OperationHandle) polls it.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::OperationHandle> {
-        let (client, call) = self.into_call();
-        client.send_accepted(call.respond_async()).await
-    }
-}
+/// Request builder for `transferClassNotebook` (POST `classNotebooks/{notebookId}/Microsoft.OneNote.Api.classnotebooktransfer`), made by `transfer`.
+///
+/// `.send().await` sends it with `Prefer: respond-async`; the service answers `202 Accepted` with a `Location` to poll, and `send` returns the [`OperationHandle`](crate::OperationHandle) that polls it.
+pub type TransferClassNotebookRequest = crate::Request<crate::op::TransferClassNotebook>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Transfers a class notebook from one teacher to another. Requires tenant administrator privileges. Documented only in the asynchronous form.
     ///
@@ -1741,6 +1333,10 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// `POST {base}/{version}/{location}/notes/classNotebooks/{notebookId}/Microsoft.OneNote.Api.classnotebooktransfer` → `202`
     ///
     /// Operation id: `transferClassNotebook`. Asynchronous only: always sent with `Prefer: respond-async`; returns an operation to poll.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` sends it with `Prefer: respond-async`; the service answers `202 Accepted` with a `Location` to poll, and `send` returns the [`OperationHandle`](crate::OperationHandle) that polls it.
     ///
     /// # Permission scopes
     ///
@@ -1753,42 +1349,23 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
         &self,
         body: crate::ClassNotebookTransferBody,
     ) -> crate::TransferClassNotebookRequest {
-        let mut path = self.path.clone();
-        path.push_str("/Microsoft.OneNote.Api.classnotebooktransfer");
-        crate::TransferClassNotebookRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            {
+                let mut path = self.path.clone();
+                path.push_str("/Microsoft.OneNote.Api.classnotebooktransfer");
+                path
+            },
+            crate::op::TransferClassNotebook {
+                body,
+            },
+        )
     }
 }
-/// Request builder for `updateClassNotebook` (PATCH `classNotebooks/{notebookId}`). Created by `update`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdateClassNotebookRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::ClassNotebookUpdate,
-}
-impl UpdateClassNotebookRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "updateClassNotebook",
-            crate::request::Method::Patch,
-            self.path,
-            204u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `updateClassNotebook` (PATCH `classNotebooks/{notebookId}`), made by `update`.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type UpdateClassNotebookRequest = crate::Request<crate::op::UpdateClassNotebook>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Changes a class notebook. Only `hasTeacherOnlySectionGroup` can be changed, and only to `true`: the service does not support `false`.
     ///
@@ -1797,6 +1374,10 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// `PATCH {base}/{version}/{location}/notes/classNotebooks/{notebookId}` → `204`
     ///
     /// Operation id: `updateClassNotebook`.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
     ///
     /// # Permission scopes
     ///
@@ -1809,45 +1390,19 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
         &self,
         body: crate::ClassNotebookUpdate,
     ) -> crate::UpdateClassNotebookRequest {
-        let path = self.path.clone();
-        crate::UpdateClassNotebookRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::UpdateClassNotebook {
+                body,
+            },
+        )
     }
 }
-/// Request builder for `updateMembership` (POST `classNotebooks/Microsoft.OneNote.Api.UpdateMembership`). Created by `update_membership`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdateMembershipRequest {
-    client: crate::Client,
-    path: String,
-}
-impl UpdateMembershipRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "updateMembership",
-            crate::request::Method::Post,
-            self.path,
-            204u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-    /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
-    /// `202 Accepted` with a `Location` to poll instead of the result.
-    pub fn respond_async(self) -> crate::AsyncRequest {
-        let (client, call) = self.into_call();
-        crate::AsyncRequest::new(client, call)
-    }
-}
+/// Request builder for `updateMembership` (POST `classNotebooks/Microsoft.OneNote.Api.UpdateMembership`), made by `update_membership`. Set `respond_async()` if needed.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type UpdateMembershipRequest = crate::Request<crate::op::UpdateMembership>;
 impl crate::ClassNotebooksResource<crate::Group> {
     /// Syncs the group's default class notebook with the group's membership: owners become teachers, members become students. Only for unified groups, so only on the group location.
     ///
@@ -1859,15 +1414,22 @@ impl crate::ClassNotebooksResource<crate::Group> {
     ///
     /// Only available at the `group` location: on any other location this method does not exist.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
+    ///
     /// # Permission scopes
     ///
     /// The documents name no scope for this call.
     pub fn update_membership(&self) -> crate::UpdateMembershipRequest {
-        let mut path = self.path.clone();
-        path.push_str("/Microsoft.OneNote.Api.UpdateMembership");
-        crate::UpdateMembershipRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            {
+                let mut path = self.path.clone();
+                path.push_str("/Microsoft.OneNote.Api.UpdateMembership");
+                path
+            },
+            crate::op::UpdateMembership {},
+        )
     }
 }

@@ -11,6 +11,8 @@ mod permissions;
 mod section_groups;
 mod sections;
 mod sites;
+pub mod op;
+pub mod resource;
 pub use self::api::*;
 pub use self::class_notebooks::*;
 pub use self::notebooks::*;

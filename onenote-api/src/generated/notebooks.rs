@@ -240,18 +240,7 @@ impl OneNoteLinks {
 /// Path (under the location's notes root): `notebooks/{notebookId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct NotebookResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> NotebookResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type NotebookResource<L> = crate::Handle<crate::resource::Notebook, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// One notebook (any notebook, class notebooks included): its sections and section groups, and its permissions.
     ///
@@ -264,11 +253,7 @@ impl<L: crate::Location> crate::Notes<L> {
         let mut path = self.path.clone();
         path.push_str("/notebooks/");
         crate::path::push_segment(&mut path, notebook_id.as_ref());
-        crate::NotebookResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The notebooks at a location.
@@ -276,18 +261,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `notebooks`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct NotebooksResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> NotebooksResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type NotebooksResource<L> = crate::Handle<crate::resource::Notebooks, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// The notebooks at a location.
     ///
@@ -295,40 +269,13 @@ impl<L: crate::Location> crate::Notes<L> {
     pub fn notebooks(&self) -> crate::NotebooksResource<L> {
         let mut path = self.path.clone();
         path.push_str("/notebooks");
-        crate::NotebooksResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
-/// Request builder for `createNotebook` (POST `notebooks`). Created by `create`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateNotebookRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::CreateNotebook,
-}
-impl CreateNotebookRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "createNotebook",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with [`Notebook`](crate::Notebook).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Notebook> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `createNotebook` (POST `notebooks`), made by `create`.
+///
+/// `.send().await` returns [`Notebook`](crate::Notebook): the service answers `201` with it.
+pub type CreateNotebookRequest = crate::Request<crate::op::CreateNotebook>;
 impl<L: crate::Location> crate::NotebooksResource<L> {
     /// Creates a notebook. The name must be unique among the user's notebooks and at most 128 characters (error 20155 when longer, 20117 when the name is taken, 20115 or 20153 for characters it may not contain).
     ///
@@ -338,6 +285,10 @@ impl<L: crate::Location> crate::NotebooksResource<L> {
     ///
     /// Operation id: `createNotebook`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Notebook`](crate::Notebook): the service answers `201` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
@@ -346,59 +297,17 @@ impl<L: crate::Location> crate::NotebooksResource<L> {
     ///
     /// - `body`: the request body, [`CreateNotebook`](crate::CreateNotebook).
     pub fn create(&self, body: crate::CreateNotebook) -> crate::CreateNotebookRequest {
-        let path = self.path.clone();
-        crate::CreateNotebookRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::CreateNotebook { body },
+        )
     }
 }
-/// Request builder for `getNotebook` (GET `notebooks/{notebookId}`). Created by `get`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetNotebookRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl GetNotebookRequest {
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "getNotebook",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`Notebook`](crate::Notebook).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Notebook> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `getNotebook` (GET `notebooks/{notebookId}`), made by `get`. Set the OData options `select`, `expand` if needed.
+///
+/// `.send().await` returns [`Notebook`](crate::Notebook): the service answers `200` with it.
+pub type GetNotebookRequest = crate::Request<crate::op::GetNotebook>;
 impl<L: crate::Location> crate::NotebookResource<L> {
     /// Gets one notebook. `$expand` takes `sections` and `sectionGroups`.
     ///
@@ -408,97 +317,25 @@ impl<L: crate::Location> crate::NotebookResource<L> {
     ///
     /// Operation id: `getNotebook`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Notebook`](crate::Notebook): the service answers `200` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn get(&self) -> crate::GetNotebookRequest {
-        let path = self.path.clone();
-        crate::GetNotebookRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::GetNotebook {},
+        )
     }
 }
-/// Request builder for `listNotebooks` (GET `notebooks`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListNotebooksRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListNotebooksRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listNotebooks",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`Notebook`](crate::Notebook)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::Notebook>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::Notebook> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listNotebooks` (GET `notebooks`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`Notebook`](crate::Notebook)s; `.stream()` walks every page.
+pub type ListNotebooksRequest = crate::Request<crate::op::ListNotebooks>;
 impl<L: crate::Location> crate::NotebooksResource<L> {
     /// Lists the notebooks at the location (owned by or shared with the user), ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections` and `sectionGroups`, and nests: `sections,sectionGroups(expand=sections)`. Class notebooks are listed too, without their class-notebook properties (use `class_notebooks()` for those).
     ///
@@ -510,15 +347,18 @@ impl<L: crate::Location> crate::NotebooksResource<L> {
     ///
     /// Operation id: `listNotebooks`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`Notebook`](crate::Notebook)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListNotebooksRequest {
-        let path = self.path.clone();
-        crate::ListNotebooksRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListNotebooks {},
+        )
     }
 }

@@ -189,18 +189,7 @@ impl<'de> serde::Deserialize<'de> for OperationStatus {
 /// Path (under the location's notes root): `operations/{operationId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct OperationResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> OperationResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type OperationResource<L> = crate::Handle<crate::resource::Operation, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// One asynchronous operation. Prefer polling the `Location` URL the service returned (`OperationHandle`): the documents show it can name another location than the request's.
     ///
@@ -216,38 +205,13 @@ impl<L: crate::Location> crate::Notes<L> {
         let mut path = self.path.clone();
         path.push_str("/operations/");
         crate::path::push_segment(&mut path, operation_id.as_ref());
-        crate::OperationResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
-/// Request builder for `getOperation` (GET `operations/{operationId}`). Created by `get`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetOperationRequest {
-    client: crate::Client,
-    path: String,
-}
-impl GetOperationRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "getOperation",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`OperationModel`](crate::OperationModel).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::OperationModel> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `getOperation` (GET `operations/{operationId}`), made by `get`.
+///
+/// `.send().await` returns [`OperationModel`](crate::OperationModel): the service answers `200` with it.
+pub type GetOperationRequest = crate::Request<crate::op::GetOperation>;
 impl<L: crate::Location> crate::OperationResource<L> {
     /// Gets the status of an asynchronous operation.
     ///
@@ -257,14 +221,18 @@ impl<L: crate::Location> crate::OperationResource<L> {
     ///
     /// Operation id: `getOperation`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`OperationModel`](crate::OperationModel): the service answers `200` with it.
+    ///
     /// # Permission scopes
     ///
     /// The documents name no scope for this call.
     pub fn get(&self) -> crate::GetOperationRequest {
-        let path = self.path.clone();
-        crate::GetOperationRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::GetOperation {},
+        )
     }
 }

@@ -365,18 +365,7 @@ impl<'de> serde::Deserialize<'de> for PatchInsertPosition {
 /// Path (under the location's notes root): `pages`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct AllPagesResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> AllPagesResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type AllPagesResource<L> = crate::Handle<crate::resource::AllPages, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// Every page at the location (`…/notes/pages`), across all notebooks. To list the pages of one section, use its `pages()`.
     ///
@@ -384,11 +373,7 @@ impl<L: crate::Location> crate::Notes<L> {
     pub fn all_pages(&self) -> crate::AllPagesResource<L> {
         let mut path = self.path.clone();
         path.push_str("/pages");
-        crate::AllPagesResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// One page.
@@ -396,18 +381,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `pages/{pageId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct PageResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> PageResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type PageResource<L> = crate::Handle<crate::resource::Page, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// One page.
     ///
@@ -420,11 +394,7 @@ impl<L: crate::Location> crate::Notes<L> {
         let mut path = self.path.clone();
         path.push_str("/pages/");
         crate::path::push_segment(&mut path, page_id.as_ref());
-        crate::PageResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The pages of one section.
@@ -432,18 +402,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `sections/{sectionId}/pages`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct PagesResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> PagesResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type PagesResource<L> = crate::Handle<crate::resource::Pages, L>;
 impl<L: crate::Location> crate::SectionResource<L> {
     /// The pages of one section.
     ///
@@ -451,38 +410,13 @@ impl<L: crate::Location> crate::SectionResource<L> {
     pub fn pages(&self) -> crate::PagesResource<L> {
         let mut path = self.path.clone();
         path.push_str("/pages");
-        crate::PagesResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
-/// Request builder for `deletePage` (DELETE `pages/{pageId}`). Created by `delete`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct DeletePageRequest {
-    client: crate::Client,
-    path: String,
-}
-impl DeletePageRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "deletePage",
-            crate::request::Method::Delete,
-            self.path,
-            204u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `deletePage` (DELETE `pages/{pageId}`), made by `delete`.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type DeletePageRequest = crate::Request<crate::op::DeletePage>;
 impl<L: crate::Location> crate::PageResource<L> {
     /// Deletes the page.
     ///
@@ -492,82 +426,39 @@ impl<L: crate::Location> crate::PageResource<L> {
     ///
     /// Operation id: `deletePage`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn delete(&self) -> crate::DeletePageRequest {
-        let path = self.path.clone();
-        crate::DeletePageRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::DeletePage {},
+        )
     }
 }
-/// Request builder for `getPage` (GET `pages/{pageId}`). Created by `get`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetPageRequest {
-    client: crate::Client,
-    path: String,
-    page_level: Option<bool>,
-    include_lock_date: Option<bool>,
-    odata: crate::odata::QueryOptions,
-}
-impl GetPageRequest {
+/// Request builder for `getPage` (GET `pages/{pageId}`), made by `get`. Set its query parameters, the OData options `select`, `expand` if needed.
+///
+/// `.send().await` returns [`PageMetadata`](crate::PageMetadata): the service answers `200` with it.
+pub type GetPageRequest = crate::Request<crate::op::GetPage>;
+impl crate::GetPageRequest {
     /// `true` adds the page's indentation `level` and `order` in its section.
     ///
     /// Sent as the `pagelevel` query parameter (`bool`).
     pub fn page_level(mut self, value: bool) -> Self {
-        self.page_level = Some(value);
+        self.op.page_level = Some(value);
         self
     }
     /// `true` adds the class-notebook lock start date, `blockEditsInClientStartDate`, when the page is locked.
     ///
     /// Sent as the `blockEditsInClientStartDate` query parameter (`bool`).
     pub fn include_lock_date(mut self, value: bool) -> Self {
-        self.include_lock_date = Some(value);
+        self.op.include_lock_date = Some(value);
         self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "getPage",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        if let Some(value) = &self.page_level {
-            call.query("pagelevel", value.to_string());
-        }
-        if let Some(value) = &self.include_lock_date {
-            call.query("blockEditsInClientStartDate", value.to_string());
-        }
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`PageMetadata`](crate::PageMetadata).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::PageMetadata> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
     }
 }
 impl<L: crate::Location> crate::PageResource<L> {
@@ -579,99 +470,28 @@ impl<L: crate::Location> crate::PageResource<L> {
     ///
     /// Operation id: `getPage`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`PageMetadata`](crate::PageMetadata): the service answers `200` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn get(&self) -> crate::GetPageRequest {
-        let path = self.path.clone();
-        crate::GetPageRequest {
-            client: self.client.clone(),
-            path,
-            page_level: None,
-            include_lock_date: None,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::GetPage {
+                page_level: None,
+                include_lock_date: None,
+            },
+        )
     }
 }
-/// Request builder for `listAllPages` (GET `pages`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListAllPagesRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListAllPagesRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listAllPages",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`PageMetadata`](crate::PageMetadata)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::PageMetadata>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::PageMetadata> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listAllPages` (GET `pages`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`PageMetadata`](crate::PageMetadata)s; `.stream()` walks every page.
+pub type ListAllPagesRequest = crate::Request<crate::op::ListAllPages>;
 impl<L: crate::Location> crate::AllPagesResource<L> {
     /// Lists the pages of every notebook at the location, newest change first (`lastModifiedTime desc`) unless `$orderby` says otherwise. Without `$top` the service returns 20 pages and an `@odata.nextLink` to the next 20; `$top` is at most 100 (the service answers error 20129 above that). The default query expands `parentSection` with its `id`, `name` and `self`; `$expand` takes `parentNotebook` and `parentSection`.
     ///
@@ -683,106 +503,32 @@ impl<L: crate::Location> crate::AllPagesResource<L> {
     ///
     /// Operation id: `listAllPages`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`PageMetadata`](crate::PageMetadata)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListAllPagesRequest {
-        let path = self.path.clone();
-        crate::ListAllPagesRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListAllPages {},
+        )
     }
 }
-/// Request builder for `listPages` (GET `sections/{sectionId}/pages`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListPagesRequest {
-    client: crate::Client,
-    path: String,
-    page_level: Option<bool>,
-    odata: crate::odata::QueryOptions,
-}
-impl ListPagesRequest {
+/// Request builder for `listPages` (GET `sections/{sectionId}/pages`), made by `list`. Set its query parameters, the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`PageMetadata`](crate::PageMetadata)s; `.stream()` walks every page.
+pub type ListPagesRequest = crate::Request<crate::op::ListPages>;
+impl crate::ListPagesRequest {
     /// `true` adds each page's indentation `level` and `order` in the section.
     ///
     /// Sent as the `pagelevel` query parameter (`bool`).
     pub fn page_level(mut self, value: bool) -> Self {
-        self.page_level = Some(value);
+        self.op.page_level = Some(value);
         self
-    }
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listPages",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        if let Some(value) = &self.page_level {
-            call.query("pagelevel", value.to_string());
-        }
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`PageMetadata`](crate::PageMetadata)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::PageMetadata>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::PageMetadata> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
     }
 }
 impl<L: crate::Location> crate::PagesResource<L> {
@@ -794,46 +540,27 @@ impl<L: crate::Location> crate::PagesResource<L> {
     ///
     /// Operation id: `listPages`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`PageMetadata`](crate::PageMetadata)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListPagesRequest {
-        let path = self.path.clone();
-        crate::ListPagesRequest {
-            client: self.client.clone(),
-            path,
-            page_level: None,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListPages {
+                page_level: None,
+            },
+        )
     }
 }
-/// Request builder for `updatePageContent` (PATCH `pages/{pageId}/content`). Created by `update_content`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdatePageContentRequest {
-    client: crate::Client,
-    path: String,
-    body: Vec<crate::PatchContentCommand>,
-}
-impl UpdatePageContentRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "updatePageContent",
-            crate::request::Method::Patch,
-            self.path,
-            204u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `updatePageContent` (PATCH `pages/{pageId}/content`), made by `update_content`.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type UpdatePageContentRequest = crate::Request<crate::op::UpdatePageContent>;
 impl<L: crate::Location> crate::PageResource<L> {
     /// Changes the page's content with a list of change commands, applied in order. Elements are targeted by `#data-id`, by a generated id (get them with the page content's `includeIDs=true`; they can change after an update), or by the `body` and `title` keywords.
     ///
@@ -844,6 +571,10 @@ impl<L: crate::Location> crate::PageResource<L> {
     /// `PATCH {base}/{version}/{location}/notes/pages/{pageId}/content` → `204`
     ///
     /// Operation id: `updatePageContent`.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
     ///
     /// # Permission scopes
     ///
@@ -856,42 +587,23 @@ impl<L: crate::Location> crate::PageResource<L> {
         &self,
         body: Vec<crate::PatchContentCommand>,
     ) -> crate::UpdatePageContentRequest {
-        let mut path = self.path.clone();
-        path.push_str("/content");
-        crate::UpdatePageContentRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            {
+                let mut path = self.path.clone();
+                path.push_str("/content");
+                path
+            },
+            crate::op::UpdatePageContent {
+                body,
+            },
+        )
     }
 }
-/// Request builder for `updatePageLock` (PATCH `pages/{pageId}`). Created by `update_lock`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct UpdatePageLockRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::PageLockUpdate,
-}
-impl UpdatePageLockRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "updatePageLock",
-            crate::request::Method::Patch,
-            self.path,
-            204u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `updatePageLock` (PATCH `pages/{pageId}`), made by `update_lock`.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type UpdatePageLockRequest = crate::Request<crate::op::UpdatePageLock>;
 impl<L: crate::Location> crate::PageResource<L> {
     /// Sets or clears the date from which the page cannot be edited in OneNote clients. Read the date back with `get().include_lock_date(true)`.
     ///
@@ -900,6 +612,10 @@ impl<L: crate::Location> crate::PageResource<L> {
     /// `PATCH {base}/{version}/{location}/notes/pages/{pageId}` → `204`
     ///
     /// Operation id: `updatePageLock`.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
     ///
     /// # Permission scopes
     ///
@@ -912,11 +628,10 @@ impl<L: crate::Location> crate::PageResource<L> {
         &self,
         body: crate::PageLockUpdate,
     ) -> crate::UpdatePageLockRequest {
-        let path = self.path.clone();
-        crate::UpdatePageLockRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::UpdatePageLock { body },
+        )
     }
 }

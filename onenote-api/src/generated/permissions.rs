@@ -157,18 +157,7 @@ impl<'de> serde::Deserialize<'de> for UserRole {
 /// Path (under the location's notes root): `notebooks/{notebookId}/permissions/{permissionId}`, `sectiongroups/{sectionGroupId}/permissions/{permissionId}`, `sections/{sectionId}/permissions/{permissionId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct PermissionResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> PermissionResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type PermissionResource<L> = crate::Handle<crate::resource::Permission, L>;
 impl<L: crate::Location> crate::NotebookResource<L> {
     /// One permission of the entity.
     ///
@@ -184,11 +173,7 @@ impl<L: crate::Location> crate::NotebookResource<L> {
         let mut path = self.path.clone();
         path.push_str("/permissions/");
         crate::path::push_segment(&mut path, permission_id.as_ref());
-        crate::PermissionResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 impl<L: crate::Location> crate::SectionGroupResource<L> {
@@ -206,11 +191,7 @@ impl<L: crate::Location> crate::SectionGroupResource<L> {
         let mut path = self.path.clone();
         path.push_str("/permissions/");
         crate::path::push_segment(&mut path, permission_id.as_ref());
-        crate::PermissionResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 impl<L: crate::Location> crate::SectionResource<L> {
@@ -228,11 +209,7 @@ impl<L: crate::Location> crate::SectionResource<L> {
         let mut path = self.path.clone();
         path.push_str("/permissions/");
         crate::path::push_segment(&mut path, permission_id.as_ref());
-        crate::PermissionResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The permissions of the entity.
@@ -240,18 +217,7 @@ impl<L: crate::Location> crate::SectionResource<L> {
 /// Path (under the location's notes root): `notebooks/{notebookId}/permissions`, `sectiongroups/{sectionGroupId}/permissions`, `sections/{sectionId}/permissions`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct PermissionsResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> PermissionsResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type PermissionsResource<L> = crate::Handle<crate::resource::Permissions, L>;
 impl<L: crate::Location> crate::NotebookResource<L> {
     /// The permissions of the entity.
     ///
@@ -259,11 +225,7 @@ impl<L: crate::Location> crate::NotebookResource<L> {
     pub fn permissions(&self) -> crate::PermissionsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/permissions");
-        crate::PermissionsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 impl<L: crate::Location> crate::SectionGroupResource<L> {
@@ -273,11 +235,7 @@ impl<L: crate::Location> crate::SectionGroupResource<L> {
     pub fn permissions(&self) -> crate::PermissionsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/permissions");
-        crate::PermissionsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 impl<L: crate::Location> crate::SectionResource<L> {
@@ -287,40 +245,13 @@ impl<L: crate::Location> crate::SectionResource<L> {
     pub fn permissions(&self) -> crate::PermissionsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/permissions");
-        crate::PermissionsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
-/// Request builder for `createPermission` (POST `notebooks/{notebookId}/permissions`). Created by `create`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreatePermissionRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::CreatePermission,
-}
-impl CreatePermissionRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "createPermission",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with [`Permission`](crate::Permission).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Permission> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `createPermission` (POST `notebooks/{notebookId}/permissions`), made by `create`.
+///
+/// `.send().await` returns [`Permission`](crate::Permission): the service answers `201` with it.
+pub type CreatePermissionRequest = crate::Request<crate::op::CreatePermission>;
 impl<L: crate::Location> crate::PermissionsResource<L> {
     /// Grants a role to a user or group on the entity and all its children. This appends a role: it can raise a principal's access but never lower it. To restrict access, delete the permission and create a new one.
     ///
@@ -334,6 +265,10 @@ impl<L: crate::Location> crate::PermissionsResource<L> {
     ///
     /// Operation id: `createPermission`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Permission`](crate::Permission): the service answers `201` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
@@ -345,39 +280,19 @@ impl<L: crate::Location> crate::PermissionsResource<L> {
         &self,
         body: crate::CreatePermission,
     ) -> crate::CreatePermissionRequest {
-        let path = self.path.clone();
-        crate::CreatePermissionRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::CreatePermission {
+                body,
+            },
+        )
     }
 }
-/// Request builder for `deletePermission` (DELETE `notebooks/{notebookId}/permissions/{permissionId}`). Created by `delete`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct DeletePermissionRequest {
-    client: crate::Client,
-    path: String,
-}
-impl DeletePermissionRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "deletePermission",
-            crate::request::Method::Delete,
-            self.path,
-            204u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `204` with no body.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<()> {
-        let (client, call) = self.into_call();
-        client.send_empty(call).await
-    }
-}
+/// Request builder for `deletePermission` (DELETE `notebooks/{notebookId}/permissions/{permissionId}`), made by `delete`.
+///
+/// `.send().await` returns `()`: the service answers `204` with no body.
+pub type DeletePermissionRequest = crate::Request<crate::op::DeletePermission>;
 impl<L: crate::Location> crate::PermissionResource<L> {
     /// Deletes one permission, from the entity and every child entity.
     ///
@@ -391,53 +306,25 @@ impl<L: crate::Location> crate::PermissionResource<L> {
     ///
     /// Operation id: `deletePermission`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns `()`: the service answers `204` with no body.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn delete(&self) -> crate::DeletePermissionRequest {
-        let path = self.path.clone();
-        crate::DeletePermissionRequest {
-            client: self.client.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::DeletePermission {},
+        )
     }
 }
-/// Request builder for `getPermission` (GET `notebooks/{notebookId}/permissions/{permissionId}`). Created by `get`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetPermissionRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl GetPermissionRequest {
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "getPermission",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`Permission`](crate::Permission).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Permission> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `getPermission` (GET `notebooks/{notebookId}/permissions/{permissionId}`), made by `get`. Set the OData options `select` if needed.
+///
+/// `.send().await` returns [`Permission`](crate::Permission): the service answers `200` with it.
+pub type GetPermissionRequest = crate::Request<crate::op::GetPermission>;
 impl<L: crate::Location> crate::PermissionResource<L> {
     /// Gets one permission.
     ///
@@ -451,88 +338,25 @@ impl<L: crate::Location> crate::PermissionResource<L> {
     ///
     /// Operation id: `getPermission`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Permission`](crate::Permission): the service answers `200` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Read`, `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn get(&self) -> crate::GetPermissionRequest {
-        let path = self.path.clone();
-        crate::GetPermissionRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::GetPermission {},
+        )
     }
 }
-/// Request builder for `listPermissions` (GET `notebooks/{notebookId}/permissions`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListPermissionsRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListPermissionsRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listPermissions",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`Permission`](crate::Permission)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::Permission>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::Permission> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listPermissions` (GET `notebooks/{notebookId}/permissions`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`Permission`](crate::Permission)s; `.stream()` walks every page.
+pub type ListPermissionsRequest = crate::Request<crate::op::ListPermissions>;
 impl<L: crate::Location> crate::PermissionsResource<L> {
     /// Lists the permissions on the entity: the highest role of each principal. `$expand` is not supported.
     ///
@@ -546,15 +370,18 @@ impl<L: crate::Location> crate::PermissionsResource<L> {
     ///
     /// Operation id: `listPermissions`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`Permission`](crate::Permission)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Read`, `Notes.ReadWrite.CreatedByApp`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListPermissionsRequest {
-        let path = self.path.clone();
-        crate::ListPermissionsRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListPermissions {},
+        )
     }
 }

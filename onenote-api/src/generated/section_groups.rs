@@ -217,18 +217,10 @@ impl SectionGroup {
 /// Path (under the location's notes root): `sectiongroups`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct AllSectionGroupsResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> AllSectionGroupsResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type AllSectionGroupsResource<L> = crate::Handle<
+    crate::resource::AllSectionGroups,
+    L,
+>;
 impl<L: crate::Location> crate::Notes<L> {
     /// Every section group at the location (`…/notes/sectiongroups`), in every notebook, nested ones included. To list the section groups directly in one notebook or section group, use its `section_groups()`.
     ///
@@ -236,11 +228,7 @@ impl<L: crate::Location> crate::Notes<L> {
     pub fn all_section_groups(&self) -> crate::AllSectionGroupsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/sectiongroups");
-        crate::AllSectionGroupsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// One section group: its sections and section groups, and its permissions.
@@ -248,18 +236,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `sectiongroups/{sectionGroupId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct SectionGroupResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> SectionGroupResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type SectionGroupResource<L> = crate::Handle<crate::resource::SectionGroup, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// One section group: its sections and section groups, and its permissions.
     ///
@@ -275,11 +252,7 @@ impl<L: crate::Location> crate::Notes<L> {
         let mut path = self.path.clone();
         path.push_str("/sectiongroups/");
         crate::path::push_segment(&mut path, section_group_id.as_ref());
-        crate::SectionGroupResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The section groups directly in the notebook or section group (not those nested further down).
@@ -287,18 +260,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `notebooks/{notebookId}/sectiongroups`, `sectiongroups/{sectionGroupId}/sectiongroups`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct SectionGroupsResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> SectionGroupsResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type SectionGroupsResource<L> = crate::Handle<crate::resource::SectionGroups, L>;
 impl<L: crate::Location> crate::NotebookResource<L> {
     /// The section groups directly in the notebook or section group (not those nested further down).
     ///
@@ -306,11 +268,7 @@ impl<L: crate::Location> crate::NotebookResource<L> {
     pub fn section_groups(&self) -> crate::SectionGroupsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/sectiongroups");
-        crate::SectionGroupsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 impl<L: crate::Location> crate::SectionGroupResource<L> {
@@ -320,40 +278,13 @@ impl<L: crate::Location> crate::SectionGroupResource<L> {
     pub fn section_groups(&self) -> crate::SectionGroupsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/sectiongroups");
-        crate::SectionGroupsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
-/// Request builder for `createSectionGroup` (POST `notebooks/{notebookId}/sectiongroups`). Created by `create`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateSectionGroupRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::CreateSectionGroup,
-}
-impl CreateSectionGroupRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "createSectionGroup",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with [`SectionGroup`](crate::SectionGroup).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::SectionGroup> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `createSectionGroup` (POST `notebooks/{notebookId}/sectiongroups`), made by `create`.
+///
+/// `.send().await` returns [`SectionGroup`](crate::SectionGroup): the service answers `201` with it.
+pub type CreateSectionGroupRequest = crate::Request<crate::op::CreateSectionGroup>;
 impl<L: crate::Location> crate::SectionGroupsResource<L> {
     /// Creates a section group in the notebook or section group. The name must be unique at that level and at most 50 characters (error 20155 when longer, 20117 when it is taken).
     ///
@@ -364,6 +295,10 @@ impl<L: crate::Location> crate::SectionGroupsResource<L> {
     /// `POST {base}/{version}/{location}/notes/sectiongroups/{sectionGroupId}/sectiongroups` → `201`
     ///
     /// Operation id: `createSectionGroup`.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`SectionGroup`](crate::SectionGroup): the service answers `201` with it.
     ///
     /// # Permission scopes
     ///
@@ -376,59 +311,19 @@ impl<L: crate::Location> crate::SectionGroupsResource<L> {
         &self,
         body: crate::CreateSectionGroup,
     ) -> crate::CreateSectionGroupRequest {
-        let path = self.path.clone();
-        crate::CreateSectionGroupRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::CreateSectionGroup {
+                body,
+            },
+        )
     }
 }
-/// Request builder for `getSectionGroup` (GET `sectiongroups/{sectionGroupId}`). Created by `get`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSectionGroupRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl GetSectionGroupRequest {
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "getSectionGroup",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`SectionGroup`](crate::SectionGroup).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::SectionGroup> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `getSectionGroup` (GET `sectiongroups/{sectionGroupId}`), made by `get`. Set the OData options `select`, `expand` if needed.
+///
+/// `.send().await` returns [`SectionGroup`](crate::SectionGroup): the service answers `200` with it.
+pub type GetSectionGroupRequest = crate::Request<crate::op::GetSectionGroup>;
 impl<L: crate::Location> crate::SectionGroupResource<L> {
     /// Gets one section group. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup` (Microsoft Graph's Get sectionGroup page lists only the two parents).
     ///
@@ -438,97 +333,25 @@ impl<L: crate::Location> crate::SectionGroupResource<L> {
     ///
     /// Operation id: `getSectionGroup`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`SectionGroup`](crate::SectionGroup): the service answers `200` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn get(&self) -> crate::GetSectionGroupRequest {
-        let path = self.path.clone();
-        crate::GetSectionGroupRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::GetSectionGroup {},
+        )
     }
 }
-/// Request builder for `listAllSectionGroups` (GET `sectiongroups`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListAllSectionGroupsRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListAllSectionGroupsRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listAllSectionGroups",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`SectionGroup`](crate::SectionGroup)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::SectionGroup>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::SectionGroup> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listAllSectionGroups` (GET `sectiongroups`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`SectionGroup`](crate::SectionGroup)s; `.stream()` walks every page.
+pub type ListAllSectionGroupsRequest = crate::Request<crate::op::ListAllSectionGroups>;
 impl<L: crate::Location> crate::AllSectionGroupsResource<L> {
     /// Lists every section group of every notebook at the location, nested ones included, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`; by default the parents are expanded with their `id`, `name` and `self`.
     ///
@@ -538,97 +361,25 @@ impl<L: crate::Location> crate::AllSectionGroupsResource<L> {
     ///
     /// Operation id: `listAllSectionGroups`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`SectionGroup`](crate::SectionGroup)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListAllSectionGroupsRequest {
-        let path = self.path.clone();
-        crate::ListAllSectionGroupsRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListAllSectionGroups {},
+        )
     }
 }
-/// Request builder for `listSectionGroups` (GET `notebooks/{notebookId}/sectiongroups`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListSectionGroupsRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListSectionGroupsRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listSectionGroups",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`SectionGroup`](crate::SectionGroup)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::SectionGroup>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::SectionGroup> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listSectionGroups` (GET `notebooks/{notebookId}/sectiongroups`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`SectionGroup`](crate::SectionGroup)s; `.stream()` walks every page.
+pub type ListSectionGroupsRequest = crate::Request<crate::op::ListSectionGroups>;
 impl<L: crate::Location> crate::SectionGroupsResource<L> {
     /// Lists the section groups directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`.
     ///
@@ -640,15 +391,18 @@ impl<L: crate::Location> crate::SectionGroupsResource<L> {
     ///
     /// Operation id: `listSectionGroups`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`SectionGroup`](crate::SectionGroup)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListSectionGroupsRequest {
-        let path = self.path.clone();
-        crate::ListSectionGroupsRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListSectionGroups {},
+        )
     }
 }

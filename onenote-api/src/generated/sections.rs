@@ -164,18 +164,7 @@ impl Section {
 /// Path (under the location's notes root): `sections`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct AllSectionsResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> AllSectionsResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type AllSectionsResource<L> = crate::Handle<crate::resource::AllSections, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// Every section at the location (`…/notes/sections`), in every notebook, including sections in nested section groups. To list the sections directly in one notebook or section group, use its `sections()`.
     ///
@@ -183,11 +172,7 @@ impl<L: crate::Location> crate::Notes<L> {
     pub fn all_sections(&self) -> crate::AllSectionsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/sections");
-        crate::AllSectionsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// One section: its pages, and its permissions.
@@ -195,18 +180,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `sections/{sectionId}`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct SectionResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> SectionResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type SectionResource<L> = crate::Handle<crate::resource::Section, L>;
 impl<L: crate::Location> crate::Notes<L> {
     /// One section: its pages, and its permissions.
     ///
@@ -219,11 +193,7 @@ impl<L: crate::Location> crate::Notes<L> {
         let mut path = self.path.clone();
         path.push_str("/sections/");
         crate::path::push_segment(&mut path, section_id.as_ref());
-        crate::SectionResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 /// The sections directly in the notebook or section group (not those in its section groups).
@@ -231,18 +201,7 @@ impl<L: crate::Location> crate::Notes<L> {
 /// Path (under the location's notes root): `notebooks/{notebookId}/sections`, `sectiongroups/{sectionGroupId}/sections`.
 ///
 /// A handle: cheap to clone, and it sends nothing by itself.
-#[derive(Clone, Debug)]
-pub struct SectionsResource<L> {
-    pub(crate) client: crate::Client,
-    pub(crate) path: String,
-    pub(crate) location: std::marker::PhantomData<fn() -> L>,
-}
-impl<L> SectionsResource<L> {
-    /// The encoded path of this resource, relative to the API version root.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-}
+pub type SectionsResource<L> = crate::Handle<crate::resource::Sections, L>;
 impl<L: crate::Location> crate::NotebookResource<L> {
     /// The sections directly in the notebook or section group (not those in its section groups).
     ///
@@ -250,11 +209,7 @@ impl<L: crate::Location> crate::NotebookResource<L> {
     pub fn sections(&self) -> crate::SectionsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/sections");
-        crate::SectionsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
 impl<L: crate::Location> crate::SectionGroupResource<L> {
@@ -264,40 +219,13 @@ impl<L: crate::Location> crate::SectionGroupResource<L> {
     pub fn sections(&self) -> crate::SectionsResource<L> {
         let mut path = self.path.clone();
         path.push_str("/sections");
-        crate::SectionsResource {
-            client: self.client.clone(),
-            path,
-            location: std::marker::PhantomData,
-        }
+        crate::Handle::new(self.client.clone(), path)
     }
 }
-/// Request builder for `createSection` (POST `notebooks/{notebookId}/sections`). Created by `create`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct CreateSectionRequest {
-    client: crate::Client,
-    path: String,
-    body: crate::CreateSection,
-}
-impl CreateSectionRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "createSection",
-            crate::request::Method::Post,
-            self.path,
-            201u16,
-        );
-        call.json_body(&self.body);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `201` with [`Section`](crate::Section).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Section> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `createSection` (POST `notebooks/{notebookId}/sections`), made by `create`.
+///
+/// `.send().await` returns [`Section`](crate::Section): the service answers `201` with it.
+pub type CreateSectionRequest = crate::Request<crate::op::CreateSection>;
 impl<L: crate::Location> crate::SectionsResource<L> {
     /// Creates a section in the notebook or section group. The name must be unique at that level and at most 50 characters (error 20155 when longer, 20117 when it is taken).
     ///
@@ -309,6 +237,10 @@ impl<L: crate::Location> crate::SectionsResource<L> {
     ///
     /// Operation id: `createSection`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Section`](crate::Section): the service answers `201` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.ReadWrite`, `Notes.ReadWrite.All`.
@@ -317,59 +249,17 @@ impl<L: crate::Location> crate::SectionsResource<L> {
     ///
     /// - `body`: the request body, [`CreateSection`](crate::CreateSection).
     pub fn create(&self, body: crate::CreateSection) -> crate::CreateSectionRequest {
-        let path = self.path.clone();
-        crate::CreateSectionRequest {
-            client: self.client.clone(),
-            path,
-            body,
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::CreateSection { body },
+        )
     }
 }
-/// Request builder for `getSection` (GET `sections/{sectionId}`). Created by `get`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSectionRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl GetSectionRequest {
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "getSection",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`Section`](crate::Section).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Section> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `getSection` (GET `sections/{sectionId}`), made by `get`. Set the OData options `select`, `expand` if needed.
+///
+/// `.send().await` returns [`Section`](crate::Section): the service answers `200` with it.
+pub type GetSectionRequest = crate::Request<crate::op::GetSection>;
 impl<L: crate::Location> crate::SectionResource<L> {
     /// Gets one section. `$expand` takes `parentNotebook` and `parentSectionGroup`.
     ///
@@ -379,97 +269,25 @@ impl<L: crate::Location> crate::SectionResource<L> {
     ///
     /// Operation id: `getSection`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`Section`](crate::Section): the service answers `200` with it.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn get(&self) -> crate::GetSectionRequest {
-        let path = self.path.clone();
-        crate::GetSectionRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::GetSection {},
+        )
     }
 }
-/// Request builder for `listAllSections` (GET `sections`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListAllSectionsRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListAllSectionsRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listAllSections",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`Section`](crate::Section)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::Section>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::Section> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listAllSections` (GET `sections`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`Section`](crate::Section)s; `.stream()` walks every page.
+pub type ListAllSectionsRequest = crate::Request<crate::op::ListAllSections>;
 impl<L: crate::Location> crate::AllSectionsResource<L> {
     /// Lists every section of every notebook at the location, including sections in nested section groups, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`; by default both are expanded with their `id`, `name` and `self`.
     ///
@@ -479,97 +297,25 @@ impl<L: crate::Location> crate::AllSectionsResource<L> {
     ///
     /// Operation id: `listAllSections`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`Section`](crate::Section)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListAllSectionsRequest {
-        let path = self.path.clone();
-        crate::ListAllSectionsRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListAllSections {},
+        )
     }
 }
-/// Request builder for `listSections` (GET `notebooks/{notebookId}/sections`). Created by `list`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct ListSectionsRequest {
-    client: crate::Client,
-    path: String,
-    odata: crate::odata::QueryOptions,
-}
-impl ListSectionsRequest {
-    /// `$filter`: an OData filter expression, e.g. `createdTime ge 2016-01-01`.
-    /// Quote string literals with [`odata::string_literal`](crate::odata::string_literal).
-    pub fn filter(mut self, expression: impl Into<String>) -> Self {
-        self.odata.filter = Some(expression.into());
-        self
-    }
-    /// `$orderby`: a property and direction, e.g. `name asc` (the service's default order).
-    pub fn orderby(mut self, order: impl Into<String>) -> Self {
-        self.odata.orderby = Some(order.into());
-        self
-    }
-    /// `$select`: only these properties are returned.
-    pub fn select<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.select = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$top`: at most this many items.
-    pub fn top(mut self, count: u32) -> Self {
-        self.odata.top = Some(count);
-        self
-    }
-    /// `$skip`: skip this many items.
-    pub fn skip(mut self, count: u32) -> Self {
-        self.odata.skip = Some(count);
-        self
-    }
-    /// `$expand`: include these related entities inline.
-    pub fn expand<I, S>(mut self, properties: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.odata.expand = properties.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `$count`: ask for the total number of items (`@odata.count`).
-    pub fn count(mut self, count: bool) -> Self {
-        self.odata.count = Some(count);
-        self
-    }
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let mut call = crate::request::Call::new(
-            "listSections",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        call.odata(&self.odata);
-        (self.client, call)
-    }
-    /// Sends the request and returns the first page of [`Section`](crate::Section)s. Use [`stream`](Self::stream) to walk every page.
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::Page<crate::Section>> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-    /// Streams every item of every page, following `@odata.nextLink`.
-    ///
-    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
-    /// set with [`ItemStream::limit`](crate::ItemStream::limit).
-    pub fn stream(self) -> crate::ItemStream<crate::Section> {
-        let (client, call) = self.into_call();
-        crate::ItemStream::new(client, call)
-    }
-}
+/// Request builder for `listSections` (GET `notebooks/{notebookId}/sections`), made by `list`. Set the OData options `filter`, `orderby`, `select`, `top`, `skip`, `expand`, `count` if needed.
+///
+/// `.send().await` returns the first [`Page`](crate::Page) of [`Section`](crate::Section)s; `.stream()` walks every page.
+pub type ListSectionsRequest = crate::Request<crate::op::ListSections>;
 impl<L: crate::Location> crate::SectionsResource<L> {
     /// Lists the sections directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`.
     ///
@@ -581,15 +327,18 @@ impl<L: crate::Location> crate::SectionsResource<L> {
     ///
     /// Operation id: `listSections`.
     ///
+    /// # Returns
+    ///
+    /// `.send().await` returns the first [`Page`](crate::Page) of [`Section`](crate::Section)s; `.stream()` walks every page.
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
     pub fn list(&self) -> crate::ListSectionsRequest {
-        let path = self.path.clone();
-        crate::ListSectionsRequest {
-            client: self.client.clone(),
-            path,
-            odata: crate::odata::QueryOptions::default(),
-        }
+        crate::Request::new(
+            self.client.clone(),
+            self.path.clone(),
+            crate::op::ListSections {},
+        )
     }
 }

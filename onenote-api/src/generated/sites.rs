@@ -37,31 +37,12 @@ impl SiteMetadata {
         self
     }
 }
-/// Request builder for `getSiteMetadataFromUrl` (GET `myOrganization/siteCollections/FromUrl(url='{siteUrl}')`). Created by `site_metadata_from_url`; set options, then `.send().await`.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is sent with `.send().await`"]
-pub struct GetSiteMetadataFromUrlRequest {
-    client: crate::Client,
-    path: String,
-}
-impl GetSiteMetadataFromUrlRequest {
-    fn into_call(self) -> (crate::Client, crate::request::Call) {
-        let call = crate::request::Call::new(
-            "getSiteMetadataFromUrl",
-            crate::request::Method::Get,
-            self.path,
-            200u16,
-        );
-        (self.client, call)
-    }
-    /// Sends the request. The service answers `200` with [`SiteMetadata`](crate::SiteMetadata).
-    ///
-    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the service's error body), or a body that does not decode.
-    pub async fn send(self) -> crate::Result<crate::SiteMetadata> {
-        let (client, call) = self.into_call();
-        client.send_json(call).await
-    }
-}
+/// Request builder for `getSiteMetadataFromUrl` (GET `myOrganization/siteCollections/FromUrl(url='{siteUrl}')`), made by `site_metadata_from_url`.
+///
+/// `.send().await` returns [`SiteMetadata`](crate::SiteMetadata): the service answers `200` with it.
+pub type GetSiteMetadataFromUrlRequest = crate::Request<
+    crate::op::GetSiteMetadataFromUrl,
+>;
 impl crate::Client {
     /// Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).
     ///
@@ -72,6 +53,10 @@ impl crate::Client {
     /// `GET {base}/{version}/myOrganization/siteCollections/FromUrl(url='{siteUrl}')` → `200`
     ///
     /// Operation id: `getSiteMetadataFromUrl`.
+    ///
+    /// # Returns
+    ///
+    /// `.send().await` returns [`SiteMetadata`](crate::SiteMetadata): the service answers `200` with it.
     ///
     /// # Permission scopes
     ///
@@ -84,13 +69,17 @@ impl crate::Client {
         &self,
         site_url: impl AsRef<str>,
     ) -> crate::GetSiteMetadataFromUrlRequest {
-        let mut path = String::new();
-        path.push_str("myOrganization/siteCollections/FromUrl(url='");
-        crate::path::push_odata_string(&mut path, site_url.as_ref());
-        path.push_str("')");
-        crate::GetSiteMetadataFromUrlRequest {
-            client: self.clone(),
-            path,
-        }
+        crate::Request::new(
+            self.clone(),
+            {
+                let mut path = String::new();
+                path.push_str("myOrganization/siteCollections/FromUrl(url='");
+                crate::path::push_odata_string(&mut path, site_url.as_ref());
+                path.push_str("')");
+                path
+            },
+            crate::op::GetSiteMetadataFromUrl {
+            },
+        )
     }
 }

@@ -1,0 +1,247 @@
+//! `Request<O>`: the one request builder every operation uses. Generated code declares each
+//! operation as a type implementing [`Operation`] and opts it into what it supports
+//! ([`HasAsyncForm`], the [`odata`](crate::odata) options); everything a builder does lives here.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use crate::client::{Client, Reply};
+use crate::error::Result;
+use crate::odata::{
+    QueryOptions, SupportsCount, SupportsExpand, SupportsFilter, SupportsOrderby, SupportsSelect,
+    SupportsSkip, SupportsTop,
+};
+use crate::operation::{AsyncRequest, OperationHandle};
+use crate::paging::{ItemStream, Page};
+use crate::request::{Call, Method};
+
+/// One operation of the API: its id, method, success status, what it returns, and how it adds
+/// its query parameters and body to a request.
+///
+/// Implemented by the generated types in [`op`](crate::op); a [`Request`] of one is what a
+/// resource's method returns.
+pub trait Operation: Sized {
+    /// The spec's operation id (`createClassNotebook`), as errors and tracing name the call.
+    const ID: &'static str;
+    /// The HTTP method.
+    #[doc(hidden)]
+    const METHOD: Method;
+    /// The success status of the synchronous form (`202` for an asynchronous-only operation).
+    const STATUS: u16;
+    /// The `Accept` header sent.
+    #[doc(hidden)]
+    const ACCEPT: &'static str = "application/json";
+    /// Always sent with `Prefer: respond-async` (the operation has no synchronous form).
+    #[doc(hidden)]
+    const ASYNC_ONLY: bool = false;
+    /// What a success returns: [`Json<T>`], a [`Page<T>`], `()` for no body, or an
+    /// [`OperationHandle`] to poll.
+    type Response: Receive;
+
+    /// Adds the operation's query parameters and body to `call`.
+    #[doc(hidden)]
+    fn fill(self, call: &mut Call) {
+        let _ = call;
+    }
+}
+
+/// Operations that also have the asynchronous form (`Prefer: respond-async`), so their
+/// builder has [`respond_async`](Request::respond_async).
+pub trait HasAsyncForm: Operation {}
+
+/// What a successful response becomes.
+pub trait Receive {
+    /// The value [`Request::send`] returns.
+    type Output;
+
+    /// Reads the value out of a successful reply.
+    #[doc(hidden)]
+    fn receive(client: &Client, call: &Call, reply: Reply) -> Result<Self::Output>;
+}
+
+/// A JSON body decoded as `T` (the [`Operation::Response`] of operations that return one).
+pub struct Json<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T: DeserializeOwned> Receive for Json<T> {
+    type Output = T;
+    fn receive(_: &Client, call: &Call, reply: Reply) -> Result<T> {
+        reply.decode(call.operation)
+    }
+}
+
+/// One page of an OData collection; [`Request::stream`] walks every page.
+impl<T: DeserializeOwned> Receive for Page<T> {
+    type Output = Page<T>;
+    fn receive(_: &Client, call: &Call, reply: Reply) -> Result<Page<T>> {
+        reply.decode(call.operation)
+    }
+}
+
+/// No body: a success body, if any, is ignored.
+impl Receive for () {
+    type Output = ();
+    fn receive(_: &Client, _: &Call, _: Reply) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// `202 Accepted` with a `Location` to poll.
+impl Receive for OperationHandle {
+    type Output = OperationHandle;
+    fn receive(client: &Client, call: &Call, reply: Reply) -> Result<OperationHandle> {
+        client.accepted(call, reply)
+    }
+}
+
+/// A request for operation `O`: set its options, then `.send().await`.
+///
+/// Every generated builder is one of these (`CreateClassNotebookRequest` is
+/// `Request<op::CreateClassNotebook>`). Options the operation does not support are not methods
+/// of its builder, so calling one does not compile.
+#[must_use = "a request does nothing until it is sent with `.send().await`"]
+pub struct Request<O> {
+    pub(crate) client: Client,
+    pub(crate) path: String,
+    pub(crate) odata: QueryOptions,
+    pub(crate) op: O,
+}
+
+impl<O: fmt::Debug> fmt::Debug for Request<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("path", &self.path)
+            .field("odata", &self.odata)
+            .field("op", &self.op)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O: Operation> Request<O> {
+    /// A request for `op` at `path` (encoded, relative to the version root).
+    pub(crate) fn new(client: Client, path: String, op: O) -> Self {
+        Self {
+            client,
+            path,
+            odata: QueryOptions::default(),
+            op,
+        }
+    }
+
+    /// The call to send: method, path, the operation's query and body, then the OData options.
+    pub(crate) fn into_call(self) -> (Client, Call) {
+        let mut call = Call::new(O::ID, O::METHOD, self.path, O::STATUS);
+        call.accept = O::ACCEPT;
+        self.op.fill(&mut call);
+        call.odata(&self.odata);
+        if O::ASYNC_ONLY {
+            call = call.respond_async();
+        }
+        (self.client, call)
+    }
+
+    /// Sends the request under the client's retry policy and returns what the operation
+    /// answers: the decoded body, `()` when it has none, or an [`OperationHandle`] to poll for
+    /// an asynchronous-only operation. The method that made the builder says which.
+    ///
+    /// Fails with [`Error`](crate::Error) on transport problems, a status that is not a
+    /// success (with the service's error body), or a body that does not decode.
+    pub async fn send(self) -> Result<<O::Response as Receive>::Output> {
+        let (client, call) = self.into_call();
+        let reply = client.execute(&call).await?;
+        O::Response::receive(&client, &call, reply)
+    }
+}
+
+impl<O: HasAsyncForm> Request<O> {
+    /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
+    /// `202 Accepted` with a `Location` to poll instead of the result.
+    pub fn respond_async(self) -> AsyncRequest {
+        let (client, call) = self.into_call();
+        AsyncRequest::new(client, call)
+    }
+}
+
+impl<O, T> Request<O>
+where
+    O: Operation<Response = Page<T>>,
+    T: DeserializeOwned + Send + 'static,
+{
+    /// Streams every item of every page, following `@odata.nextLink`.
+    ///
+    /// Stops at the last page, at a repeated link (reported as an error), or at the limit
+    /// set with [`ItemStream::limit`].
+    pub fn stream(self) -> ItemStream<T> {
+        let (client, call) = self.into_call();
+        ItemStream::new(client, call)
+    }
+}
+
+impl<O: SupportsFilter> Request<O> {
+    /// `$filter`: an OData filter expression over the items' properties; the operation's
+    /// documentation says what the service supports. Quote string literals with
+    /// [`odata::string_literal`](crate::odata::string_literal).
+    pub fn filter(mut self, expression: impl Into<String>) -> Self {
+        self.odata.filter = Some(expression.into());
+        self
+    }
+}
+
+impl<O: SupportsOrderby> Request<O> {
+    /// `$orderby`: properties, each optionally followed by `asc` or `desc`, separated by
+    /// commas. The operation's documentation gives the service's default order where the
+    /// documents name one.
+    pub fn orderby(mut self, order: impl Into<String>) -> Self {
+        self.odata.orderby = Some(order.into());
+        self
+    }
+}
+
+impl<O: SupportsSelect> Request<O> {
+    /// `$select`: only these properties are returned.
+    pub fn select<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.odata.select = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+impl<O: SupportsTop> Request<O> {
+    /// `$top`: at most this many items.
+    pub fn top(mut self, count: u32) -> Self {
+        self.odata.top = Some(count);
+        self
+    }
+}
+
+impl<O: SupportsSkip> Request<O> {
+    /// `$skip`: skip this many items.
+    pub fn skip(mut self, count: u32) -> Self {
+        self.odata.skip = Some(count);
+        self
+    }
+}
+
+impl<O: SupportsExpand> Request<O> {
+    /// `$expand`: include these related entities inline; the operation's documentation says
+    /// which it takes.
+    pub fn expand<I, S>(mut self, properties: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.odata.expand = properties.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+impl<O: SupportsCount> Request<O> {
+    /// `$count`: ask for the total number of items (`@odata.count`).
+    pub fn count(mut self, count: bool) -> Self {
+        self.odata.count = Some(count);
+        self
+    }
+}
