@@ -11,7 +11,9 @@ use serde::de::{self, DeserializeSeed, Error as _, IntoDeserializer, Visitor};
 
 use crate::diagnostics::{Diagnostics, did_you_mean};
 use crate::json::{Member, Node, Pos, Value};
-use crate::spec::{REPORTED, SPANNED, SPANNED_FIELDS, SpecFile};
+use crate::spec::{
+    REPORTED, SHORTHAND_BODY, SHORTHAND_RESPONSE, SPANNED, SPANNED_FIELDS, SpecFile,
+};
 
 /// Decodes one parsed spec file; problems go to `diagnostics`.
 pub fn spec_file(file: &str, node: &Node, diagnostics: &mut Diagnostics) -> Option<SpecFile> {
@@ -188,6 +190,11 @@ fn object_name(struct_name: &str) -> &'static str {
         "Group" => "group",
         "Operation" => "operation",
         "QueryParam" => "query parameter",
+        "MultipartSpec" => "multipart body",
+        "PartSpec" => "part",
+        "BinaryPartsSpec" => "\"binaryParts\"",
+        SHORTHAND_BODY => "\"body\" object",
+        SHORTHAND_RESPONSE => "\"response\" object",
         _ => "object",
     }
 }
@@ -324,8 +331,15 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDeserializer<'a> {
                 step: 0,
             });
         }
-        let Value::Object(members) = &self.node.value else {
-            return Err(self.wrong("an object"));
+        // A string where a shorthand is allowed is the shorthand (`"body": "TypeName"`).
+        let shorthand = name == SHORTHAND_BODY || name == SHORTHAND_RESPONSE;
+        let members = match &self.node.value {
+            Value::Object(members) => members,
+            Value::String(text) if shorthand => {
+                return visitor.visit_str(text).map_err(|e: Error| e.at(pos));
+            }
+            _ if shorthand => return Err(self.wrong("a type name or an object")),
+            _ => return Err(self.wrong("an object")),
         };
         let mut suggested: Vec<&str> = Vec::new();
         let known: Vec<&Member> = unique_members(members, self.sink)

@@ -3,7 +3,7 @@
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
 //! [`spec`] types) → [`validate`] (into the resolved [`model`], whose [`model::Model::routes`]
 //! every backend reads) → `emit` (token streams) → [`format`](mod@format) (prettyplease and the
-//! header); [`routes`] and [`openapi`] are the other backends. [`template`] owns path templates,
+//! header); [`routes`](mod@routes) and [`openapi`](mod@openapi) are the other backends. [`template`] owns path templates,
 //! [`runtime`] the names the hand-written runtime reserves. The core is pure: spec text in, file
 //! text out. [`source`] reads a spec folder for its callers, `xtask` writes the output, and tests
 //! call the same [`generate`] entry point.

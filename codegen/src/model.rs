@@ -330,12 +330,16 @@ pub struct OperationModel {
     pub query: Vec<QueryModel>,
     /// OData options, sorted.
     pub odata: Vec<ODataOption>,
-    /// The request body type.
-    pub body: Option<TypeRef>,
+    /// The request body, if any.
+    pub body: Option<BodyModel>,
+    /// What the body holds, from the spec (empty when it says nothing).
+    pub body_doc: String,
     /// Success status.
     pub status: u16,
     /// What a success returns.
     pub response: ResponseModel,
+    /// What the response holds, from the spec (empty when it says nothing).
+    pub response_doc: String,
     /// Permission scopes.
     pub scopes: Vec<String>,
     /// Asynchronous form.
@@ -353,6 +357,98 @@ pub enum ResponseModel {
     Json(TypeRef),
     /// An OData collection page of this element type.
     Page(TypeRef),
+    /// A text body of this media type, returned as a `String` (never parsed).
+    Text {
+        /// The media type, also the `Accept` sent (`text/html`).
+        media_type: String,
+    },
+    /// Raw bytes, returned as `Bytes`.
+    Bytes {
+        /// The `Accept` sent (`*/*`, `image/*`).
+        accept: String,
+    },
+}
+
+impl ResponseModel {
+    /// The `Accept` header a call sends.
+    pub fn accept(&self) -> &str {
+        match self {
+            ResponseModel::Text { media_type } => media_type,
+            ResponseModel::Bytes { accept } => accept,
+            ResponseModel::Empty | ResponseModel::Json(_) | ResponseModel::Page(_) => {
+                "application/json"
+            }
+        }
+    }
+}
+
+/// What a request sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyModel {
+    /// A JSON body of this type (an array type is a JSON array).
+    Json(TypeRef),
+    /// A text body of this media type, taken as a string.
+    Text {
+        /// The `Content-Type` (`text/html`).
+        media_type: String,
+    },
+    /// A `multipart/form-data` body.
+    Multipart(MultipartModel),
+}
+
+/// A multipart body: the parts the spec declares, and the caller's binary parts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MultipartModel {
+    /// What the body holds.
+    pub doc: String,
+    /// The declared parts, in spec order.
+    pub parts: Vec<PartModel>,
+    /// Binary parts the caller may add; `None` allows none.
+    pub binary_parts: Option<BinaryPartsModel>,
+}
+
+/// One declared part of a multipart body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartModel {
+    /// The name sent in `Content-Disposition` (`Presentation`).
+    pub name: String,
+    /// What it holds.
+    pub doc: String,
+    /// Its content.
+    pub content: PartContent,
+    /// The request is refused (before sending) without it.
+    pub required: bool,
+}
+
+/// The content of a declared part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartContent {
+    /// Text of this media type.
+    Text {
+        /// The part's `Content-Type`.
+        media_type: String,
+    },
+    /// JSON of this type (`application/json`).
+    Json(TypeRef),
+}
+
+impl PartContent {
+    /// The part's `Content-Type`.
+    pub fn media_type(&self) -> &str {
+        match self {
+            PartContent::Text { media_type } => media_type,
+            PartContent::Json(_) => "application/json",
+        }
+    }
+}
+
+/// Binary parts a caller may add to a multipart body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BinaryPartsModel {
+    /// What they are for.
+    pub doc: String,
+    /// The most bytes one part may hold.
+    pub max_bytes: u64,
 }
 
 /// One query parameter.

@@ -52,8 +52,9 @@ use heck::ToLowerCamelCase;
 use serde_json::{Map, Value, json};
 
 use crate::model::{
-    AsyncForm, EnumValueModel, FieldModel, Model, Module, ODataOption, OperationModel, QueryValue,
-    ResponseModel, Route, RouteParam, TypeKind, TypeModel, TypeRef,
+    AsyncForm, BodyModel, EnumValueModel, FieldModel, Model, Module, MultipartModel, ODataOption,
+    OperationModel, PartContent, QueryValue, ResponseModel, Route, RouteParam, TypeKind, TypeModel,
+    TypeRef,
 };
 
 /// The OpenAPI version written.
@@ -315,14 +316,7 @@ fn operation(
         operation.insert("parameters".to_owned(), Value::Array(parameters));
     }
     if let Some(body) = &op.body {
-        operation.insert(
-            "requestBody".to_owned(),
-            json!({
-                "required": true,
-                "description": format!("The `{}` to send.", type_label(body)),
-                "content": { JSON_MEDIA: { "schema": schema(body) } },
-            }),
-        );
+        operation.insert("requestBody".to_owned(), request_body(op, body));
     }
     operation.insert("responses".to_owned(), Value::Object(responses));
     operation.insert(
@@ -330,6 +324,74 @@ fn operation(
         json!([{ "bearer": [] }, { "oauth2": op.scopes }]),
     );
     Value::Object(operation)
+}
+
+/// The request body: JSON, text, or `multipart/form-data` with one property per declared part
+/// (and any further binary parts when the caller may add them).
+fn request_body(op: &OperationModel, body: &BodyModel) -> Value {
+    let (description, content) = match body {
+        BodyModel::Json(ty) => (
+            format!("The `{}` to send.", type_label(ty)),
+            json!({ JSON_MEDIA: { "schema": schema(ty) } }),
+        ),
+        BodyModel::Text { media_type } => (
+            format!("The `{media_type}` text to send."),
+            json!({ media_type: { "schema": { "type": "string" } } }),
+        ),
+        BodyModel::Multipart(multipart) => (
+            multipart.doc.clone(),
+            json!({ "multipart/form-data": multipart_schema(multipart) }),
+        ),
+    };
+    let description = if op.body_doc.trim().is_empty() {
+        description
+    } else {
+        format!("{} {}", op.body_doc.trim(), description)
+    };
+    json!({ "required": true, "description": description, "content": content })
+}
+
+/// A multipart body's media type object: a schema with a property per part, and the
+/// `encoding` that gives each declared part its content type.
+fn multipart_schema(multipart: &MultipartModel) -> Value {
+    let mut properties = Map::new();
+    let mut encoding = Map::new();
+    let mut required = Vec::new();
+    for part in &multipart.parts {
+        let schema = match &part.content {
+            PartContent::Text { .. } => json!({ "type": "string" }),
+            PartContent::Json(ty) => schema(ty),
+        };
+        properties.insert(part.name.clone(), with_description(schema, &part.doc));
+        encoding.insert(
+            part.name.clone(),
+            json!({ "contentType": part.content.media_type() }),
+        );
+        if part.required {
+            required.push(part.name.clone());
+        }
+    }
+    let mut schema = json!({ "type": "object", "properties": properties });
+    if let Value::Object(map) = &mut schema {
+        if !required.is_empty() {
+            map.insert("required".to_owned(), json!(required));
+        }
+        map.insert(
+            "additionalProperties".to_owned(),
+            match &multipart.binary_parts {
+                Some(binary) => with_description(
+                    json!({ "type": "string", "format": "binary" }),
+                    &format!(
+                        "{} At most {} bytes per part.",
+                        binary.doc.trim(),
+                        binary.max_bytes
+                    ),
+                ),
+                None => json!(false),
+            },
+        );
+    }
+    json!({ "schema": schema, "encoding": encoding })
 }
 
 /// The success response of an operation.
@@ -351,13 +413,24 @@ fn success_response(op: &OperationModel, names: &ComponentNames) -> Value {
             format!("{status}: one page of `{}`.", type_label(ty)),
             Some(json!({ "$ref": format!("{SCHEMAS}{}", names.page(ty)) })),
         ),
+        ResponseModel::Text { media_type } => (
+            format!("{status}: `{media_type}` text."),
+            Some(json!({ "type": "string" })),
+        ),
+        ResponseModel::Bytes { .. } => (
+            format!("{status}: the bytes."),
+            Some(json!({ "type": "string", "format": "binary" })),
+        ),
+    };
+    let description = if op.response_doc.trim().is_empty() {
+        description
+    } else {
+        format!("{description} {}", op.response_doc.trim())
     };
     let mut response = json!({ "description": description, "headers": standard_headers() });
     if let (Some(body), Value::Object(map)) = (body, &mut response) {
-        map.insert(
-            "content".to_owned(),
-            json!({ JSON_MEDIA: { "schema": body } }),
-        );
+        let media = op.response.accept();
+        map.insert("content".to_owned(), json!({ media: { "schema": body } }));
     }
     response
 }

@@ -22,6 +22,7 @@ const fn at(file: &'static str, name: &'static str) -> Reserved {
 const CLIENT: &str = "onenote-api/src/client.rs";
 const NOTES: &str = "onenote-api/src/notes.rs";
 const LIB: &str = "onenote-api/src/lib.rs";
+const BODY: &str = "onenote-api/src/body.rs";
 const BUILDER: &str = "onenote-api/src/builder.rs";
 const HANDLE: &str = "onenote-api/src/handle.rs";
 const AUTH: &str = "onenote-api/src/auth.rs";
@@ -90,6 +91,7 @@ pub const ODATA_SETTERS: &[Reserved] = &[
 pub const ROOT_NAMES: &[Reserved] = &[
     at(OPERATION, "AsyncRequest"),
     at(AUTH, "BoxError"),
+    at(LIB, "Bytes"),
     at(CLIENT, "Client"),
     at(CLIENT, "ClientBuilder"),
     at(CLOCK, "Clock"),
@@ -102,6 +104,7 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(PAGING, "ItemStream"),
     at(BUILDER, "Json"),
     at(NOTES, "Location"),
+    at(BODY, "Multipart"),
     at(NOTES, "Notes"),
     at(NOTES, "NotesRoot"),
     at(NULLABLE, "Nullable"),
@@ -124,6 +127,7 @@ pub const ROOT_NAMES: &[Reserved] = &[
 /// The modules of the runtime crate's root (`onenote-api/src/lib.rs`).
 pub const MODULES: &[Reserved] = &[
     at(LIB, "auth"),
+    at(LIB, "body"),
     at(LIB, "builder"),
     at(LIB, "client"),
     at(LIB, "clock"),

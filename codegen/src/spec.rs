@@ -192,12 +192,15 @@ pub struct Operation {
     /// The OData system query options the operation accepts.
     #[serde(default)]
     pub odata: Vec<Spanned<ODataOption>>,
-    /// The request body's type.
-    pub body: Option<Spanned<String>>,
+    /// The request body: a JSON type name (`"CreateClassNotebook"`), or an object naming its
+    /// content type (`{ "json": … }`, `{ "text": "text/html" }`, `{ "multipart": … }`).
+    pub body: Option<Spanned<BodySpec>>,
     /// The success status of the synchronous form.
     pub status: Spanned<u16>,
-    /// The response body's type; `T[]` is an OData collection (`value`, `@odata.nextLink`).
-    pub response: Option<Spanned<String>>,
+    /// The response body: a JSON type name, where `T[]` is an OData collection (`value`,
+    /// `@odata.nextLink`), or an object naming its content type (`{ "json": … }`,
+    /// `{ "text": "text/html" }`, `{ "bytes": "image/*" }`).
+    pub response: Option<Spanned<ResponseSpec>>,
     /// The permission scopes, any one of which allows the call; empty when the documents name none.
     pub scopes: Vec<Spanned<String>>,
     /// Whether the call has a `Prefer: respond-async` form.
@@ -205,6 +208,172 @@ pub struct Operation {
     pub async_form: AsyncForm,
     /// Restricts the operation to these locations; absent means every location.
     pub locations: Option<Vec<Spanned<String>>>,
+}
+
+/// A request body: the shorthand `"TypeName"` (JSON), or an object with its content type.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum BodySpec {
+    /// `"CreateClassNotebook"`: a JSON body of this type.
+    Json(String),
+    /// `{ "json" | "text" | "multipart": … }`.
+    Typed(BodyObject),
+}
+
+/// A request body with its content type: exactly one of `json`, `text` or `multipart`.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyObject {
+    /// What the caller passes (shown with the `body` argument).
+    pub doc: Option<String>,
+    /// A JSON body of this type (`T[]` is a JSON array, e.g. a list of commands).
+    pub json: Option<Spanned<String>>,
+    /// A text body of this media type (`text/html`), taken as a string.
+    pub text: Option<Spanned<String>>,
+    /// A `multipart/form-data` body with named parts.
+    pub multipart: Option<Spanned<MultipartSpec>>,
+}
+
+/// A `multipart/form-data` body: the parts the spec names, and whether the caller may add
+/// binary parts of their own.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MultipartSpec {
+    /// What the body holds.
+    pub doc: String,
+    /// The named parts, keyed by the part name sent in `Content-Disposition`.
+    #[serde(default)]
+    pub parts: Entries<PartSpec>,
+    /// Binary parts the caller names (images, files); absent means none are allowed.
+    pub binary_parts: Option<Spanned<BinaryPartsSpec>>,
+}
+
+/// One named part of a multipart body: exactly one of `text` or `json`.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    /// What the part holds.
+    pub doc: String,
+    /// A text part of this media type (`text/html`).
+    pub text: Option<Spanned<String>>,
+    /// A JSON part of this type.
+    pub json: Option<Spanned<String>>,
+    /// The request cannot be sent without it (default `true`).
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The binary parts a caller may add to a multipart body.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BinaryPartsSpec {
+    /// What the parts are for, and how the body refers to them.
+    pub doc: String,
+    /// The most bytes one part may hold; checked before anything is sent.
+    pub max_bytes: Spanned<u64>,
+}
+
+/// A response body: the shorthand `"TypeName"` / `"TypeName[]"` (JSON, an OData page), or an
+/// object with its content type.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum ResponseSpec {
+    /// `"ClassNotebook"` (JSON) or `"ClassNotebook[]"` (an OData collection page).
+    Json(String),
+    /// `{ "json" | "text" | "bytes": … }`.
+    Typed(ResponseObject),
+}
+
+/// A response body with its content type: exactly one of `json`, `text` or `bytes`.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseObject {
+    /// What the response holds.
+    pub doc: Option<String>,
+    /// A JSON body of this type (`T[]` is a plain JSON array, not an OData page).
+    pub json: Option<Spanned<String>>,
+    /// A text body of this media type (`text/html`), returned as a `String`.
+    pub text: Option<Spanned<String>>,
+    /// Raw bytes, sent with this `Accept` (`*/*`, `image/*`), returned as `Bytes`.
+    pub bytes: Option<Spanned<String>>,
+}
+
+/// The struct names the decoder recognises as "a string here is the shorthand".
+pub(crate) const SHORTHAND_BODY: &str = "$__codegen_shorthand_body";
+pub(crate) const SHORTHAND_RESPONSE: &str = "$__codegen_shorthand_response";
+const BODY_FIELDS: &[&str] = &["doc", "json", "text", "multipart"];
+const RESPONSE_FIELDS: &[&str] = &["doc", "json", "text", "bytes"];
+
+/// Deserializes `S` from a string (the shorthand) or an object (the full form), telling the
+/// decoder so with the struct name `name`.
+fn shorthand_or_object<'de, D, S, F>(
+    deserializer: D,
+    name: &'static str,
+    fields: &'static [&'static str],
+    expecting: &'static str,
+    shorthand: fn(String) -> S,
+    full: fn(F) -> S,
+) -> Result<S, D::Error>
+where
+    D: Deserializer<'de>,
+    F: Deserialize<'de>,
+{
+    struct ShorthandVisitor<S, F> {
+        expecting: &'static str,
+        shorthand: fn(String) -> S,
+        full: fn(F) -> S,
+    }
+    impl<'de, S, F: Deserialize<'de>> Visitor<'de> for ShorthandVisitor<S, F> {
+        type Value = S;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<S, E> {
+            Ok((self.shorthand)(value.to_owned()))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<S, A::Error> {
+            F::deserialize(de::value::MapAccessDeserializer::new(map)).map(self.full)
+        }
+    }
+    deserializer.deserialize_struct(
+        name,
+        fields,
+        ShorthandVisitor {
+            expecting,
+            shorthand,
+            full,
+        },
+    )
+}
+
+impl<'de> Deserialize<'de> for BodySpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        shorthand_or_object(
+            deserializer,
+            SHORTHAND_BODY,
+            BODY_FIELDS,
+            "a type name or an object with \"json\", \"text\" or \"multipart\"",
+            BodySpec::Json,
+            BodySpec::Typed,
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        shorthand_or_object(
+            deserializer,
+            SHORTHAND_RESPONSE,
+            RESPONSE_FIELDS,
+            "a type name or an object with \"json\", \"text\" or \"bytes\"",
+            ResponseSpec::Json,
+            ResponseSpec::Typed,
+        )
+    }
 }
 
 /// A query parameter: either typed and set by the caller, or a constant always sent.

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::client::{Client, Reply};
@@ -35,8 +36,8 @@ pub trait Operation: Sized {
     /// Always sent with `Prefer: respond-async` (the operation has no synchronous form).
     #[doc(hidden)]
     const ASYNC_ONLY: bool = false;
-    /// What a success returns: [`Json<T>`], a [`Page<T>`], `()` for no body, or an
-    /// [`OperationHandle`] to poll.
+    /// What a success returns: [`Json<T>`], a [`Page<T>`], `()` for no body, `String` for
+    /// text, [`Bytes`] for raw bytes, or an [`OperationHandle`] to poll.
     type Response: Receive;
 
     /// Adds the operation's query parameters and body to `call`.
@@ -83,6 +84,22 @@ impl Receive for () {
     type Output = ();
     fn receive(_: &Client, _: &Call, _: Reply) -> Result<()> {
         Ok(())
+    }
+}
+
+/// A text body (`text/html`), returned as it came: never parsed as JSON.
+impl Receive for String {
+    type Output = String;
+    fn receive(_: &Client, call: &Call, reply: Reply) -> Result<String> {
+        reply.text(call.operation)
+    }
+}
+
+/// Raw bytes, up to the client's body size limit.
+impl Receive for Bytes {
+    type Output = Bytes;
+    fn receive(_: &Client, _: &Call, reply: Reply) -> Result<Bytes> {
+        Ok(Bytes::from(reply.body))
     }
 }
 

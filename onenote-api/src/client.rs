@@ -194,19 +194,25 @@ impl Client {
 
     /// Sends `call` under the retry policy and returns the successful (2xx) reply.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Reply> {
+        let invalid = |detail: String| {
+            Error::new(ErrorKind::InvalidRequest, Some(call.operation)).with_detail(detail)
+        };
         let body = match &call.body {
             None => None,
-            Some(Ok(bytes)) => Some(bytes),
-            Some(Err(reason)) => {
-                return Err(Error::new(ErrorKind::InvalidRequest, Some(call.operation))
-                    .with_detail(format!("could not serialize the request body: {reason}")));
+            Some(Ok(body)) => {
+                let content_type = HeaderValue::from_str(&body.content_type()).map_err(|_| {
+                    invalid(format!(
+                        "{:?} is not a valid Content-Type",
+                        body.content_type()
+                    ))
+                })?;
+                Some((body.bytes(), content_type))
             }
+            Some(Err(reason)) => return Err(invalid(reason.clone())),
         };
         let url = self.url_for(call)?;
-        let accept = HeaderValue::from_str(call.accept).map_err(|_| {
-            Error::new(ErrorKind::InvalidRequest, Some(call.operation))
-                .with_detail(format!("{:?} is not a valid Accept header", call.accept))
-        })?;
+        let accept = HeaderValue::from_str(call.accept)
+            .map_err(|_| invalid(format!("{:?} is not a valid Accept header", call.accept)))?;
         let policy = &self.inner.retry;
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 0;
@@ -220,7 +226,7 @@ impl Client {
                 status = tracing::field::Empty,
             );
             let outcome = self
-                .attempt(call, &url, &accept, body)
+                .attempt(call, &url, &accept, body.clone())
                 .instrument(span.clone())
                 .await;
             if let Some(status) = outcome.status() {
@@ -279,7 +285,7 @@ impl Client {
         call: &Call,
         url: &Url,
         accept: &HeaderValue,
-        body: Option<&bytes::Bytes>,
+        body: Option<(&bytes::Bytes, HeaderValue)>,
     ) -> Attempt {
         let operation = Some(call.operation);
         let token = match self.inner.tokens.token().await {
@@ -311,9 +317,9 @@ impl Client {
             .header(AUTHORIZATION, authorization)
             .header(ACCEPT, accept.clone())
             .header(USER_AGENT, self.inner.user_agent.clone());
-        if let Some(body) = body {
+        if let Some((body, content_type)) = body {
             request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .header(CONTENT_TYPE, content_type)
                 // A cheap reference-counted clone, not a copy of the body.
                 .body(body.clone());
         }
@@ -436,6 +442,16 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The body as UTF-8 text, or a `Decode` error with a snippet of it.
+    pub(crate) fn text(self, operation: &'static str) -> Result<String> {
+        String::from_utf8(self.body).map_err(|error| {
+            let reason = format!("the body is not UTF-8 text: {}", error.utf8_error());
+            let mut error = Error::decode(operation, self.info, error.as_bytes(), reason);
+            error.set_attempts(self.attempts, self.waited, None);
+            error
+        })
+    }
+
     /// Decodes the body as `T`, or a `Decode` error with a snippet of it.
     pub(crate) fn decode<T: DeserializeOwned>(&self, operation: &'static str) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|error| {

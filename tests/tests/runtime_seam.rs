@@ -194,7 +194,16 @@ fn root_items() -> (BTreeMap<String, String>, BTreeMap<String, String>) {
                     if name == "*" {
                         continue;
                     }
-                    let file = format!("onenote-api/src/{module}.rs");
+                    // A re-export of a dependency (`bytes::Bytes`) is lib.rs's own.
+                    let local = lib
+                        .items
+                        .iter()
+                        .any(|item| matches!(item, Item::Mod(m) if m.ident == module.as_str()));
+                    let file = if local {
+                        format!("onenote-api/src/{module}.rs")
+                    } else {
+                        path.clone()
+                    };
                     items.insert(name, file);
                 }
             }
@@ -337,4 +346,41 @@ fn every_generated_name_the_runtime_uses_is_a_stated_requirement() {
         ));
     }
     assert_none(problems);
+}
+
+/// The modules (name, `pub` or not) and `pub use` items of a crate root.
+fn crate_root(relative: &str) -> (Vec<(String, bool)>, Vec<String>) {
+    let text = fs::read_to_string(workspace().join(relative)).unwrap_or_default();
+    let file = syn::parse_file(&text).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    let mut modules = Vec::new();
+    let mut uses = Vec::new();
+    for item in &file.items {
+        match item {
+            Item::Mod(module) => modules.push((
+                module.ident.to_string(),
+                matches!(module.vis, syn::Visibility::Public(_)),
+            )),
+            Item::Use(used) if matches!(used.vis, syn::Visibility::Public(_)) => {
+                uses.push(quote::ToTokens::to_token_stream(&used.tree).to_string());
+            }
+            _ => {}
+        }
+    }
+    (modules, uses)
+}
+
+#[test]
+fn the_constructs_client_has_the_runtime_s_modules_and_re_exports() {
+    let runtime = crate_root("onenote-api/src/lib.rs");
+    let fixture = crate_root("tests/constructs-client/src/lib.rs");
+    assert_eq!(
+        fixture.0, runtime.0,
+        "tests/constructs-client/src/lib.rs must declare the modules onenote-api/src/lib.rs does \
+         (each runtime module by #[path]): edit it to match"
+    );
+    assert_eq!(
+        fixture.1, runtime.1,
+        "tests/constructs-client/src/lib.rs must re-export what onenote-api/src/lib.rs does: \
+         edit it to match"
+    );
 }

@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use super::resources::{host_impl, param_args, param_docs};
 use super::{doc, ident, rust_type, type_doc};
 use crate::model::{
-    AsyncForm, Host, Model, ODataOption, OperationModel, PathTemplate, QueryValue, ResponseModel,
-    Root, TypeRef,
+    AsyncForm, BodyModel, Host, Model, ODataOption, OperationModel, PathTemplate, QueryValue,
+    ResponseModel, Root, TypeRef,
 };
 
 /// The operation's builder alias, query setters and host methods, for its module.
@@ -27,8 +27,7 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
     let call = ident(&op.call);
     let mut args = param_args(&op.params);
     if let Some(body) = &op.body {
-        let ty = rust_type(body);
-        args.push(quote!(body: #ty));
+        args.push(body_arg(body));
     }
     let inits = op_inits(op);
     let on_client = op.hosts == [Host::Client];
@@ -90,6 +89,10 @@ pub fn op_type(model: &Model, op: &OperationModel) -> TokenStream {
     });
     let status = op.status;
     let response = response_type(op);
+    let accept = match op.response.accept() {
+        "application/json" => TokenStream::new(),
+        accept => quote!(const ACCEPT: &'static str = #accept;),
+    };
     let fields = op_fields(op);
     let fill = fill(op);
     let async_only = if op.async_form == AsyncForm::Only {
@@ -126,6 +129,7 @@ pub fn op_type(model: &Model, op: &OperationModel) -> TokenStream {
             const ID: &'static str = #id;
             const METHOD: crate::request::Method = crate::request::Method::#method;
             const STATUS: u16 = #status;
+            #accept
             #async_only
             type Response = #response;
             #fill
@@ -160,6 +164,28 @@ fn response_type(op: &OperationModel) -> TokenStream {
             let ty = rust_type(ty);
             quote!(crate::Page<#ty>)
         }
+        ResponseModel::Text { .. } => quote!(String),
+        ResponseModel::Bytes { .. } => quote!(crate::Bytes),
+    }
+}
+
+/// The Rust type an operation keeps its body in.
+fn body_type(body: &BodyModel) -> TokenStream {
+    match body {
+        BodyModel::Json(ty) => rust_type(ty),
+        BodyModel::Text { .. } => quote!(String),
+        BodyModel::Multipart(_) => quote!(crate::Multipart),
+    }
+}
+
+/// The `body` argument of the method that makes the request.
+fn body_arg(body: &BodyModel) -> TokenStream {
+    match body {
+        BodyModel::Text { .. } => quote!(body: impl Into<String>),
+        _ => {
+            let ty = body_type(body);
+            quote!(body: #ty)
+        }
     }
 }
 
@@ -167,7 +193,7 @@ fn response_type(op: &OperationModel) -> TokenStream {
 fn op_fields(op: &OperationModel) -> Vec<TokenStream> {
     let mut fields = Vec::new();
     if let Some(body) = &op.body {
-        let ty = rust_type(body);
+        let ty = body_type(body);
         fields.push(quote!(pub(crate) body: #ty,));
     }
     for query in &op.query {
@@ -183,8 +209,10 @@ fn op_fields(op: &OperationModel) -> Vec<TokenStream> {
 /// The field initialisers of the operation type in the method that creates it.
 fn op_inits(op: &OperationModel) -> Vec<TokenStream> {
     let mut inits = Vec::new();
-    if op.body.is_some() {
-        inits.push(quote!(body,));
+    match &op.body {
+        Some(BodyModel::Text { .. }) => inits.push(quote!(body: body.into(),)),
+        Some(_) => inits.push(quote!(body,)),
+        None => {}
     }
     for query in &op.query {
         if let QueryValue::Typed(_) = &query.value {
@@ -218,8 +246,42 @@ fn fill(op: &OperationModel) -> TokenStream {
             }
         }
     }
-    if op.body.is_some() {
-        statements.push(quote!(call.json_body(&self.body);));
+    match &op.body {
+        None => {}
+        Some(BodyModel::Json(_)) => statements.push(quote!(call.json_body(&self.body);)),
+        Some(BodyModel::Text { media_type }) => {
+            statements.push(quote!(call.text_body(#media_type, self.body);));
+        }
+        Some(BodyModel::Multipart(multipart)) => {
+            let parts = multipart.parts.iter().map(|part| {
+                let name = &part.name;
+                let media_type = part.content.media_type();
+                let required = part.required;
+                quote! {
+                    crate::body::DeclaredPart {
+                        name: #name,
+                        media_type: #media_type,
+                        required: #required,
+                    }
+                }
+            });
+            let binary = match &multipart.binary_parts {
+                Some(binary) => {
+                    let max = binary.max_bytes;
+                    quote!(Some(#max))
+                }
+                None => quote!(None),
+            };
+            statements.push(quote! {
+                call.multipart_body(
+                    &self.body,
+                    &crate::body::MultipartRules {
+                        parts: &[#(#parts),*],
+                        binary_max_bytes: #binary,
+                    },
+                );
+            });
+        }
     }
     if statements.is_empty() {
         return TokenStream::new();
@@ -297,7 +359,59 @@ fn returns_doc(op: &OperationModel) -> String {
             "`.send().await` returns the first [`Page`](crate::Page) of {}s; `.stream()` walks every page.",
             type_doc(ty)
         ),
+        ResponseModel::Text { media_type } => format!(
+            "`.send().await` returns the body as a `String` (`{media_type}`), never parsed: the service answers `{status}` with it."
+        ),
+        ResponseModel::Bytes { accept } => format!(
+            "`.send().await` returns the body as [`Bytes`](crate::Bytes), asked for with `Accept: {accept}` and read up to the client's body size limit: the service answers `{status}` with it."
+        ),
     }
+}
+
+/// The `body` argument's entry under "# Arguments".
+fn body_doc(op: &OperationModel, body: &BodyModel) -> String {
+    let what = match body {
+        BodyModel::Json(ty) => format!("the request body, {}", type_doc(ty)),
+        BodyModel::Text { media_type } => {
+            format!(
+                "the request body, `{media_type}` text (anything that converts into a `String`)"
+            )
+        }
+        BodyModel::Multipart(_) => {
+            "the request body, a [`Multipart`](crate::Multipart) (`multipart/form-data`)".to_owned()
+        }
+    };
+    let mut text = format!("\n- `body`: {what}.");
+    if !op.body_doc.trim().is_empty() {
+        text.push(' ');
+        text.push_str(op.body_doc.trim());
+    }
+    if let BodyModel::Multipart(multipart) = body {
+        text.push(' ');
+        text.push_str(multipart.doc.trim());
+        text.push_str(" Its parts, checked before anything is sent:");
+        for part in &multipart.parts {
+            let kind = match &part.content {
+                crate::model::PartContent::Text { media_type } => format!("`{media_type}`"),
+                crate::model::PartContent::Json(ty) => format!("JSON, {}", type_doc(ty)),
+            };
+            text.push_str(&format!(
+                "\n  - `{}` ({}{kind}): {}",
+                part.name,
+                if part.required { "required, " } else { "" },
+                part.doc.trim()
+            ));
+        }
+        match &multipart.binary_parts {
+            Some(binary) => text.push_str(&format!(
+                "\n  - binary parts you name (at most {} bytes each): {}",
+                binary.max_bytes,
+                binary.doc.trim()
+            )),
+            None => text.push_str("\n  - no other parts."),
+        }
+    }
+    text
 }
 
 fn builder_doc(model: &Model, op: &OperationModel) -> String {
@@ -399,10 +513,7 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
         if op.params.is_empty() {
             text.push_str("\n\n# Arguments\n");
         }
-        text.push_str(&format!(
-            "\n- `body`: the request body, {}.",
-            type_doc(body)
-        ));
+        text.push_str(&body_doc(op, body));
     }
     text
 }

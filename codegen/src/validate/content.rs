@@ -1,29 +1,29 @@
-//! What an operation sends and gets back: the request body, the success status and the
-//! response.
+//! What an operation sends and gets back: the request body (JSON, text or multipart), the
+//! success status and the response (empty, JSON, a page, text or bytes), with their media
+//! types.
 
-use crate::model::{Method, ResponseModel, TypeRef};
-use crate::spec;
+use std::collections::BTreeMap;
+
+use crate::json::Pos;
+use crate::model::{
+    BinaryPartsModel, BodyModel, Method, MultipartModel, PartContent, PartModel, ResponseModel,
+    TypeRef,
+};
+use crate::spec::{self, BodySpec, ResponseSpec, Spanned};
 
 use super::Checker;
 
-/// The success status and what a success returns.
+/// The success status and what a success returns, with the response's doc.
 pub(super) fn outcome(
     cx: &mut Checker,
     file: &str,
     op: &spec::Operation,
-) -> Option<(u16, ResponseModel)> {
-    let mut ok = true;
-    let response = match &op.response {
-        None => ResponseModel::Empty,
-        Some(text) => match cx.type_ref(file, text) {
-            Some(TypeRef::Array(inner)) => ResponseModel::Page(*inner),
-            Some(ty) => ResponseModel::Json(ty),
-            None => {
-                ok = false;
-                ResponseModel::Empty
-            }
-        },
+) -> Option<(u16, ResponseModel, String)> {
+    let (response, doc) = match &op.response {
+        None => (Some(ResponseModel::Empty), String::new()),
+        Some(spec) => response(cx, file, spec),
     };
+    let mut ok = response.is_some();
     let status = op.status.value;
     let allowed: &[u16] = match op.async_form {
         spec::AsyncForm::Only => &[202],
@@ -56,25 +56,376 @@ pub(super) fn outcome(
         );
         ok = false;
     }
-    ok.then_some((status, response))
+    let response = response?;
+    ok.then_some((status, response, doc))
 }
 
-/// The request body, if any; GET and DELETE have none.
-pub(super) fn body(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<Option<TypeRef>> {
-    let Some(text) = &op.body else {
-        return Some(None);
+/// The response: `"T"` (JSON), `"T[]"` (an OData page), or `{ json | text | bytes }`.
+fn response(
+    cx: &mut Checker,
+    file: &str,
+    spec: &Spanned<ResponseSpec>,
+) -> (Option<ResponseModel>, String) {
+    let object = match &spec.value {
+        ResponseSpec::Json(name) => {
+            let response = match cx.type_ref(file, &at(spec.pos, name)) {
+                Some(TypeRef::Array(inner)) => Some(ResponseModel::Page(*inner)),
+                Some(ty) => Some(ResponseModel::Json(ty)),
+                None => None,
+            };
+            return (response, String::new());
+        }
+        ResponseSpec::Typed(object) => object,
+    };
+    let doc = object.doc.clone().unwrap_or_default();
+    let given = [&object.json, &object.text, &object.bytes];
+    if given.iter().filter(|v| v.is_some()).count() != 1 {
+        cx.error(
+            file,
+            spec.pos,
+            "a \"response\" object needs exactly one of \"json\", \"text\" or \"bytes\"",
+        );
+        return (None, doc);
+    }
+    let response = if let Some(ty) = &object.json {
+        cx.type_ref(file, ty).map(ResponseModel::Json)
+    } else if let Some(media) = &object.text {
+        text_media_type(cx, file, media, "response")
+            .map(|media_type| ResponseModel::Text { media_type })
+    } else if let Some(accept) = &object.bytes {
+        match check_media_type(&accept.value, true) {
+            Ok(()) => Some(ResponseModel::Bytes {
+                accept: accept.value.clone(),
+            }),
+            Err(why) => {
+                cx.error(file, accept.pos, why);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    (response, doc)
+}
+
+/// The request body and its doc, if any; GET and DELETE have none.
+pub(super) fn body(
+    cx: &mut Checker,
+    file: &str,
+    op: &spec::Operation,
+) -> Option<(Option<BodyModel>, String)> {
+    let Some(spec) = &op.body else {
+        return Some((None, String::new()));
     };
     let method = op.method.value;
     let mut ok = true;
     if matches!(method, Method::Get | Method::Delete) {
         cx.error(
             file,
-            text.pos,
+            spec.pos,
             format!("a {} request has no body: remove \"body\"", method.as_str()),
         );
         ok = false;
     }
-    let ty = cx.type_ref(file, text);
-    ok &= ty.is_some();
-    ok.then_some(ty)
+    let (body, doc) = match &spec.value {
+        BodySpec::Json(name) => (
+            cx.type_ref(file, &at(spec.pos, name)).map(BodyModel::Json),
+            String::new(),
+        ),
+        BodySpec::Typed(object) => (
+            body_object(cx, file, spec.pos, object),
+            object.doc.clone().unwrap_or_default(),
+        ),
+    };
+    ok &= body.is_some();
+    ok.then_some((body, doc))
+}
+
+fn body_object(
+    cx: &mut Checker,
+    file: &str,
+    pos: Pos,
+    object: &spec::BodyObject,
+) -> Option<BodyModel> {
+    let given = [
+        object.json.is_some(),
+        object.text.is_some(),
+        object.multipart.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() != 1 {
+        cx.error(
+            file,
+            pos,
+            "a \"body\" object needs exactly one of \"json\", \"text\" or \"multipart\"",
+        );
+        return None;
+    }
+    if let Some(ty) = &object.json {
+        return cx.type_ref(file, ty).map(BodyModel::Json);
+    }
+    if let Some(media) = &object.text {
+        return text_media_type(cx, file, media, "body")
+            .map(|media_type| BodyModel::Text { media_type });
+    }
+    let multipart = object.multipart.as_ref()?;
+    self::multipart(cx, file, multipart).map(BodyModel::Multipart)
+}
+
+/// A multipart body: each part's content and name, unique ignoring case, and the binary
+/// parts' limit.
+fn multipart(
+    cx: &mut Checker,
+    file: &str,
+    spec: &Spanned<spec::MultipartSpec>,
+) -> Option<MultipartModel> {
+    let mut ok = spec.value.parts.broken.is_empty();
+    let mut parts = Vec::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (name, part) in spec.value.parts.iter() {
+        if let Err(why) = check_part_name(&name.value) {
+            cx.error(file, name.pos, why);
+            ok = false;
+            continue;
+        }
+        if let Some(first) = names.insert(name.value.to_lowercase(), name.value.clone()) {
+            cx.error(
+                file,
+                name.pos,
+                format!(
+                    "part names \"{first}\" and \"{}\" differ only in case, and servers may match part names ignoring case: rename one",
+                    name.value
+                ),
+            );
+            ok = false;
+            continue;
+        }
+        match part_content(cx, file, name, &part.value) {
+            Some(content) => parts.push(PartModel {
+                name: name.value.clone(),
+                doc: part.value.doc.clone(),
+                content,
+                required: part.value.required,
+            }),
+            None => ok = false,
+        }
+    }
+    let binary_parts = match &spec.value.binary_parts {
+        None => None,
+        Some(binary) if binary.value.max_bytes.value == 0 => {
+            cx.error(
+                file,
+                binary.value.max_bytes.pos,
+                "\"maxBytes\" is 0, so no binary part could ever be sent: give the service's limit per part (e.g. 26214400 for 25 MB)",
+            );
+            ok = false;
+            None
+        }
+        Some(binary) => Some(BinaryPartsModel {
+            doc: binary.value.doc.clone(),
+            max_bytes: binary.value.max_bytes.value,
+        }),
+    };
+    if spec.value.parts.entries.is_empty() && spec.value.binary_parts.is_none() && ok {
+        cx.error(
+            file,
+            spec.pos,
+            "a multipart body with no \"parts\" and no \"binaryParts\" could hold nothing: declare its parts",
+        );
+        ok = false;
+    }
+    ok.then(|| MultipartModel {
+        doc: spec.value.doc.clone(),
+        parts,
+        binary_parts,
+    })
+}
+
+/// One declared part: exactly one of `text` or `json`.
+fn part_content(
+    cx: &mut Checker,
+    file: &str,
+    name: &Spanned<String>,
+    part: &spec::PartSpec,
+) -> Option<PartContent> {
+    match (&part.text, &part.json) {
+        (Some(media), None) => text_media_type(cx, file, media, "part")
+            .map(|media_type| PartContent::Text { media_type }),
+        (None, Some(ty)) => cx.type_ref(file, ty).map(PartContent::Json),
+        _ => {
+            cx.error(
+                file,
+                name.pos,
+                format!(
+                    "part \"{}\" needs exactly one of \"text\" (a media type) or \"json\" (a type)",
+                    name.value
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A `text/…` media type for a text body, part or response.
+fn text_media_type(
+    cx: &mut Checker,
+    file: &str,
+    media: &Spanned<String>,
+    what: &str,
+) -> Option<String> {
+    let text = &media.value;
+    let looks_like_a_type = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '[' | ']' | '-'));
+    if looks_like_a_type {
+        let hint = if what == "response" {
+            "a text response is one `String`; for JSON use \"json\""
+        } else {
+            "for JSON use \"json\""
+        };
+        cx.error(
+            file,
+            media.pos,
+            format!(
+                "\"text\" takes a media type (e.g. \"text/html\"), not the type \"{text}\": {hint}"
+            ),
+        );
+        return None;
+    }
+    if let Err(why) = check_media_type(text, false) {
+        cx.error(file, media.pos, why);
+        return None;
+    }
+    let essence = text.split(';').next().unwrap_or_default().trim();
+    if !essence.to_ascii_lowercase().starts_with("text/") {
+        let instead = match what {
+            "response" => "use \"json\" for JSON or \"bytes\" for anything else",
+            "part" => {
+                "use \"json\" for a JSON part; binary parts are the caller's (\"binaryParts\")"
+            }
+            _ => "use \"json\" for JSON or \"multipart\" for form data",
+        };
+        cx.error(
+            file,
+            media.pos,
+            format!("a text {what} must have a text/… media type, not \"{text}\": {instead}"),
+        );
+        return None;
+    }
+    Some(text.clone())
+}
+
+/// Checks `type/subtype` with optional `; name=value` parameters (RFC 9110 §8.3.1); with
+/// `ranges`, `*/*` and `type/*` are allowed too (an `Accept`).
+pub(crate) fn check_media_type(text: &str, ranges: bool) -> Result<(), String> {
+    let bad = || {
+        format!(
+            "\"{text}\" is not a media type: write type/subtype, e.g. \"text/html\"{}",
+            if ranges { " or \"*/*\"" } else { "" }
+        )
+    };
+    let mut pieces = text.split(';');
+    let essence = pieces.next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return Err(bad());
+    };
+    let valid = match (kind, subtype) {
+        ("*", "*") => ranges,
+        ("*", _) => false,
+        (_, "*") => ranges && is_token(kind),
+        _ => is_token(kind) && is_token(subtype),
+    };
+    if !valid {
+        return Err(bad());
+    }
+    for parameter in pieces {
+        let Some((name, value)) = parameter.trim().split_once('=') else {
+            return Err(bad());
+        };
+        let quoted = value.len() >= 2
+            && value.starts_with('"')
+            && value.ends_with('"')
+            && value[1..value.len() - 1]
+                .chars()
+                .all(|c| (c == ' ' || c.is_ascii_graphic()) && c != '"' && c != '\\');
+        if !is_token(name) || !(is_token(value) || quoted) {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+/// RFC 9110 `token`: one or more `tchar`.
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    '!' | '#'
+                        | '$'
+                        | '%'
+                        | '&'
+                        | '\''
+                        | '*'
+                        | '+'
+                        | '-'
+                        | '.'
+                        | '^'
+                        | '_'
+                        | '`'
+                        | '|'
+                        | '~'
+                )
+        })
+}
+
+/// A part name goes into `Content-Disposition: form-data; name="…"`: printable ASCII without
+/// `"` and `\`, not empty.
+fn check_part_name(name: &str) -> Result<(), String> {
+    let fine = |c: char| (c == ' ' || c.is_ascii_graphic()) && c != '"' && c != '\\';
+    if name.trim().is_empty() || !name.chars().all(fine) {
+        return Err(format!(
+            "part name \"{}\" cannot go into a Content-Disposition header: use printable ASCII without `\"` and `\\`",
+            name.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+fn at(pos: Pos, value: &str) -> Spanned<String> {
+    Spanned {
+        pos,
+        value: value.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn media_types_and_ranges() {
+        assert!(check_media_type("text/html", false).is_ok());
+        assert!(check_media_type("text/html; charset=utf-8", false).is_ok());
+        assert!(check_media_type("application/vnd.ms+json", false).is_ok());
+        assert!(check_media_type("*/*", true).is_ok());
+        assert!(check_media_type("image/*", true).is_ok());
+        assert!(check_media_type("*/*", false).is_err());
+        assert!(check_media_type("text html", false).is_err());
+        assert!(check_media_type("text/html\r\nX: y", false).is_err());
+        assert!(check_media_type("text/", false).is_err());
+        assert!(check_media_type("text/html; charset", false).is_err());
+        assert!(check_media_type("text/html; q=\"a b\"", false).is_ok());
+    }
+
+    #[test]
+    fn part_names_fit_a_header() {
+        assert!(check_part_name("Presentation").is_ok());
+        assert!(check_part_name("image block 1").is_ok());
+        assert!(check_part_name("a\"b").is_err());
+        assert!(check_part_name("a\rb").is_err());
+        assert!(check_part_name("é").is_err());
+        assert!(check_part_name(" ").is_err());
+    }
 }

@@ -1,15 +1,15 @@
-//! Checks the decoded spec for meaning and builds the model, in phases: [`api`] (base URL,
-//! versions, locations) → [`types`] → [`resources`] (the resource table, hosts and mounts) →
-//! [`operations`] → [`routes`] (every operation at every location and mount) → [`seam`] (what
-//! the runtime requires of the spec).
+//! Checks the decoded spec for meaning and builds the model, in phases, one module each:
+//! `api` (base URL, versions, locations) → `types` → `resources` (the resource table, hosts
+//! and mounts) → `operations` (with `content`: bodies, statuses, responses) → `routes` (every
+//! operation at every location and mount) → `seam` (what the runtime requires of the spec).
 //!
 //! Every check reports and carries on, so one run lists every problem; the model is only
-//! returned when nothing was found. [`names`] records every name generated code defines and
+//! returned when nothing was found. `names` records every name generated code defines and
 //! where it comes from, so a collision names both places.
 
 mod api;
 mod content;
-pub(crate) mod names;
+mod names;
 mod operations;
 mod resources;
 mod routes;

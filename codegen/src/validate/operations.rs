@@ -141,8 +141,8 @@ fn operation(
     let scopes = scopes(cx, file, op);
     let locations = restriction(cx, file, op, written.op.pos, api);
     let (
-        Some((status, response)),
-        Some(body),
+        Some((status, response, response_doc)),
+        Some((body, body_doc)),
         Some(query),
         Some(odata),
         Some(scopes),
@@ -175,8 +175,10 @@ fn operation(
             query,
             odata,
             body,
+            body_doc,
             status,
             response,
+            response_doc,
             scopes,
             async_form: op.async_form,
             locations,
