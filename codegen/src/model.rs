@@ -330,6 +330,8 @@ pub struct OperationModel {
     pub query: Vec<QueryModel>,
     /// OData options, sorted.
     pub odata: Vec<ODataOption>,
+    /// What the spec says about some of them for this operation.
+    pub odata_docs: std::collections::BTreeMap<ODataOption, String>,
     /// The request body, if any.
     pub body: Option<BodyModel>,
     /// What the body holds, from the spec (empty when it says nothing).

@@ -32,7 +32,7 @@
 //! accepts (`$filter`, … as `components/parameters`), `Prefer: respond-async` when it has an
 //! asynchronous form (required when it has only that form) with a `202` response carrying
 //! `Location`, the request body and success response as `components/schemas` references (a
-//! collection as a `{T}Page` schema), the OneNote error body as the `default` response,
+//! collection as a `{T}Page` schema), the OneNote error body as the `4XX` and `5XX` responses,
 //! `X-CorrelationId` and `Date` headers on every response, and its scopes on the `oauth2`
 //! scheme. The spec's docs become `summary` (the first sentence) and `description` (all of
 //! it).
@@ -262,8 +262,25 @@ fn operation(
         parameters.push(with_description(parameter, &query.doc));
     }
     for option in &op.odata {
-        parameters
-            .push(json!({ "$ref": format!("#/components/parameters/{}", odata_key(*option)) }));
+        parameters.push(match op.odata_docs.get(option) {
+            // A `$ref` cannot carry its own description: the documented option is written out.
+            Some(doc) => {
+                let mut parameter = odata_parameter(*option);
+                if let Value::Object(map) = &mut parameter {
+                    let generic = map
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    map.insert(
+                        "description".to_owned(),
+                        json!(format!("{generic} {}", doc.trim())),
+                    );
+                }
+                parameter
+            }
+            None => json!({ "$ref": format!("#/components/parameters/{}", odata_key(*option)) }),
+        });
     }
     match op.async_form {
         AsyncForm::None => {}
@@ -297,10 +314,13 @@ fn operation(
             );
         }
     }
-    responses.insert(
-        "default".to_owned(),
-        json!({ "$ref": "#/components/responses/Error" }),
-    );
+    // Ranges, not `default`: generators count `default` as a possible success.
+    for range in ["4XX", "5XX"] {
+        responses.insert(
+            range.to_owned(),
+            json!({ "$ref": "#/components/responses/Error" }),
+        );
+    }
 
     let mut operation = Map::new();
     operation.insert("operationId".to_owned(), json!(id));
@@ -612,10 +632,20 @@ fn type_schema(ty: &TypeModel) -> Value {
             }
             with_description(schema, &ty.doc)
         }
+        // The client keeps values it does not know, so the list is not closed: any other
+        // string is valid too.
         TypeKind::Enum { values, lenient } => {
             let wire: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
             with_description(
-                json!({ "type": "string", "enum": wire }),
+                json!({
+                    "anyOf": [
+                        { "type": "string", "enum": wire },
+                        {
+                            "type": "string",
+                            "description": "A value not listed here: the service may add values, and the client keeps them as received.",
+                        },
+                    ],
+                }),
                 &enum_description(&ty.doc, values, *lenient),
             )
         }
@@ -728,9 +758,8 @@ fn error_schema() -> Value {
                 },
             },
             "@api.diagnostics": {
-                "type": "array",
-                "description": "Diagnostics for Microsoft support.",
-                "items": { "type": "object" },
+                "description": "Diagnostics for Microsoft support. The class-notebook documents call it an object; neither they nor the wider OneNote API documents show its shape, so an array is accepted too.",
+                "anyOf": [{ "type": "object" }, { "type": "array" }],
             },
         },
     })
@@ -743,6 +772,13 @@ fn odata_key(option: ODataOption) -> String {
 
 /// `components/parameters`: the OData options some operation accepts.
 fn odata_parameters(used: &BTreeSet<ODataOption>) -> Map<String, Value> {
+    used.iter()
+        .map(|option| (odata_key(*option), odata_parameter(*option)))
+        .collect()
+}
+
+/// One OData option as a query parameter.
+fn odata_parameter(option: ODataOption) -> Value {
     let comma_list = |description: &str| {
         json!({
             "schema": { "type": "array", "items": { "type": "string" } },
@@ -751,39 +787,35 @@ fn odata_parameters(used: &BTreeSet<ODataOption>) -> Map<String, Value> {
             "description": description,
         })
     };
-    used.iter()
-        .map(|option| {
-            let mut parameter = match option {
-                ODataOption::Filter => json!({
-                    "schema": { "type": "string" },
-                    "description": "An OData filter expression (e.g. `name eq 'Math 101'`).",
-                }),
-                ODataOption::Orderby => json!({
-                    "schema": { "type": "string" },
-                    "description": "The sort order: properties, each optionally followed by `asc` or `desc`, separated by commas.",
-                }),
-                ODataOption::Select => comma_list("The properties to return."),
-                ODataOption::Top => json!({
-                    "schema": { "type": "integer", "minimum": 0 },
-                    "description": "The most items to return.",
-                }),
-                ODataOption::Skip => json!({
-                    "schema": { "type": "integer", "minimum": 0 },
-                    "description": "How many items to skip.",
-                }),
-                ODataOption::Expand => comma_list("The related entities to include."),
-                ODataOption::Count => json!({
-                    "schema": { "type": "boolean" },
-                    "description": "`true` includes the total number of items in `@odata.count`.",
-                }),
-            };
-            if let Value::Object(map) = &mut parameter {
-                map.insert("name".to_owned(), json!(format!("${}", option.as_str())));
-                map.insert("in".to_owned(), json!("query"));
-            }
-            (odata_key(*option), parameter)
-        })
-        .collect()
+    let mut parameter = match option {
+        ODataOption::Filter => json!({
+            "schema": { "type": "string" },
+            "description": "An OData filter expression over the items' properties.",
+        }),
+        ODataOption::Orderby => json!({
+            "schema": { "type": "string" },
+            "description": "The sort order: properties, each optionally followed by `asc` or `desc`, separated by commas.",
+        }),
+        ODataOption::Select => comma_list("The properties to return."),
+        ODataOption::Top => json!({
+            "schema": { "type": "integer", "minimum": 0 },
+            "description": "The most items to return.",
+        }),
+        ODataOption::Skip => json!({
+            "schema": { "type": "integer", "minimum": 0 },
+            "description": "How many items to skip.",
+        }),
+        ODataOption::Expand => comma_list("The related entities to include."),
+        ODataOption::Count => json!({
+            "schema": { "type": "boolean" },
+            "description": "`true` includes the total number of items in `@odata.count`.",
+        }),
+    };
+    if let Value::Object(map) = &mut parameter {
+        map.insert("name".to_owned(), json!(format!("${}", option.as_str())));
+        map.insert("in".to_owned(), json!("query"));
+    }
+    parameter
 }
 
 /// `components/headers`.

@@ -189,9 +189,11 @@ pub struct Operation {
     /// Query parameters, keyed by their wire name.
     #[serde(default)]
     pub query: Entries<QueryParam>,
-    /// The OData system query options the operation accepts.
+    /// The OData system query options the operation accepts: a list (`["top", "skip"]`), or
+    /// an object giving each one's docs for this operation (`{ "orderby": "Default order
+    /// `name asc`." }`).
     #[serde(default)]
-    pub odata: Vec<Spanned<ODataOption>>,
+    pub odata: ODataSpec,
     /// The request body: a JSON type name (`"CreateClassNotebook"`), or an object naming its
     /// content type (`{ "json": … }`, `{ "text": "text/html" }`, `{ "multipart": … }`).
     pub body: Option<Spanned<BodySpec>>,
@@ -463,6 +465,17 @@ pub enum ODataOption {
 }
 
 impl ODataOption {
+    /// Every option, in the order the spec format lists them.
+    pub const ALL: [ODataOption; 7] = [
+        ODataOption::Filter,
+        ODataOption::Orderby,
+        ODataOption::Select,
+        ODataOption::Top,
+        ODataOption::Skip,
+        ODataOption::Expand,
+        ODataOption::Count,
+    ];
+
     /// The option's name without the `$`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -474,6 +487,61 @@ impl ODataOption {
             ODataOption::Expand => "expand",
             ODataOption::Count => "count",
         }
+    }
+}
+
+/// The OData options of an operation: the names alone, or each with its docs.
+#[derive(Debug)]
+pub enum ODataSpec {
+    /// `["filter", "top"]`.
+    List(Vec<Spanned<ODataOption>>),
+    /// `{ "orderby": "Default order `name asc`." }`: option name → what it does here.
+    Documented(Entries<String>),
+}
+
+impl Default for ODataSpec {
+    fn default() -> Self {
+        ODataSpec::List(Vec::new())
+    }
+}
+
+impl<'de> Deserialize<'de> for ODataSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ODataVisitor;
+        impl<'de> Visitor<'de> for ODataVisitor {
+            type Value = ODataSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of OData options or an object of their docs")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<ODataSpec, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(ODataSpec::List)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ODataSpec, A::Error> {
+                Entries::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(ODataSpec::Documented)
+            }
+        }
+        deserializer.deserialize_any(ODataVisitor)
+    }
+}
+
+impl JsonSchema for ODataSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "ODataSpec".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let option = generator.subschema_for::<ODataOption>();
+        json_schema!({
+            "description": "The OData system query options the operation accepts: a list, or an object giving each one's docs for this operation.",
+            "anyOf": [
+                { "type": "array", "items": option },
+                {
+                    "type": "object",
+                    "propertyNames": option,
+                    "additionalProperties": { "type": "string" },
+                },
+            ],
+        })
     }
 }
 

@@ -16,6 +16,11 @@
 //! # }
 //! ```
 //!
+//! Each area of the API is a module whose page holds what the documents say about it:
+//! [`class_notebooks`], [`permissions`] (which notebooks they apply to, how they are inherited
+//! and which role wins), [`notebooks`], [`section_groups`], [`sections`], [`pages`], [`sites`],
+//! [`operations`] and [`api`] (the locations). Everything in them is also at the crate root.
+//!
 //! The request builders, models and location roots are generated from the spec; this crate's
 //! hand-written runtime sends them: authentication through a [`TokenProvider`], retries under a
 //! [`RetryPolicy`], one [`Error`] type, paging with [`ItemStream`] and asynchronous operations

@@ -208,6 +208,7 @@ fn structural_problems(doc: &Value) -> Vec<String> {
         }
         for (status, response) in responses.into_iter().flatten() {
             let code = status == "default"
+                || matches!(status.as_str(), "1XX" | "2XX" | "3XX" | "4XX" | "5XX")
                 || (status.len() == 3 && status.chars().all(|c| c.is_ascii_digit()));
             if !code {
                 problems.push(format!("{at}: response key {status} is not a status code"));
@@ -294,9 +295,18 @@ fn document_parses_with_openapiv3() {
     for (path, method, operation) in typed {
         assert!(operation.operation_id.is_some(), "{method} {path}");
         assert!(
-            operation.responses.default.is_some(),
-            "{method} {path}: no error response"
+            operation.responses.default.is_none(),
+            "{method} {path}: `default` counts as a success to generators: use ranges"
         );
+        for range in [4, 5] {
+            assert!(
+                operation
+                    .responses
+                    .responses
+                    .contains_key(&openapiv3::StatusCode::Range(range)),
+                "{method} {path}: no {range}XX error response"
+            );
+        }
         assert_eq!(
             operation.security.as_ref().map(Vec::len),
             Some(2),
@@ -466,6 +476,105 @@ fn async_operations_take_prefer_and_answer_202_with_location() {
     );
     let list = &doc["paths"]["/me/notes/classNotebooks"]["get"];
     assert!(prefer(list).is_none());
+}
+
+/// Every `description` in a document, with where it is.
+fn descriptions<'a>(value: &'a Value, at: String, out: &mut Vec<(String, &'a str)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("description", Value::String(text)) => out.push((at.clone(), text)),
+                    _ => descriptions(child, format!("{at}/{key}"), out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                descriptions(child, format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_description_speaks_rust() {
+    for spec in ["spec", "tests/fixtures/constructs"] {
+        let doc = parse(&export(spec));
+        let mut found = Vec::new();
+        descriptions(&doc, String::new(), &mut found);
+        assert!(
+            found.len() > 100,
+            "{spec}: only {} descriptions",
+            found.len()
+        );
+        let rust = [
+            "::", "`None`", "`Some(", "Nullable", "`Option<", "`Vec<", "()`",
+        ];
+        let problems: Vec<String> = found
+            .iter()
+            .filter(|(_, text)| rust.iter().any(|r| text.contains(r)))
+            .map(|(at, text)| format!("{at}: {text}"))
+            .collect();
+        assert!(problems.is_empty(), "{spec}:\n{}", problems.join("\n"));
+    }
+}
+
+#[test]
+fn enums_the_client_keeps_open_are_not_closed_lists() {
+    let doc = parse(&export("spec"));
+    let status = &doc["components"]["schemas"]["OperationStatus"];
+    assert_eq!(status["anyOf"][0]["enum"][2], "completed");
+    assert_eq!(
+        status["anyOf"][1],
+        serde_json::json!({
+            "type": "string",
+            "description": "A value not listed here: the service may add values, and the client keeps them as received.",
+        })
+    );
+    assert!(status.get("enum").is_none());
+    let diagnostics =
+        &doc["components"]["schemas"]["ErrorResponse"]["properties"]["@api.diagnostics"];
+    assert_eq!(
+        diagnostics["anyOf"],
+        serde_json::json!([{ "type": "object" }, { "type": "array" }])
+    );
+}
+
+#[test]
+fn odata_docs_are_the_operation_s_own() {
+    let doc = parse(&export("spec"));
+    let parameters = |path: &str| {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let class_notebooks = parameters("/me/notes/classNotebooks");
+    let orderby = class_notebooks
+        .iter()
+        .find(|p| p["name"] == "$orderby")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        orderby["description"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("The default order is `name asc`."),
+        "{orderby}"
+    );
+    // The permissions documents name no default order: the shared parameter, which claims none.
+    let permissions = parameters("/me/notes/notebooks/{notebookId}/permissions");
+    assert!(
+        permissions
+            .contains(&serde_json::json!({ "$ref": "#/components/parameters/odata.orderby" }))
+    );
+    let shared = &doc["components"]["parameters"]["odata.orderby"]["description"];
+    assert!(
+        !shared.as_str().unwrap_or_default().contains("name asc"),
+        "{shared}"
+    );
 }
 
 #[test]

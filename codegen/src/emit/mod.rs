@@ -79,12 +79,12 @@ fn module_tokens(model: &Model, module: &Module) -> TokenStream {
 
 fn mod_rs(model: &Model) -> TokenStream {
     let doc = inner_doc(
-        "Code generated from `spec/`: models, location roots, navigation handles and request builders.\n\nEverything here is re-exported at the crate root.",
+        "Code generated from `spec/`: models, location roots, navigation handles and request builders.\n\nEverything here is re-exported at the crate root. The modules, one per spec file, are public too, so each one's documentation (what the documents say about that part of the API) is a page of its own.",
     );
     let names: Vec<Ident> = model.modules.iter().map(|m| ident(&m.name)).collect();
     quote! {
         #doc
-        #(mod #names;)*
+        #(pub mod #names;)*
         pub mod op;
         pub mod resource;
         #(pub use self::#names::*;)*

@@ -494,6 +494,16 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
     }
     text.push_str("\n\n# Returns\n\n");
     text.push_str(&returns_doc(op));
+    if !op.odata.is_empty() {
+        text.push_str("\n\n# OData options\n");
+        for option in &op.odata {
+            let name = option.as_str();
+            text.push_str(&format!("\n- [`${name}`](crate::Request::{name})"));
+            if let Some(doc) = op.odata_docs.get(option) {
+                text.push_str(&format!(": {}", doc.trim()));
+            }
+        }
+    }
     text.push_str("\n\n# Permission scopes\n\n");
     if op.scopes.is_empty() {
         text.push_str("The documents name no scope for this call.");

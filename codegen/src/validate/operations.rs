@@ -173,7 +173,8 @@ fn operation(
             routes: 0..0,
             root: op.root,
             query,
-            odata,
+            odata: odata.list.into_iter().collect(),
+            odata_docs: odata.docs,
             body,
             body_doc,
             status,
@@ -390,24 +391,59 @@ fn query(
     ok.then_some(query)
 }
 
-/// The OData options: each once, GET only.
-fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<Vec<spec::ODataOption>> {
+/// The OData options with their docs: each once, GET only, names known.
+fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<ODataOptions> {
     let mut ok = true;
-    let mut odata = BTreeSet::new();
-    for option in &op.odata {
-        if !odata.insert(option.value) {
+    let mut listed: Vec<(Pos, spec::ODataOption, Option<String>)> = Vec::new();
+    match &op.odata {
+        spec::ODataSpec::List(options) => {
+            listed.extend(options.iter().map(|o| (o.pos, o.value, None)));
+        }
+        spec::ODataSpec::Documented(entries) => {
+            ok &= entries.broken.is_empty();
+            for (key, doc) in entries.iter() {
+                match spec::ODataOption::ALL
+                    .into_iter()
+                    .find(|option| option.as_str() == key.value)
+                {
+                    Some(option) => listed.push((key.pos, option, Some(doc.value.clone()))),
+                    None => {
+                        let names = spec::ODataOption::ALL.map(spec::ODataOption::as_str);
+                        let list = names.map(|n| format!("\"{n}\"")).join(", ");
+                        cx.error(
+                            file,
+                            key.pos,
+                            format!(
+                                "unknown OData option \"{}\"{}: expected one of {list}",
+                                key.value,
+                                did_you_mean(&key.value, names)
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+        }
+    }
+    let mut options = ODataOptions::default();
+    for (pos, option, doc) in &listed {
+        if !options.list.insert(*option) {
             cx.error(
                 file,
-                option.pos,
-                format!("OData option \"{}\" is listed twice", option.value.as_str()),
+                *pos,
+                format!("OData option \"{}\" is listed twice", option.as_str()),
             );
             ok = false;
         }
+        // An empty doc lists the option with nothing to add to its general docs.
+        if let Some(doc) = doc.as_ref().filter(|doc| !doc.trim().is_empty()) {
+            options.docs.insert(*option, doc.clone());
+        }
     }
-    if let (false, Some(first)) = (op.method.value == Method::Get, op.odata.first()) {
+    if let (false, Some((pos, _, _))) = (op.method.value == Method::Get, listed.first()) {
         cx.error(
             file,
-            first.pos,
+            *pos,
             format!(
                 "OData query options apply to GET requests, not {}: remove \"odata\"",
                 op.method.value.as_str()
@@ -415,7 +451,14 @@ fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<Vec<spec:
         );
         ok = false;
     }
-    ok.then(|| odata.into_iter().collect())
+    ok.then_some(options)
+}
+
+/// An operation's OData options, sorted, and the docs some of them have.
+#[derive(Default)]
+struct ODataOptions {
+    list: BTreeSet<spec::ODataOption>,
+    docs: BTreeMap<spec::ODataOption, String>,
 }
 
 /// Permission scopes: names without spaces, each once.

@@ -72,7 +72,9 @@ impl crate::Client {
         crate::Notes::new(self.clone(), path)
     }
 }
-/// Location marker for `myOrganization/siteCollections/{siteCollectionId}/sites/{siteId}`: Notebooks on a SharePoint site of the signed-in user's tenant. Get the two ids once with `Client::site_metadata_from_url` and store them.
+/// Location marker for `myOrganization/siteCollections/{siteCollectionId}/sites/{siteId}`: Notebooks on a SharePoint site of the signed-in user's tenant. Get the two ids once with `getSiteMetadataFromUrl` (`FromUrl`) and store them.
+///
+/// Notebooks, section groups, sections and pages can be created only on sites that have a default document library (some site templates create none); GET requests return OneNote content from every document library of the site.
 ///
 /// Handles reached from [`Client::site`](crate::Client::site) carry it, so operations the service limits to some locations exist only there.
 #[derive(Clone, Copy, Debug)]
@@ -81,12 +83,14 @@ impl crate::Location for Site {
     const KEY: &'static str = "site";
 }
 impl crate::Client {
-    /// The notebooks at `myOrganization/siteCollections/{siteCollectionId}/sites/{siteId}/notes/`: Notebooks on a SharePoint site of the signed-in user's tenant. Get the two ids once with `Client::site_metadata_from_url` and store them.
+    /// The notebooks at `myOrganization/siteCollections/{siteCollectionId}/sites/{siteId}/notes/`: Notebooks on a SharePoint site of the signed-in user's tenant. Get the two ids once with `getSiteMetadataFromUrl` (`FromUrl`) and store them.
+    ///
+    /// Notebooks, section groups, sections and pages can be created only on sites that have a default document library (some site templates create none); GET requests return OneNote content from every document library of the site.
     ///
     /// # Arguments
     ///
-    /// - `site_collection_id`: The site collection id (`SiteMetadata::site_collection_id`) (percent-encoded as one path segment).
-    /// - `site_id`: The site id (`SiteMetadata::site_id`) (percent-encoded as one path segment).
+    /// - `site_collection_id`: The site collection id (`siteCollectionId` in the answer of `getSiteMetadataFromUrl`) (percent-encoded as one path segment).
+    /// - `site_id`: The site id (`siteId` in the answer of `getSiteMetadataFromUrl`) (percent-encoded as one path segment).
     pub fn site(
         &self,
         site_collection_id: impl AsRef<str>,

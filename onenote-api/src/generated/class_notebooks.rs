@@ -1182,7 +1182,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
 /// `.send().await` returns [`ClassNotebook`](crate::ClassNotebook): the service answers `200` with it.
 pub type GetClassNotebookRequest = crate::Request<crate::op::GetClassNotebook>;
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
-    /// Gets one class notebook. `$expand` takes `teachers` and `students`.
+    /// Gets one class notebook.
     ///
     /// # HTTP
     ///
@@ -1193,6 +1193,11 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns [`ClassNotebook`](crate::ClassNotebook): the service answers `200` with it.
+    ///
+    /// # OData options
+    ///
+    /// - [`$select`](crate::Request::select)
+    /// - [`$expand`](crate::Request::expand): Takes `teachers` and `students`.
     ///
     /// # Permission scopes
     ///
@@ -1210,7 +1215,7 @@ impl<L: crate::Location> crate::ClassNotebookResource<L> {
 /// `.send().await` returns the first [`Page`](crate::Page) of [`ClassNotebook`](crate::ClassNotebook)s; `.stream()` walks every page.
 pub type ListClassNotebooksRequest = crate::Request<crate::op::ListClassNotebooks>;
 impl<L: crate::Location> crate::ClassNotebooksResource<L> {
-    /// Lists the class notebooks at the location, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `teachers` and `students`. (`GET notebooks` also returns class notebooks, but without the class-notebook properties.)
+    /// Lists the class notebooks at the location. (`GET notebooks` also returns class notebooks, but without the class-notebook properties.)
     ///
     /// # HTTP
     ///
@@ -1221,6 +1226,16 @@ impl<L: crate::Location> crate::ClassNotebooksResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of [`ClassNotebook`](crate::ClassNotebook)s; `.stream()` walks every page.
+    ///
+    /// # OData options
+    ///
+    /// - [`$filter`](crate::Request::filter): The documents' example: `createdTime ge 2016-01-01`.
+    /// - [`$orderby`](crate::Request::orderby): The default order is `name asc`.
+    /// - [`$select`](crate::Request::select)
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
+    /// - [`$expand`](crate::Request::expand): Takes `teachers` and `students`.
+    /// - [`$count`](crate::Request::count)
     ///
     /// # Permission scopes
     ///

@@ -31,7 +31,7 @@ impl ExternalLink {
         self
     }
 }
-/// A notebook, as the notes root describes it (the onenote.com property names: `name`, `createdTime`, `lastModifiedTime`; Microsoft Graph's pages call them `displayName`, `createdDateTime`, `lastModifiedDateTime`). Properties the service leaves out, or that `$select` drops, are `None`.
+/// A notebook, as the notes root describes it (the onenote.com property names: `name`, `createdTime`, `lastModifiedTime`; Microsoft Graph's pages call them `displayName`, `createdDateTime`, `lastModifiedDateTime`). Properties the service leaves out, or that `$select` drops, are absent.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notebook {
     /// The OData context URL of the response.
@@ -88,7 +88,7 @@ pub struct Notebook {
     /// JSON `isShared`. `None` when absent (and not sent).
     #[serde(rename = "isShared", default, skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
-    /// The signed-in user's role on the notebook. Microsoft Graph's notebook page also lists `None`, which decodes as `UserRole::Unknown("None")`.
+    /// The signed-in user's role on the notebook. Microsoft Graph's notebook page also lists the value "None", which this spec does not list: it is kept as received.
     ///
     /// JSON `userRole`. `None` when absent (and not sent).
     #[serde(rename = "userRole", default, skip_serializing_if = "Option::is_none")]
@@ -321,6 +321,11 @@ impl<L: crate::Location> crate::NotebookResource<L> {
     ///
     /// `.send().await` returns [`Notebook`](crate::Notebook): the service answers `200` with it.
     ///
+    /// # OData options
+    ///
+    /// - [`$select`](crate::Request::select)
+    /// - [`$expand`](crate::Request::expand)
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
@@ -337,7 +342,7 @@ impl<L: crate::Location> crate::NotebookResource<L> {
 /// `.send().await` returns the first [`Page`](crate::Page) of [`Notebook`](crate::Notebook)s; `.stream()` walks every page.
 pub type ListNotebooksRequest = crate::Request<crate::op::ListNotebooks>;
 impl<L: crate::Location> crate::NotebooksResource<L> {
-    /// Lists the notebooks at the location (owned by or shared with the user), ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections` and `sectionGroups`, and nests: `sections,sectionGroups(expand=sections)`. Class notebooks are listed too, without their class-notebook properties (use `class_notebooks()` for those).
+    /// Lists the notebooks at the location (owned by or shared with the user), ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections` and `sectionGroups`, and nests: `sections,sectionGroups(expand=sections)`. Class notebooks are listed too, without their class-notebook properties (`listClassNotebooks` has them).
     ///
     /// Property names and OData string comparisons are case-sensitive; the documents recommend `tolower(name) eq 'spring'`.
     ///
@@ -350,6 +355,16 @@ impl<L: crate::Location> crate::NotebooksResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of [`Notebook`](crate::Notebook)s; `.stream()` walks every page.
+    ///
+    /// # OData options
+    ///
+    /// - [`$filter`](crate::Request::filter)
+    /// - [`$orderby`](crate::Request::orderby)
+    /// - [`$select`](crate::Request::select)
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
+    /// - [`$expand`](crate::Request::expand)
+    /// - [`$count`](crate::Request::count)
     ///
     /// # Permission scopes
     ///

@@ -51,7 +51,7 @@ impl ParentSectionGroup {
         self
     }
 }
-/// A section group (onenote.com property names, as for `Notebook`). Properties the service leaves out, or that `$select` drops, are `None`.
+/// A section group (onenote.com property names, as for `Notebook`). Properties the service leaves out, or that `$select` drops, are absent.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SectionGroup {
     /// The OData context URL of the response.
@@ -337,6 +337,11 @@ impl<L: crate::Location> crate::SectionGroupResource<L> {
     ///
     /// `.send().await` returns [`SectionGroup`](crate::SectionGroup): the service answers `200` with it.
     ///
+    /// # OData options
+    ///
+    /// - [`$select`](crate::Request::select)
+    /// - [`$expand`](crate::Request::expand)
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
@@ -364,6 +369,16 @@ impl<L: crate::Location> crate::AllSectionGroupsResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of [`SectionGroup`](crate::SectionGroup)s; `.stream()` walks every page.
+    ///
+    /// # OData options
+    ///
+    /// - [`$filter`](crate::Request::filter)
+    /// - [`$orderby`](crate::Request::orderby)
+    /// - [`$select`](crate::Request::select)
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
+    /// - [`$expand`](crate::Request::expand)
+    /// - [`$count`](crate::Request::count)
     ///
     /// # Permission scopes
     ///
@@ -394,6 +409,16 @@ impl<L: crate::Location> crate::SectionGroupsResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of [`SectionGroup`](crate::SectionGroup)s; `.stream()` walks every page.
+    ///
+    /// # OData options
+    ///
+    /// - [`$filter`](crate::Request::filter)
+    /// - [`$orderby`](crate::Request::orderby)
+    /// - [`$select`](crate::Request::select)
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
+    /// - [`$expand`](crate::Request::expand)
+    /// - [`$count`](crate::Request::count)
     ///
     /// # Permission scopes
     ///

@@ -15,7 +15,7 @@ impl CreateSection {
         Self { name: name.into() }
     }
 }
-/// A section (onenote.com property names, as for `Notebook`). Properties the service leaves out, or that `$select` drops, are `None`.
+/// A section (onenote.com property names, as for `Notebook`). Properties the service leaves out, or that `$select` drops, are absent.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// The OData context URL of the response.
@@ -273,6 +273,11 @@ impl<L: crate::Location> crate::SectionResource<L> {
     ///
     /// `.send().await` returns [`Section`](crate::Section): the service answers `200` with it.
     ///
+    /// # OData options
+    ///
+    /// - [`$select`](crate::Request::select)
+    /// - [`$expand`](crate::Request::expand)
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `Notes.Create`, `Notes.Read`, `Notes.ReadWrite`, `Notes.Read.All`, `Notes.ReadWrite.All`.
@@ -300,6 +305,16 @@ impl<L: crate::Location> crate::AllSectionsResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of [`Section`](crate::Section)s; `.stream()` walks every page.
+    ///
+    /// # OData options
+    ///
+    /// - [`$filter`](crate::Request::filter)
+    /// - [`$orderby`](crate::Request::orderby)
+    /// - [`$select`](crate::Request::select)
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
+    /// - [`$expand`](crate::Request::expand)
+    /// - [`$count`](crate::Request::count)
     ///
     /// # Permission scopes
     ///
@@ -330,6 +345,16 @@ impl<L: crate::Location> crate::SectionsResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of [`Section`](crate::Section)s; `.stream()` walks every page.
+    ///
+    /// # OData options
+    ///
+    /// - [`$filter`](crate::Request::filter)
+    /// - [`$orderby`](crate::Request::orderby)
+    /// - [`$select`](crate::Request::select)
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
+    /// - [`$expand`](crate::Request::expand)
+    /// - [`$count`](crate::Request::count)
     ///
     /// # Permission scopes
     ///

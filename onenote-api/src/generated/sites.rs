@@ -8,12 +8,12 @@ pub struct SiteMetadata {
     /// JSON `@odata.context`. `None` when absent (and not sent).
     #[serde(rename = "@odata.context", default, skip_serializing_if = "Option::is_none")]
     pub odata_context: Option<String>,
-    /// The site collection id: the first argument of `Client::site`.
+    /// The site collection id: the `siteCollectionId` of the site location's path.
     ///
     /// JSON `siteCollectionId`. Always present.
     #[serde(rename = "siteCollectionId")]
     pub site_collection_id: String,
-    /// The site id: the second argument of `Client::site`.
+    /// The site id: the `siteId` of the site location's path.
     ///
     /// JSON `siteId`. Always present.
     #[serde(rename = "siteId")]

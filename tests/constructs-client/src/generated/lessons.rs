@@ -609,6 +609,16 @@ impl<L: crate::Location> crate::LessonsResource<L> {
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of [`Lesson`](crate::Lesson)s; `.stream()` walks every page.
     ///
+    /// # OData options
+    ///
+    /// - [`$filter`](crate::Request::filter)
+    /// - [`$orderby`](crate::Request::orderby)
+    /// - [`$select`](crate::Request::select)
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
+    /// - [`$expand`](crate::Request::expand)
+    /// - [`$count`](crate::Request::count)
+    ///
     /// # Permission scopes
     ///
     /// Any one of: `School.Read`.
@@ -638,6 +648,11 @@ impl<L: crate::Location> crate::RemarksResource<L> {
     /// # Returns
     ///
     /// `.send().await` returns the first [`Page`](crate::Page) of `String`s; `.stream()` walks every page.
+    ///
+    /// # OData options
+    ///
+    /// - [`$top`](crate::Request::top)
+    /// - [`$skip`](crate::Request::skip)
     ///
     /// # Permission scopes
     ///
