@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::json::Pos;
 use crate::model::Host;
-use crate::runtime::{self, Reserved};
+use crate::runtime;
 
 /// Where a name comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,47 +54,43 @@ pub(crate) enum Scope {
     Setters(usize),
 }
 
-/// Every claimed name.
+/// Every claimed name, by scope.
 pub(crate) struct Names {
-    claims: BTreeMap<(Scope, String), Claim>,
+    claims: BTreeMap<Scope, BTreeMap<String, Claim>>,
 }
 
 impl Names {
     /// A registry that knows the runtime's names and the prelude's.
     pub fn new() -> Names {
-        let mut claims = BTreeMap::new();
-        let mut reserve = |scope: Scope, reserved: &[Reserved], kind: &str| {
-            for name in reserved {
-                claims.insert(
-                    (scope.clone(), name.name.to_owned()),
-                    Claim {
-                        source: Source::Runtime(name.file),
-                        what: format!("the runtime's {kind} `{}`", name.name),
-                    },
-                );
-            }
+        let mut names = Names {
+            claims: BTreeMap::new(),
         };
-        reserve(Scope::Root, runtime::ROOT_NAMES, "item");
-        reserve(Scope::Module, runtime::MODULES, "module");
+        let mut reserve = |scope: Scope, name: &str, source: Source, what: String| {
+            let claims = names.claims.entry(scope).or_default();
+            claims.insert(name.to_owned(), Claim { source, what });
+        };
+        for (scope, reserved, kind) in [
+            (Scope::Root, runtime::ROOT_NAMES, "item"),
+            (Scope::Module, runtime::MODULES, "module"),
+        ] {
+            for name in reserved {
+                let what = format!("the runtime's {kind} `{}`", name.name);
+                reserve(scope.clone(), name.name, Source::Runtime(name.file), what);
+            }
+        }
         for name in runtime::GENERATED_MODULES {
-            claims.insert(
-                (Scope::Module, (*name).to_owned()),
-                Claim {
-                    source: Source::Generator,
-                    what: format!("the generated module `{name}`"),
-                },
-            );
+            let what = format!("the generated module `{name}`");
+            reserve(Scope::Module, name, Source::Generator, what);
         }
         for name in runtime::PRELUDE_NAMES {
-            claims.insert(
-                (Scope::Root, (*name).to_owned()),
-                Claim {
-                    source: Source::Prelude,
-                    what: format!("Rust's `{name}`"),
-                },
+            reserve(
+                Scope::Root,
+                name,
+                Source::Prelude,
+                format!("Rust's `{name}`"),
             );
         }
-        Names { claims }
+        names
     }
 
     /// Records `name` in `scope` for `claim`; when it is taken, returns who holds it.
@@ -102,13 +98,16 @@ impl Names {
         if let Some(first) = self.holder(&scope, name) {
             return Err(first);
         }
-        self.claims.insert((scope, name.to_owned()), claim);
+        self.claims
+            .entry(scope)
+            .or_default()
+            .insert(name.to_owned(), claim);
         Ok(())
     }
 
     /// Who holds `name` in `scope`, the runtime's methods included.
     pub fn holder(&self, scope: &Scope, name: &str) -> Option<Claim> {
-        if let Some(claim) = self.claims.get(&(scope.clone(), name.to_owned())) {
+        if let Some(claim) = self.claims.get(scope).and_then(|claims| claims.get(name)) {
             return Some(claim.clone());
         }
         if let (Scope::Setters(_), Some(found)) = (

@@ -14,7 +14,7 @@ use crate::runtime::BUILDER_SUFFIX;
 use crate::spec::{self, Spanned, SpecFile};
 
 use super::names::Scope;
-use super::resources::{Chain, ResourceTable, groups};
+use super::resources::{Base, Chain, Placement, ResourceTable, groups};
 use super::{Checker, content, is_keyword, spec_claim};
 
 /// An operation that passed every check, with the ways to reach it under the notes root.
@@ -113,10 +113,10 @@ fn operation(
     let path = path.unwrap_or_default();
     ok &= root(cx, written);
     let placement = match op.root {
-        spec::Root::Version => super::resources::Placement {
+        spec::Root::Version => Placement {
             hosts: vec![Host::Client],
             path_from_host: path.clone(),
-            chains: vec![Chain::default()],
+            base: Base::Root,
         },
         spec::Root::Notes => table.host_for(written.group, &path, &path),
     };
@@ -154,11 +154,7 @@ fn operation(
     if !ok {
         return None;
     }
-    let chains = placement
-        .chains
-        .iter()
-        .map(|chain| chain.extend(&placement.path_from_host, &params, ParamOrigin::Operation))
-        .collect();
+    let chains = placement.chains(table, &params, ParamOrigin::Operation);
     let pascal = ident(&id.value, Case::Pascal).unwrap_or_default();
     Some(OperationDraft {
         model: OperationModel {

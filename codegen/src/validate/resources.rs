@@ -60,8 +60,54 @@ impl Chain {
 pub(super) struct Placement {
     pub hosts: Vec<Host>,
     pub path_from_host: PathTemplate,
-    /// The host's chains (the path and parameters up to the host), one per way to reach it.
-    pub chains: Vec<Chain>,
+    /// What the host is reached through: its chains are the path and parameters up to it.
+    pub base: Base,
+}
+
+/// The ways to reach a host.
+pub(super) enum Base {
+    /// A location's notes root (or the version root): one empty chain.
+    Root,
+    /// A resource: its chains.
+    Resource(ResourceId),
+    /// The mounts of a group: each mount's chain, marked with the mount.
+    Mounts(Vec<ResourceId>),
+}
+
+impl Placement {
+    /// The chains to what is placed: the host's, continued by the path from the host, whose
+    /// parameters `params` come from `origin`.
+    pub fn chains(
+        &self,
+        table: &ResourceTable,
+        params: &[ParamModel],
+        origin: ParamOrigin,
+    ) -> Vec<Chain> {
+        let extend = |chain: &Chain, mount: Option<ResourceId>| {
+            let mut next = chain.extend(&self.path_from_host, params, origin);
+            if mount.is_some() {
+                next.mount = mount;
+            }
+            next
+        };
+        match &self.base {
+            Base::Root => vec![extend(&Chain::default(), None)],
+            Base::Resource(id) => table
+                .chains_of(*id)
+                .iter()
+                .map(|chain| extend(chain, None))
+                .collect(),
+            Base::Mounts(mounts) => mounts
+                .iter()
+                .flat_map(|mount| {
+                    table
+                        .chains_of(*mount)
+                        .iter()
+                        .map(move |chain| extend(chain, Some(*mount)))
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One spec file's group, in the order every phase visits them.
@@ -278,17 +324,7 @@ impl ResourceTable {
                 );
             }
         }
-        let chains: Vec<Chain> = placement
-            .chains
-            .iter()
-            .map(|chain| {
-                chain.extend(
-                    &placement.path_from_host,
-                    &params,
-                    ParamOrigin::Resource(id),
-                )
-            })
-            .collect();
+        let chains = placement.chains(self, &params, ParamOrigin::Resource(id));
         Entry {
             model: ResourceModel {
                 name: handle_type(&draft.name.value),
@@ -319,39 +355,31 @@ impl ResourceTable {
                 .get(&(group, host_prefix.prefix(len)))
                 .map(|id| (*id, len))
         });
-        let chains_of = |id: ResourceId| -> Vec<Chain> {
-            self.entries
-                .get(id.0)
-                .and_then(Option::as_ref)
-                .map(|entry| entry.chains.clone())
-                .unwrap_or_default()
-        };
         match (best, group.and_then(|g| self.groups.get(g))) {
             (Some((id, len)), _) => Placement {
                 hosts: vec![Host::Resource(id)],
                 path_from_host: path.tail(len),
-                chains: chains_of(id),
+                base: Base::Resource(id),
             },
             (None, Some(group)) => Placement {
                 hosts: group.mounts.iter().map(|m| Host::Resource(*m)).collect(),
                 path_from_host: path.clone(),
-                chains: group
-                    .mounts
-                    .iter()
-                    .flat_map(|mount| {
-                        chains_of(*mount).into_iter().map(|mut chain| {
-                            chain.mount = Some(*mount);
-                            chain
-                        })
-                    })
-                    .collect(),
+                base: Base::Mounts(group.mounts.clone()),
             },
             (None, None) => Placement {
                 hosts: vec![Host::Notes],
                 path_from_host: path.clone(),
-                chains: vec![Chain::default()],
+                base: Base::Root,
             },
         }
+    }
+
+    /// The chains of a resource placed already (none for one that is not).
+    fn chains_of(&self, id: ResourceId) -> &[Chain] {
+        self.entries
+            .get(id.0)
+            .and_then(Option::as_ref)
+            .map_or(&[], |entry| entry.chains.as_slice())
     }
 
     /// How messages name a host.
