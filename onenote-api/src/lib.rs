@@ -17,9 +17,10 @@
 //! ```
 //!
 //! The request builders, models and location roots are generated from the spec; this crate's
-//! hand-written runtime sends them: authentication through a [`TokenProvider`], retries under a
-//! [`RetryPolicy`], one [`Error`] type, paging with [`ItemStream`] and asynchronous operations
-//! with [`OperationHandle`].
+//! hand-written runtime sends them: authentication through a [`TokenProvider`] (cached and
+//! refreshed before expiry), [`Pacing`] under OneNote's published limits, retries under a
+//! [`RetryPolicy`], one [`Error`] type, [`Response`] metadata, paging with [`ItemStream`] and
+//! asynchronous operations with [`OperationHandle`].
 
 mod auth;
 mod client;
@@ -34,13 +35,18 @@ mod nullable;
 pub mod odata;
 mod operation;
 mod origin;
+mod pacing;
 mod paging;
 pub mod path;
 mod request;
+mod response;
 mod retry;
 mod tls;
+mod transport;
 
-pub use auth::{BoxError, StaticToken, TokenProvider};
+pub use auth::{
+    AccessToken, BoxError, REFRESH_BEFORE_EXPIRY, StaticToken, TokenFuture, TokenProvider,
+};
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, TokioClock};
 pub use datetime::{DateTime, ParseDateTimeError};
@@ -48,8 +54,10 @@ pub use error::{Error, ErrorCode, ErrorKind, Result, ServiceError};
 pub use generated::*;
 pub use notes::{Location, Notes};
 pub use nullable::Nullable;
-pub use operation::{AsyncRequest, OperationHandle, WaitOptions};
+pub use operation::{AsyncRequest, OperationHandle, OperationUpdates, WaitOptions};
+pub use pacing::{Limit, Pacer, Pacing};
 pub use paging::{ItemStream, Page};
+pub use response::Response;
 pub use retry::RetryPolicy;
 
 /// The README's examples, compiled as doctests so they stay true.

@@ -50,7 +50,8 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<(Page<T>, Url)>> + Send>
 /// It follows `@odata.nextLink` (with the access token, so only links on the API origin;
 /// any other link ends the stream with an [`ErrorKind::InvalidLocation`] error), stops after
 /// the last page, ends with an [`ErrorKind::RepeatedLink`] error when the service repeats a
-/// link, and stops after [`limit`](Self::limit) items. Items of a page are yielded before an
+/// link (links are compared as sent, without their `#fragment`), and stops after
+/// [`limit`](Self::limit) items. Items of a page are yielded before an
 /// error about its link. Each page request runs under the client's retry policy.
 pub struct ItemStream<T> {
     client: Client,
@@ -92,7 +93,8 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     pub(crate) fn new(client: Client, call: Call) -> Self {
         let mut seen = HashSet::new();
         // A nextLink pointing back at the first page is a loop too.
-        if let Ok(url) = client.url_for(&call) {
+        if let Ok(mut url) = client.url_for(&call) {
+            url.set_fragment(None);
             seen.insert(url.as_str().to_owned());
         }
         Self {
@@ -159,7 +161,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             );
             return;
         }
-        let url = match page_url.join(&link) {
+        let mut url = match page_url.join(&link) {
             Ok(url) => url,
             Err(error) => {
                 self.pending_error = Some(
@@ -170,6 +172,8 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
                 return;
             }
         };
+        // A fragment is never sent: links that differ only there name the same page.
+        url.set_fragment(None);
         if let Err(error) = self
             .client
             .check_origin(self.operation, "@odata.nextLink", &link, &url)

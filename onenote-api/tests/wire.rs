@@ -869,7 +869,7 @@ async fn async_operation_failure_carries_error_and_diagnostics() {
         .send()
         .await
         .unwrap();
-    assert_eq!(handle.location(), OPERATIONS);
+    assert_eq!(handle.location(), format!("{}{OPERATIONS}", h.server.uri()));
     let error = handle.wait().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::OperationFailed);
     assert_eq!(
@@ -1373,4 +1373,177 @@ async fn request_timeout_is_a_timeout_error() {
     );
     assert_eq!(error.attempts(), 1);
     assert!(error.is_retryable());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire defects found by trying the client as a new user would (issue 13).
+
+#[tokio::test]
+async fn bodyless_posts_send_content_length_zero_and_json_content_type() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::header("prefer", "respond-async"))
+        .respond_with(ResponseTemplate::new(202).insert_header("Location", OPERATIONS))
+        .mount(&h.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&h.server)
+        .await;
+    let group = h.client.group("1d13f814-83e5-4c11-8294-53bf40defd91");
+    group
+        .class_notebooks()
+        .update_membership()
+        .send()
+        .await
+        .unwrap();
+    group
+        .class_notebooks()
+        .update_membership()
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    h.client
+        .me()
+        .class_notebook("1-b607")
+        .repair()
+        .send()
+        .await
+        .unwrap();
+
+    let sent = requests(&h.server).await;
+    assert_eq!(sent.len(), 3);
+    for request in &sent {
+        assert_eq!(
+            header(request, "content-length").as_deref(),
+            Some("0"),
+            "{}",
+            line(request)
+        );
+        assert_eq!(
+            header(request, "content-type").as_deref(),
+            Some("application/json"),
+            "{}",
+            line(request)
+        );
+        assert!(request.body.is_empty());
+    }
+    assert_eq!(header(&sent[0], "prefer"), None);
+    assert_eq!(header(&sent[1], "prefer").as_deref(), Some("respond-async"));
+}
+
+#[tokio::test]
+async fn a_relative_location_resolves_against_the_request_url_and_resumes() {
+    let h = harness(no_jitter()).await;
+    accept_async(&h.server, OPERATIONS).await;
+    poll_once_with(&h.server, json!({"id": "op-1", "status": "completed"})).await;
+    let handle = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    let absolute = format!("{}{OPERATIONS}", h.server.uri());
+    assert_eq!(handle.location(), absolute);
+    let resumed = OperationHandle::from_location(&h.client, handle.location()).unwrap();
+    assert_eq!(resumed.location(), absolute);
+    let done = resumed.poll().await.unwrap();
+    assert_eq!(done.status, Some(OperationStatus::Completed));
+}
+
+#[tokio::test]
+async fn a_next_link_that_changes_only_its_fragment_is_a_repeated_link() {
+    let h = harness(no_jitter()).await;
+    let page2 = format!(
+        "{}/v1.0/me/notes/notebooks/1-313d/permissions/page2",
+        h.server.uri()
+    );
+    mount_page(
+        &h.server,
+        "",
+        json!({"value": [permission(1)], "@odata.nextLink": format!("{page2}#a")}),
+    )
+    .await;
+    mount_page(
+        &h.server,
+        "/page2",
+        json!({"value": [permission(2)], "@odata.nextLink": format!("{page2}#b")}),
+    )
+    .await;
+    let stream = h
+        .client
+        .me()
+        .notebook("1-313d")
+        .permissions()
+        .list()
+        .stream();
+    let error = stream.limit(50).collect_all().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RepeatedLink);
+    assert_eq!(requests(&h.server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_echoed_by_the_server_is_redacted_from_the_error() {
+    let h = harness(no_jitter()).await;
+    let echo = format!("Bearer {TOKEN} is not valid for this audience; token={TOKEN}");
+    Mock::given(method("GET"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(401)).set_body_json(json!({
+                "error": {"code": "40001", "message": echo, "@api.url": format!("https://x/?t={TOKEN}")},
+                "@api.diagnostics": [{"message": TOKEN}]
+            })),
+        )
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    let texts = [
+        error.to_string(),
+        format!("{error:?}"),
+        error.message().unwrap_or_default().to_owned(),
+        error.body_snippet().unwrap_or_default().to_owned(),
+        format!("{:?}", error.service_error()),
+    ];
+    for text in &texts {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+    assert_eq!(
+        error.message(),
+        Some("Bearer <redacted> is not valid for this audience; token=<redacted>")
+    );
+    assert!(error.body_snippet().unwrap().contains("<redacted>"));
+}
+
+#[tokio::test]
+async fn display_turns_every_line_break_into_a_space() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(error_body(
+            "20102",
+            "one\u{2028}two\u{2029}three\u{85}four\u{b}five\u{c}six\r\nseven",
+        )))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-x")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "getClassNotebook: HTTP 404 Not Found, code 20102: one two three four five six  seven"
+    );
 }

@@ -92,7 +92,7 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
         TokenStream::new()
     };
 
-    // What `send` returns.
+    // What `send` returns; `send_with_meta` returns the same inside a `Response`.
     let (send_ty, send_body, send_doc) = match (op.async_form, &op.response) {
         (AsyncForm::Only, _) => (
             quote!(crate::OperationHandle),
@@ -129,10 +129,23 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
             )
         }
     };
+    let send_meta_body = match (op.async_form, &op.response) {
+        (AsyncForm::Only, _) => {
+            quote!(client.send_accepted_with_meta(call.respond_async()).await)
+        }
+        (_, ResponseModel::Empty) => quote!(client.send_empty_with_meta(call).await),
+        (_, ResponseModel::Json(_) | ResponseModel::Page(_)) => {
+            quote!(client.send_json_with_meta(call).await)
+        }
+    };
     let send_doc = doc(&format!(
         "{send_doc}\n\nFails with [`Error`](crate::Error) on transport problems, a status that is not a success (with the \
          service's error body), or a body that does not decode."
     ));
+    let send_meta_doc = doc(
+        "Sends the request like [`send`](Self::send) and returns the value with the response's status and headers \
+         (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).",
+    );
     let stream = match &op.response {
         ResponseModel::Page(ty) if op.async_form != AsyncForm::Only => {
             let rust = rust_type(ty);
@@ -197,6 +210,12 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
             pub async fn send(self) -> crate::Result<#send_ty> {
                 let (client, call) = self.into_call();
                 #send_body
+            }
+
+            #send_meta_doc
+            pub async fn send_with_meta(self) -> crate::Result<crate::Response<#send_ty>> {
+                let (client, call) = self.into_call();
+                #send_meta_body
             }
 
             #stream

@@ -1054,6 +1054,13 @@ impl AddStudentRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Principal>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
     /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
     /// `202 Accepted` with a `Location` to poll instead of the result.
     pub fn respond_async(self) -> crate::AsyncRequest {
@@ -1112,6 +1119,13 @@ impl AddTeacherRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Principal>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
     /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
     /// `202 Accepted` with a `Location` to poll instead of the result.
     pub fn respond_async(self) -> crate::AsyncRequest {
@@ -1169,6 +1183,11 @@ impl CopySectionsToContentLibraryRequest {
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
@@ -1248,6 +1267,13 @@ impl CreateClassNotebookRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::ClassNotebook>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
     /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
     /// `202 Accepted` with a `Location` to poll instead of the result.
     pub fn respond_async(self) -> crate::AsyncRequest {
@@ -1309,6 +1335,11 @@ impl DeleteClassNotebookRequest {
         let (client, call) = self.into_call();
         client.send_empty(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Deletes a class notebook.
@@ -1355,6 +1386,13 @@ impl DistributePageToStudentRequest {
     pub async fn send(self) -> crate::Result<crate::StudentPageCopy> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::StudentPageCopy>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
@@ -1435,6 +1473,13 @@ impl GetClassNotebookRequest {
     pub async fn send(self) -> crate::Result<crate::ClassNotebook> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::ClassNotebook>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
@@ -1528,6 +1573,13 @@ impl ListClassNotebooksRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::ClassNotebook>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///
     /// Stops at the last page, at a repeated link (reported as an error), or at the limit
@@ -1582,6 +1634,11 @@ impl RemoveStudentRequest {
         let (client, call) = self.into_call();
         client.send_empty(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
+    }
     /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
     /// `202 Accepted` with a `Location` to poll instead of the result.
     pub fn respond_async(self) -> crate::AsyncRequest {
@@ -1632,6 +1689,11 @@ impl RemoveTeacherRequest {
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
     }
     /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
     /// `202 Accepted` with a `Location` to poll instead of the result.
@@ -1684,6 +1746,11 @@ impl RepairNotebookRequest {
         let (client, call) = self.into_call();
         client.send_empty(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Re-applies the student and teacher permissions recorded in the notebook's metadata (student section groups, `_Content Library`, `_Collaboration Space`, `_Teacher Only`). It does not update unified-group membership: use `update_membership` for that.
@@ -1731,6 +1798,13 @@ impl TransferClassNotebookRequest {
     pub async fn send(self) -> crate::Result<crate::OperationHandle> {
         let (client, call) = self.into_call();
         client.send_accepted(call.respond_async()).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::OperationHandle>> {
+        let (client, call) = self.into_call();
+        client.send_accepted_with_meta(call.respond_async()).await
     }
 }
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
@@ -1788,6 +1862,11 @@ impl UpdateClassNotebookRequest {
         let (client, call) = self.into_call();
         client.send_empty(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::ClassNotebookResource<L> {
     /// Changes a class notebook. Only `hasTeacherOnlySectionGroup` can be changed, and only to `true`: the service does not support `false`.
@@ -1840,6 +1919,11 @@ impl UpdateMembershipRequest {
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
     }
     /// Switches to the asynchronous form (`Prefer: respond-async`): the service answers
     /// `202 Accepted` with a `Location` to poll instead of the result.

@@ -328,6 +328,13 @@ impl CreateNotebookRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Notebook>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::NotebooksResource<L> {
     /// Creates a notebook. The name must be unique among the user's notebooks and at most 128 characters (error 20155 when longer, 20117 when the name is taken, 20115 or 20153 for characters it may not contain).
@@ -397,6 +404,13 @@ impl GetNotebookRequest {
     pub async fn send(self) -> crate::Result<crate::Notebook> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Notebook>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::NotebookResource<L> {
@@ -489,6 +503,13 @@ impl ListNotebooksRequest {
     pub async fn send(self) -> crate::Result<crate::Page<crate::Notebook>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::Notebook>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///

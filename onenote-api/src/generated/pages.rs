@@ -482,6 +482,11 @@ impl DeletePageRequest {
         let (client, call) = self.into_call();
         client.send_empty(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::PageResource<L> {
     /// Deletes the page.
@@ -568,6 +573,13 @@ impl GetPageRequest {
     pub async fn send(self) -> crate::Result<crate::PageMetadata> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::PageMetadata>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::PageResource<L> {
@@ -662,6 +674,13 @@ impl ListAllPagesRequest {
     pub async fn send(self) -> crate::Result<crate::Page<crate::PageMetadata>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::PageMetadata>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///
@@ -776,6 +795,13 @@ impl ListPagesRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::PageMetadata>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///
     /// Stops at the last page, at a repeated link (reported as an error), or at the limit
@@ -832,6 +858,11 @@ impl UpdatePageContentRequest {
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::PageResource<L> {
@@ -890,6 +921,11 @@ impl UpdatePageLockRequest {
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::PageResource<L> {

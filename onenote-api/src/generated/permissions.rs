@@ -320,6 +320,13 @@ impl CreatePermissionRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Permission>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::PermissionsResource<L> {
     /// Grants a role to a user or group on the entity and all its children. This appends a role: it can raise a principal's access but never lower it. To restrict access, delete the permission and create a new one.
@@ -376,6 +383,11 @@ impl DeletePermissionRequest {
     pub async fn send(self) -> crate::Result<()> {
         let (client, call) = self.into_call();
         client.send_empty(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<()>> {
+        let (client, call) = self.into_call();
+        client.send_empty_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::PermissionResource<L> {
@@ -436,6 +448,13 @@ impl GetPermissionRequest {
     pub async fn send(self) -> crate::Result<crate::Permission> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Permission>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::PermissionResource<L> {
@@ -523,6 +542,13 @@ impl ListPermissionsRequest {
     pub async fn send(self) -> crate::Result<crate::Page<crate::Permission>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::Permission>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///

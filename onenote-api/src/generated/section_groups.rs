@@ -353,6 +353,13 @@ impl CreateSectionGroupRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::SectionGroup>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::SectionGroupsResource<L> {
     /// Creates a section group in the notebook or section group. The name must be unique at that level and at most 50 characters (error 20155 when longer, 20117 when it is taken).
@@ -427,6 +434,13 @@ impl GetSectionGroupRequest {
     pub async fn send(self) -> crate::Result<crate::SectionGroup> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::SectionGroup>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::SectionGroupResource<L> {
@@ -519,6 +533,13 @@ impl ListAllSectionGroupsRequest {
     pub async fn send(self) -> crate::Result<crate::Page<crate::SectionGroup>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::SectionGroup>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///
@@ -619,6 +640,13 @@ impl ListSectionGroupsRequest {
     pub async fn send(self) -> crate::Result<crate::Page<crate::SectionGroup>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::SectionGroup>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///

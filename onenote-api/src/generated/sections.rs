@@ -297,6 +297,11 @@ impl CreateSectionRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<crate::Section>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
 }
 impl<L: crate::Location> crate::SectionsResource<L> {
     /// Creates a section in the notebook or section group. The name must be unique at that level and at most 50 characters (error 20155 when longer, 20117 when it is taken).
@@ -368,6 +373,11 @@ impl GetSectionRequest {
     pub async fn send(self) -> crate::Result<crate::Section> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(self) -> crate::Result<crate::Response<crate::Section>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
 }
 impl<L: crate::Location> crate::SectionResource<L> {
@@ -460,6 +470,13 @@ impl ListAllSectionsRequest {
     pub async fn send(self) -> crate::Result<crate::Page<crate::Section>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::Section>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///
@@ -560,6 +577,13 @@ impl ListSectionsRequest {
     pub async fn send(self) -> crate::Result<crate::Page<crate::Section>> {
         let (client, call) = self.into_call();
         client.send_json(call).await
+    }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::Page<crate::Section>>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
     }
     /// Streams every item of every page, following `@odata.nextLink`.
     ///

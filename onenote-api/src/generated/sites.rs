@@ -61,6 +61,13 @@ impl GetSiteMetadataFromUrlRequest {
         let (client, call) = self.into_call();
         client.send_json(call).await
     }
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's status and headers (`X-CorrelationId` and `Date`, which support asks for): a [`Response`](crate::Response).
+    pub async fn send_with_meta(
+        self,
+    ) -> crate::Result<crate::Response<crate::SiteMetadata>> {
+        let (client, call) = self.into_call();
+        client.send_json_with_meta(call).await
+    }
 }
 impl crate::Client {
     /// Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).
