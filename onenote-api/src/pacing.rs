@@ -322,23 +322,12 @@ impl Pacer {
                     until
                 }
             };
-            // Sleep until the slot time, or the deadline when it depends on another request;
-            // a notification (a request ended, the line moved) wakes earlier to look again.
-            let wake = match (until, deadline) {
-                (Some(until), Some(deadline)) => Some(until.min(deadline)),
-                (until, deadline) => until.or(deadline),
-            };
-            let sleep = wake.map(|wake| clock.sleep(wake.saturating_duration_since(now)));
-            let timed_out = ticket.wait(sleep).await;
-            if timed_out && deadline.is_some_and(|deadline| clock.now() >= deadline) {
-                let waited = clock.now().saturating_duration_since(start);
-                return Err(Refusal {
-                    would_wait: waited,
-                    waited,
-                    budget,
-                    limits: self.describe(),
-                });
-            }
+            // Sleep until the slot time; when the slot depends on other requests (in flight or
+            // ahead in line), wait for them: every request that ends or leaves the line wakes
+            // the head, and the wait limit is checked at each wake-up. (No timer for the limit:
+            // requests in flight end within their own timeouts.)
+            let sleep = until.map(|until| clock.sleep(until.saturating_duration_since(now)));
+            ticket.wait(sleep).await;
         }
     }
 
@@ -648,26 +637,26 @@ impl<'a> Ticket<'a> {
         // Dropping `self` leaves the line and wakes the next.
     }
 
-    /// Waits for a notification, or until `sleep` ends (then `true`).
-    async fn wait(&self, mut sleep: Option<Pin<Box<dyn Future<Output = ()> + Send>>>) -> bool {
+    /// Waits for a notification, or until `sleep` ends.
+    async fn wait(&self, mut sleep: Option<Pin<Box<dyn Future<Output = ()> + Send>>>) {
         std::future::poll_fn(|cx| {
             {
                 let mut state = self.shared.lock();
                 if let Some(waiter) = state.queue.iter_mut().find(|w| w.ticket == self.id) {
                     if waiter.notified {
                         waiter.notified = false;
-                        return Poll::Ready(false);
+                        return Poll::Ready(());
                     }
                     waiter.waker = Some(cx.waker().clone());
                 } else {
-                    return Poll::Ready(false);
+                    return Poll::Ready(());
                 }
             }
             let slept = sleep
                 .as_mut()
                 .is_some_and(|sleep| sleep.as_mut().poll(cx).is_ready());
             if slept {
-                Poll::Ready(true)
+                Poll::Ready(())
             } else {
                 Poll::Pending
             }
