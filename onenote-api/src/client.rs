@@ -348,6 +348,7 @@ impl Client {
 /// A non-success response (or a success the client cannot use), read and judged.
 struct Rejection {
     failure: Failure,
+    code: Option<ErrorCode>,
 }
 
 /// OneNote codes that mean the service is throttling or busy: the request was refused.
@@ -366,23 +367,23 @@ impl Rejection {
         let service = (!exchange.is_success())
             .then(|| crate::ServiceError::from_body_redacted(&exchange.body, redact))
             .flatten();
+        let code = service.as_ref().and_then(|service| service.error_code());
         let failure = Failure {
             method: call.method,
             status: Some(exchange.status),
-            throttled_code: service
-                .as_ref()
-                .and_then(|service| service.error_code())
-                .is_some_and(|code| is_throttling(&code)),
+            throttled_code: code.as_ref().is_some_and(is_throttling),
             service_retriable: service.as_ref().and_then(|service| service.retriable),
             retry_after: retry_after(&exchange.headers),
             unusable_success: exchange.is_success(),
         };
-        Self { failure }
+        Self { failure, code }
     }
 
     /// What the attempt tells the pacer.
     fn pacing_outcome(&self, exchange: &Exchange) -> Outcome {
-        if exchange.status == 429 || self.failure.throttled_code {
+        if self.code == Some(ErrorCode::TooManyActiveRequests) {
+            Outcome::TooManyActive(self.failure.retry_after)
+        } else if exchange.status == 429 || self.failure.throttled_code {
             Outcome::Throttled(self.failure.retry_after)
         } else {
             Outcome::Other

@@ -7,13 +7,15 @@
 //!   a window from the moment it is admitted until W after its response ended, so however long
 //!   the network takes, the service never counts more than N in any window.
 //! - Requests are admitted first come, first served.
-//! - Throttling (a 429, or the OneNote codes 20166, 10003, 10007 or 30103) multiplies every limit
-//!   by 0.7 (multiplicative decrease), at most once per round: a throttle of a request admitted
-//!   before the last decrease does not decrease again. A throttle with `Retry-After` also holds
-//!   every request back until then. Limits never go below one request.
-//! - Each success raises the factor by 1/(10·N) for the shortest window's N (additive
-//!   increase): with the delegated limits, every ten successes give back one request per
-//!   minute, until the configured limits are reached.
+//! - Throttling (a 429, or the OneNote codes 20166, 10007 or 30103) multiplies the window limit
+//!   closest to full (the largest share of its current value in use) by 0.7 (multiplicative
+//!   decrease); code 10003 ("too many active requests") lowers the concurrency limit instead.
+//!   At most once per round: a throttle of a request admitted before the last decrease does not
+//!   decrease again. A throttle with `Retry-After` also holds every request back until then.
+//!   Limits never go below one request.
+//! - Each success gives every lowered limit back a tenth of a request (additive increase): with
+//!   the delegated limits, ten successes give one request per minute back, until the
+//!   configured limits are reached.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -27,7 +29,7 @@ use crate::clock::Clock;
 
 /// Multiplicative decrease on throttling (aws-sdk-rust's adaptive mode uses the same β).
 const DECREASE: f64 = 0.7;
-/// Additive increase per success, as a fraction of one request of the shortest window.
+/// Additive increase per success, in requests of each limit.
 const INCREASE: f64 = 0.1;
 /// The factor never goes lower (limits still never go below one request).
 const MIN_FACTOR: f64 = 0.01;
@@ -64,10 +66,11 @@ pub struct Limit {
 ///   [`concurrent`](Self::concurrent) in flight. A request holds its place in a window from its
 ///   admission until `per` after its response ended.
 /// - First come, first served.
-/// - A throttle (429, or OneNote code 20166, 10003, 10007 or 30103) multiplies all limits by
-///   0.7, once per round; with `Retry-After` every request also waits until then.
-/// - Each success adds back a tenth of a request to the shortest window's limit (and the others
-///   in proportion) until the configured limits are reached.
+/// - A throttle (429, or OneNote code 20166, 10007 or 30103) multiplies the window limit closest
+///   to full by 0.7, once per round; code 10003 (too many active requests) lowers the
+///   concurrency limit instead. With `Retry-After` every request also waits until then.
+/// - Each success gives every lowered limit back a tenth of a request, until the configured
+///   limits are reached.
 ///
 /// ```
 /// use std::time::Duration;
@@ -231,25 +234,18 @@ impl Pacer {
             .limits
             .iter()
             .map(|limit| Window {
-                limit: limit.requests,
+                limit: Adaptive::new(limit.requests),
                 length: limit.per,
                 resolution: limit.per / LOG_RESOLUTION,
                 log: VecDeque::new(),
                 held: 0,
             })
             .collect();
-        let increase = pacing
-            .limits
-            .iter()
-            .min_by_key(|limit| limit.per)
-            .map_or(INCREASE, |limit| INCREASE / f64::from(limit.requests));
         Self {
             shared: Arc::new(Shared {
                 state: Mutex::new(State {
                     windows,
-                    concurrent: pacing.concurrent,
-                    increase,
-                    factor: 1.0,
+                    concurrent: pacing.concurrent.map(Adaptive::new),
                     in_flight: 0,
                     paused_until: None,
                     decreased_at: None,
@@ -266,10 +262,31 @@ impl Pacer {
         &self.shared.pacing
     }
 
-    /// How far throttling has lowered the limits: 1.0 at the configured limits, 0.7 after one
-    /// decrease.
+    /// How far throttling has lowered the most lowered limit: 1.0 at the configured limits,
+    /// 0.7 after one decrease.
     pub fn factor(&self) -> f64 {
-        self.shared.lock().factor
+        let state = self.shared.lock();
+        state
+            .windows
+            .iter()
+            .map(|window| &window.limit)
+            .chain(&state.concurrent)
+            .map(|limit| limit.factor)
+            .fold(1.0, f64::min)
+    }
+
+    /// The limits in force now, as configured or lowered by throttling:
+    /// `120 requests per 60s, 400 per 3600s, 5 at once`.
+    pub fn current_limits(&self) -> String {
+        let state = self.shared.lock();
+        let windows = state.windows.iter().map(|window| Limit {
+            requests: window.limit.current(),
+            per: window.length,
+        });
+        let mut current = Pacing::custom();
+        current.limits = windows.collect();
+        current.concurrent = state.concurrent.as_ref().map(Adaptive::current);
+        current.to_string()
     }
 
     /// Waits for a slot, at most `budget`. Dropping the future gives up the place in line.
@@ -333,15 +350,12 @@ impl Pacer {
 
     /// The limits in force, for messages.
     fn describe(&self) -> String {
-        let factor = self.factor();
-        if factor < 1.0 {
-            format!(
-                "{} (lowered to {:.0}% after throttling)",
-                self.shared.pacing,
-                factor * 100.0
-            )
+        let current = self.current_limits();
+        let configured = self.shared.pacing.to_string();
+        if current == configured {
+            configured
         } else {
-            self.shared.pacing.to_string()
+            format!("{current} (lowered after throttling from {configured})")
         }
     }
 }
@@ -389,6 +403,8 @@ pub(crate) enum Outcome {
     Success,
     /// Throttled: 429 or a throttling code; with the service's `Retry-After`, if any.
     Throttled(Option<Duration>),
+    /// Code 10003: too many requests in flight for the account.
+    TooManyActive(Option<Duration>),
     /// Anything else (other errors, transport failures, a dropped request).
     Other,
 }
@@ -427,11 +443,7 @@ impl Drop for Permit {
 
 struct State {
     windows: Vec<Window>,
-    concurrent: Option<u32>,
-    /// Added to `factor` per success.
-    increase: f64,
-    /// Every limit is scaled by this (1.0 until throttled).
-    factor: f64,
+    concurrent: Option<Adaptive>,
     in_flight: u32,
     paused_until: Option<Instant>,
     /// When the factor last decreased: throttles of requests admitted earlier are ignored.
@@ -447,9 +459,39 @@ struct Waiter {
     notified: bool,
 }
 
+/// A configured limit and how far throttling has lowered it.
+#[derive(Clone, Debug)]
+struct Adaptive {
+    configured: u32,
+    /// The limit in force is `configured × factor` (1.0 until throttled).
+    factor: f64,
+}
+
+impl Adaptive {
+    fn new(configured: u32) -> Self {
+        Self {
+            configured,
+            factor: 1.0,
+        }
+    }
+
+    fn current(&self) -> u32 {
+        // Truncation is the point: a fraction of a request is no request.
+        ((f64::from(self.configured) * self.factor) as u32).max(1)
+    }
+
+    fn decrease(&mut self) {
+        self.factor = (self.factor * DECREASE).max(MIN_FACTOR);
+    }
+
+    fn increase(&mut self) {
+        self.factor = (self.factor + INCREASE / f64::from(self.configured)).min(1.0);
+    }
+}
+
 /// One window's log of requests that ended within the window (merged by resolution).
 struct Window {
-    limit: u32,
+    limit: Adaptive,
     length: Duration,
     resolution: Duration,
     log: VecDeque<Entry>,
@@ -476,11 +518,6 @@ enum Step {
 }
 
 impl State {
-    fn scaled(&self, limit: u32) -> u32 {
-        // Truncation is the point: a fraction of a request is no request.
-        ((f64::from(limit) * self.factor) as u32).max(1)
-    }
-
     /// Admits the head of the line when every limit allows it; else says how long to wait.
     fn step(&mut self, ticket: u64, now: Instant) -> Step {
         for window in &mut self.windows {
@@ -496,14 +533,15 @@ impl State {
         let mut blocked = until.is_some() || position > 0;
         if self
             .concurrent
-            .is_some_and(|limit| self.in_flight >= self.scaled(limit))
+            .as_ref()
+            .is_some_and(|limit| self.in_flight >= limit.current())
         {
             blocked = true;
         }
         for window in &self.windows {
             // The requests ahead in line will each take a place too.
             let ahead = u32::try_from(position).unwrap_or(u32::MAX);
-            let cap = self.scaled(window.limit);
+            let cap = window.limit.current();
             let taken = window
                 .held
                 .saturating_add(self.in_flight)
@@ -539,23 +577,46 @@ impl State {
         for window in &mut self.windows {
             window.record(now);
         }
-        match outcome {
-            Outcome::Success => self.factor = (self.factor + self.increase).min(1.0),
-            Outcome::Throttled(retry_after) => {
-                if self.decreased_at.is_none_or(|at| admitted_at > at) {
-                    self.factor = (self.factor * DECREASE).max(MIN_FACTOR);
-                    self.decreased_at = Some(now);
-                    tracing::info!(
-                        target: "onenote_api::pacing",
-                        factor = self.factor,
-                        "throttled by the service: limits lowered"
-                    );
+        let (retry_after, concurrency) = match outcome {
+            Outcome::Success => {
+                for window in &mut self.windows {
+                    window.limit.increase();
                 }
-                if let Some(until) = retry_after.and_then(|wait| now.checked_add(wait)) {
-                    self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+                if let Some(limit) = &mut self.concurrent {
+                    limit.increase();
                 }
+                return;
             }
-            Outcome::Other => {}
+            Outcome::Other => return,
+            Outcome::Throttled(retry_after) => (retry_after, false),
+            Outcome::TooManyActive(retry_after) => (retry_after, true),
+        };
+        if let Some(until) = retry_after.and_then(|wait| now.checked_add(wait)) {
+            self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
+        }
+        if self.decreased_at.is_some_and(|at| admitted_at <= at) {
+            return;
+        }
+        let in_flight = self.in_flight;
+        let lowered = match (&mut self.concurrent, concurrency) {
+            (Some(limit), true) => Some(limit),
+            // The window whose current limit is most used is the likeliest one the service
+            // counts lower than configured.
+            _ => self
+                .windows
+                .iter_mut()
+                .max_by(|a, b| a.usage(in_flight).total_cmp(&b.usage(in_flight)))
+                .map(|window| &mut window.limit),
+        };
+        if let Some(limit) = lowered {
+            limit.decrease();
+            self.decreased_at = Some(now);
+            tracing::info!(
+                target: "onenote_api::pacing",
+                limit = limit.current(),
+                configured = limit.configured,
+                "throttled by the service: limit lowered"
+            );
         }
     }
 
@@ -570,6 +631,12 @@ impl State {
 }
 
 impl Window {
+    /// The share of the current limit taken (by ended requests still in the window and
+    /// `in_flight` ones).
+    fn usage(&self, in_flight: u32) -> f64 {
+        f64::from(self.held.saturating_add(in_flight)) / f64::from(self.limit.current())
+    }
+
     fn expire(&mut self, now: Instant) {
         while let Some(entry) = self.log.front() {
             if entry.last + self.length > now {
@@ -746,28 +813,38 @@ mod tests {
     }
 
     #[test]
-    fn throttling_decreases_once_per_round_and_successes_increase() {
+    fn throttling_lowers_the_fullest_limit_once_per_round_and_successes_raise_it() {
         let mut state = state(&Pacing::delegated());
         let t0 = Instant::now();
         let t1 = t0 + Duration::from_secs(1);
         state.in_flight = 2;
         state.release(t1, t0, Outcome::Throttled(None));
-        assert!((state.factor - 0.7).abs() < 1e-9);
+        // The minute window (1 of 120 used) is fuller than the hour (1 of 400).
+        assert_eq!(state.windows[0].limit.current(), 84);
+        assert_eq!(state.windows[1].limit.current(), 400);
         // Admitted before the decrease: no second decrease.
         state.release(t1, t0, Outcome::Throttled(None));
-        assert!((state.factor - 0.7).abs() < 1e-9);
+        assert_eq!(state.windows[0].limit.current(), 84);
         state.in_flight = 1;
-        state.release(t1, t1 + Duration::from_millis(1), Outcome::Throttled(None));
-        assert!((state.factor - 0.49).abs() < 1e-9);
-        // 10 successes give back one request per minute.
+        let t2 = t1 + Duration::from_millis(1);
+        state.release(t2, t2, Outcome::Throttled(None));
+        assert_eq!(state.windows[0].limit.current(), 58);
+        // Too many active requests lowers the concurrency limit instead.
+        state.in_flight = 1;
+        let t3 = t2 + Duration::from_millis(1);
+        state.release(t3, t3, Outcome::TooManyActive(None));
+        assert_eq!(state.concurrent.as_ref().unwrap().current(), 3);
+        assert_eq!(state.windows[0].limit.current(), 58);
+        // Ten successes give one request per minute back.
         for _ in 0..10 {
-            state.release(t1, t1, Outcome::Success);
+            state.release(t3, t3, Outcome::Success);
         }
-        assert_eq!(state.scaled(120), 59);
+        assert_eq!(state.windows[0].limit.current(), 59);
         for _ in 0..10_000 {
-            state.release(t1, t1, Outcome::Success);
+            state.release(t3, t3, Outcome::Success);
         }
-        assert!((state.factor - 1.0).abs() < 1e-9);
+        assert_eq!(state.windows[0].limit.current(), 120);
+        assert_eq!(state.concurrent.as_ref().unwrap().current(), 5);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead and compile-cost benchmarks
+//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead, pacing and compile-cost benchmarks
 //! and prints one table of results against the project's targets (see BENCHMARKS.md).
 //!
 //! The timed work runs in child processes (`cargo bench`, `cargo build`); this module starts
@@ -39,6 +39,8 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
     codegen(root, quick, &mut summary)?;
     section("2/3 client overhead against hand-written reqwest + serde_json");
     client(root, quick, &mut summary)?;
+    section("2b/3 pacing against a local throttling server (virtual time)");
+    pacing(root, &mut summary)?;
     section("3/3 compile cost");
     compile(root, quick, &mut summary)?;
 
@@ -347,6 +349,51 @@ fn client(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String>
     if rows == 0 {
         return Err("error: the client-overhead benchmark printed no results".to_owned());
     }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2b. Pacing.
+
+fn pacing(root: &Path, summary: &mut Summary) -> Result<(), String> {
+    let mut command = cargo(root);
+    command.args(["bench", "-p", "onenote-api", "--bench", "pacing"]);
+    let output = run_echoed(command)?;
+    let line = output
+        .lines()
+        .find(|line| line.starts_with("{\"bench\":\"pacing\""))
+        .ok_or("error: the pacing benchmark printed no JSON line")?;
+    // `{"bench":"pacing","known_limit":{…},"unknown_limit":{…}}`: the numbers of one run.
+    let number = |run: &str, key: &str| -> Result<f64, String> {
+        let object = line
+            .split_once(&format!("\"{run}\":{{"))
+            .map(|(_, rest)| rest.split('}').next().unwrap_or(""))
+            .ok_or_else(|| format!("error: no {run} in the pacing JSON line"))?;
+        object
+            .split(',')
+            .find_map(|pair| pair.strip_prefix(&format!("\"{key}\":")))
+            .and_then(|value| value.parse().ok())
+            .ok_or_else(|| format!("error: no {run}.{key} in the pacing JSON line"))
+    };
+    let (ratio, throttled) = (
+        number("known_limit", "ratio")?,
+        number("known_limit", "throttled")?,
+    );
+    summary.check(
+        "pacing, server enforcing the default limits (400/h)",
+        format!("{ratio:.3} of the limit, {throttled} throttled"),
+        "≥ 0.95, no 429",
+        ratio >= 0.95 && throttled == 0.0,
+    );
+    let (ratio, throttled) = (
+        number("unknown_limit", "ratio")?,
+        number("unknown_limit", "throttled")?,
+    );
+    let failed = number("unknown_limit", "failed")?;
+    summary.info(
+        "pacing, server allowing half the limits (60/min)",
+        format!("{ratio:.3} of the server's rate, {throttled} throttled, {failed} failed"),
+    );
     Ok(())
 }
 
