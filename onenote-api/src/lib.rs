@@ -23,6 +23,8 @@
 //! asynchronous operations with [`OperationHandle`].
 
 mod auth;
+#[cfg(feature = "azure")]
+mod azure;
 mod client;
 mod clock;
 mod datetime;
@@ -47,6 +49,8 @@ mod transport;
 pub use auth::{
     AccessToken, BoxError, REFRESH_BEFORE_EXPIRY, StaticToken, TokenFuture, TokenProvider,
 };
+#[cfg(feature = "azure")]
+pub use azure::{AzureCredential, ONENOTE_SCOPE};
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, TokioClock};
 pub use datetime::{DateTime, ParseDateTimeError};
