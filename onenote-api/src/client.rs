@@ -223,7 +223,16 @@ impl Client {
                 None => None,
                 Some(pacer) => {
                     let budget = pacer.pacing().wait_limit().saturating_sub(paced);
-                    match pacer.acquire(inner.clock.clone(), budget).await {
+                    let waiting = tracing::debug_span!(
+                        "onenote.pacing",
+                        operation = call.operation,
+                        attempt = attempts.sent + 1,
+                    );
+                    match pacer
+                        .acquire(inner.clock.clone(), budget)
+                        .instrument(waiting)
+                        .await
+                    {
                         Ok(permit) => {
                             paced = paced.saturating_add(permit.waited());
                             Some(permit)

@@ -120,7 +120,12 @@ impl OperationHandle {
                 .with_response(reply.info())
         })?;
         client
-            .check_origin(operation, "operation Location", location, &url)
+            .check_origin(
+                operation,
+                "operation Location",
+                &reply.redact().text(location),
+                &url,
+            )
             .map_err(|error| error.with_response(reply.info()))?;
         Ok(Self {
             client: client.clone(),
