@@ -14,7 +14,7 @@ use crate::auth::{StaticToken, TokenCache, TokenError, TokenProvider};
 use crate::clock::{Clock, TokioClock};
 use crate::error::{Error, ErrorCode, ErrorKind, GaveUp, Redact, Result};
 use crate::origin::ApiRoot;
-use crate::pacing::{Outcome, Pacer, Pacing};
+use crate::pacing::{Outcome, Pacer, Pacing, Permit};
 use crate::request::{Call, Target};
 use crate::response::{Reply, Response, response_info, retry_after, truncate};
 use crate::retry::{Attempts, Failure, Next, RetryPolicy, Retryable};
@@ -219,32 +219,7 @@ impl Client {
                 // Sending the rejected token again cannot succeed.
                 return Err(error);
             }
-            let permit = match &inner.pacer {
-                None => None,
-                Some(pacer) => {
-                    let budget = pacer.pacing().wait_limit().saturating_sub(paced);
-                    let waiting = tracing::debug_span!(
-                        "onenote.pacing",
-                        operation = call.operation,
-                        attempt = attempts.sent + 1,
-                    );
-                    match pacer
-                        .acquire(inner.clock.clone(), budget)
-                        .instrument(waiting)
-                        .await
-                    {
-                        Ok(permit) => {
-                            paced = paced.saturating_add(permit.waited());
-                            Some(permit)
-                        }
-                        Err(refusal) => {
-                            return Err(Error::new(ErrorKind::PacingLimit, Some(call.operation))
-                                .with_detail(refusal.to_string())
-                                .with_attempts(attempts.sent, attempts.waited, None));
-                        }
-                    }
-                }
-            };
+            let permit = self.pacing_slot(call, &attempts, &mut paced).await?;
             attempts.sent += 1;
             let span = tracing::debug_span!(
                 "onenote.request",
@@ -258,92 +233,89 @@ impl Client {
                 .send(call, &url, body, credential.authorization.clone())
                 .instrument(span.clone())
                 .await;
-            let exchange = match sent {
+            let failed = match sent {
+                Ok(exchange) if exchange.is_success() && !exchange.too_large => {
+                    span.record("status", exchange.status);
+                    if let Some(permit) = permit {
+                        permit.finish(Outcome::Success);
+                    }
+                    if exchange.status != call.status {
+                        tracing::debug!(parent: &span, expected = call.status, status = exchange.status, "success with another status");
+                    }
+                    return Ok(Reply {
+                        status: exchange.status,
+                        headers: exchange.headers,
+                        body: exchange.body,
+                        url: exchange.redirected_to.unwrap_or(url),
+                        attempts: attempts.sent,
+                        waited: attempts.waited,
+                        token: Some(credential.secret),
+                    });
+                }
                 Ok(exchange) => {
                     span.record("status", exchange.status);
-                    exchange
+                    FailedAttempt::response(call, exchange, Redact::secret(&credential.secret))
                 }
-                Err(error) => {
-                    drop(permit);
-                    let failure = Failure {
-                        method: call.method,
-                        status: None,
-                        throttled_code: false,
-                        service_retriable: None,
-                        retry_after: None,
-                        unusable_success: false,
-                    };
-                    let kind = if error.is_timeout() {
-                        ErrorKind::Timeout
-                    } else {
-                        ErrorKind::Transport
-                    };
-                    let build = |gave_up| {
-                        Error::new(kind, Some(call.operation))
-                            .with_source(error)
-                            .with_retryable(inner.retry.classify(&failure) == Retryable::Yes)
-                            .with_attempts(attempts.sent, attempts.waited, Some(gave_up))
-                    };
-                    match inner.retry.next(&failure, &attempts) {
-                        Next::GiveUp(gave_up) => {
-                            let error = build(gave_up);
-                            tracing::debug!(parent: &span, "giving up: {error}");
-                            return Err(error);
-                        }
-                        Next::RetryAfter(delay) => {
-                            tracing::info!(parent: &span, ?delay, "retrying after a transport failure");
-                            self.back_off(delay, &mut attempts).await;
-                        }
-                        Next::RefreshToken => {}
-                    }
-                    continue;
-                }
+                Err(error) => FailedAttempt::transport(call, error),
             };
-            if exchange.is_success() && !exchange.too_large {
-                if let Some(permit) = permit {
-                    permit.finish(Outcome::Success);
-                }
-                if exchange.status != call.status {
-                    tracing::debug!(parent: &span, expected = call.status, status = exchange.status, "success with another status");
-                }
-                return Ok(Reply {
-                    status: exchange.status,
-                    headers: exchange.headers,
-                    body: exchange.body,
-                    url: exchange.redirected_to.unwrap_or(url),
-                    attempts: attempts.sent,
-                    waited: attempts.waited,
-                    token: Some(credential.secret),
-                });
-            }
-            let rejection = Rejection::new(call, &exchange, Redact::secret(&credential.secret));
             if let Some(permit) = permit {
-                permit.finish(rejection.pacing_outcome(&exchange));
+                permit.finish(failed.pacing_outcome());
             }
-            let next = inner.retry.next(&rejection.failure, &attempts);
-            let retryable = inner.retry.classify(&rejection.failure) == Retryable::Yes;
-            match next {
+            let retryable = inner.retry.classify(&failed.failure) == Retryable::Yes;
+            match inner.retry.next(&failed.failure, &attempts) {
                 Next::GiveUp(gave_up) => {
-                    let error = rejection
-                        .into_error(call, exchange, &credential.secret, retryable)
+                    let error = failed
+                        .into_error(call, &credential.secret, retryable)
                         .with_attempts(attempts.sent, attempts.waited, Some(gave_up));
                     tracing::debug!(parent: &span, "giving up: {error}");
                     return Err(error);
                 }
                 Next::RetryAfter(delay) => {
-                    tracing::info!(parent: &span, ?delay, status = exchange.status, "retrying");
+                    tracing::info!(parent: &span, ?delay, status = failed.failure.status, "retrying");
                     self.back_off(delay, &mut attempts).await;
                 }
                 Next::RefreshToken => {
                     tracing::info!(parent: &span, "401: retrying once with a fresh token");
                     inner.tokens.reject(&credential.secret);
                     attempts.refreshed = true;
-                    let error = rejection
-                        .into_error(call, exchange, &credential.secret, retryable)
+                    let error = failed
+                        .into_error(call, &credential.secret, retryable)
                         .with_attempts(attempts.sent, attempts.waited, Some(GaveUp::NotRetryable));
                     rejected = Some((credential.secret, error));
                 }
             }
+        }
+    }
+
+    /// Waits for a pacing slot (when pacing is on), counting the wait against `paced`.
+    async fn pacing_slot(
+        &self,
+        call: &Call,
+        attempts: &Attempts,
+        paced: &mut Duration,
+    ) -> Result<Option<Permit>> {
+        let inner = &*self.inner;
+        let Some(pacer) = &inner.pacer else {
+            return Ok(None);
+        };
+        let budget = pacer.pacing().wait_limit().saturating_sub(*paced);
+        let waiting = tracing::debug_span!(
+            "onenote.pacing",
+            operation = call.operation,
+            attempt = attempts.sent + 1,
+        );
+        match pacer
+            .acquire(inner.clock.clone(), budget)
+            .instrument(waiting)
+            .await
+        {
+            Ok(permit) => {
+                *paced = paced.saturating_add(permit.waited());
+                Ok(Some(permit))
+            }
+            Err(refusal) => Err(Error::new(ErrorKind::PacingLimit, Some(call.operation))
+                .with_detail(refusal.to_string())
+                .with_attempts(attempts.sent, attempts.waited, None)),
         }
     }
 
@@ -354,10 +326,20 @@ impl Client {
     }
 }
 
-/// A non-success response (or a success the client cannot use), read and judged.
-struct Rejection {
+/// An attempt that did not give a usable success: what the policy decides on, and what the
+/// error is built from if it gives up.
+struct FailedAttempt {
     failure: Failure,
     code: Option<ErrorCode>,
+    cause: Cause,
+}
+
+enum Cause {
+    /// No response: connecting, sending or reading failed, or timed out.
+    Transport(reqwest::Error),
+    /// A non-success response, or a success whose body was too large (boxed: far larger than
+    /// the other variant, and only ever on the failure path).
+    Response(Box<Exchange>),
 }
 
 /// OneNote codes that mean the service is throttling or busy: the request was refused.
@@ -371,47 +353,78 @@ fn is_throttling(code: &ErrorCode) -> bool {
     )
 }
 
-impl Rejection {
-    fn new(call: &Call, exchange: &Exchange, redact: Redact<'_>) -> Self {
+impl FailedAttempt {
+    fn transport(call: &Call, error: reqwest::Error) -> Self {
+        Self {
+            failure: Failure {
+                method: call.method,
+                status: None,
+                throttled_code: false,
+                service_retriable: None,
+                retry_after: None,
+                unusable_success: false,
+            },
+            code: None,
+            cause: Cause::Transport(error),
+        }
+    }
+
+    fn response(call: &Call, exchange: Exchange, redact: Redact<'_>) -> Self {
         let service = (!exchange.is_success())
             .then(|| crate::ServiceError::from_body_redacted(&exchange.body, redact))
             .flatten();
         let code = service.as_ref().and_then(|service| service.error_code());
-        let failure = Failure {
-            method: call.method,
-            status: Some(exchange.status),
-            throttled_code: code.as_ref().is_some_and(is_throttling),
-            service_retriable: service.as_ref().and_then(|service| service.retriable),
-            retry_after: retry_after(&exchange.headers),
-            unusable_success: exchange.is_success(),
-        };
-        Self { failure, code }
+        Self {
+            failure: Failure {
+                method: call.method,
+                status: Some(exchange.status),
+                throttled_code: code.as_ref().is_some_and(is_throttling),
+                service_retriable: service.as_ref().and_then(|service| service.retriable),
+                retry_after: retry_after(&exchange.headers),
+                unusable_success: exchange.is_success(),
+            },
+            code,
+            cause: Cause::Response(Box::new(exchange)),
+        }
     }
 
     /// What the attempt tells the pacer.
-    fn pacing_outcome(&self, exchange: &Exchange) -> Outcome {
+    fn pacing_outcome(&self) -> Outcome {
         if self.code == Some(ErrorCode::TooManyActiveRequests) {
             Outcome::TooManyActive(self.failure.retry_after)
-        } else if exchange.status == 429 || self.failure.throttled_code {
+        } else if self.failure.status == Some(429) || self.failure.throttled_code {
             Outcome::Throttled(self.failure.retry_after)
         } else {
             Outcome::Other
         }
     }
 
-    fn into_error(self, call: &Call, exchange: Exchange, secret: &str, retryable: bool) -> Error {
-        let info = response_info(exchange.status, &exchange.headers);
-        let redact = Redact::secret(secret);
-        let error = if exchange.is_success() {
-            Error::decode(
-                call.operation,
-                info,
-                &exchange.body,
-                &format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-                redact,
-            )
-        } else {
-            Error::from_status(call.operation, info, &exchange.body, redact)
+    /// The request's error, built once, with the sent token redacted from the response.
+    fn into_error(self, call: &Call, secret: &str, retryable: bool) -> Error {
+        let error = match self.cause {
+            Cause::Transport(error) => {
+                let kind = if error.is_timeout() {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Transport
+                };
+                Error::new(kind, Some(call.operation)).with_source(error)
+            }
+            Cause::Response(exchange) => {
+                let info = response_info(exchange.status, &exchange.headers);
+                let redact = Redact::secret(secret);
+                if exchange.is_success() {
+                    Error::decode(
+                        call.operation,
+                        info,
+                        &exchange.body,
+                        &format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                        redact,
+                    )
+                } else {
+                    Error::from_status(call.operation, info, &exchange.body, redact)
+                }
+            }
         };
         error.with_retryable(retryable)
     }
