@@ -363,17 +363,9 @@ fn pacing(root: &Path, summary: &mut Summary) -> Result<(), String> {
         .lines()
         .find(|line| line.starts_with("{\"bench\":\"pacing\""))
         .ok_or("error: the pacing benchmark printed no JSON line")?;
-    // `{"bench":"pacing","known_limit":{…},"unknown_limit":{…}}`: the numbers of one run.
-    let number = |run: &str, key: &str| -> Result<f64, String> {
-        let object = line
-            .split_once(&format!("\"{run}\":{{"))
-            .map(|(_, rest)| rest.split('}').next().unwrap_or(""))
-            .ok_or_else(|| format!("error: no {run} in the pacing JSON line"))?;
-        object
-            .split(',')
-            .find_map(|pair| pair.strip_prefix(&format!("\"{key}\":")))
-            .and_then(|value| value.parse().ok())
-            .ok_or_else(|| format!("error: no {run}.{key} in the pacing JSON line"))
+    let number = |run: &str, key: &str| {
+        pacing_number(line, run, key)
+            .ok_or_else(|| format!("error: no {run}.{key} in the pacing JSON line: {line}"))
     };
     let (ratio, throttled) = (
         number("known_limit", "ratio")?,
@@ -395,6 +387,18 @@ fn pacing(root: &Path, summary: &mut Summary) -> Result<(), String> {
         format!("{ratio:.3} of the server's rate, {throttled} throttled, {failed} failed"),
     );
     Ok(())
+}
+
+/// `key` of run `run` in `{"bench":"pacing","known_limit":{…},"unknown_limit":{…}}` (flat
+/// objects of numbers, as the benchmark prints them).
+fn pacing_number(line: &str, run: &str, key: &str) -> Option<f64> {
+    let (_, rest) = line.split_once(&format!("\"{run}\":{{"))?;
+    let object = rest.split('}').next()?;
+    object
+        .split(',')
+        .find_map(|pair| pair.strip_prefix(&format!("\"{key}\":")))?
+        .parse()
+        .ok()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -772,5 +776,17 @@ codegen      fastest       │ slowest       │ median        │ mean         
         let sizes = spec_sizes(output).unwrap();
         assert_eq!(sizes[&1], (22, 21));
         assert_eq!(sizes[&100], (2200, 2100));
+    }
+
+    #[test]
+    fn reads_the_pacing_json_line() {
+        let line = r#"{"bench":"pacing","known_limit":{"requests":1200,"failed":0,"throttled":0,"waits":22,"ratio":1.0000,"virtual_s":7384.8,"wall_s":0.038},"unknown_limit":{"requests":360,"failed":0,"throttled":13,"waits":26,"ratio":0.9887,"virtual_s":363.8,"wall_s":0.012}}"#;
+        assert_eq!(pacing_number(line, "known_limit", "ratio"), Some(1.0));
+        assert_eq!(
+            pacing_number(line, "unknown_limit", "throttled"),
+            Some(13.0)
+        );
+        assert_eq!(pacing_number(line, "unknown_limit", "missing"), None);
+        assert_eq!(pacing_number(line, "other", "ratio"), None);
     }
 }
