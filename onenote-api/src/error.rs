@@ -752,9 +752,10 @@ impl Error {
         self.0.response.retry_after
     }
 
-    /// Whether sending the same request again later may succeed: throttling, 503, and for
-    /// idempotent methods other 5xx statuses, timeouts and transport failures; also an operation
-    /// wait that timed out.
+    /// Whether sending the same request again later may succeed, as the retry policy judges it:
+    /// throttling, 503, and for idempotent methods other 5xx statuses, timeouts and transport
+    /// failures, unless the service said `isRetriable: false` (see
+    /// [`service_retriable`](Self::service_retriable)); also an operation wait that timed out.
     pub fn is_retryable(&self) -> bool {
         self.0.retryable
     }
