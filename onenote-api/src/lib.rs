@@ -30,6 +30,9 @@ mod clock;
 mod datetime;
 mod enum_value;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 mod notes;
