@@ -574,6 +574,19 @@ pub(crate) struct ResponseInfo {
     pub(crate) retry_after: Option<Duration>,
 }
 
+impl ResponseInfo {
+    /// The same facts with the token removed from the header texts (a server or proxy may echo
+    /// the `Authorization` value into any header).
+    fn redacted(self, redact: Redact<'_>) -> Self {
+        let text = |value: Option<String>| value.map(|v| redact.text(&v).into_owned());
+        ResponseInfo {
+            correlation_id: text(self.correlation_id),
+            date: text(self.date),
+            ..self
+        }
+    }
+}
+
 /// Everything that goes wrong in this crate.
 ///
 /// `Display` gives one line with the operation, status, service code and message, the
@@ -634,7 +647,7 @@ impl Error {
         if !body.is_empty() {
             error.0.body_snippet = Some(snippet(&body));
         }
-        error.0.response = response;
+        error.0.response = response.redacted(redact);
         error
     }
 
@@ -650,7 +663,7 @@ impl Error {
         let reason: String = redact.text(reason).chars().take(TEXT_CHARS).collect();
         let mut error = Self::new(ErrorKind::Decode, Some(operation)).with_detail(reason);
         error.0.body_snippet = Some(snippet(&redact.bytes(body)));
-        error.0.response = response;
+        error.0.response = response.redacted(redact);
         error
     }
 
@@ -1177,6 +1190,27 @@ pub(crate) mod tests {
         );
         // Too short to be a token: nothing is replaced.
         assert_eq!(Redact::secret("t").text("not a token"), "not a token");
+    }
+
+    /// Found by the `error_body` fuzz target: a server echoing the token into
+    /// `X-CorrelationId` put it into the error's `Display`.
+    #[test]
+    fn the_sent_token_is_redacted_from_response_headers_too() {
+        let token = "eyJ0eXAi.secret/token";
+        let redact = Redact::secret(token);
+        let echoed = ResponseInfo {
+            correlation_id: Some(format!("id-{token}")),
+            date: Some(format!("Sun, {token}")),
+            ..response(401)
+        };
+        for error in [
+            Error::from_status("op", echoed.clone(), b"", redact),
+            Error::decode("op", echoed.clone(), b"{", "eof", redact),
+        ] {
+            let text = format!("{error} {error:?}");
+            assert!(!text.contains("secret/token"), "{text}");
+            assert_eq!(error.correlation_id(), Some("id-<redacted>"));
+        }
     }
 
     #[test]
