@@ -33,22 +33,27 @@ const NULLABLE: &str = "onenote-api/src/nullable.rs";
 const OPERATION: &str = "onenote-api/src/operation.rs";
 const PAGING: &str = "onenote-api/src/paging.rs";
 const RETRY: &str = "onenote-api/src/retry.rs";
+const PACING: &str = "onenote-api/src/pacing.rs";
+const RESPONSE: &str = "onenote-api/src/response.rs";
+const AZURE: &str = "onenote-api/src/azure.rs";
 
 /// Every method of `Client`, crate-private ones included (generated methods on the client, the
 /// location accessors and version-root operations, must not take these names).
 pub const CLIENT_METHODS: &[Reserved] = &[
-    at(CLIENT, "accepted"),
-    at(CLIENT, "attempt"),
+    at(CLIENT, "back_off"),
     at(CLIENT, "base_url"),
     at(CLIENT, "builder"),
     at(CLIENT, "check_origin"),
-    at(CLIENT, "clock"),
+    at(CLIENT, "clock_arc"),
     at(CLIENT, "clone"),
     at(CLIENT, "execute"),
     at(CLIENT, "fmt"),
     at(CLIENT, "new"),
+    at(CLIENT, "pacer"),
+    at(CLIENT, "pacing_slot"),
     at(CLIENT, "retry_policy"),
-    at(CLIENT, "send_accepted"),
+    at(OPERATION, "send_accepted"),
+    at(OPERATION, "send_accepted_with_meta"),
     at(CLIENT, "url_for"),
     at(CLIENT, "version"),
 ];
@@ -71,6 +76,7 @@ pub const BUILDER_METHODS: &[Reserved] = &[
     at(BUILDER, "new"),
     at(BUILDER, "respond_async"),
     at(BUILDER, "send"),
+    at(BUILDER, "send_with_meta"),
     at(BUILDER, "stream"),
 ];
 
@@ -89,7 +95,9 @@ pub const ODATA_SETTERS: &[Reserved] = &[
 /// Every name the runtime puts at the crate root: its types, traits and re-exports, and its
 /// modules (a generated module of the same name would be hidden by it).
 pub const ROOT_NAMES: &[Reserved] = &[
+    at(AUTH, "AccessToken"),
     at(OPERATION, "AsyncRequest"),
+    at(AZURE, "AzureCredential"),
     at(AUTH, "BoxError"),
     at(LIB, "Bytes"),
     at(CLIENT, "Client"),
@@ -103,22 +111,30 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(BUILDER, "HasAsyncForm"),
     at(PAGING, "ItemStream"),
     at(BUILDER, "Json"),
+    at(PACING, "Limit"),
     at(NOTES, "Location"),
     at(BODY, "Multipart"),
     at(NOTES, "Notes"),
     at(NOTES, "NotesRoot"),
     at(NULLABLE, "Nullable"),
+    at(AZURE, "ONENOTE_SCOPE"),
     at(BUILDER, "Operation"),
     at(OPERATION, "OperationHandle"),
+    at(OPERATION, "OperationUpdates"),
+    at(PACING, "Pacer"),
+    at(PACING, "Pacing"),
     at(PAGING, "Page"),
     at(DATETIME, "ParseDateTimeError"),
+    at(AUTH, "REFRESH_BEFORE_EXPIRY"),
     at(LIB, "ReadmeDoctests"),
     at(BUILDER, "Receive"),
     at(BUILDER, "Request"),
+    at(RESPONSE, "Response"),
     at(ERROR, "Result"),
     at(RETRY, "RetryPolicy"),
     at(ERROR, "ServiceError"),
     at(AUTH, "StaticToken"),
+    at(AUTH, "TokenFuture"),
     at(AUTH, "TokenProvider"),
     at(CLOCK, "TokioClock"),
     at(OPERATION, "WaitOptions"),
@@ -127,6 +143,7 @@ pub const ROOT_NAMES: &[Reserved] = &[
 /// The modules of the runtime crate's root (`onenote-api/src/lib.rs`).
 pub const MODULES: &[Reserved] = &[
     at(LIB, "auth"),
+    at(LIB, "azure"),
     at(LIB, "body"),
     at(LIB, "builder"),
     at(LIB, "client"),
@@ -134,6 +151,7 @@ pub const MODULES: &[Reserved] = &[
     at(LIB, "datetime"),
     at(LIB, "enum_value"),
     at(LIB, "error"),
+    at(LIB, "fuzzing"),
     at(LIB, "generated"),
     at(LIB, "handle"),
     at(LIB, "notes"),
@@ -141,11 +159,14 @@ pub const MODULES: &[Reserved] = &[
     at(LIB, "odata"),
     at(LIB, "operation"),
     at(LIB, "origin"),
+    at(LIB, "pacing"),
     at(LIB, "paging"),
     at(LIB, "path"),
     at(LIB, "request"),
+    at(LIB, "response"),
     at(LIB, "retry"),
     at(LIB, "tls"),
+    at(LIB, "transport"),
 ];
 
 /// The modules the generator adds beside one per spec file: `op` (one type per operation) and
@@ -230,6 +251,12 @@ pub mod requires {
             wire: "status",
             rust: "status",
             ty: OPERATION_STATUS.name,
+            file: OPERATION,
+        },
+        FieldNeed {
+            wire: "percentComplete",
+            rust: "percent_complete",
+            ty: "string",
             file: OPERATION,
         },
         FieldNeed {

@@ -1,25 +1,41 @@
 //! Client overhead: the same requests through `onenote_api::Client` and through hand-written
-//! reqwest + serde_json code, against one canned HTTP/1.1 server on 127.0.0.1, in requests per
-//! second (`cargo bench -p onenote-api --bench client_overhead [-- --quick]`; `cargo xtask
-//! bench` runs it).
+//! reqwest + serde_json code, against one canned HTTP/1.1 server on 127.0.0.1.
+//!
+//! ```text
+//! cargo bench -p onenote-api --bench client_overhead [-- --quick]   requests per second
+//! <bench binary> --repeat get-sequential client 200                  200 requests, no output
+//! <bench binary> --serve                                             the server alone
+//! ```
 //!
 //! Two requests: `GET …/classNotebooks` decoding a 50-notebook collection, and `POST
 //! …/classNotebooks` creating Math 101 (the documents' example, as in the wire tests) and
 //! decoding the created notebook. Each runs sequentially and with 16 requests in flight.
 //!
-//! Every round times the client and the hand-written code back to back (alternating which goes
-//! first) on the same warm connections; the table shows the median requests per second of each
-//! and the median of the per-round ratios, so slow drift of the machine cancels out. Rounds are
-//! bounded both in requests and in time.
+//! The client runs with pacing off (at OneNote's real limits it would send 2 requests a second);
+//! one more case sends the concurrent `POST` through the pacer with limits no run reaches, to
+//! show what admission costs.
+//!
+//! Requests per second: every round times the client and the hand-written code back to back
+//! (alternating which goes first) on the same warm connections; each case prints the median
+//! requests per second of each and the median of the per-round ratios, so slow drift of the
+//! machine cancels out, as a line for people and a JSON line for `cargo xtask bench`. Rounds
+//! are bounded both in requests and in time.
+//!
+//! Instructions per request: `--repeat <case> <client|hand> <n>` starts the server in a child
+//! process (so it is not counted), warms up, sends `n` requests of one side and exits.
+//! `cargo xtask bench` runs it under callgrind with 0 and with n requests and divides the
+//! difference by n, so start-up, connecting and warm-up are not counted.
 
 use std::future::Future;
 use std::hint::black_box;
+use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use onenote_api::{Client, CreateClassNotebook, Principal, PrincipalType};
+use onenote_api::{Client, CreateClassNotebook, Pacing, Principal, PrincipalType};
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -30,7 +46,56 @@ const NOTEBOOKS: usize = 50;
 const IN_FLIGHT: usize = 16;
 const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.bench-token";
 
-/// How long the benchmark runs.
+/// One request kind at one concurrency.
+struct Case {
+    /// The id `--repeat` and the JSON lines use.
+    id: &'static str,
+    label: &'static str,
+    in_flight: usize,
+    get: bool,
+    /// Through the pacer (with limits no run reaches) instead of with pacing off.
+    paced: bool,
+}
+
+const CASES: [Case; 5] = [
+    Case {
+        id: "get-sequential",
+        label: "GET 50 notebooks, sequential",
+        in_flight: 1,
+        get: true,
+        paced: false,
+    },
+    Case {
+        id: "get-16-in-flight",
+        label: "GET 50 notebooks, 16 in flight",
+        in_flight: IN_FLIGHT,
+        get: true,
+        paced: false,
+    },
+    Case {
+        id: "post-sequential",
+        label: "POST create Math 101, sequential",
+        in_flight: 1,
+        get: false,
+        paced: false,
+    },
+    Case {
+        id: "post-16-in-flight",
+        label: "POST create Math 101, 16 in flight",
+        in_flight: IN_FLIGHT,
+        get: false,
+        paced: false,
+    },
+    Case {
+        id: "post-16-in-flight-paced",
+        label: "POST 16 in flight, through the pacer",
+        in_flight: IN_FLIGHT,
+        get: false,
+        paced: true,
+    },
+];
+
+/// How long the requests-per-second comparison runs.
 struct Plan {
     warm_up: usize,
     rounds: usize,
@@ -53,27 +118,104 @@ const QUICK: Plan = Plan {
     round_cap: Duration::from_millis(500),
 };
 
+/// Requests `--repeat` sends before the counted ones: opens every connection it will use.
+const REPEAT_WARM_UP: usize = 2 * IN_FLIGHT;
+
 fn main() {
-    let quick = std::env::args().any(|arg| arg == "--quick");
-    let plan = if quick { &QUICK } else { &FULL };
-    let addr = start_server();
-    // One thread for the clients and one for the server: on a small machine a multi-thread
-    // client runtime makes sequential latency bimodal (whether the reply wakes a parked worker),
-    // which is scheduling noise, not client cost.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap_or_else(|e| panic!("cannot start the client runtime: {e}"));
-    runtime.block_on(run(addr, plan));
+    // `cargo bench` passes `--bench`; it means nothing here.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| arg != "--bench")
+        .collect();
+    match args.as_slice() {
+        [flag] if flag == "--serve" => serve_until_stdin_closes(),
+        [flag, case, side, count] if flag == "--repeat" => {
+            let case = CASES
+                .iter()
+                .find(|c| c.id == case)
+                .unwrap_or_else(|| panic!("no case {case:?}: one of get-sequential, get-16-in-flight, post-sequential, post-16-in-flight, post-16-in-flight-paced"));
+            let count = count
+                .parse()
+                .unwrap_or_else(|e| panic!("--repeat: {count:?} is not a count: {e}"));
+            repeat(case, side, count);
+        }
+        _ => {
+            let plan = if args.iter().any(|arg| arg == "--quick") {
+                &QUICK
+            } else {
+                &FULL
+            };
+            let addr = start_server();
+            current_thread().block_on(compare_all(addr, plan));
+        }
+    }
 }
 
-async fn run(addr: SocketAddr, plan: &Plan) {
-    let base = format!("http://{addr}/api");
-    let client = Client::builder()
-        .base_url(&base)
-        .bearer_token(TOKEN)
+/// One thread for the clients (the server has its own): on a small machine a multi-thread
+/// client runtime makes sequential latency bimodal (whether the reply wakes a parked worker),
+/// which is scheduling noise, not client cost.
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
-        .unwrap_or_else(|e| panic!("cannot build the client: {e}"));
+        .unwrap_or_else(|e| panic!("cannot start the client runtime: {e}"))
+}
+
+fn client_for(base: &str, paced: bool) -> Client {
+    let pacing = if paced {
+        Pacing::custom()
+            .limit(u32::MAX, Duration::from_secs(60))
+            .concurrent(1024)
+    } else {
+        Pacing::off()
+    };
+    Client::builder()
+        .base_url(base)
+        .bearer_token(TOKEN)
+        .pacing(pacing)
+        .build()
+        .unwrap_or_else(|e| panic!("cannot build the client: {e}"))
+}
+
+/// One request of `case` through the client.
+async fn client_request(client: Client, get: bool) {
+    if get {
+        let page = client.me().class_notebooks().list().send().await;
+        let page = page.unwrap_or_else(|e| panic!("client GET: {e}"));
+        assert_eq!(page.value.len(), NOTEBOOKS);
+        black_box(page);
+    } else {
+        let created = client
+            .me()
+            .class_notebooks()
+            .create(math_101())
+            .send()
+            .await;
+        black_box(created.unwrap_or_else(|e| panic!("client POST: {e}")));
+    }
+}
+
+/// One request of `case` through the hand-written code.
+async fn hand_request(hand: Hand, get: bool) {
+    if get {
+        let page = hand
+            .list()
+            .await
+            .unwrap_or_else(|e| panic!("reqwest GET: {e}"));
+        assert_eq!(page.value.len(), NOTEBOOKS);
+        black_box(page);
+    } else {
+        let created = hand
+            .create(&hand_math_101())
+            .await
+            .unwrap_or_else(|e| panic!("reqwest POST: {e}"));
+        black_box(created);
+    }
+}
+
+async fn compare_all(addr: SocketAddr, plan: &Plan) {
+    let base = format!("http://{addr}/api");
+    let (unpaced, paced) = (client_for(&base, false), client_for(&base, true));
     let hand = Hand::new(&base);
 
     println!(
@@ -84,66 +226,78 @@ async fn run(addr: SocketAddr, plan: &Plan) {
     );
     println!();
     println!(
-        "{:<34} {:>14} {:>16} {:>8}",
+        "{:<36} {:>14} {:>16} {:>8}",
         "request", "onenote-api/s", "hand-written/s", "ratio"
     );
-    for (label, in_flight, get) in [
-        ("GET 50 notebooks, sequential", 1, true),
-        ("GET 50 notebooks, 16 in flight", IN_FLIGHT, true),
-        ("POST create Math 101, sequential", 1, false),
-        ("POST create Math 101, 16 in flight", IN_FLIGHT, false),
-    ] {
+    for case in &CASES {
+        let get = case.get;
         let client_call = {
-            let client = client.clone();
-            move || {
-                let client = client.clone();
-                async move {
-                    if get {
-                        let page = client.me().class_notebooks().list().send().await;
-                        let page = page.unwrap_or_else(|e| panic!("client GET: {e}"));
-                        assert_eq!(page.value.len(), NOTEBOOKS);
-                        black_box(page);
-                    } else {
-                        let created = client
-                            .me()
-                            .class_notebooks()
-                            .create(math_101())
-                            .send()
-                            .await;
-                        let created = created.unwrap_or_else(|e| panic!("client POST: {e}"));
-                        black_box(created);
-                    }
-                }
-            }
+            let client = if case.paced { &paced } else { &unpaced }.clone();
+            move || client_request(client.clone(), get)
         };
         let hand_call = {
             let hand = hand.clone();
-            move || {
-                let hand = hand.clone();
-                async move {
-                    if get {
-                        let page = hand
-                            .list()
-                            .await
-                            .unwrap_or_else(|e| panic!("reqwest GET: {e}"));
-                        assert_eq!(page.value.len(), NOTEBOOKS);
-                        black_box(page);
-                    } else {
-                        let created = hand
-                            .create(&hand_math_101())
-                            .await
-                            .unwrap_or_else(|e| panic!("reqwest POST: {e}"));
-                        black_box(created);
-                    }
-                }
-            }
+            move || hand_request(hand.clone(), get)
         };
-        let result = compare(plan, in_flight, client_call, hand_call).await;
+        let result = compare(plan, case.in_flight, client_call, hand_call).await;
         println!(
-            "{:<34} {:>14.0} {:>16.0} {:>8.3}",
-            label, result.client, result.hand, result.ratio
+            "{:<36} {:>14.0} {:>16.0} {:>8.3}",
+            case.label, result.client, result.hand, result.ratio
+        );
+        println!(
+            "{}",
+            serde_json::json!({
+                "bench": "client", "case": case.id, "label": case.label, "unit": "req/s",
+                "client": result.client, "hand": result.hand, "ratio": result.ratio,
+                "rounds": plan.rounds,
+            })
         );
     }
+}
+
+/// Sends `count` requests of `case` from one side (`client` or `hand`) after a warm-up, to a
+/// server in a child process, and nothing else: what callgrind counts.
+fn repeat(case: &Case, side: &str, count: usize) {
+    let mut server = Command::new(
+        std::env::current_exe().unwrap_or_else(|e| panic!("no path to this benchmark: {e}")),
+    )
+    .arg("--serve")
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .spawn()
+    .unwrap_or_else(|e| panic!("cannot start the server process: {e}"));
+    let mut line = String::new();
+    if let Some(stdout) = server.stdout.take() {
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap_or_else(|e| panic!("the server process printed no address: {e}"));
+    }
+    let base = format!("http://{}/api", line.trim());
+    let (in_flight, get) = (case.in_flight, case.get);
+    let runtime = current_thread();
+    let forever = Duration::from_secs(24 * 3600);
+    match side {
+        "client" => {
+            let client = client_for(&base, case.paced);
+            let call = move || client_request(client.clone(), get);
+            runtime.block_on(async {
+                rate(call.clone(), REPEAT_WARM_UP, in_flight, forever).await;
+                rate(call, count, in_flight, forever).await;
+            });
+        }
+        "hand" => {
+            let hand = Hand::new(&base);
+            let call = move || hand_request(hand.clone(), get);
+            runtime.block_on(async {
+                rate(call.clone(), REPEAT_WARM_UP, in_flight, forever).await;
+                rate(call, count, in_flight, forever).await;
+            });
+        }
+        other => panic!("side {other:?}: expected client or hand"),
+    }
+    // Closing its stdin ends the server process.
+    drop(server.stdin.take());
+    let _ = server.wait();
 }
 
 /// Medians over the rounds.
@@ -424,6 +578,15 @@ fn start_server() -> SocketAddr {
     receiver
         .recv_timeout(Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("the server did not start: {e}"))
+}
+
+/// `--serve`: the server in this process, its address on stdout, until stdin closes.
+fn serve_until_stdin_closes() {
+    let addr = start_server();
+    println!("{addr}");
+    let mut sink = Vec::new();
+    // EOF (or an error) means the benchmark that started us is done.
+    let _ = std::io::stdin().read_to_end(&mut sink);
 }
 
 /// Complete HTTP responses, built once.

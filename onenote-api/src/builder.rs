@@ -7,7 +7,7 @@ use std::fmt;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::client::{Client, Reply};
+use crate::client::Client;
 use crate::error::Result;
 use crate::odata::{
     QueryOptions, SupportsCount, SupportsExpand, SupportsFilter, SupportsOrderby, SupportsSelect,
@@ -16,6 +16,7 @@ use crate::odata::{
 use crate::operation::{AsyncRequest, OperationHandle};
 use crate::paging::{ItemStream, Page};
 use crate::request::{Call, Method};
+use crate::response::{Reply, Response};
 
 /// One operation of the API: its id, method, success status, what it returns, and how it adds
 /// its query parameters and body to a request.
@@ -56,9 +57,10 @@ pub trait Receive {
     /// The value [`Request::send`] returns.
     type Output;
 
-    /// Reads the value out of a successful reply.
+    /// Reads the value out of a successful reply, taking the body and leaving the metadata
+    /// for [`Request::send_with_meta`].
     #[doc(hidden)]
-    fn receive(client: &Client, call: &Call, reply: Reply) -> Result<Self::Output>;
+    fn receive(client: &Client, call: &Call, reply: &mut Reply) -> Result<Self::Output>;
 }
 
 /// A JSON body decoded as `T` (the [`Operation::Response`] of operations that return one).
@@ -66,7 +68,7 @@ pub struct Json<T>(std::marker::PhantomData<fn() -> T>);
 
 impl<T: DeserializeOwned> Receive for Json<T> {
     type Output = T;
-    fn receive(_: &Client, call: &Call, reply: Reply) -> Result<T> {
+    fn receive(_: &Client, call: &Call, reply: &mut Reply) -> Result<T> {
         reply.decode(call.operation)
     }
 }
@@ -74,7 +76,7 @@ impl<T: DeserializeOwned> Receive for Json<T> {
 /// One page of an OData collection; [`Request::stream`] walks every page.
 impl<T: DeserializeOwned> Receive for Page<T> {
     type Output = Page<T>;
-    fn receive(_: &Client, call: &Call, reply: Reply) -> Result<Page<T>> {
+    fn receive(_: &Client, call: &Call, reply: &mut Reply) -> Result<Page<T>> {
         reply.decode(call.operation)
     }
 }
@@ -82,7 +84,7 @@ impl<T: DeserializeOwned> Receive for Page<T> {
 /// No body: a success body, if any, is ignored.
 impl Receive for () {
     type Output = ();
-    fn receive(_: &Client, _: &Call, _: Reply) -> Result<()> {
+    fn receive(_: &Client, _: &Call, _: &mut Reply) -> Result<()> {
         Ok(())
     }
 }
@@ -90,24 +92,24 @@ impl Receive for () {
 /// A text body (`text/html`), returned as it came: never parsed as JSON.
 impl Receive for String {
     type Output = String;
-    fn receive(_: &Client, call: &Call, reply: Reply) -> Result<String> {
-        reply.text(call.operation)
+    fn receive(_: &Client, call: &Call, reply: &mut Reply) -> Result<String> {
+        reply.take_text(call.operation)
     }
 }
 
 /// Raw bytes, up to the client's body size limit.
 impl Receive for Bytes {
     type Output = Bytes;
-    fn receive(_: &Client, _: &Call, reply: Reply) -> Result<Bytes> {
-        Ok(Bytes::from(reply.body))
+    fn receive(_: &Client, _: &Call, reply: &mut Reply) -> Result<Bytes> {
+        Ok(reply.take_bytes())
     }
 }
 
 /// `202 Accepted` with a `Location` to poll.
 impl Receive for OperationHandle {
     type Output = OperationHandle;
-    fn receive(client: &Client, call: &Call, reply: Reply) -> Result<OperationHandle> {
-        client.accepted(call, reply)
+    fn receive(client: &Client, call: &Call, reply: &mut Reply) -> Result<OperationHandle> {
+        OperationHandle::accepted(client, call.operation, reply)
     }
 }
 
@@ -165,8 +167,19 @@ impl<O: Operation> Request<O> {
     /// success (with the service's error body), or a body that does not decode.
     pub async fn send(self) -> Result<<O::Response as Receive>::Output> {
         let (client, call) = self.into_call();
-        let reply = client.execute(&call).await?;
-        O::Response::receive(&client, &call, reply)
+        let mut reply = client.execute(&call).await?;
+        O::Response::receive(&client, &call, &mut reply)
+    }
+
+    /// Sends the request like [`send`](Self::send) and returns the value with the response's
+    /// status and headers: a [`Response`]. The documents ask callers to quote its
+    /// [`correlation_id`](Response::correlation_id) and [`date`](Response::date) when they
+    /// contact support about a request.
+    pub async fn send_with_meta(self) -> Result<Response<<O::Response as Receive>::Output>> {
+        let (client, call) = self.into_call();
+        let mut reply = client.execute(&call).await?;
+        let value = O::Response::receive(&client, &call, &mut reply)?;
+        Ok(reply.into_response(value))
     }
 }
 

@@ -1,27 +1,23 @@
-//! `Client` and `ClientBuilder`: configuration, and sending one call with authentication,
-//! retries and error mapping.
+//! `Client` and `ClientBuilder`: configuration, and sending one call: token, pacing slot,
+//! attempt, and what the retry policy says to do next.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::Url;
-use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER,
-    USER_AGENT,
-};
-use serde::de::DeserializeOwned;
+use reqwest::header::HeaderValue;
 use tracing::Instrument;
 
-use crate::auth::{StaticToken, TokenProvider};
+use crate::auth::{StaticToken, TokenCache, TokenError, TokenProvider};
 use crate::clock::{Clock, TokioClock};
-use crate::error::{Error, ErrorKind, GaveUp, ResponseInfo, Result};
-use crate::operation::OperationHandle;
+use crate::error::{Error, ErrorCode, ErrorKind, GaveUp, Redact, Result};
 use crate::origin::ApiRoot;
+use crate::pacing::{Outcome, Pacer, Pacing, Permit};
 use crate::request::{Call, Target};
-use crate::retry::{
-    RetryPolicy, Retryable, classify_status, classify_transport, parse_retry_after,
-};
+use crate::response::{Reply, response_info, retry_after, truncate};
+use crate::retry::{Attempts, Failure, Next, RetryPolicy, Retryable};
+use crate::transport::{Exchange, MAX_BODY_BYTES, SentBody, Transport};
 use crate::{DEFAULT_BASE_URL, Version};
 
 /// The default user agent: `onenote-api/<crate version>`.
@@ -30,15 +26,11 @@ const DEFAULT_USER_AGENT: &str = concat!("onenote-api/", env!("CARGO_PKG_VERSION
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time for one whole attempt (connect, send, read).
 const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
-/// Largest success body read; OneNote JSON is far smaller.
-const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-/// Largest error body read: enough for any error document, bounded against hostile servers.
-const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 /// Most redirects followed for one attempt.
 const MAX_REDIRECTS: usize = 10;
 
 /// A client for the OneNote API. Cheap to clone (an `Arc` inside); clones share the
-/// connection pool, token provider and configuration.
+/// connection pool, token cache, pacing budget and configuration.
 ///
 /// Requests start from a location: [`me`](Client::me), [`user`](Client::user),
 /// [`site`](Client::site) or [`group`](Client::group).
@@ -48,15 +40,14 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Transport,
     root: ApiRoot,
     version: Version,
-    tokens: Box<dyn TokenProvider>,
+    tokens: TokenCache,
     retry: RetryPolicy,
+    /// `None` when pacing is off.
+    pacer: Option<Pacer>,
     clock: Arc<dyn Clock>,
-    user_agent: HeaderValue,
-    /// Set per request only for a caller-supplied reqwest client (ours has it built in).
-    per_request_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
@@ -64,8 +55,9 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.root.base())
             .field("version", &self.inner.version)
-            .field("user_agent", &self.inner.user_agent)
+            .field("user_agent", &self.inner.transport.user_agent)
             .field("retry", &self.inner.retry)
+            .field("pacer", &self.inner.pacer)
             .field("token_provider", &"<redacted>")
             .finish_non_exhaustive()
     }
@@ -73,8 +65,9 @@ impl fmt::Debug for Client {
 
 impl Client {
     /// A builder with every default: [`DEFAULT_BASE_URL`], [`Version::default()`], 10 s connect
-    /// and 60 s request timeouts, user agent `onenote-api/<version>`, [`RetryPolicy::default()`].
-    /// A token provider must be set before [`build`](ClientBuilder::build).
+    /// and 60 s request timeouts, user agent `onenote-api/<version>`, [`RetryPolicy::default()`],
+    /// [`Pacing::delegated()`]. A token provider must be set before
+    /// [`build`](ClientBuilder::build).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
@@ -101,44 +94,13 @@ impl Client {
         &self.inner.retry
     }
 
-    pub(crate) fn clock(&self) -> &dyn Clock {
-        self.inner.clock.as_ref()
+    /// The pacing budget this client's requests wait in, unless pacing is off.
+    pub fn pacer(&self) -> Option<&Pacer> {
+        self.inner.pacer.as_ref()
     }
 
-    /// Sends an asynchronous call and returns the operation its `202 Accepted` names.
-    pub(crate) async fn send_accepted(&self, call: Call) -> Result<OperationHandle> {
-        let reply = self.execute(&call).await?;
-        self.accepted(&call, reply)
-    }
-
-    /// The operation a `202 Accepted` names in its `Location`, which must be on the API origin.
-    pub(crate) fn accepted(&self, call: &Call, reply: Reply) -> Result<OperationHandle> {
-        if reply.status != 202 {
-            let mut error = Error::from_status(call.operation, reply.info.clone(), &reply.body)
-                .with_detail("expected 202 Accepted with a Location to poll");
-            error.set_attempts(reply.attempts, reply.waited, None);
-            return Err(error);
-        }
-        let Some(location) = reply.location.clone() else {
-            return Err(Error::new(ErrorKind::InvalidLocation, Some(call.operation))
-                .with_detail("202 Accepted without a Location header")
-                .with_response(reply.info));
-        };
-        let url = reply.url.join(&location).map_err(|error| {
-            Error::new(ErrorKind::InvalidLocation, Some(call.operation))
-                .with_detail(format!("the Location {location:?} is not a URL"))
-                .with_source(error)
-                .with_response(reply.info.clone())
-        })?;
-        self.check_origin(call.operation, "operation Location", &location, &url)
-            .map_err(|error| error.with_response(reply.info.clone()))?;
-        Ok(OperationHandle::new(
-            self.clone(),
-            call.operation,
-            location,
-            url,
-            reply.info.retry_after,
-        ))
+    pub(crate) fn clock_arc(&self) -> Arc<dyn Clock> {
+        self.inner.clock.clone()
     }
 
     /// Refuses `url` unless it is on the API origin, so the token never leaves it.
@@ -192,11 +154,17 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends `call` under the retry policy and returns the successful (2xx) reply.
+    /// Sends `call` until it succeeds (2xx) or the retry policy gives up.
+    ///
+    /// Each attempt: a token from the cache, a slot from the pacer, one exchange on the wire;
+    /// a failure is handed to the policy, whose answer is the next step. The error is built
+    /// once, when the policy gives up, with everything known about the attempts.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Reply> {
         let invalid = |detail: String| {
             Error::new(ErrorKind::InvalidRequest, Some(call.operation)).with_detail(detail)
         };
+        // The body and both media types are checked once, before the first attempt; every
+        // attempt then sends the same bytes (a reference-counted clone, not a copy).
         let body = match &call.body {
             None => None,
             Some(Ok(body)) => {
@@ -206,315 +174,264 @@ impl Client {
                         body.content_type()
                     ))
                 })?;
-                Some((body.bytes(), content_type))
+                Some(SentBody {
+                    bytes: body.bytes(),
+                    content_type,
+                })
             }
             Some(Err(reason)) => return Err(invalid(reason.clone())),
         };
-        let url = self.url_for(call)?;
         let accept = HeaderValue::from_str(call.accept)
             .map_err(|_| invalid(format!("{:?} is not a valid Accept header", call.accept)))?;
-        let policy = &self.inner.retry;
-        let mut waited = Duration::ZERO;
-        let mut attempt: u32 = 0;
+        let url = self.url_for(call)?;
+        let inner = &*self.inner;
+        let mut attempts = Attempts::default();
+        let mut paced = Duration::ZERO;
+        // The 401 that made the client refresh its token, returned if the refresh changes nothing.
+        let mut rejected: Option<(Arc<str>, Error)> = None;
         loop {
-            attempt += 1;
+            let credential = match inner.tokens.credential(inner.clock.as_ref()).await {
+                Ok(credential) => credential,
+                Err(error) => {
+                    return Err(token_error(call.operation, error).with_attempts(
+                        attempts.sent,
+                        attempts.waited,
+                        None,
+                    ));
+                }
+            };
+            if let Some((secret, error)) = rejected.take()
+                && secret == credential.secret
+            {
+                // Sending the rejected token again cannot succeed.
+                return Err(error);
+            }
+            let permit = self.pacing_slot(call, &attempts, &mut paced).await?;
+            attempts.sent += 1;
             let span = tracing::debug_span!(
                 "onenote.request",
                 operation = call.operation,
                 method = call.method.as_str(),
-                attempt,
+                attempt = attempts.sent,
                 status = tracing::field::Empty,
             );
-            let outcome = self
-                .attempt(call, &url, &accept, body.clone())
+            let sent = inner
+                .transport
+                .send(
+                    call,
+                    &url,
+                    &accept,
+                    body.as_ref(),
+                    credential.authorization.clone(),
+                )
                 .instrument(span.clone())
                 .await;
-            if let Some(status) = outcome.status() {
-                span.record("status", status);
-            }
-            let (mut error, retryable, delay) = match outcome {
-                Attempt::Done(mut reply) => {
-                    reply.attempts = attempt;
-                    reply.waited = waited;
-                    return Ok(*reply);
+            let failed = match sent {
+                Ok(exchange) if exchange.is_success() && !exchange.too_large => {
+                    span.record("status", exchange.status);
+                    if let Some(permit) = permit {
+                        permit.finish(Outcome::Success);
+                    }
+                    if exchange.status != call.status {
+                        tracing::debug!(parent: &span, expected = call.status, status = exchange.status, "success with another status");
+                    }
+                    return Ok(Reply {
+                        status: exchange.status,
+                        headers: exchange.headers,
+                        body: exchange.body,
+                        url: exchange.redirected_to.unwrap_or(url),
+                        attempts: attempts.sent,
+                        waited: attempts.waited,
+                        token: Some(credential.secret),
+                    });
                 }
-                Attempt::Refused(mut error) => {
-                    // Nothing was sent on this attempt.
-                    error.set_attempts(attempt - 1, waited, None);
+                Ok(exchange) => {
+                    span.record("status", exchange.status);
+                    FailedAttempt::response(call, exchange, Redact::secret(&credential.secret))
+                }
+                Err(error) => FailedAttempt::transport(call, error),
+            };
+            if let Some(permit) = permit {
+                permit.finish(failed.pacing_outcome());
+            }
+            let retryable = inner.retry.classify(&failed.failure) == Retryable::Yes;
+            match inner.retry.next(&failed.failure, &attempts) {
+                Next::GiveUp(gave_up) => {
+                    let error = failed
+                        .into_error(call, &credential.secret, retryable)
+                        .with_attempts(attempts.sent, attempts.waited, Some(gave_up));
+                    tracing::debug!(parent: &span, "giving up: {error}");
                     return Err(error);
                 }
-                Attempt::Failed {
-                    error,
-                    retryable,
-                    retry_after,
-                } => {
-                    let retries_so_far = attempt - 1;
-                    let delay = retry_after.unwrap_or_else(|| policy.backoff(retries_so_far));
-                    (error, retryable, delay)
+                Next::RetryAfter(delay) => {
+                    tracing::info!(parent: &span, ?delay, status = failed.failure.status, "retrying");
+                    self.back_off(delay, &mut attempts).await;
                 }
-            };
-            error.set_retryable(retryable == Retryable::Yes);
-            if retryable == Retryable::No {
-                error.set_attempts(attempt, waited, None);
-                return Err(error);
+                Next::RefreshToken => {
+                    tracing::info!(parent: &span, "401: retrying once with a fresh token");
+                    inner.tokens.reject(&credential.secret);
+                    attempts.refreshed = true;
+                    let error = failed
+                        .into_error(call, &credential.secret, retryable)
+                        .with_attempts(attempts.sent, attempts.waited, Some(GaveUp::NotRetryable));
+                    rejected = Some((credential.secret, error));
+                }
             }
-            let gave_up = if attempt >= policy.attempts_limit() {
-                Some(GaveUp::Attempts)
-            } else if waited.saturating_add(delay) > policy.wait_budget() {
-                Some(GaveUp::Budget {
-                    next: delay,
-                    budget: policy.wait_budget(),
-                })
-            } else {
-                None
-            };
-            if gave_up.is_some() {
-                error.set_attempts(attempt, waited, gave_up);
-                tracing::debug!(parent: &span, "giving up: {error}");
-                return Err(error);
-            }
-            tracing::info!(parent: &span, ?delay, "retrying after: {error}");
-            self.inner.clock.sleep(delay).await;
-            waited = waited.saturating_add(delay);
         }
     }
 
-    /// One attempt: fetch a token, send, read the reply.
-    async fn attempt(
+    /// Waits for a pacing slot (when pacing is on), counting the wait against `paced`.
+    async fn pacing_slot(
         &self,
         call: &Call,
-        url: &Url,
-        accept: &HeaderValue,
-        body: Option<(&bytes::Bytes, HeaderValue)>,
-    ) -> Attempt {
-        let operation = Some(call.operation);
-        let token = match self.inner.tokens.token().await {
-            Ok(token) => token,
-            Err(source) => {
-                return Attempt::Refused(
-                    Error::new(ErrorKind::Auth, operation).with_source(source),
-                );
+        attempts: &Attempts,
+        paced: &mut Duration,
+    ) -> Result<Option<Permit>> {
+        let inner = &*self.inner;
+        let Some(pacer) = &inner.pacer else {
+            return Ok(None);
+        };
+        let budget = pacer.pacing().wait_limit().saturating_sub(*paced);
+        let waiting = tracing::debug_span!(
+            "onenote.pacing",
+            operation = call.operation,
+            attempt = attempts.sent + 1,
+        );
+        match pacer
+            .acquire(inner.clock.clone(), budget)
+            .instrument(waiting)
+            .await
+        {
+            Ok(permit) => {
+                *paced = paced.saturating_add(permit.waited());
+                Ok(Some(permit))
             }
-        };
-        if token.is_empty() {
-            return Attempt::Refused(
-                Error::new(ErrorKind::Auth, operation)
-                    .with_detail("the token provider returned an empty token"),
-            );
+            Err(refusal) => Err(Error::new(ErrorKind::PacingLimit, Some(call.operation))
+                .with_detail(refusal.to_string())
+                .with_attempts(attempts.sent, attempts.waited, None)),
         }
-        let Ok(mut authorization) = HeaderValue::from_str(&format!("Bearer {token}")) else {
-            // The value is not shown: it is the secret.
-            return Attempt::Refused(Error::new(ErrorKind::Auth, operation).with_detail(
-                "the token provider returned a token that is not a valid header value",
-            ));
-        };
-        authorization.set_sensitive(true);
+    }
 
-        let mut request = self
-            .inner
-            .http
-            .request(call.method.to_reqwest(), url.clone())
-            .header(AUTHORIZATION, authorization)
-            .header(ACCEPT, accept.clone())
-            .header(USER_AGENT, self.inner.user_agent.clone());
-        if let Some((body, content_type)) = body {
-            request = request
-                .header(CONTENT_TYPE, content_type)
-                // A cheap reference-counted clone, not a copy of the body.
-                .body(body.clone());
-        }
-        if call.respond_async {
-            request = request.header("Prefer", HeaderValue::from_static("respond-async"));
-        }
-        if let Some(timeout) = self.inner.per_request_timeout {
-            request = request.timeout(timeout);
-        }
+    async fn back_off(&self, delay: Duration, attempts: &mut Attempts) {
+        self.inner.clock.sleep(delay).await;
+        attempts.waited = attempts.waited.saturating_add(delay);
+        attempts.backoffs += 1;
+    }
+}
 
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(error) => return transport_failure(call, error),
-        };
-        let status = response.status().as_u16();
-        let final_url = response.url().clone();
-        let info = response_info(status, response.headers());
-        let location = header_text(response.headers(), LOCATION.as_str());
-        tracing::debug!(status, "response");
+/// An attempt that did not give a usable success: what the policy decides on, and what the
+/// error is built from if it gives up.
+struct FailedAttempt {
+    failure: Failure,
+    code: Option<ErrorCode>,
+    cause: Cause,
+}
 
-        if response.status().is_success() {
-            let (body, cut) = match read_body(response, MAX_BODY_BYTES).await {
-                Ok(read) => read,
-                Err(error) => return transport_failure(call, error),
-            };
-            if cut {
-                return Attempt::Failed {
-                    error: Error::decode(
+enum Cause {
+    /// No response: connecting, sending or reading failed, or timed out.
+    Transport(reqwest::Error),
+    /// A non-success response, or a success whose body was too large (boxed: far larger than
+    /// the other variant, and only ever on the failure path).
+    Response(Box<Exchange>),
+}
+
+/// OneNote codes that mean the service is throttling or busy: the request was refused.
+fn is_throttling(code: &ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::Throttled
+            | ErrorCode::TooManyActiveRequests
+            | ErrorCode::ServerBusy
+            | ErrorCode::ResourceConsumptionTooHigh
+    )
+}
+
+impl FailedAttempt {
+    fn transport(call: &Call, error: reqwest::Error) -> Self {
+        Self {
+            failure: Failure {
+                method: call.method,
+                status: None,
+                throttled_code: false,
+                service_retriable: None,
+                retry_after: None,
+                unusable_success: false,
+            },
+            code: None,
+            cause: Cause::Transport(error),
+        }
+    }
+
+    fn response(call: &Call, exchange: Exchange, redact: Redact<'_>) -> Self {
+        let service = (!exchange.is_success())
+            .then(|| crate::ServiceError::from_body_redacted(&exchange.body, redact))
+            .flatten();
+        let code = service.as_ref().and_then(|service| service.error_code());
+        Self {
+            failure: Failure {
+                method: call.method,
+                status: Some(exchange.status),
+                throttled_code: code.as_ref().is_some_and(is_throttling),
+                service_retriable: service.as_ref().and_then(|service| service.retriable),
+                retry_after: retry_after(&exchange.headers),
+                unusable_success: exchange.is_success(),
+            },
+            code,
+            cause: Cause::Response(Box::new(exchange)),
+        }
+    }
+
+    /// What the attempt tells the pacer.
+    fn pacing_outcome(&self) -> Outcome {
+        if self.code == Some(ErrorCode::TooManyActiveRequests) {
+            Outcome::TooManyActive(self.failure.retry_after)
+        } else if self.failure.status == Some(429) || self.failure.throttled_code {
+            Outcome::Throttled(self.failure.retry_after)
+        } else {
+            Outcome::Other
+        }
+    }
+
+    /// The request's error, built once, with the sent token redacted from the response.
+    fn into_error(self, call: &Call, secret: &str, retryable: bool) -> Error {
+        let error = match self.cause {
+            Cause::Transport(error) => {
+                let kind = if error.is_timeout() {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Transport
+                };
+                Error::new(kind, Some(call.operation)).with_source(error)
+            }
+            Cause::Response(exchange) => {
+                let info = response_info(exchange.status, &exchange.headers);
+                let redact = Redact::secret(secret);
+                if exchange.is_success() {
+                    Error::decode(
                         call.operation,
                         info,
-                        &body,
-                        format!("the body is larger than {MAX_BODY_BYTES} bytes"),
-                    ),
-                    retryable: Retryable::No,
-                    retry_after: None,
-                };
+                        &exchange.body,
+                        &format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                        redact,
+                    )
+                } else {
+                    Error::from_status(call.operation, info, &exchange.body, redact)
+                }
             }
-            if status != call.status {
-                tracing::debug!(
-                    expected = call.status,
-                    status,
-                    "success with another status"
-                );
-            }
-            return Attempt::Done(Box::new(Reply {
-                status,
-                info,
-                location,
-                body,
-                url: final_url,
-                attempts: 0,
-                waited: Duration::ZERO,
-            }));
-        }
+        };
+        error.with_retryable(retryable)
+    }
+}
 
-        // An error body is read best-effort: a broken one must not hide the status.
-        let body = read_body(response, MAX_ERROR_BODY_BYTES)
-            .await
-            .map(|(body, _)| body)
-            .unwrap_or_default();
-        let retry_after = info.retry_after;
-        Attempt::Failed {
-            error: Error::from_status(call.operation, info, &body),
-            retryable: classify_status(status, call.method),
-            retry_after,
+fn token_error(operation: &'static str, error: TokenError) -> Error {
+    let auth = Error::new(ErrorKind::Auth, Some(operation));
+    match error {
+        TokenError::Provider(source) => auth.with_source(source),
+        TokenError::Empty => auth.with_detail("the token provider returned an empty token"),
+        TokenError::NotAHeader => {
+            auth.with_detail("the token provider returned a token that is not a valid header value")
         }
     }
-}
-
-/// The outcome of one attempt.
-enum Attempt {
-    /// A 2xx reply (boxed: it is much larger than the other variants).
-    Done(Box<Reply>),
-    /// Not sent (no usable token).
-    Refused(Error),
-    /// Failed; `retryable` says whether the policy may repeat it.
-    Failed {
-        error: Error,
-        retryable: Retryable,
-        retry_after: Option<Duration>,
-    },
-}
-
-impl Attempt {
-    /// The HTTP status the attempt got, if a response arrived.
-    fn status(&self) -> Option<u16> {
-        match self {
-            Attempt::Done(reply) => Some(reply.status),
-            Attempt::Refused(error) | Attempt::Failed { error, .. } => error.status(),
-        }
-    }
-}
-
-fn transport_failure(call: &Call, error: reqwest::Error) -> Attempt {
-    let kind = if error.is_timeout() {
-        ErrorKind::Timeout
-    } else {
-        ErrorKind::Transport
-    };
-    Attempt::Failed {
-        error: Error::new(kind, Some(call.operation)).with_source(error),
-        retryable: classify_transport(call.method),
-        retry_after: None,
-    }
-}
-
-/// A successful response, read.
-///
-/// `pub` only so [`Receive`](crate::Receive) can name it; this module is private.
-#[derive(Debug)]
-pub struct Reply {
-    pub(crate) status: u16,
-    pub(crate) info: ResponseInfo,
-    pub(crate) location: Option<String>,
-    pub(crate) body: Vec<u8>,
-    /// The URL that answered (after redirects), for resolving relative links.
-    pub(crate) url: Url,
-    pub(crate) attempts: u32,
-    pub(crate) waited: Duration,
-}
-
-impl Reply {
-    /// The body as UTF-8 text, or a `Decode` error with a snippet of it.
-    pub(crate) fn text(self, operation: &'static str) -> Result<String> {
-        String::from_utf8(self.body).map_err(|error| {
-            let reason = format!("the body is not UTF-8 text: {}", error.utf8_error());
-            let mut error = Error::decode(operation, self.info, error.as_bytes(), reason);
-            error.set_attempts(self.attempts, self.waited, None);
-            error
-        })
-    }
-
-    /// Decodes the body as `T`, or a `Decode` error with a snippet of it.
-    pub(crate) fn decode<T: DeserializeOwned>(&self, operation: &'static str) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|error| {
-            let mut error =
-                Error::decode(operation, self.info.clone(), &self.body, error.to_string());
-            error.set_attempts(self.attempts, self.waited, None);
-            error
-        })
-    }
-}
-
-/// Status and support headers of a response.
-fn response_info(status: u16, headers: &HeaderMap) -> ResponseInfo {
-    let date = header_text(headers, DATE.as_str());
-    // An HTTP-date Retry-After is measured from the server's own Date when it sent one, so
-    // clock skew does not matter; the Date is only parsed when there is a Retry-After.
-    let retry_after = header_text(headers, RETRY_AFTER.as_str()).and_then(|value| {
-        let now = date
-            .as_deref()
-            .and_then(|d| httpdate::parse_http_date(d).ok())
-            .unwrap_or_else(SystemTime::now);
-        parse_retry_after(&value, now)
-    });
-    ResponseInfo {
-        status: Some(status),
-        correlation_id: header_text(headers, "x-correlationid"),
-        retry_after,
-        date,
-    }
-}
-
-/// A header as text (bounded), if present and visible ASCII.
-fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
-    let value = headers.get(name)?.to_str().ok()?;
-    Some(truncate(value, 2048).to_owned())
-}
-
-fn truncate(text: &str, max_chars: usize) -> &str {
-    match text.char_indices().nth(max_chars) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    }
-}
-
-/// Reads at most `limit` bytes of the body; `true` when more was available.
-async fn read_body(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> Result<(Vec<u8>, bool), reqwest::Error> {
-    // Size the buffer once from Content-Length (bounded by the limit) instead of regrowing it.
-    let expected = response
-        .content_length()
-        .map_or(0, |length| usize::try_from(length).unwrap_or(usize::MAX));
-    let mut body = Vec::with_capacity(expected.min(limit));
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit.saturating_sub(body.len());
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Ok((body, true));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok((body, false))
 }
 
 /// Configures a [`Client`]. Get one from [`Client::builder`].
@@ -527,8 +444,18 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    pacing: PacingChoice,
     tokens: Option<Box<dyn TokenProvider>>,
     clock: Arc<dyn Clock>,
+}
+
+/// Where a client's pacing budget comes from.
+#[derive(Clone, Debug)]
+enum PacingChoice {
+    /// A budget of its own.
+    Own(Pacing),
+    /// A budget shared with other clients of the same principal.
+    Shared(Pacer),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -541,6 +468,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http.is_some())
             .field("retry", &self.retry)
+            .field("pacing", &self.pacing)
             .field(
                 "token_provider",
                 &self.tokens.as_ref().map(|_| "<redacted>"),
@@ -567,6 +495,7 @@ impl ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             http: None,
             retry: RetryPolicy::default(),
+            pacing: PacingChoice::Own(Pacing::default()),
             tokens: None,
             clock: Arc::new(TokioClock),
         }
@@ -625,7 +554,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Where access tokens come from; asked before every attempt.
+    /// How requests are paced (default [`Pacing::delegated()`]: 120 requests a minute, 400 an
+    /// hour, 5 at once). The client and its clones share one budget; use
+    /// [`pacer`](Self::pacer) to share one with other clients of the same user, and
+    /// [`Pacing::off()`] to send without pacing.
+    pub fn pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = PacingChoice::Own(pacing);
+        self
+    }
+
+    /// Shares `pacer`'s budget with the other clients built with it: for several clients that
+    /// act for the same signed-in user (OneNote counts its limits per app and user).
+    pub fn pacer(mut self, pacer: Pacer) -> Self {
+        self.pacing = PacingChoice::Shared(pacer);
+        self
+    }
+
+    /// Where access tokens come from (see [`TokenProvider`] for caching and refresh).
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
         self.tokens = Some(Box::new(provider));
         self
@@ -636,7 +581,8 @@ impl ClientBuilder {
         self.token_provider(StaticToken::new(token))
     }
 
-    /// The clock for retry and poll waits (default [`TokioClock`]).
+    /// The clock for retry, pacing and poll waits and token refresh times (default
+    /// [`TokioClock`]).
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self
@@ -668,16 +614,25 @@ impl ClientBuilder {
                 None,
             ),
         };
+        let pacer = match self.pacing {
+            PacingChoice::Own(pacing) if pacing.is_off() => None,
+            PacingChoice::Own(pacing) => Some(Pacer::new(pacing)),
+            PacingChoice::Shared(pacer) if pacer.pacing().is_off() => None,
+            PacingChoice::Shared(pacer) => Some(pacer),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                transport: Transport {
+                    http,
+                    user_agent,
+                    per_request_timeout,
+                },
                 root,
                 version: self.version,
-                tokens,
+                tokens: TokenCache::new(tokens),
                 retry: self.retry,
+                pacer,
                 clock: self.clock,
-                user_agent,
-                per_request_timeout,
             }),
         })
     }
@@ -873,12 +828,12 @@ mod tests {
         for body in crate::error::tests::garbage(0x05EE_D0F9_A9E5, 20_000) {
             let reply = Reply {
                 status: 200,
-                info: ResponseInfo::default(),
-                location: None,
+                headers: reqwest::header::HeaderMap::new(),
                 body,
                 url: Url::parse("http://127.0.0.1/").unwrap(),
                 attempts: 1,
                 waited: Duration::ZERO,
+                token: None,
             };
             match reply.decode::<crate::Page<serde_json::Value>>("listPermissions") {
                 Ok(page) => assert!(page.value.len() <= reply.body.len()),

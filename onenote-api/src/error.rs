@@ -1,5 +1,6 @@
 //! The one error type: what failed, the service's error body, and the support identifiers.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -38,6 +39,9 @@ pub enum ErrorKind {
     OperationTimedOut,
     /// Waiting for an asynchronous operation was cancelled.
     Cancelled,
+    /// The client's own pacing ([`Pacing`](crate::Pacing)) would have made the request wait
+    /// longer than [`Pacing::max_wait`](crate::Pacing::max_wait) for a slot; nothing was sent.
+    PacingLimit,
     /// The client was configured wrongly (base URL, TLS, missing token provider).
     InvalidConfig,
     /// A URL from the service or the caller (`Location`, `@odata.nextLink`) is unusable or not
@@ -65,13 +69,22 @@ pub struct ServiceError {
     pub api_url: Option<String>,
     /// `@api.diagnostics` entries, as sent (at most 16).
     pub diagnostics: Vec<Value>,
+    /// `error.isRetriable`: the service's own word on whether repeating the request can help.
+    pub retriable: Option<bool>,
 }
 
 impl ServiceError {
     /// Parses an error body. Returns `None` for anything that is not a JSON object with at least
     /// one known field; never panics, whatever the bytes.
     pub fn from_body(body: &[u8]) -> Option<ServiceError> {
-        let value: Value = serde_json::from_slice(body).ok()?;
+        Self::from_body_redacted(body, Redact::NONE)
+    }
+
+    /// [`from_body`](Self::from_body), with the token the client sent removed from every text.
+    pub(crate) fn from_body_redacted(body: &[u8], redact: Redact<'_>) -> Option<ServiceError> {
+        let mut value: Value = serde_json::from_slice(body).ok()?;
+        // After parsing, so JSON-escaped spellings of the token are caught too.
+        redact.value(&mut value);
         Self::from_value(&value)
     }
 
@@ -84,6 +97,7 @@ impl ServiceError {
                 parsed.code = error.get("code").and_then(scalar_text);
                 parsed.message = error.get("message").and_then(message_text);
                 parsed.api_url = error.get("@api.url").and_then(scalar_text);
+                parsed.retriable = error.get("isRetriable").and_then(Value::as_bool);
                 if let Some(diagnostics) = error.get("@api.diagnostics") {
                     push_diagnostics(&mut parsed.diagnostics, diagnostics);
                 }
@@ -105,12 +119,16 @@ impl ServiceError {
         if parsed.api_url.is_none() {
             parsed.api_url = top.get("@api.url").and_then(scalar_text);
         }
+        if parsed.retriable.is_none() {
+            parsed.retriable = top.get("isRetriable").and_then(Value::as_bool);
+        }
         if let Some(diagnostics) = top.get("@api.diagnostics") {
             push_diagnostics(&mut parsed.diagnostics, diagnostics);
         }
         let empty = parsed.code.is_none()
             && parsed.message.is_none()
             && parsed.api_url.is_none()
+            && parsed.retriable.is_none()
             && parsed.diagnostics.is_empty();
         (!empty).then_some(parsed)
     }
@@ -169,6 +187,88 @@ fn message_text(value: &Value) -> Option<String> {
 
 fn bounded(text: &str) -> String {
     text.chars().take(TEXT_CHARS).collect()
+}
+
+/// What replaces the access token in text kept from the service.
+const REDACTED: &str = "<redacted>";
+/// Shorter secrets are not searched for: they would match ordinary words (and are no real
+/// tokens).
+const MIN_SECRET_BYTES: usize = 8;
+
+/// Removes the access token the client sent from text the service sent back (some proxies and
+/// 401 bodies echo it), before any of it is kept in an [`Error`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Redact<'a>(Option<&'a str>);
+
+impl<'a> Redact<'a> {
+    /// Redacts nothing: no token was sent.
+    pub(crate) const NONE: Redact<'static> = Redact(None);
+
+    /// Redacts `secret` (when it is long enough to be a token).
+    pub(crate) fn secret(secret: &'a str) -> Self {
+        Self((secret.len() >= MIN_SECRET_BYTES).then_some(secret))
+    }
+
+    /// `text` with every occurrence of the secret replaced.
+    pub(crate) fn text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        match self.0 {
+            Some(secret) if text.contains(secret) => Cow::Owned(text.replace(secret, REDACTED)),
+            _ => Cow::Borrowed(text),
+        }
+    }
+
+    /// `bytes` with every occurrence of the secret replaced.
+    pub(crate) fn bytes<'t>(&self, bytes: &'t [u8]) -> Cow<'t, [u8]> {
+        let Some(secret) = self.0.map(str::as_bytes) else {
+            return Cow::Borrowed(bytes);
+        };
+        let Some(first) = find(bytes, secret) else {
+            return Cow::Borrowed(bytes);
+        };
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut rest = bytes;
+        let mut at = Some(first);
+        while let Some(index) = at {
+            out.extend_from_slice(&rest[..index]);
+            out.extend_from_slice(REDACTED.as_bytes());
+            rest = &rest[index + secret.len()..];
+            at = find(rest, secret);
+        }
+        out.extend_from_slice(rest);
+        Cow::Owned(out)
+    }
+
+    /// Redacts every string (and object key) inside `value`.
+    fn value(&self, value: &mut Value) {
+        if self.0.is_none() {
+            return;
+        }
+        match value {
+            Value::String(text) => {
+                if let Cow::Owned(redacted) = self.text(text) {
+                    *text = redacted;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.value(item)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (key, mut item) in entries {
+                    self.value(&mut item);
+                    map.insert(self.text(&key).into_owned(), item);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// The first bytes of a body as text, for errors: at most 512 bytes, invalid UTF-8 replaced,
@@ -451,6 +551,9 @@ impl fmt::Display for ErrorCode {
 /// Why retrying stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GaveUp {
+    /// The failure is not worth repeating, or not safe to repeat for the method (the message
+    /// says nothing more).
+    NotRetryable,
     /// The attempt limit was reached.
     Attempts,
     /// The next wait would have exceeded the wait budget.
@@ -469,6 +572,19 @@ pub(crate) struct ResponseInfo {
     pub(crate) correlation_id: Option<String>,
     pub(crate) date: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+}
+
+impl ResponseInfo {
+    /// The same facts with the token removed from the header texts (a server or proxy may echo
+    /// the `Authorization` value into any header).
+    fn redacted(self, redact: Redact<'_>) -> Self {
+        let text = |value: Option<String>| value.map(|v| redact.text(&v).into_owned());
+        ResponseInfo {
+            correlation_id: text(self.correlation_id),
+            date: text(self.date),
+            ..self
+        }
+    }
 }
 
 /// Everything that goes wrong in this crate.
@@ -517,33 +633,37 @@ impl Error {
         Self::new(ErrorKind::InvalidConfig, None).with_detail(detail)
     }
 
-    /// A non-success response: status, support headers and the parsed error body.
+    /// A non-success response: status, support headers and the parsed error body, with the
+    /// token the client sent redacted from all of it.
     pub(crate) fn from_status(
         operation: &'static str,
         response: ResponseInfo,
         body: &[u8],
+        redact: Redact<'_>,
     ) -> Self {
+        let body = redact.bytes(body);
         let mut error = Self::new(ErrorKind::Status, Some(operation));
-        error.0.service = ServiceError::from_body(body);
+        error.0.service = ServiceError::from_body_redacted(&body, redact);
         if !body.is_empty() {
-            error.0.body_snippet = Some(snippet(body));
+            error.0.body_snippet = Some(snippet(&body));
         }
-        error.0.response = response;
+        error.0.response = response.redacted(redact);
         error
     }
 
-    /// A success response whose body did not decode.
+    /// A success response whose body did not decode, with the token the client sent redacted.
     pub(crate) fn decode(
         operation: &'static str,
         response: ResponseInfo,
         body: &[u8],
-        reason: impl Into<String>,
+        reason: &str,
+        redact: Redact<'_>,
     ) -> Self {
         // serde quotes offending values, which can be as long as the body: bound the reason.
-        let reason: String = reason.into().chars().take(TEXT_CHARS).collect();
+        let reason: String = redact.text(reason).chars().take(TEXT_CHARS).collect();
         let mut error = Self::new(ErrorKind::Decode, Some(operation)).with_detail(reason);
-        error.0.body_snippet = Some(snippet(body));
-        error.0.response = response;
+        error.0.body_snippet = Some(snippet(&redact.bytes(body)));
+        error.0.response = response.redacted(redact);
         error
     }
 
@@ -572,20 +692,23 @@ impl Error {
         self
     }
 
-    pub(crate) fn set_retryable(&mut self, retryable: bool) {
+    /// Whether sending the same request again later may succeed.
+    pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
         self.0.retryable = retryable;
+        self
     }
 
-    /// Records how many attempts were made, how long was waited and why retrying stopped.
-    pub(crate) fn set_attempts(
-        &mut self,
+    /// How many attempts were made, how long was waited between them and why retrying stopped.
+    pub(crate) fn with_attempts(
+        mut self,
         attempts: u32,
         waited: Duration,
         gave_up: Option<GaveUp>,
-    ) {
+    ) -> Self {
         self.0.attempts = attempts;
         self.0.waited = waited;
         self.0.gave_up = gave_up;
+        self
     }
 
     /// What kind of failure this is.
@@ -606,6 +729,13 @@ impl Error {
     /// The service's error message (`error.message`), when the body had one.
     pub fn message(&self) -> Option<&str> {
         self.0.service.as_ref()?.message.as_deref()
+    }
+
+    /// The service's own word on whether repeating the request can help (`error.isRetriable`
+    /// in the error body), when it gave one. The retry policy honours it: `false` stops
+    /// retries; `true` allows them for idempotent methods (see [`RetryPolicy`](crate::RetryPolicy)).
+    pub fn service_retriable(&self) -> Option<bool> {
+        self.0.service.as_ref()?.retriable
     }
 
     /// The parsed error body (code, message, `@api.url`, `@api.diagnostics`), or for a failed
@@ -635,9 +765,10 @@ impl Error {
         self.0.response.retry_after
     }
 
-    /// Whether sending the same request again later may succeed: throttling, 503, and for
-    /// idempotent methods other 5xx statuses, timeouts and transport failures; also an operation
-    /// wait that timed out.
+    /// Whether sending the same request again later may succeed, as the retry policy judges it:
+    /// throttling, 503, and for idempotent methods other 5xx statuses, timeouts and transport
+    /// failures, unless the service said `isRetriable: false` (see
+    /// [`service_retriable`](Self::service_retriable)); also an operation wait that timed out.
     pub fn is_retryable(&self) -> bool {
         self.0.retryable
     }
@@ -726,6 +857,7 @@ impl fmt::Display for Error {
             write!(f, ": {}", one_line(&source_chain(source.as_ref())))?;
         }
         match inner.gave_up {
+            None | Some(GaveUp::NotRetryable) => {}
             Some(GaveUp::Attempts) => write!(
                 f,
                 "; gave up after {} attempt{}, waited {:?}",
@@ -741,7 +873,6 @@ impl fmt::Display for Error {
                 plural(inner.attempts),
                 inner.waited
             )?,
-            None => {}
         }
         if let Some(id) = &inner.response.correlation_id {
             write!(f, " (X-CorrelationId {})", one_line(id))?;
@@ -784,6 +915,7 @@ fn kind_text(kind: ErrorKind) -> &'static str {
         ErrorKind::OperationFailed => "the operation failed",
         ErrorKind::OperationTimedOut => "the operation did not finish in time",
         ErrorKind::Cancelled => "cancelled",
+        ErrorKind::PacingLimit => "the client's pacing limit would have been exceeded",
         ErrorKind::InvalidConfig => "invalid client configuration",
         ErrorKind::InvalidLocation => "refused a URL that is not on the API origin",
         ErrorKind::RepeatedLink => "the service repeated a page link",
@@ -813,10 +945,17 @@ fn source_chain(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Text from outside (service, transport) made safe for a one-line message: control characters
-/// become spaces.
+/// and every other line break (NEL U+0085 is a control character; the Unicode line and
+/// paragraph separators U+2028 and U+2029 are not) become spaces.
 fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -937,7 +1076,7 @@ pub(crate) mod tests {
     fn status_display_is_one_line_with_status_code_and_message() {
         let body =
             br#"{"error":{"code":"20102","message":"The requested resource\ndoes not exist."}}"#;
-        let error = Error::from_status("getClassNotebook", response(404), body);
+        let error = Error::from_status("getClassNotebook", response(404), body, Redact::NONE);
         assert_eq!(
             error.to_string(),
             "getClassNotebook: HTTP 404 Not Found, code 20102: The requested resource does not \
@@ -963,6 +1102,7 @@ pub(crate) mod tests {
                 ..ResponseInfo::default()
             },
             b"Unauthorized\r\n",
+            Redact::NONE,
         );
         assert_eq!(
             error.to_string(),
@@ -976,6 +1116,7 @@ pub(crate) mod tests {
                 ..ResponseInfo::default()
             },
             b"",
+            Redact::NONE,
         );
         assert_eq!(empty.to_string(), "x: HTTP 599");
         assert_eq!(empty.body_snippet(), None);
@@ -983,20 +1124,21 @@ pub(crate) mod tests {
 
     #[test]
     fn retry_outcome_is_in_the_message() {
-        let mut error = Error::from_status(
+        let error = Error::from_status(
             "createClassNotebook",
             ResponseInfo {
                 status: Some(503),
                 ..ResponseInfo::default()
             },
             b"",
+            Redact::NONE,
         );
-        error.set_attempts(4, Duration::from_millis(7500), Some(GaveUp::Attempts));
+        let error = error.with_attempts(4, Duration::from_millis(7500), Some(GaveUp::Attempts));
         assert_eq!(
             error.to_string(),
             "createClassNotebook: HTTP 503 Service Unavailable; gave up after 4 attempts, waited 7.5s"
         );
-        error.set_attempts(
+        let error = error.with_attempts(
             1,
             Duration::ZERO,
             Some(GaveUp::Budget {
@@ -1019,6 +1161,7 @@ pub(crate) mod tests {
             response(200),
             b"{\"value\":[",
             "EOF while parsing a list at line 1 column 10",
+            Redact::NONE,
         );
         assert_eq!(
             error.to_string(),
@@ -1026,6 +1169,48 @@ pub(crate) mod tests {
              list at line 1 column 10; body \"{\\\"value\\\":[\" (X-CorrelationId \
              8a3d1c55-6c1e-4f2e-9b7a-0d1c2e3f4a5b)"
         );
+    }
+
+    #[test]
+    fn the_sent_token_is_redacted_from_bodies_messages_and_json_escapes() {
+        let token = "eyJ0eXAi.secret/token";
+        let redact = Redact::secret(token);
+        let body = br#"{"error":{"code":"40001","message":"bad eyJ0eXAi.secret\/token here","isRetriable":false},"eyJ0eXAi.secret/token":1}"#;
+        let error = Error::from_status("op", response(401), body, redact);
+        assert_eq!(error.message(), Some("bad <redacted> here"));
+        assert_eq!(error.service_retriable(), Some(false));
+        let snippet = error.body_snippet().unwrap();
+        assert!(!snippet.contains("secret/token"), "{snippet}");
+        assert_eq!(redact.text("a token"), "a token");
+        assert_eq!(
+            redact
+                .bytes(b"xeyJ0eXAi.secret/tokenyeyJ0eXAi.secret/token")
+                .as_ref(),
+            b"x<redacted>y<redacted>"
+        );
+        // Too short to be a token: nothing is replaced.
+        assert_eq!(Redact::secret("t").text("not a token"), "not a token");
+    }
+
+    /// Found by the `error_body` fuzz target: a server echoing the token into
+    /// `X-CorrelationId` put it into the error's `Display`.
+    #[test]
+    fn the_sent_token_is_redacted_from_response_headers_too() {
+        let token = "eyJ0eXAi.secret/token";
+        let redact = Redact::secret(token);
+        let echoed = ResponseInfo {
+            correlation_id: Some(format!("id-{token}")),
+            date: Some(format!("Sun, {token}")),
+            ..response(401)
+        };
+        for error in [
+            Error::from_status("op", echoed.clone(), b"", redact),
+            Error::decode("op", echoed.clone(), b"{", "eof", redact),
+        ] {
+            let text = format!("{error} {error:?}");
+            assert!(!text.contains("secret/token"), "{text}");
+            assert_eq!(error.correlation_id(), Some("id-<redacted>"));
+        }
     }
 
     #[test]
@@ -1154,7 +1339,7 @@ pub(crate) mod tests {
             if let Some(parsed) = &parsed {
                 assert!(parsed.diagnostics.len() <= DIAGNOSTICS);
             }
-            let error = Error::from_status("op", response(500), &body);
+            let error = Error::from_status("op", response(500), &body, Redact::NONE);
             let text = error.to_string();
             assert!(!text.contains('\n') && !text.contains('\r'), "{text:?}");
             assert!(
@@ -1162,7 +1347,7 @@ pub(crate) mod tests {
                     .body_snippet()
                     .is_none_or(|s| s.chars().count() <= SNIPPET_BYTES + 1)
             );
-            let decode = Error::decode("op", response(200), &body, "bad");
+            let decode = Error::decode("op", response(200), &body, "bad", Redact::NONE);
             assert!(!decode.to_string().contains('\n'));
         }
     }

@@ -22,11 +22,14 @@
 //! [`operations`] and [`api`] (the locations). Everything in them is also at the crate root.
 //!
 //! The request builders, models and location roots are generated from the spec; this crate's
-//! hand-written runtime sends them: authentication through a [`TokenProvider`], retries under a
-//! [`RetryPolicy`], one [`Error`] type, paging with [`ItemStream`] and asynchronous operations
-//! with [`OperationHandle`].
+//! hand-written runtime sends them: authentication through a [`TokenProvider`] (cached and
+//! refreshed before expiry), [`Pacing`] under OneNote's published limits, retries under a
+//! [`RetryPolicy`], one [`Error`] type, [`Response`] metadata, paging with [`ItemStream`] and
+//! asynchronous operations with [`OperationHandle`].
 
 mod auth;
+#[cfg(feature = "azure")]
+mod azure;
 #[allow(
     dead_code,
     reason = "text and multipart bodies are used by generated code only where the spec declares \
@@ -39,6 +42,9 @@ mod clock;
 mod datetime;
 mod enum_value;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 mod handle;
@@ -47,13 +53,20 @@ mod nullable;
 pub mod odata;
 mod operation;
 mod origin;
+mod pacing;
 mod paging;
 pub mod path;
 mod request;
+mod response;
 mod retry;
 mod tls;
+mod transport;
 
-pub use auth::{BoxError, StaticToken, TokenProvider};
+pub use auth::{
+    AccessToken, BoxError, REFRESH_BEFORE_EXPIRY, StaticToken, TokenFuture, TokenProvider,
+};
+#[cfg(feature = "azure")]
+pub use azure::{AzureCredential, ONENOTE_SCOPE};
 pub use body::Multipart;
 pub use builder::{HasAsyncForm, Json, Operation, Receive, Request};
 pub use bytes::Bytes;
@@ -65,8 +78,10 @@ pub use generated::*;
 pub use handle::Handle;
 pub use notes::{Location, Notes, NotesRoot};
 pub use nullable::Nullable;
-pub use operation::{AsyncRequest, OperationHandle, WaitOptions};
+pub use operation::{AsyncRequest, OperationHandle, OperationUpdates, WaitOptions};
+pub use pacing::{Limit, Pacer, Pacing};
 pub use paging::{ItemStream, Page};
+pub use response::Response;
 pub use retry::RetryPolicy;
 
 /// The README's examples, compiled as doctests so they stay true.

@@ -1,21 +1,26 @@
-//! Asynchronous operations: sending with `Prefer: respond-async`, then polling the `Location`
-//! until the operation completes, fails, times out or is cancelled.
+//! Asynchronous operations: sending a call the service answers with `202 Accepted`, then
+//! polling the URL its `Operation-Location` or `Location` header names until the operation
+//! completes or fails — once (`poll`), as a `Stream` of updates (`updates`), or awaited (`wait`,
+//! `.await`).
 
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::pin::{Pin, pin};
-use std::task::Poll;
-use std::time::Duration;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use reqwest::Url;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, ResponseInfo, Result, ServiceError};
 use crate::request::{Call, Method};
+use crate::response::{Reply, Response, retry_after, truncate};
 use crate::{OperationModel, OperationStatus};
 
 /// The operation id used for poll requests (the spec's id for `GET operations/{id}`).
 const POLL_OPERATION: &str = "getOperation";
+/// Where copy operations name their status URL (checked before `Location`).
+const OPERATION_LOCATION: &str = "operation-location";
 
 /// A request switched to its asynchronous form. Send it to get an [`OperationHandle`].
 #[derive(Debug)]
@@ -39,40 +44,103 @@ impl AsyncRequest {
     pub async fn send(self) -> Result<OperationHandle> {
         self.client.send_accepted(self.call).await
     }
+
+    /// [`send`](Self::send), returning the `202 Accepted`'s status and headers too
+    /// (`X-CorrelationId`, `Date`, `Retry-After`).
+    pub async fn send_with_meta(self) -> Result<Response<OperationHandle>> {
+        self.client.send_accepted_with_meta(self.call).await
+    }
 }
 
-/// An asynchronous operation the service accepted: the URL from its `Location` header.
+impl Client {
+    /// Sends an asynchronous call and returns the operation its `202 Accepted` names.
+    pub(crate) async fn send_accepted(&self, call: Call) -> Result<OperationHandle> {
+        self.send_accepted_with_meta(call)
+            .await
+            .map(Response::into_value)
+    }
+
+    /// [`send_accepted`](Self::send_accepted) with the `202`'s metadata.
+    pub(crate) async fn send_accepted_with_meta(
+        &self,
+        call: Call,
+    ) -> Result<Response<OperationHandle>> {
+        let reply = self.execute(&call).await?;
+        let handle = OperationHandle::accepted(self, call.operation, &reply)?;
+        Ok(reply.into_response(handle))
+    }
+}
+
+/// An asynchronous operation the service accepted: the absolute URL its `202 Accepted` named.
+///
+/// Both families OneNote uses are accepted: class-notebook calls sent with
+/// `Prefer: respond-async` name it in `Location` (status `notStarted`, `running`, `completed`,
+/// `failed`), copy operations in `Operation-Location` (`NotStarted`, `Running`, `Completed`,
+/// `Failed`, with `percentComplete`). A relative URL is resolved against the URL that answered.
 ///
 /// Keep [`location`](Self::location) to resume after a restart with
 /// [`from_location`](Self::from_location). Polls go to that URL verbatim, with the access token
 /// (it was checked to be on the API origin).
+///
+/// Await a handle to wait for the result (the same as [`wait`](Self::wait)), or walk its
+/// [`updates`](Self::updates) to see every status on the way.
 #[derive(Clone, Debug)]
 pub struct OperationHandle {
     client: Client,
     operation: &'static str,
-    location: String,
     url: Url,
     retry_after: Option<Duration>,
 }
 
 impl OperationHandle {
-    pub(crate) fn new(
-        client: Client,
+    /// The operation a `202 Accepted` reply names.
+    pub(crate) fn accepted(
+        client: &Client,
         operation: &'static str,
-        location: String,
-        url: Url,
-        retry_after: Option<Duration>,
-    ) -> Self {
-        Self {
-            client,
-            operation,
-            location,
-            url,
-            retry_after,
+        reply: &Reply,
+    ) -> Result<Self> {
+        if reply.status != 202 {
+            return Err(
+                Error::from_status(operation, reply.info(), &reply.body, reply.redact())
+                    .with_detail("expected 202 Accepted with a Location to poll")
+                    .with_attempts(reply.attempts, reply.waited, None),
+            );
         }
+        let Some(location) = reply
+            .header(OPERATION_LOCATION)
+            .or_else(|| reply.header("location"))
+        else {
+            return Err(Error::new(ErrorKind::InvalidLocation, Some(operation))
+                .with_detail("202 Accepted without an Operation-Location or Location header")
+                .with_response(reply.info()));
+        };
+        let url = reply.url.join(location).map_err(|error| {
+            Error::new(ErrorKind::InvalidLocation, Some(operation))
+                .with_detail(format!(
+                    "the Location {:?} is not a URL",
+                    reply.redact().text(truncate(location, 200))
+                ))
+                .with_source(error)
+                .with_response(reply.info())
+        })?;
+        client
+            .check_origin(
+                operation,
+                "operation Location",
+                &reply.redact().text(location),
+                &url,
+            )
+            .map_err(|error| error.with_response(reply.info()))?;
+        Ok(Self {
+            client: client.clone(),
+            operation,
+            url,
+            retry_after: retry_after(&reply.headers),
+        })
     }
 
-    /// Resumes an operation from a `Location` saved earlier.
+    /// Resumes an operation from a location saved earlier (what [`location`](Self::location)
+    /// returned).
     ///
     /// Fails with [`ErrorKind::InvalidLocation`] unless `location` is an absolute URL on the
     /// client's API origin (same scheme, host and port as the base URL): the token is sent
@@ -82,23 +150,22 @@ impl OperationHandle {
             Error::new(ErrorKind::InvalidLocation, Some(POLL_OPERATION))
                 .with_detail(format!(
                     "the operation Location {:?} is not an absolute URL",
-                    location.chars().take(200).collect::<String>()
+                    truncate(location, 200)
                 ))
                 .with_source(error)
         })?;
         client.check_origin(POLL_OPERATION, "operation Location", location, &url)?;
-        Ok(Self::new(
-            client.clone(),
-            POLL_OPERATION,
-            location.to_owned(),
+        Ok(Self {
+            client: client.clone(),
+            operation: POLL_OPERATION,
             url,
-            None,
-        ))
+            retry_after: None,
+        })
     }
 
-    /// The `Location` URL, as the service sent it.
+    /// The absolute URL polled: store it to resume with [`from_location`](Self::from_location).
     pub fn location(&self) -> &str {
-        &self.location
+        self.url.as_str()
     }
 
     /// The operation id of the request that started it (`createClassNotebook`), or
@@ -113,14 +180,14 @@ impl OperationHandle {
         self.retry_after
     }
 
-    /// Polls once: `GET` the `Location` and return the operation's current state, whatever its
+    /// Polls once: `GET` the location and return the operation's current state, whatever its
     /// status.
     pub async fn poll(&self) -> Result<OperationModel> {
         self.poll_once().await.map(|(model, _)| model)
     }
 
     /// Waits until the operation completes, with the default [`WaitOptions`] (1 s interval
-    /// doubling to 15 s, 10 minute timeout). Equivalent to `wait_with(WaitOptions::default())`.
+    /// doubling to 15 s, 10 minute timeout). `handle.await` does the same.
     pub async fn wait(&self) -> Result<OperationModel> {
         self.wait_with(WaitOptions::default()).await
     }
@@ -130,62 +197,44 @@ impl OperationHandle {
     ///
     /// Between polls it waits the poll response's `Retry-After`, or else the current interval
     /// (doubling up to the maximum); the first poll waits for the `202`'s `Retry-After` when it
-    /// had one. Fails with [`ErrorKind::OperationFailed`] when the status is `failed` (the error
+    /// had one. Fails with [`ErrorKind::OperationFailed`] when the status is failed (the error
     /// carries the operation's `error` and `@api.diagnostics`),
     /// [`ErrorKind::OperationTimedOut`] when the timeout passes, [`ErrorKind::Cancelled`] when
     /// the cancel signal fires, or the poll request's own error. Unknown statuses keep it
     /// waiting.
     pub async fn wait_with(&self, options: WaitOptions) -> Result<OperationModel> {
-        let WaitOptions {
-            timeout,
-            interval,
-            max_interval,
-            cancel,
-        } = options;
-        let mut cancel = cancel;
-        let clock = self.client.clock();
-        let start = clock.now();
-        let deadline = timeout.and_then(|timeout| start.checked_add(timeout));
-        let mut interval = interval;
-        let mut delay = self.retry_after;
-        let mut last: Option<OperationModel> = None;
-        let mut last_info = ResponseInfo::default();
+        let mut poller = Poller::new(self.clone(), options);
         loop {
-            if let Some(delay) = delay {
-                let remaining =
-                    deadline.map(|deadline| deadline.saturating_duration_since(clock.now()));
-                let delay = remaining.map_or(delay, |remaining| delay.min(remaining));
-                if race(&mut cancel, clock.sleep(delay)).await.is_none() {
-                    return Err(self.cancelled(last).with_response(last_info));
+            let (next, update) = poller.next().await;
+            poller = next;
+            match update {
+                Some(Ok(model)) if is_status(&model, &OperationStatus::Completed) => {
+                    return Ok(model);
                 }
+                Some(Ok(model)) if is_status(&model, &OperationStatus::Failed) => {
+                    return Err(self.failed(model, poller.last_info));
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => return Err(error),
+                // The poller ends only after a terminal status or an error.
+                None => return Err(self.cancelled(poller.last.take())),
             }
-            let Some(polled) = race(&mut cancel, self.poll_once()).await else {
-                return Err(self.cancelled(last).with_response(last_info));
-            };
-            let (model, info) = polled?;
-            tracing::debug!(
-                operation = self.operation,
-                status = model
-                    .status
-                    .as_ref()
-                    .map_or("absent", OperationStatus::as_str),
-                "operation polled"
-            );
-            match &model.status {
-                Some(OperationStatus::Completed) => return Ok(model),
-                Some(OperationStatus::Failed) => return Err(self.failed(model, info)),
-                _ => {}
-            }
-            last = Some(model);
-            delay = Some(info.retry_after.unwrap_or(interval));
-            last_info = info;
-            if deadline.is_some_and(|deadline| clock.now() >= deadline) {
-                let elapsed = clock.now().saturating_duration_since(start);
-                return Err(self
-                    .timed_out(last, elapsed, timeout.unwrap_or_default())
-                    .with_response(last_info));
-            }
-            interval = interval.saturating_mul(2).min(max_interval.max(interval));
+        }
+    }
+
+    /// Every status the operation reports, as a `futures_core::Stream` of
+    /// `Result<OperationModel>`, polled with the default [`WaitOptions`]. The stream ends after
+    /// the first completed or failed status (yielded as an item: check its `status`), after an
+    /// error (a poll that failed, the wait timing out or being cancelled), or when dropped.
+    pub fn updates(&self) -> OperationUpdates {
+        self.updates_with(WaitOptions::default())
+    }
+
+    /// [`updates`](Self::updates) polled with `options`.
+    pub fn updates_with(&self, options: WaitOptions) -> OperationUpdates {
+        OperationUpdates {
+            idle: Some(Poller::new(self.clone(), options)),
+            running: None,
         }
     }
 
@@ -193,27 +242,28 @@ impl OperationHandle {
         let call = Call::absolute(POLL_OPERATION, Method::Get, self.url.clone(), 200);
         let reply = self.client.execute(&call).await?;
         let model = reply.decode(POLL_OPERATION)?;
-        Ok((model, reply.info))
+        Ok((model, reply.info()))
     }
 
-    /// How to name the operation in messages: its id, else the `Location`.
+    /// How to name the operation in messages: its id, else the location.
     fn describe(&self, model: Option<&OperationModel>) -> String {
-        model
-            .and_then(|model| model.id.as_deref())
-            .unwrap_or(&self.location)
-            .chars()
-            .take(200)
-            .collect()
+        truncate(
+            model
+                .and_then(|model| model.id.as_deref())
+                .unwrap_or(self.url.as_str()),
+            200,
+        )
+        .to_owned()
     }
 
     fn failed(&self, model: OperationModel, info: ResponseInfo) -> Error {
         let service = ServiceError::from_operation(&model);
-        let mut error = Error::new(ErrorKind::OperationFailed, Some(self.operation))
+        let transient = service.error_code().is_some_and(|code| code.is_transient());
+        Error::new(ErrorKind::OperationFailed, Some(self.operation))
             .with_response(info)
-            .with_service(service);
-        let transient = error.code().is_some_and(|code| code.is_transient());
-        error.set_retryable(transient);
-        error.with_operation_model(model)
+            .with_service(service)
+            .with_retryable(transient)
+            .with_operation_model(model)
     }
 
     fn timed_out(
@@ -222,13 +272,13 @@ impl OperationHandle {
         elapsed: Duration,
         timeout: Duration,
     ) -> Error {
-        let mut error =
-            Error::new(ErrorKind::OperationTimedOut, Some(self.operation)).with_detail(format!(
+        let error = Error::new(ErrorKind::OperationTimedOut, Some(self.operation))
+            .with_detail(format!(
                 "operation {:?} still {} after {elapsed:?} (wait timeout {timeout:?})",
                 self.describe(last.as_ref()),
                 status_text(last.as_ref())
-            ));
-        error.set_retryable(true);
+            ))
+            .with_retryable(true);
         match last {
             Some(model) => error.with_operation_model(model),
             None => error,
@@ -245,6 +295,177 @@ impl OperationHandle {
             Some(model) => error.with_operation_model(model),
             None => error,
         }
+    }
+}
+
+impl IntoFuture for OperationHandle {
+    type Output = Result<OperationModel>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<OperationModel>> + Send>>;
+
+    /// `handle.await` is [`handle.wait()`](OperationHandle::wait).
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.wait().await })
+    }
+}
+
+fn is_status(model: &OperationModel, status: &OperationStatus) -> bool {
+    model.status.as_ref() == Some(status)
+}
+
+/// The polling loop behind [`OperationHandle::wait_with`] and [`OperationUpdates`]: one step per
+/// poll, owning its state so a stream can hold it between steps.
+struct Poller {
+    handle: OperationHandle,
+    options: WaitOptions,
+    started: Option<Instant>,
+    /// The wait before the next poll.
+    delay: Option<Duration>,
+    interval: Duration,
+    last: Option<OperationModel>,
+    last_info: ResponseInfo,
+    done: bool,
+}
+
+impl Poller {
+    fn new(handle: OperationHandle, options: WaitOptions) -> Self {
+        Self {
+            delay: handle.retry_after,
+            interval: options.interval,
+            handle,
+            options,
+            started: None,
+            last: None,
+            last_info: ResponseInfo::default(),
+            done: false,
+        }
+    }
+
+    /// Waits, polls once and returns the update; `None` once finished.
+    async fn next(mut self) -> (Self, Option<Result<OperationModel>>) {
+        let update = self.step().await;
+        if !matches!(&update, Some(Ok(model)) if !is_terminal(model)) {
+            self.done = true;
+        }
+        (self, update)
+    }
+
+    async fn step(&mut self) -> Option<Result<OperationModel>> {
+        if self.done {
+            return None;
+        }
+        let clock = self.handle.client.clock_arc();
+        let start = *self.started.get_or_insert_with(|| clock.now());
+        let deadline = self
+            .options
+            .timeout
+            .and_then(|timeout| start.checked_add(timeout));
+        if self.last.is_some() && deadline.is_some_and(|deadline| clock.now() >= deadline) {
+            let elapsed = clock.now().saturating_duration_since(start);
+            let timeout = self.options.timeout.unwrap_or_default();
+            return Some(Err(self
+                .handle
+                .timed_out(self.last.take(), elapsed, timeout)
+                .with_response(self.last_info.clone())));
+        }
+        if let Some(delay) = self.delay {
+            let remaining =
+                deadline.map(|deadline| deadline.saturating_duration_since(clock.now()));
+            let delay = remaining.map_or(delay, |remaining| delay.min(remaining));
+            if race(&mut self.options.cancel, clock.sleep(delay))
+                .await
+                .is_none()
+            {
+                return Some(Err(self.cancelled()));
+            }
+        }
+        let Some(polled) = race(&mut self.options.cancel, self.handle.poll_once()).await else {
+            return Some(Err(self.cancelled()));
+        };
+        let (model, info) = match polled {
+            Ok(polled) => polled,
+            Err(error) => return Some(Err(error)),
+        };
+        tracing::debug!(
+            operation = self.handle.operation,
+            status = model
+                .status
+                .as_ref()
+                .map_or("absent", OperationStatus::as_str),
+            percent_complete = model.percent_complete.as_deref(),
+            "operation polled"
+        );
+        self.delay = Some(info.retry_after.unwrap_or(self.interval));
+        self.interval = self
+            .interval
+            .saturating_mul(2)
+            .min(self.options.max_interval.max(self.interval));
+        self.last_info = info;
+        if !is_terminal(&model) {
+            self.last = Some(model.clone());
+        }
+        Some(Ok(model))
+    }
+
+    fn cancelled(&mut self) -> Error {
+        self.handle
+            .cancelled(self.last.take())
+            .with_response(self.last_info.clone())
+    }
+}
+
+fn is_terminal(model: &OperationModel) -> bool {
+    is_status(model, &OperationStatus::Completed) || is_status(model, &OperationStatus::Failed)
+}
+
+type PollStep = Pin<Box<dyn Future<Output = (Poller, Option<Result<OperationModel>>)> + Send>>;
+
+/// The status updates of an operation, from [`OperationHandle::updates`]: a
+/// `futures_core::Stream` of `Result<OperationModel>` that ends after a completed or failed
+/// status, or after an error. Dropping it stops polling.
+#[must_use = "a stream does nothing until polled"]
+pub struct OperationUpdates {
+    idle: Option<Poller>,
+    running: Option<PollStep>,
+}
+
+impl fmt::Debug for OperationUpdates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperationUpdates")
+            .field("polling", &self.running.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl OperationUpdates {
+    /// The next update, for callers without a `StreamExt`: `None` at the end.
+    pub async fn next_update(&mut self) -> Option<Result<OperationModel>> {
+        std::future::poll_fn(|cx| self.poll_update(cx)).await
+    }
+
+    fn poll_update(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<OperationModel>>> {
+        if self.running.is_none() {
+            let Some(poller) = self.idle.take() else {
+                return Poll::Ready(None);
+            };
+            self.running = Some(Box::pin(poller.next()));
+        }
+        let Some(running) = self.running.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let (poller, update) = std::task::ready!(running.as_mut().poll(cx));
+        self.running = None;
+        if update.is_some() {
+            self.idle = Some(poller);
+        }
+        Poll::Ready(update)
+    }
+}
+
+impl futures_core::Stream for OperationUpdates {
+    type Item = Result<OperationModel>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_update(cx)
     }
 }
 
@@ -403,6 +624,9 @@ mod tests {
         .unwrap();
         assert_send(&handle.wait());
         assert_send(&handle.poll());
+        assert_send(&handle.clone().into_future());
+        fn assert_stream<S: futures_core::Stream + Send + Unpin>(_: &S) {}
+        assert_stream(&handle.updates());
     }
 
     #[tokio::test]

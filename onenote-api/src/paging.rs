@@ -4,6 +4,7 @@ use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use reqwest::Url;
@@ -11,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Redact, Result};
 use crate::request::{Call, Method};
 
 /// One page of a collection, as the service sends it.
@@ -42,7 +43,9 @@ pub struct Page<T> {
     pub context: Option<String>,
 }
 
-type PageFuture<T> = Pin<Box<dyn Future<Output = Result<(Page<T>, Url)>> + Send>>;
+/// A fetched page, the URL that answered and the token sent (to redact it from messages).
+type Fetched<T> = (Page<T>, Url, Option<Arc<str>>);
+type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Fetched<T>>> + Send>>;
 
 /// Every item of a collection, page after page, as a `futures_core::Stream` of
 /// `Result<T>`.
@@ -50,7 +53,8 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = Result<(Page<T>, Url)>> + Send>
 /// It follows `@odata.nextLink` (with the access token, so only links on the API origin;
 /// any other link ends the stream with an [`ErrorKind::InvalidLocation`] error), stops after
 /// the last page, ends with an [`ErrorKind::RepeatedLink`] error when the service repeats a
-/// link, and stops after [`limit`](Self::limit) items. Items of a page are yielded before an
+/// link (links are compared as sent, without their `#fragment`), and stops after
+/// [`limit`](Self::limit) items. Items of a page are yielded before an
 /// error about its link. Each page request runs under the client's retry policy.
 pub struct ItemStream<T> {
     client: Client,
@@ -92,7 +96,8 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
     pub(crate) fn new(client: Client, call: Call) -> Self {
         let mut seen = HashSet::new();
         // A nextLink pointing back at the first page is a loop too.
-        if let Ok(url) = client.url_for(&call) {
+        if let Ok(mut url) = client.url_for(&call) {
+            url.set_fragment(None);
             seen.insert(url.as_str().to_owned());
         }
         Self {
@@ -135,12 +140,12 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
         Box::pin(async move {
             let reply = client.execute(&call).await?;
             let page = reply.decode(call.operation)?;
-            Ok((page, reply.url))
+            Ok((page, reply.url, reply.token))
         })
     }
 
     /// Files a fetched page: its items, then its next link or the error about it.
-    fn accept(&mut self, page: Page<T>, page_url: &Url) {
+    fn accept(&mut self, page: Page<T>, page_url: &Url, token: Option<&str>) {
         self.empty_pages = if page.value.is_empty() {
             self.empty_pages.saturating_add(1)
         } else {
@@ -150,6 +155,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
         let Some(link) = page.next_link else {
             return;
         };
+        let redact = token.map_or(Redact::NONE, Redact::secret);
         if self.empty_pages >= MAX_EMPTY_PAGES {
             self.pending_error = Some(
                 Error::new(ErrorKind::RepeatedLink, Some(self.operation)).with_detail(format!(
@@ -159,27 +165,33 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             );
             return;
         }
-        let url = match page_url.join(&link) {
+        let mut url = match page_url.join(&link) {
             Ok(url) => url,
             Err(error) => {
                 self.pending_error = Some(
                     Error::new(ErrorKind::InvalidLocation, Some(self.operation))
-                        .with_detail(format!("the @odata.nextLink {link:?} is not a URL"))
+                        .with_detail(format!(
+                            "the @odata.nextLink {:?} is not a URL",
+                            redact.text(&link)
+                        ))
                         .with_source(error),
                 );
                 return;
             }
         };
-        if let Err(error) = self
-            .client
-            .check_origin(self.operation, "@odata.nextLink", &link, &url)
+        // A fragment is never sent: links that differ only there name the same page.
+        url.set_fragment(None);
+        if let Err(error) =
+            self.client
+                .check_origin(self.operation, "@odata.nextLink", &redact.text(&link), &url)
         {
             self.pending_error = Some(error);
         } else if !self.seen.insert(url.as_str().to_owned()) {
             self.pending_error = Some(
                 Error::new(ErrorKind::RepeatedLink, Some(self.operation)).with_detail(format!(
-                    "the service returned the @odata.nextLink {link:?} a second time; stopping \
-                     to avoid a loop"
+                    "the service returned the @odata.nextLink {:?} a second time; stopping \
+                     to avoid a loop",
+                    redact.text(&link)
                 )),
             );
         } else {
@@ -212,7 +224,7 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
                 };
                 self.fetching = None;
                 match fetched {
-                    Ok((page, url)) => self.accept(page, &url),
+                    Ok((page, url, token)) => self.accept(page, &url, token.as_deref()),
                     Err(error) => {
                         self.done = true;
                         return Poll::Ready(Some(Err(error)));

@@ -4,21 +4,35 @@
 use std::hash::{BuildHasher, RandomState};
 use std::time::{Duration, SystemTime};
 
+use crate::error::GaveUp;
 use crate::request::Method;
 
 /// How the client repeats failed requests.
 ///
 /// What is retried:
-/// - `429 Too Many Requests` and `503 Service Unavailable`, for every method: the service
-///   refused the request before acting on it. `Retry-After` (seconds or an HTTP date) is
-///   honoured; a 429 or 503 without it backs off exponentially with jitter.
+/// - `429 Too Many Requests` and `503 Service Unavailable`, and any status whose OneNote code
+///   says the service is throttling or busy (20166, 10003, 10007, 30103), for every method:
+///   the service refused the request before acting on it. `Retry-After` (seconds or an HTTP
+///   date) is honoured; without it the client backs off exponentially with jitter. Every
+///   retry waits for a slot of the client's [`Pacing`](crate::Pacing) too, so retries never
+///   add to the throttling.
 /// - other 5xx statuses, transport failures and timeouts, only for idempotent methods
 ///   (GET, DELETE). POST and PATCH are not repeated then: the first attempt may have taken
 ///   effect.
+/// - `401 Unauthorized` once, for every method, with a fresh token: the request was not
+///   processed. The cached token is dropped and the provider asked again; when it returns the
+///   same token, or the second attempt gets a 401 too, the 401 is the error. This one
+///   re-send happens even under [`none`](Self::none).
+///
+/// The service's own `isRetriable` in the error body is honoured: `false` stops retries that
+/// would otherwise happen (a 503 the service calls permanent); `true` makes any status
+/// retryable for idempotent methods, but never makes a POST or PATCH repeat unless the status
+/// or code already says the request was not processed.
 ///
 /// Retrying stops after [`max_attempts`](Self::max_attempts) attempts, or when the next wait
 /// would push the total time spent waiting past [`max_wait`](Self::max_wait); the final error
-/// says how many attempts were made and how long the client waited.
+/// says how many attempts were made and how long the client waited. (Waiting for a pacing slot
+/// is bounded separately, by [`Pacing::max_wait`](crate::Pacing::max_wait).)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -142,23 +156,100 @@ pub(crate) enum Retryable {
     No,
     /// Repeat after the service's `Retry-After`, or after back-off when it gave none.
     Yes,
+    /// Repeat once at once with a fresh token (a 401).
+    WithFreshToken,
 }
 
-/// Whether a response status may be retried for `method`.
-pub(crate) fn classify_status(status: u16, method: Method) -> Retryable {
-    match status {
-        429 | 503 => Retryable::Yes,
-        500..=599 if method.is_idempotent() => Retryable::Yes,
-        _ => Retryable::No,
+/// The facts about one failed attempt the policy decides on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Failure {
+    pub(crate) method: Method,
+    /// The HTTP status, or `None` when no response arrived (transport failure, timeout).
+    pub(crate) status: Option<u16>,
+    /// Whether the error code says the service is throttling or busy.
+    pub(crate) throttled_code: bool,
+    /// `isRetriable` from the error body.
+    pub(crate) service_retriable: Option<bool>,
+    /// The response's `Retry-After`.
+    pub(crate) retry_after: Option<Duration>,
+    /// Whether a success status came with a body the client could not accept (too large):
+    /// never retried.
+    pub(crate) unusable_success: bool,
+}
+
+/// Where one request stands after its attempts so far.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Attempts {
+    /// Attempts sent so far.
+    pub(crate) sent: u32,
+    /// Time spent waiting between attempts (back-off and `Retry-After`; not pacing).
+    pub(crate) waited: Duration,
+    /// Back-off retries so far (the exponent of the next back-off).
+    pub(crate) backoffs: u32,
+    /// Whether the token was already refreshed after a 401.
+    pub(crate) refreshed: bool,
+}
+
+/// What to do after a failed attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Send again after waiting `after`.
+    RetryAfter(Duration),
+    /// Drop the token, fetch a fresh one and send again at once.
+    RefreshToken,
+    /// Stop: the failure is the request's error.
+    GiveUp(GaveUp),
+}
+
+impl RetryPolicy {
+    /// Whether `failure` may be repeated at all, whatever the attempts so far.
+    pub(crate) fn classify(&self, failure: &Failure) -> Retryable {
+        if failure.unusable_success {
+            return Retryable::No;
+        }
+        let Some(status) = failure.status else {
+            return if failure.method.is_idempotent() {
+                Retryable::Yes
+            } else {
+                Retryable::No
+            };
+        };
+        if status == 401 {
+            return Retryable::WithFreshToken;
+        }
+        // Refused before the service acted on it: safe to repeat for every method.
+        let refused = matches!(status, 429 | 503) || failure.throttled_code;
+        let by_status = refused || (status >= 500 && failure.method.is_idempotent());
+        match failure.service_retriable {
+            Some(false) => Retryable::No,
+            Some(true) if failure.method.is_idempotent() || refused => Retryable::Yes,
+            _ if by_status => Retryable::Yes,
+            _ => Retryable::No,
+        }
     }
-}
 
-/// Whether a transport failure (connect, send, read, timeout) may be retried for `method`.
-pub(crate) fn classify_transport(method: Method) -> Retryable {
-    if method.is_idempotent() {
-        Retryable::Yes
-    } else {
-        Retryable::No
+    /// The next step after `failure`, given the attempts so far (including the failed one).
+    pub(crate) fn next(&self, failure: &Failure, attempts: &Attempts) -> Next {
+        match self.classify(failure) {
+            Retryable::No => Next::GiveUp(GaveUp::NotRetryable),
+            Retryable::WithFreshToken if attempts.refreshed => Next::GiveUp(GaveUp::NotRetryable),
+            Retryable::WithFreshToken => Next::RefreshToken,
+            Retryable::Yes => {
+                if attempts.sent >= self.max_attempts {
+                    return Next::GiveUp(GaveUp::Attempts);
+                }
+                let delay = failure
+                    .retry_after
+                    .unwrap_or_else(|| self.backoff(attempts.backoffs));
+                if attempts.waited.saturating_add(delay) > self.max_wait {
+                    return Next::GiveUp(GaveUp::Budget {
+                        next: delay,
+                        budget: self.max_wait,
+                    });
+                }
+                Next::RetryAfter(delay)
+            }
+        }
     }
 }
 
@@ -256,21 +347,116 @@ mod tests {
         assert!(jittered(Duration::MAX, u64::MAX) >= Duration::MAX / 2);
     }
 
+    fn status(method: Method, status: u16) -> Failure {
+        Failure {
+            method,
+            status: Some(status),
+            throttled_code: false,
+            service_retriable: None,
+            retry_after: None,
+            unusable_success: false,
+        }
+    }
+
+    fn transport(method: Method) -> Failure {
+        Failure {
+            status: None,
+            ..status(method, 0)
+        }
+    }
+
     #[test]
     fn which_failures_retry() {
-        assert_eq!(classify_status(429, Method::Post), Retryable::Yes);
-        assert_eq!(classify_status(503, Method::Post), Retryable::Yes);
-        assert_eq!(classify_status(503, Method::Patch), Retryable::Yes);
-        assert_eq!(classify_status(500, Method::Post), Retryable::No);
-        assert_eq!(classify_status(500, Method::Patch), Retryable::No);
-        assert_eq!(classify_status(500, Method::Get), Retryable::Yes);
-        assert_eq!(classify_status(502, Method::Delete), Retryable::Yes);
-        assert_eq!(classify_status(504, Method::Delete), Retryable::Yes);
-        assert_eq!(classify_status(404, Method::Get), Retryable::No);
-        assert_eq!(classify_status(401, Method::Get), Retryable::No);
-        assert_eq!(classify_transport(Method::Get), Retryable::Yes);
-        assert_eq!(classify_transport(Method::Post), Retryable::No);
-        assert_eq!(classify_transport(Method::Patch), Retryable::No);
+        let policy = RetryPolicy::new();
+        let yes = |failure: Failure| policy.classify(&failure) == Retryable::Yes;
+        assert!(yes(status(Method::Post, 429)));
+        assert!(yes(status(Method::Post, 503)));
+        assert!(yes(status(Method::Patch, 503)));
+        assert!(!yes(status(Method::Post, 500)));
+        assert!(!yes(status(Method::Patch, 500)));
+        assert!(yes(status(Method::Get, 500)));
+        assert!(yes(status(Method::Delete, 502)));
+        assert!(yes(status(Method::Delete, 504)));
+        assert!(!yes(status(Method::Get, 404)));
+        assert!(yes(transport(Method::Get)));
+        assert!(!yes(transport(Method::Post)));
+        assert!(!yes(transport(Method::Patch)));
+        assert_eq!(
+            policy.classify(&status(Method::Post, 401)),
+            Retryable::WithFreshToken
+        );
+        // A throttling code says the request was refused, whatever the status.
+        let busy = Failure {
+            throttled_code: true,
+            ..status(Method::Post, 500)
+        };
+        assert!(yes(busy));
+    }
+
+    #[test]
+    fn the_services_is_retriable_is_honoured_but_never_repeats_a_processed_post() {
+        let policy = RetryPolicy::new();
+        let with = |failure: Failure, retriable: bool| {
+            policy.classify(&Failure {
+                service_retriable: Some(retriable),
+                ..failure
+            })
+        };
+        assert_eq!(with(status(Method::Get, 503), false), Retryable::No);
+        assert_eq!(with(status(Method::Post, 429), false), Retryable::No);
+        assert_eq!(with(status(Method::Get, 409), true), Retryable::Yes);
+        assert_eq!(with(status(Method::Delete, 400), true), Retryable::Yes);
+        assert_eq!(with(status(Method::Post, 500), true), Retryable::No);
+        assert_eq!(with(status(Method::Patch, 409), true), Retryable::No);
+        assert_eq!(with(status(Method::Post, 503), true), Retryable::Yes);
+    }
+
+    #[test]
+    fn next_stops_at_the_attempt_limit_and_the_wait_budget() {
+        let policy = RetryPolicy::new()
+            .max_attempts(3)
+            .max_wait(Duration::from_secs(10))
+            .jitter(false);
+        let failure = status(Method::Get, 503);
+        let mut attempts = Attempts {
+            sent: 1,
+            ..Attempts::default()
+        };
+        assert_eq!(
+            policy.next(&failure, &attempts),
+            Next::RetryAfter(Duration::from_secs(1))
+        );
+        attempts.sent = 3;
+        assert_eq!(
+            policy.next(&failure, &attempts),
+            Next::GiveUp(GaveUp::Attempts)
+        );
+        attempts.sent = 1;
+        let slow = Failure {
+            retry_after: Some(Duration::from_secs(11)),
+            ..failure
+        };
+        assert_eq!(
+            policy.next(&slow, &attempts),
+            Next::GiveUp(GaveUp::Budget {
+                next: Duration::from_secs(11),
+                budget: Duration::from_secs(10)
+            })
+        );
+        let unauthorized = status(Method::Post, 401);
+        assert_eq!(policy.next(&unauthorized, &attempts), Next::RefreshToken);
+        attempts.refreshed = true;
+        assert_eq!(
+            policy.next(&unauthorized, &attempts),
+            Next::GiveUp(GaveUp::NotRetryable)
+        );
+        // The 401 re-send does not depend on the attempt limit.
+        let none = RetryPolicy::none();
+        let first = Attempts {
+            sent: 1,
+            ..Attempts::default()
+        };
+        assert_eq!(none.next(&unauthorized, &first), Next::RefreshToken);
     }
 
     #[test]

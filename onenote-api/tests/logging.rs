@@ -1,10 +1,12 @@
-//! Logging: every attempt is a `tracing` span with the operation, attempt and status, and
-//! nothing logged contains the access token. (Its own test binary: callsite interest is
+//! Logging: every attempt is a `tracing` span with the operation, attempt and status, pacing
+//! waits and throttling show as events, and nothing logged contains the access token. (Its own test binary: callsite interest is
 //! process-wide, so other tests running at once would make capture flaky.)
 
 use std::sync::{Arc, Mutex};
 
-use onenote_api::Client;
+use std::time::Duration;
+
+use onenote_api::{Client, Pacing};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -67,9 +69,11 @@ async fn attempts_are_traced_without_the_token() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
         .mount(&server)
         .await;
+    // One request per 20 ms: the retry after the 429 waits for its slot.
     let client = Client::builder()
         .base_url(server.uri())
         .bearer_token(TOKEN)
+        .pacing(Pacing::custom().limit(1, Duration::from_millis(20)))
         .build()
         .unwrap();
     client.me().class_notebooks().list().send().await.unwrap();
@@ -84,5 +88,14 @@ async fn attempts_are_traced_without_the_token() {
     assert!(log.contains("\nrecord status=429 "), "{log}");
     assert!(log.contains("\nrecord status=200 "), "{log}");
     assert!(log.contains("delay=0ns"), "{log}");
+    assert!(
+        log.contains("message=throttled by the service: limit lowered limit=1 configured=1 "),
+        "{log}"
+    );
+    assert!(
+        log.contains("message=waiting for a slot at_least="),
+        "{log}"
+    );
+    assert!(log.contains("message=slot granted waited="), "{log}");
     assert!(!log.contains(TOKEN), "{log}");
 }

@@ -9,8 +9,9 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use onenote_api::{
-    BoxError, Client, Clock, CreateClassNotebook, ErrorCode, ErrorKind, OperationHandle,
-    OperationStatus, Principal, PrincipalType, RetryPolicy, TokenProvider, WaitOptions,
+    AccessToken, BoxError, Client, Clock, CreateClassNotebook, ErrorCode, ErrorKind,
+    OperationHandle, OperationStatus, Principal, PrincipalType, RetryPolicy, TokenFuture,
+    TokenProvider, WaitOptions,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -869,7 +870,7 @@ async fn async_operation_failure_carries_error_and_diagnostics() {
         .send()
         .await
         .unwrap();
-    assert_eq!(handle.location(), OPERATIONS);
+    assert_eq!(handle.location(), format!("{}{OPERATIONS}", h.server.uri()));
     let error = handle.wait().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::OperationFailed);
     assert_eq!(
@@ -1373,4 +1374,533 @@ async fn request_timeout_is_a_timeout_error() {
     );
     assert_eq!(error.attempts(), 1);
     assert!(error.is_retryable());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire defects found by trying the client as a new user would (issue 13).
+
+#[tokio::test]
+async fn bodyless_posts_send_content_length_zero_and_json_content_type() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::header("prefer", "respond-async"))
+        .respond_with(ResponseTemplate::new(202).insert_header("Location", OPERATIONS))
+        .mount(&h.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&h.server)
+        .await;
+    let group = h.client.group("1d13f814-83e5-4c11-8294-53bf40defd91");
+    group
+        .class_notebooks()
+        .update_membership()
+        .send()
+        .await
+        .unwrap();
+    group
+        .class_notebooks()
+        .update_membership()
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    h.client
+        .me()
+        .class_notebook("1-b607")
+        .repair()
+        .send()
+        .await
+        .unwrap();
+
+    let sent = requests(&h.server).await;
+    assert_eq!(sent.len(), 3);
+    for request in &sent {
+        assert_eq!(
+            header(request, "content-length").as_deref(),
+            Some("0"),
+            "{}",
+            line(request)
+        );
+        assert_eq!(
+            header(request, "content-type").as_deref(),
+            Some("application/json"),
+            "{}",
+            line(request)
+        );
+        assert!(request.body.is_empty());
+    }
+    assert_eq!(header(&sent[0], "prefer"), None);
+    assert_eq!(header(&sent[1], "prefer").as_deref(), Some("respond-async"));
+}
+
+#[tokio::test]
+async fn a_relative_location_resolves_against_the_request_url_and_resumes() {
+    let h = harness(no_jitter()).await;
+    accept_async(&h.server, OPERATIONS).await;
+    poll_once_with(&h.server, json!({"id": "op-1", "status": "completed"})).await;
+    let handle = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    let absolute = format!("{}{OPERATIONS}", h.server.uri());
+    assert_eq!(handle.location(), absolute);
+    let resumed = OperationHandle::from_location(&h.client, handle.location()).unwrap();
+    assert_eq!(resumed.location(), absolute);
+    let done = resumed.poll().await.unwrap();
+    assert_eq!(done.status, Some(OperationStatus::Completed));
+}
+
+#[tokio::test]
+async fn a_next_link_that_changes_only_its_fragment_is_a_repeated_link() {
+    let h = harness(no_jitter()).await;
+    let page2 = format!(
+        "{}/v1.0/me/notes/notebooks/1-313d/permissions/page2",
+        h.server.uri()
+    );
+    mount_page(
+        &h.server,
+        "",
+        json!({"value": [permission(1)], "@odata.nextLink": format!("{page2}#a")}),
+    )
+    .await;
+    mount_page(
+        &h.server,
+        "/page2",
+        json!({"value": [permission(2)], "@odata.nextLink": format!("{page2}#b")}),
+    )
+    .await;
+    let stream = h
+        .client
+        .me()
+        .notebook("1-313d")
+        .permissions()
+        .list()
+        .stream();
+    let error = stream.limit(50).collect_all().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RepeatedLink);
+    assert_eq!(requests(&h.server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_echoed_by_the_server_is_redacted_from_the_error() {
+    let h = harness(no_jitter()).await;
+    let echo = format!("Bearer {TOKEN} is not valid for this audience; token={TOKEN}");
+    Mock::given(method("GET"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(401)).set_body_json(json!({
+                "error": {"code": "40001", "message": echo, "@api.url": format!("https://x/?t={TOKEN}")},
+                "@api.diagnostics": [{"message": TOKEN}]
+            })),
+        )
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    let texts = [
+        error.to_string(),
+        format!("{error:?}"),
+        error.message().unwrap_or_default().to_owned(),
+        error.body_snippet().unwrap_or_default().to_owned(),
+        format!("{:?}", error.service_error()),
+    ];
+    for text in &texts {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+    assert_eq!(
+        error.message(),
+        Some("Bearer <redacted> is not valid for this audience; token=<redacted>")
+    );
+    assert!(error.body_snippet().unwrap().contains("<redacted>"));
+}
+
+#[tokio::test]
+async fn display_turns_every_line_break_into_a_space() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(error_body(
+            "20102",
+            "one\u{2028}two\u{2029}three\u{85}four\u{b}five\u{c}six\r\nseven",
+        )))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-x")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "getClassNotebook: HTTP 404 Not Found, code 20102: one two three four five six  seven"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens that expire: cached, refreshed once under concurrency, one refresh on a 401.
+
+/// Hands out `token-1`, `token-2`, … valid for an hour, after a short real delay so concurrent
+/// requests overlap inside the provider.
+struct ExpiringTokens {
+    calls: AtomicUsize,
+}
+
+impl TokenProvider for ExpiringTokens {
+    fn token(&self) -> TokenFuture<'_, String> {
+        Box::pin(async { Err("use access_token".into()) })
+    }
+
+    fn access_token(&self) -> TokenFuture<'_, AccessToken> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            Ok(AccessToken::expiring(
+                format!("token-{n}"),
+                std::time::SystemTime::now() + Duration::from_secs(3600),
+            ))
+        })
+    }
+}
+
+async fn expiring_client(server: &MockServer, clock: &TestClock) -> (Client, Arc<ExpiringTokens>) {
+    let tokens = Arc::new(ExpiringTokens {
+        calls: AtomicUsize::new(0),
+    });
+    let client = Client::builder()
+        .base_url(server.uri())
+        .token_provider(tokens.clone())
+        .retry_policy(no_jitter())
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    (client, tokens)
+}
+
+async fn list_concurrently(client: &Client, count: usize) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..count {
+        let client = client.clone();
+        tasks.spawn(async move { client.me().class_notebooks().list().send().await });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_expiring_token_is_fetched_once_for_concurrent_requests_and_refreshed_before_expiry() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": []})))
+        .mount(&server)
+        .await;
+    let clock = TestClock::new();
+    let (client, tokens) = expiring_client(&server, &clock).await;
+    list_concurrently(&client, 40).await;
+    assert_eq!(tokens.calls.load(Ordering::SeqCst), 1);
+    // 54 minutes later the token is still fresh; at 55 (5 minutes before expiry) it is not.
+    clock.sleep(Duration::from_secs(54 * 60)).await;
+    list_concurrently(&client, 10).await;
+    assert_eq!(tokens.calls.load(Ordering::SeqCst), 1);
+    clock.sleep(Duration::from_secs(60)).await;
+    list_concurrently(&client, 40).await;
+    assert_eq!(tokens.calls.load(Ordering::SeqCst), 2);
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 90);
+    let bearer = |n: &str| Some(format!("Bearer token-{n}"));
+    assert!(
+        sent[..50]
+            .iter()
+            .all(|r| header(r, "authorization") == bearer("1"))
+    );
+    assert!(
+        sent[50..]
+            .iter()
+            .all(|r| header(r, "authorization") == bearer("2"))
+    );
+}
+
+#[tokio::test]
+async fn a_401_refreshes_the_token_and_retries_once_even_for_post() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(error_body("40001", "expired")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": "teacher2@contoso.com", "principalType": "Person"})),
+        )
+        .mount(&server)
+        .await;
+    let clock = TestClock::new();
+    let (client, tokens) = expiring_client(&server, &clock).await;
+    client
+        .me()
+        .class_notebook("1-b68a")
+        .teachers()
+        .add(Principal::new(
+            "teacher2@contoso.com",
+            PrincipalType::Person,
+        ))
+        .send()
+        .await
+        .unwrap();
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        header(&sent[0], "authorization").as_deref(),
+        Some("Bearer token-1")
+    );
+    assert_eq!(
+        header(&sent[1], "authorization").as_deref(),
+        Some("Bearer token-2")
+    );
+    assert_eq!(sent[0].body, sent[1].body);
+    assert_eq!(tokens.calls.load(Ordering::SeqCst), 2);
+    assert!(clock.sleeps().is_empty());
+}
+
+#[tokio::test]
+async fn two_401s_in_a_row_end_after_exactly_two_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(401)).set_body_json(error_body(
+                "40001",
+                "The request does not contain a valid authentication token.",
+            )),
+        )
+        .mount(&server)
+        .await;
+    let clock = TestClock::new();
+    let (client, tokens) = expiring_client(&server, &clock).await;
+    let error = client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Status);
+    assert_eq!(error.status(), Some(401));
+    assert_eq!(error.attempts(), 2);
+    assert_eq!(
+        error.to_string(),
+        "listClassNotebooks: HTTP 401 Unauthorized, code 40001: The request does not contain a \
+         valid authentication token. (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+    );
+    assert_eq!(requests(&server).await.len(), 2);
+    assert_eq!(tokens.calls.load(Ordering::SeqCst), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service's isRetriable.
+
+#[tokio::test]
+async fn is_retriable_false_stops_a_retry_and_true_allows_one_for_get() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me/notes/classNotebooks/permanent"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({
+            "error": {"code": "10002", "message": "Down for good.", "isRetriable": false}
+        })))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebook("permanent")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.attempts(), 1);
+    assert_eq!(error.service_retriable(), Some(false));
+    assert!(!error.is_retryable());
+
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me/notes/classNotebooks/busy"))
+        .respond_with(ResponseTemplate::new(409).set_body_json(json!({
+            "error": {"code": "19999", "message": "Try again.", "isRetriable": true}
+        })))
+        .up_to_n_times(1)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1.0/me/notes/classNotebooks/busy"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(notebook("busy")))
+        .mount(&h.server)
+        .await;
+    let notebook = h
+        .client
+        .me()
+        .class_notebook("busy")
+        .get()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(notebook.id.as_deref(), Some("busy"));
+    assert_eq!(h.clock.sleeps(), secs(&[1]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response metadata on success.
+
+#[tokio::test]
+async fn send_with_meta_returns_status_correlation_id_and_date() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(200)).set_body_json(json!({"value": [notebook("1-a")]})),
+        )
+        .mount(&h.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(202))
+                .insert_header("Location", OPERATIONS)
+                .insert_header("Retry-After", "3"),
+        )
+        .mount(&h.server)
+        .await;
+    let page = h
+        .client
+        .me()
+        .class_notebooks()
+        .list()
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.correlation_id(), Some(CORRELATION));
+    assert_eq!(page.date(), Some(DATE));
+    assert_eq!(page.attempts(), 1);
+    assert_eq!(page.value.value[0].id.as_deref(), Some("1-a"));
+
+    let accepted = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send_with_meta()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 202);
+    assert_eq!(accepted.correlation_id(), Some(CORRELATION));
+    assert_eq!(accepted.retry_after(), Some(Duration::from_secs(3)));
+    assert_eq!(
+        accepted.value.location(),
+        format!("{}{OPERATIONS}", h.server.uri())
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operation handles: awaitable, a stream of updates, both families.
+
+const COPY_STATUS: &str = "/v1.0/me/notes/operations/copy-7c1e";
+
+#[tokio::test]
+async fn a_copy_operation_location_streams_its_updates_until_completed() {
+    let h = harness(no_jitter()).await;
+    let accepted =
+        OperationHandle::from_location(&h.client, &format!("{}{COPY_STATUS}", h.server.uri()))
+            .unwrap();
+    for (status, percent) in [("NotStarted", "0"), ("Running", "50")] {
+        Mock::given(method("GET"))
+            .and(path(COPY_STATUS))
+            .respond_with(ResponseTemplate::new(200).set_body_json(
+                json!({"id": "copy-7c1e", "status": status, "percentComplete": percent}),
+            ))
+            .up_to_n_times(1)
+            .mount(&h.server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(COPY_STATUS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": "copy-7c1e", "status": "Completed", "percentComplete": "100",
+            "resourceLocation": "https://www.onenote.com/api/v1.0/me/notes/sections/1-new",
+            "resourceId": "1-new"
+        })))
+        .mount(&h.server)
+        .await;
+    let mut updates = accepted.updates();
+    let mut seen = Vec::new();
+    while let Some(update) = updates.next_update().await {
+        let model = update.unwrap();
+        seen.push((model.status.clone(), model.percent_complete.clone()));
+    }
+    assert_eq!(
+        seen,
+        [
+            (Some(OperationStatus::NotStarted), Some("0".to_owned())),
+            (Some(OperationStatus::Running), Some("50".to_owned())),
+            (Some(OperationStatus::Completed), Some("100".to_owned())),
+        ]
+    );
+    assert!(updates.next_update().await.is_none());
+    assert_eq!(h.clock.sleeps(), secs(&[1, 2]));
+    // Awaiting the handle waits the same way (the server now answers Completed at once).
+    let done = accepted.await.unwrap();
+    assert_eq!(done.resource_id.as_deref(), Some("1-new"));
+}
+
+#[tokio::test]
+async fn a_202_with_operation_location_is_polled_there() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header(
+                    "Operation-Location",
+                    format!("{}{COPY_STATUS}", h.server.uri()),
+                )
+                .insert_header("Location", "/v1.0/elsewhere"),
+        )
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(COPY_STATUS))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "status": "Failed", "error": {"code": "20156", "message": "The destination does not exist."}
+        })))
+        .mount(&h.server)
+        .await;
+    let handle = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        handle.location(),
+        format!("{}{COPY_STATUS}", h.server.uri())
+    );
+    let mut updates = handle.updates();
+    let last = updates.next_update().await.unwrap().unwrap();
+    assert_eq!(last.status, Some(OperationStatus::Failed));
+    assert!(updates.next_update().await.is_none());
+    let error = handle.await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OperationFailed);
+    assert_eq!(error.code(), Some(ErrorCode::DestinationNotFound));
 }

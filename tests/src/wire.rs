@@ -113,6 +113,25 @@ pub fn assert_request(request: &Request, expected: Expected<'_>) {
                 });
             assert_eq!(sent, body, "JSON body");
         }
+        // A POST without a body still says its (empty) length and, as the documents'
+        // examples do, a JSON content type.
+        None if matches!(expected.method, "POST" | "PATCH") => {
+            assert_eq!(
+                header("content-type").as_deref(),
+                Some("application/json"),
+                "Content-Type of a bodyless POST"
+            );
+            assert_eq!(
+                header("content-length").as_deref(),
+                Some("0"),
+                "Content-Length of a bodyless POST"
+            );
+            assert!(
+                request.body.is_empty(),
+                "unexpected body {:?}",
+                request.body
+            );
+        }
         None => {
             assert_eq!(header("content-type"), None, "Content-Type without a body");
             assert!(

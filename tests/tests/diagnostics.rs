@@ -284,6 +284,7 @@ fn a_spec_without_the_mistakes_generates() {
       "fields": {
         "id": { "doc": "Its id.", "type": "string" },
         "status": { "doc": "Its status.", "type": "OperationStatus" },
+        "percentComplete": { "doc": "How far it is.", "type": "string" },
         "error": { "doc": "Why it failed.", "type": "json" },
         "@api.diagnostics": { "doc": "Diagnostics.", "type": "json" }
       }

@@ -1,9 +1,15 @@
-//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead and compile-cost benchmarks
-//! and prints one table of results against the project's targets (see BENCHMARKS.md).
+//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead, pacing and compile-cost
+//! benchmarks and prints one table of results against the project's targets (see BENCHMARKS.md).
 //!
-//! The timed work runs in child processes (`cargo bench`, `cargo build`); this module starts
-//! them, echoes what they print, reads the numbers back and checks the targets. Every command
-//! it runs is printed first (`$ cargo …`), so a result can be reproduced by hand.
+//! The timed work runs in child processes (`cargo bench`, `cargo build`, callgrind); this module
+//! starts them, reads what they report in machine-readable form (the benchmarks' JSON lines,
+//! callgrind's `totals:` line, cargo's JSON messages), and judges every target in [`TARGETS`]
+//! by the measure that row names: instruction counts where there are any, since they do not
+//! move with the machine's load. Every command it runs is printed first (`$ cargo …`), so a
+//! result can be reproduced by hand.
+//!
+//! Adding a benchmark: a section function that runs it and records its rows, and a line in
+//! [`TARGETS`] for each row with a target.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -13,10 +19,133 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use serde_json::Value;
+
 /// Spec sizes the codegen benchmark builds, as multiples of the real spec.
 const FACTORS: [usize; 3] = [1, 10, 100];
-/// Codegen stages, in pipeline order, as the benchmark names them.
-const STAGES: [&str; 5] = ["load", "validate", "emit", "format", "total"];
+
+/// Every target, in the order the summary shows them: the row it judges, the limit, and the
+/// measure that decides.
+const TARGETS: &[Target] = &[
+    Target {
+        row: "codegen total, real spec",
+        limit: Limit::Below(0.050),
+        shown: "< 50 ms",
+        decided_by: Measure::Wall,
+    },
+    Target {
+        row: "codegen total, 100x spec",
+        limit: Limit::Below(3.0),
+        shown: "< 3 s",
+        decided_by: Measure::Wall,
+    },
+    Target {
+        row: "codegen cost per operation, 100x vs 1x",
+        limit: Limit::AtMost(2.0),
+        shown: "≤ 2×",
+        decided_by: Measure::Instructions,
+    },
+    Target {
+        row: "client GET 50 notebooks, sequential",
+        limit: Limit::AtLeast(0.95),
+        shown: "≥ 0.95× hand-written",
+        decided_by: Measure::Instructions,
+    },
+    Target {
+        row: "client GET 50 notebooks, 16 in flight",
+        limit: Limit::AtLeast(0.95),
+        shown: "≥ 0.95× hand-written",
+        decided_by: Measure::Instructions,
+    },
+    Target {
+        row: "client POST create Math 101, sequential",
+        limit: Limit::AtLeast(0.95),
+        shown: "≥ 0.95× hand-written",
+        decided_by: Measure::Instructions,
+    },
+    Target {
+        row: "client POST create Math 101, 16 in flight",
+        limit: Limit::AtLeast(0.95),
+        shown: "≥ 0.95× hand-written",
+        decided_by: Measure::Instructions,
+    },
+    Target {
+        row: "client POST 16 in flight, through the pacer",
+        limit: Limit::AtLeast(0.95),
+        shown: "≥ 0.95× hand-written",
+        decided_by: Measure::Instructions,
+    },
+    Target {
+        row: "pacing, server enforcing the default limits (400/h): share of the limit",
+        limit: Limit::AtLeast(0.95),
+        shown: "≥ 0.95",
+        decided_by: Measure::VirtualTime,
+    },
+    Target {
+        row: "pacing, server enforcing the default limits (400/h): throttled (429)",
+        limit: Limit::AtMost(0.0),
+        shown: "none",
+        decided_by: Measure::VirtualTime,
+    },
+    Target {
+        row: "normal dependency tree of onenote-api",
+        limit: Limit::Below(120.0),
+        shown: "< 120 crates",
+        decided_by: Measure::Count,
+    },
+    Target {
+        row: "onenote-api alone, clean debug build (deps built)",
+        limit: Limit::Below(5.0),
+        shown: "< 5 s",
+        decided_by: Measure::Wall,
+    },
+    Target {
+        row: "hello-client (onenote-api) vs hello-floor, clean debug build",
+        limit: Limit::AtMost(1.2),
+        shown: "≤ 1.2× the floor",
+        decided_by: Measure::Wall,
+    },
+];
+
+/// One target of [`TARGETS`].
+struct Target {
+    row: &'static str,
+    limit: Limit,
+    /// The limit as the table shows it.
+    shown: &'static str,
+    decided_by: Measure,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Limit {
+    Below(f64),
+    AtMost(f64),
+    AtLeast(f64),
+}
+
+impl Limit {
+    fn met(self, value: f64) -> bool {
+        match self {
+            Limit::Below(limit) => value < limit,
+            Limit::AtMost(limit) => value <= limit,
+            Limit::AtLeast(limit) => value >= limit,
+        }
+    }
+}
+
+/// What a figure is measured in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Measure {
+    /// Wall-clock time, or a ratio of wall-clock figures.
+    Wall,
+    /// Instructions counted by callgrind, or a ratio of them.
+    Instructions,
+    /// A count that does not depend on time (crates).
+    Count,
+    /// Requests over virtual time: the pacing bench runs client and server on a paused clock,
+    /// so its figures are the same on any machine.
+    VirtualTime,
+}
 
 /// Runs every benchmark and prints the summary.
 pub fn run(args: &[String], root: &Path) -> Result<(), String> {
@@ -33,12 +162,15 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
     }
     let started = Instant::now();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let callgrind = Callgrind::find()?;
     let mut summary = Summary::default();
 
-    section("1/3 codegen in process (divan)");
-    codegen(root, quick, &mut summary)?;
+    section("1/3 codegen in process");
+    codegen(root, quick, callgrind.as_ref(), &mut summary)?;
     section("2/3 client overhead against hand-written reqwest + serde_json");
-    client(root, quick, &mut summary)?;
+    client(root, quick, callgrind.as_ref(), &mut summary)?;
+    section("2b/3 pacing against a local throttling server (virtual time)");
+    pacing(root, &mut summary)?;
     section("3/3 compile cost");
     compile(root, quick, &mut summary)?;
 
@@ -48,8 +180,13 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
         started.elapsed().as_secs_f64()
     ));
     print!("{}", summary.table());
+    if callgrind.is_none() {
+        println!("\n(valgrind is not installed: targets decided by instructions are unmeasured)");
+    }
     if quick {
-        println!("\n(--quick: fewer samples and requests, no clean builds of the hello-worlds)");
+        println!(
+            "\n(--quick: fewer samples and requests, no 100x instruction count, no clean hello-world builds)"
+        );
     }
     Ok(())
 }
@@ -61,82 +198,153 @@ fn section(title: &str) {
 // ---------------------------------------------------------------------------------------------
 // The summary table.
 
+/// A figure: its value (what a target compares) and how the table shows it.
+#[derive(Clone, Debug)]
+struct Figure {
+    value: f64,
+    text: String,
+}
+
+fn figure(value: f64, text: impl Into<String>) -> Option<Figure> {
+    Some(Figure {
+        value,
+        text: text.into(),
+    })
+}
+
+/// A figure no target compares: text only.
+fn info(text: impl Into<String>) -> Option<Figure> {
+    figure(f64::NAN, text)
+}
+
 #[derive(Default)]
 struct Summary {
     rows: Vec<Row>,
 }
 
+/// One row: wall clock (or a count) beside instructions.
 struct Row {
-    measure: String,
-    result: String,
-    target: String,
-    /// `None` when the row has no target.
-    met: Option<bool>,
+    name: String,
+    result: Option<Figure>,
+    instructions: Option<Figure>,
+    /// Why the instruction column is empty, when it is.
+    no_instructions: &'static str,
 }
 
 impl Summary {
-    fn info(&mut self, measure: impl Into<String>, result: impl Into<String>) {
+    fn add(
+        &mut self,
+        name: impl Into<String>,
+        result: Option<Figure>,
+        instructions: Option<Figure>,
+    ) {
         self.rows.push(Row {
-            measure: measure.into(),
-            result: result.into(),
-            target: String::new(),
-            met: None,
+            name: name.into(),
+            result,
+            instructions,
+            no_instructions: "",
         });
     }
 
-    fn check(
+    /// A row whose instruction figure was not taken, and why.
+    fn add_without_instructions(
         &mut self,
-        measure: impl Into<String>,
-        result: impl Into<String>,
-        target: impl Into<String>,
-        met: bool,
+        name: impl Into<String>,
+        result: Option<Figure>,
+        why: &'static str,
     ) {
         self.rows.push(Row {
-            measure: measure.into(),
-            result: result.into(),
-            target: target.into(),
-            met: Some(met),
+            name: name.into(),
+            result,
+            instructions: None,
+            no_instructions: why,
         });
+    }
+
+    /// The verdict on `row`: `None` when no target names it.
+    fn verdict(row: &Row) -> Option<(&'static Target, &'static str)> {
+        let target = TARGETS.iter().find(|t| t.row == row.name)?;
+        let figure = match target.decided_by {
+            Measure::Wall | Measure::Count | Measure::VirtualTime => row.result.as_ref(),
+            Measure::Instructions => row.instructions.as_ref(),
+        };
+        let verdict = match figure {
+            Some(figure) if target.limit.met(figure.value) => "met",
+            Some(_) => "MISSED",
+            None => "unmeasured",
+        };
+        Some((target, verdict))
     }
 
     /// A Markdown table, so it can go into BENCHMARKS.md as printed.
     fn table(&self) -> String {
-        let verdict = |row: &Row| match row.met {
-            Some(true) => "met",
-            Some(false) => "MISSED",
-            None => "",
-        };
-        let width = |f: &dyn Fn(&Row) -> usize, title: &str| {
-            self.rows.iter().map(f).max().unwrap_or(0).max(title.len())
-        };
-        let (m, r, t) = (
-            width(&|row| row.measure.chars().count(), "measure"),
-            width(&|row| row.result.chars().count(), "result"),
-            width(&|row| row.target.chars().count(), "target"),
-        );
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "| {:m$} | {:r$} | {:t$} | {:6} |",
-            "measure", "result", "target", ""
-        );
-        let _ = writeln!(
-            out,
-            "|{}|{}|{}|{}|",
-            "-".repeat(m + 2),
-            "-".repeat(r + 2),
-            "-".repeat(t + 2),
-            "-".repeat(8)
-        );
+        let mut lines = vec![[
+            "measure".to_owned(),
+            "wall clock (or count)".to_owned(),
+            "instructions (callgrind)".to_owned(),
+            "target".to_owned(),
+            "decided by".to_owned(),
+            String::new(),
+        ]];
         for row in &self.rows {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {:6} |",
-                pad(&row.measure, m),
-                pad(&row.result, r),
-                pad(&row.target, t),
-                verdict(row)
-            );
+            let (target, decided_by, verdict) = match Self::verdict(row) {
+                Some((target, verdict)) => (
+                    target.shown,
+                    match target.decided_by {
+                        Measure::Wall => "wall clock",
+                        Measure::Instructions => "instructions",
+                        Measure::Count => "count",
+                        Measure::VirtualTime => "virtual time",
+                    },
+                    verdict,
+                ),
+                None => ("", "", ""),
+            };
+            let text = |figure: &Option<Figure>| figure.as_ref().map(|f| f.text.clone());
+            lines.push([
+                row.name.clone(),
+                text(&row.result).unwrap_or_default(),
+                text(&row.instructions).unwrap_or_else(|| row.no_instructions.to_owned()),
+                target.to_owned(),
+                decided_by.to_owned(),
+                verdict.to_owned(),
+            ]);
+        }
+        for target in TARGETS {
+            if !self.rows.iter().any(|row| row.name == target.row) {
+                lines.push([
+                    target.row.to_owned(),
+                    "not run".to_owned(),
+                    String::new(),
+                    target.shown.to_owned(),
+                    String::new(),
+                    "unmeasured".to_owned(),
+                ]);
+            }
+        }
+        let widths: Vec<usize> = (0..6)
+            .map(|column| {
+                lines
+                    .iter()
+                    .map(|line| line[column].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = String::new();
+        for (index, line) in lines.iter().enumerate() {
+            out.push('|');
+            for (cell, width) in line.iter().zip(&widths) {
+                let _ = write!(out, " {} |", pad(cell, *width));
+            }
+            out.push('\n');
+            if index == 0 {
+                out.push('|');
+                for width in &widths {
+                    let _ = write!(out, "{}|", "-".repeat(width + 2));
+                }
+                out.push('\n');
+            }
         }
         out
     }
@@ -149,151 +357,231 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reading benchmark output.
+
+/// The JSON lines a benchmark printed (`{"bench": …, "case": …, …}`), by case.
+fn json_lines(output: &str) -> BTreeMap<String, Value> {
+    output
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|value| Some((value.get("case")?.as_str()?.to_owned(), value)))
+        .collect()
+}
+
+/// A number field of a benchmark's JSON line, or an error naming what is missing.
+fn number(lines: &BTreeMap<String, Value>, case: &str, field: &str) -> Result<f64, String> {
+    lines
+        .get(case)
+        .and_then(|line| line.get(field))
+        .and_then(Value::as_f64)
+        .ok_or_else(|| format!("error: the benchmark printed no `{field}` for case {case}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instruction counts.
+
+/// valgrind's callgrind, when installed: counts the instructions a benchmark's `--repeat`
+/// mode executes.
+struct Callgrind {
+    dir: TempDir,
+}
+
+impl Callgrind {
+    fn find() -> Result<Option<Callgrind>, String> {
+        let found = Command::new("valgrind")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !found {
+            return Ok(None);
+        }
+        Ok(Some(Callgrind {
+            dir: TempDir::new("callgrind")?,
+        }))
+    }
+
+    /// Instructions per repetition of `args`: runs `executable args… 0` and
+    /// `executable args… count` under callgrind and divides the difference by `count`, so
+    /// start-up and setup are not counted.
+    fn per_repetition(&self, executable: &Path, args: &[&str], count: u64) -> Result<f64, String> {
+        let base = self.total(executable, args, 0)?;
+        let with = self.total(executable, args, count)?;
+        Ok(with.saturating_sub(base) as f64 / count as f64)
+    }
+
+    /// The instructions of one run, from callgrind's output file.
+    fn total(&self, executable: &Path, args: &[&str], count: u64) -> Result<u64, String> {
+        let out = self.dir.0.join("callgrind.out");
+        let mut command = Command::new("valgrind");
+        command
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .arg(executable)
+            .arg("--repeat")
+            .args(args)
+            .arg(count.to_string());
+        run_quiet(command)?;
+        let text = fs::read_to_string(&out)
+            .map_err(|e| format!("error: cannot read {}: {e}", out.display()))?;
+        callgrind_totals(&text).ok_or_else(|| format!("error: no totals in {}", out.display()))
+    }
+}
+
+/// The `totals:` (or `summary:`) count of a callgrind output file: instructions, the only
+/// event collected by default.
+fn callgrind_totals(text: &str) -> Option<u64> {
+    text.lines()
+        .find_map(|line| {
+            line.strip_prefix("totals:")
+                .or_else(|| line.strip_prefix("summary:"))
+        })
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+}
+
+/// The path of a benchmark's executable, from cargo's JSON messages (building it if needed).
+fn bench_executable(root: &Path, package: &str, bench: &str) -> Result<PathBuf, String> {
+    let mut command = cargo(root);
+    command.args([
+        "bench",
+        "-p",
+        package,
+        "--bench",
+        bench,
+        "--no-run",
+        "--message-format=json",
+    ]);
+    let output = run_quiet(command)?;
+    output
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["target"]["name"] == bench)
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| format!("error: cargo named no executable for bench {bench}"))
+}
+
+// ---------------------------------------------------------------------------------------------
 // 1. Codegen.
 
-fn codegen(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
+fn codegen(
+    root: &Path,
+    quick: bool,
+    callgrind: Option<&Callgrind>,
+    summary: &mut Summary,
+) -> Result<(), String> {
     let mut command = cargo(root);
     command.args(["bench", "-p", "codegen", "--bench", "codegen", "--"]);
     if quick {
-        // Command-line options take priority over the benchmarks' own `max_time`.
-        command.args(["--sample-count", "10", "--max-time", "1"]);
+        command.arg("--quick");
     }
-    let output = run_echoed(command)?;
-    let sizes = spec_sizes(&output)?;
-    let medians = divan_medians(&output);
-    let median = |stage: &str, factor: usize| {
-        medians
-            .get(&(stage.to_owned(), factor))
-            .copied()
-            .ok_or_else(|| {
-                format!("error: the codegen benchmark printed no median for {stage} at {factor}x")
-            })
+    let lines = json_lines(&run_echoed(command)?);
+    let operations = |factor: usize| number(&lines, &format!("spec/{factor}x"), "operations");
+    let wall = |stage: &str, factor: usize, field: &str| {
+        number(&lines, &format!("{stage}/{factor}x"), field)
     };
 
-    let (ops_1, types_1) = sizes
-        .get(&1)
-        .copied()
-        .ok_or("error: no size for the 1x spec")?;
-    let total_1 = median("total", 1)?;
-    let mut stages = Vec::new();
-    for stage in &STAGES[..4] {
-        stages.push(format!("{stage} {}", duration(median(stage, 1)?)));
+    // Instructions of one `codegen::generate` at each size (100x: full runs only, it takes
+    // minutes under callgrind).
+    let mut instructions = BTreeMap::new();
+    if let Some(callgrind) = callgrind {
+        let executable = bench_executable(root, "codegen", "codegen")?;
+        for (factor, count) in [(1, 5), (10, 1), (100, 1)] {
+            if quick && factor == 100 {
+                continue;
+            }
+            let case = format!("total/{factor}x");
+            println!("counting instructions of {case}");
+            instructions.insert(
+                factor,
+                callgrind.per_repetition(&executable, &[&case], count)?,
+            );
+        }
     }
-    summary.info(
+    let no_count = if callgrind.is_none() {
+        "valgrind not installed"
+    } else {
+        "not counted (--quick)"
+    };
+
+    let (ops_1, types_1) = (operations(1)?, number(&lines, "spec/1x", "types")?);
+    let stages = ["load", "emit", "format"]
+        .iter()
+        .map(|stage| Ok(format!("{stage} {}", duration(wall(stage, 1, "median")?))))
+        .collect::<Result<Vec<_>, String>>()?;
+    summary.add_without_instructions(
         format!("codegen stages, real spec ({ops_1} operations, {types_1} types)"),
-        stages.join(", "),
+        info(stages.join(", ")),
+        "",
     );
-    summary.check(
-        "codegen total, real spec (in process)",
-        duration(total_1),
-        "< 50 ms",
-        total_1 < 0.050,
+    let total_1 = (wall("total", 1, "median")?, wall("total", 1, "fastest")?);
+    summary.add(
+        "codegen total, real spec",
+        figure(total_1.1, timed(total_1)),
+        instructions
+            .get(&1)
+            .and_then(|&count| figure(count, count_text(count))),
     );
-    let per_op_1 = total_1 / ops_1 as f64;
+    let per_op_1 = total_1.0 / ops_1;
     for factor in &FACTORS[1..] {
-        let (ops, _) = sizes
-            .get(factor)
-            .copied()
-            .ok_or_else(|| format!("error: no size for the {factor}x spec"))?;
-        let total = median("total", *factor)?;
-        let per_op = total / ops as f64;
-        let growth = per_op / per_op_1;
+        let ops = operations(*factor)?;
+        let total = (
+            wall("total", *factor, "median")?,
+            wall("total", *factor, "fastest")?,
+        );
+        let growth = (total.0 / ops) / per_op_1;
+        let counted = match (instructions.get(factor), instructions.get(&1)) {
+            (Some(&count), Some(&count_1)) => Some((count, (count / ops) / (count_1 / ops_1))),
+            _ => None,
+        };
         let mut per_stage = Vec::new();
-        for stage in &STAGES[..4] {
-            let ratio = (median(stage, *factor)? / ops as f64) / (median(stage, 1)? / ops_1 as f64);
+        for stage in ["load", "emit", "format"] {
+            let ratio =
+                (wall(stage, *factor, "median")? / ops) / (wall(stage, 1, "median")? / ops_1);
             per_stage.push(format!("{stage} {ratio:.2}×"));
         }
-        summary.info(
-            format!("codegen per-operation growth by stage, {factor}x vs 1x"),
-            per_stage.join(", "),
+        summary.add_without_instructions(
+            format!("codegen cost per operation by stage, {factor}x vs 1x"),
+            info(per_stage.join(", ")),
+            "",
         );
-        let result = format!(
-            "{} total, {}/op ({growth:.2}× the 1x {}/op)",
-            duration(total),
-            duration(per_op),
-            duration(per_op_1)
+        let total_row = format!("codegen total, {factor}x spec");
+        let total_wall = figure(total.1, format!("{} ({ops} operations)", timed(total)));
+        let total_count = counted.and_then(|(count, _)| figure(count, count_text(count)));
+        let growth_row = format!("codegen cost per operation, {factor}x vs 1x");
+        let growth_wall = figure(
+            growth,
+            format!(
+                "{growth:.2}× ({}/op vs {}/op)",
+                duration(total.0 / ops),
+                duration(per_op_1)
+            ),
         );
-        if *factor == 100 {
-            summary.check(
-                format!("codegen {factor}x ({ops} operations)"),
-                result,
-                "< 3 s, ≤ 2× per op",
-                total < 3.0 && growth <= 2.0,
-            );
+        let growth_count = counted.and_then(|(count, ratio)| {
+            figure(
+                ratio,
+                format!(
+                    "{ratio:.2}× ({}/op vs {}/op)",
+                    count_text(count / ops),
+                    count_text(instructions[&1] / ops_1)
+                ),
+            )
+        });
+        if counted.is_some() {
+            summary.add(total_row, total_wall, total_count);
+            summary.add(growth_row, growth_wall, growth_count);
         } else {
-            summary.info(format!("codegen {factor}x ({ops} operations)"), result);
+            summary.add_without_instructions(total_row, total_wall, no_count);
+            summary.add_without_instructions(growth_row, growth_wall, no_count);
         }
     }
     Ok(())
 }
 
-/// `factor → (operations, types)` from the benchmark's `spec 10x: 220 operations, …` lines.
-fn spec_sizes(output: &str) -> Result<BTreeMap<usize, (usize, usize)>, String> {
-    let mut sizes = BTreeMap::new();
-    for line in output.lines() {
-        let Some(rest) = line.strip_prefix("spec ") else {
-            continue;
-        };
-        let Some((factor, rest)) = rest.split_once("x: ") else {
-            continue;
-        };
-        let numbers: Vec<usize> = rest
-            .split(',')
-            .filter_map(|part| part.split_whitespace().next()?.parse().ok())
-            .collect();
-        if let (Ok(factor), [operations, types, ..]) = (factor.parse(), numbers.as_slice()) {
-            sizes.insert(factor, (*operations, *types));
-        }
-    }
-    if sizes.len() != FACTORS.len() {
-        return Err("error: the codegen benchmark did not print its spec sizes".to_owned());
-    }
-    Ok(sizes)
-}
-
-/// `(benchmark, argument) → median seconds` from divan's tree table:
-///
-/// ```text
-/// ├─ emit                    │               │               │
-/// │  ├─ 1      2.008 ms      │ 2.296 ms      │ 2.116 ms      │ …
-/// ```
-fn divan_medians(output: &str) -> BTreeMap<(String, usize), f64> {
-    let mut medians = BTreeMap::new();
-    let mut group = String::new();
-    for line in output.lines() {
-        let Some(at) = line.find("├─ ").or_else(|| line.find("╰─ ")) else {
-            continue;
-        };
-        let depth = line[..at].chars().count();
-        let mut columns = line[at + "├─ ".len()..].split('│');
-        let mut first = columns.next().unwrap_or_default().split_whitespace();
-        let Some(name) = first.next() else {
-            continue;
-        };
-        if depth == 0 {
-            group = name.to_owned();
-            continue;
-        }
-        // Columns: fastest (after the name), slowest, median, mean, samples, iterations.
-        let median = columns.nth(1).and_then(|text| parse_duration(text.trim()));
-        if let (Ok(arg), Some(median)) = (name.parse::<usize>(), median) {
-            medians.insert((group.clone(), arg), median);
-        }
-    }
-    medians
-}
-
-/// `2.116 ms` → 0.002116.
-fn parse_duration(text: &str) -> Option<f64> {
-    let (number, unit) = text.split_once(' ')?;
-    let scale = match unit {
-        "ns" => 1e-9,
-        "µs" | "us" => 1e-6,
-        "ms" => 1e-3,
-        "s" => 1.0,
-        _ => return None,
-    };
-    Some(number.parse::<f64>().ok()? * scale)
+/// `8.91 ms (fastest 8.52 ms)` from (median, fastest).
+fn timed((median, fastest): (f64, f64)) -> String {
+    format!("{} (fastest {})", duration(median), duration(fastest))
 }
 
 /// Seconds as a short human figure (`9.89 ms`, `1.16 s`, `450 µs`).
@@ -307,10 +595,35 @@ fn duration(seconds: f64) -> String {
     }
 }
 
+/// An instruction count as a short figure (`89.9 M`, `1.86 M`, `9.93 G`, `127 k`).
+fn count_text(count: f64) -> String {
+    if count >= 1e9 {
+        format!("{:.2} G", count / 1e9)
+    } else if count >= 1e6 {
+        format!("{:.2} M", count / 1e6)
+    } else {
+        format!("{:.0} k", count / 1e3)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 2. Client overhead.
 
-fn client(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
+/// The client benchmark's cases: its id, and how many requests callgrind counts (full, quick).
+const CLIENT_CASES: [(&str, u64, u64); 5] = [
+    ("get-sequential", 100, 20),
+    ("get-16-in-flight", 100, 32),
+    ("post-sequential", 400, 100),
+    ("post-16-in-flight", 400, 100),
+    ("post-16-in-flight-paced", 400, 100),
+];
+
+fn client(
+    root: &Path,
+    quick: bool,
+    callgrind: Option<&Callgrind>,
+    summary: &mut Summary,
+) -> Result<(), String> {
     let mut command = cargo(root);
     command.args([
         "bench",
@@ -323,30 +636,93 @@ fn client(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String>
     if quick {
         command.arg("--quick");
     }
-    let output = run_echoed(command)?;
-    let mut rows = 0;
-    for line in output.lines() {
-        if !(line.starts_with("GET ") || line.starts_with("POST ")) {
-            continue;
-        }
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let [label @ .., client, hand, ratio] = words.as_slice() else {
-            continue;
-        };
-        let Ok(ratio_value) = ratio.parse::<f64>() else {
-            continue;
-        };
-        rows += 1;
-        summary.check(
-            format!("client {}", label.join(" ")),
-            format!("{client} vs {hand} req/s: {ratio}×"),
-            "≥ 0.95× reqwest",
-            ratio_value >= 0.95,
+    let lines = json_lines(&run_echoed(command)?);
+    let executable = match callgrind {
+        Some(_) => Some(bench_executable(root, "onenote-api", "client_overhead")?),
+        None => None,
+    };
+    for (case, full, short) in CLIENT_CASES {
+        let label = lines
+            .get(case)
+            .and_then(|line| line["label"].as_str())
+            .ok_or_else(|| format!("error: the client benchmark printed no case {case}"))?;
+        let (client, hand, ratio) = (
+            number(&lines, case, "client")?,
+            number(&lines, case, "hand")?,
+            number(&lines, case, "ratio")?,
         );
+        let wall = figure(
+            ratio,
+            format!("{client:.0} vs {hand:.0} req/s: {ratio:.3}×"),
+        );
+        let name = format!("client {label}");
+        match (callgrind, &executable) {
+            (Some(callgrind), Some(executable)) => {
+                let count = if quick { short } else { full };
+                println!("counting instructions of {case} ({count} requests per side)");
+                let client = callgrind.per_repetition(executable, &[case, "client"], count)?;
+                let hand = callgrind.per_repetition(executable, &[case, "hand"], count)?;
+                // Requests per instruction, relative: the same sense as the req/s ratio.
+                let ratio = hand / client;
+                let counted = figure(
+                    ratio,
+                    format!(
+                        "{} vs {} per request: {ratio:.3}×",
+                        count_text(client),
+                        count_text(hand)
+                    ),
+                );
+                summary.add(name, wall, counted);
+            }
+            _ => summary.add_without_instructions(name, wall, "valgrind not installed"),
+        }
     }
-    if rows == 0 {
-        return Err("error: the client-overhead benchmark printed no results".to_owned());
-    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2b. Pacing.
+
+fn pacing(root: &Path, summary: &mut Summary) -> Result<(), String> {
+    let mut command = cargo(root);
+    command.args(["bench", "-p", "onenote-api", "--bench", "pacing"]);
+    let output = run_echoed(command)?;
+    let line = output
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|value| value["bench"] == "pacing")
+        .ok_or("error: the pacing benchmark printed no JSON line")?;
+    let number = |run: &str, key: &str| {
+        line[run][key]
+            .as_f64()
+            .ok_or_else(|| format!("error: no {run}.{key} in the pacing JSON line: {line}"))
+    };
+    let not_counted = "not applicable (virtual time)";
+    let ratio = number("known_limit", "ratio")?;
+    summary.add_without_instructions(
+        "pacing, server enforcing the default limits (400/h): share of the limit",
+        figure(ratio, format!("{ratio:.3} of the limit")),
+        not_counted,
+    );
+    let throttled = number("known_limit", "throttled")?;
+    summary.add_without_instructions(
+        "pacing, server enforcing the default limits (400/h): throttled (429)",
+        figure(throttled, format!("{throttled} throttled")),
+        not_counted,
+    );
+    let (ratio, throttled, failed) = (
+        number("unknown_limit", "ratio")?,
+        number("unknown_limit", "throttled")?,
+        number("unknown_limit", "failed")?,
+    );
+    summary.add_without_instructions(
+        "pacing, server allowing half the limits (60/min)",
+        info(format!(
+            "{ratio:.3} of the server's rate, {throttled} throttled, {failed} failed"
+        )),
+        not_counted,
+    );
     Ok(())
 }
 
@@ -356,9 +732,11 @@ fn client(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String>
 fn compile(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String> {
     let generated = root.join("onenote-api/src/generated");
     let (files, lines) = line_count(&generated)?;
-    summary.info(
+    let not_counted = "not applicable";
+    summary.add_without_instructions(
         "generated code (onenote-api/src/generated)",
-        format!("{lines} lines in {files} files"),
+        info(format!("{lines} lines in {files} files")),
+        not_counted,
     );
 
     let tree = |extra: &[&str]| {
@@ -377,11 +755,13 @@ fn compile(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String
     };
     let with_default = tree(&[])?;
     let without_default = tree(&["--no-default-features"])?;
-    summary.check(
+    summary.add_without_instructions(
         "normal dependency tree of onenote-api",
-        format!("{with_default} crates ({without_default} without default features)"),
-        "< 120 crates",
-        with_default < 120,
+        figure(
+            with_default as f64,
+            format!("{with_default} crates ({without_default} without default features)"),
+        ),
+        not_counted,
     );
 
     // onenote-api alone: its dependencies built once in a target directory kept between runs.
@@ -406,36 +786,52 @@ fn compile(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String
         build(&mut command);
         times.push(run_timed(command)?);
     }
-    let alone = median(&mut times);
-    summary.check(
+    times.sort_by(f64::total_cmp);
+    let fastest = times.first().copied().unwrap_or(0.0);
+    summary.add_without_instructions(
         "onenote-api alone, clean debug build (deps built)",
-        format!("{alone:.1} s (median of {})", times.len()),
-        "< 5 s",
-        alone < 5.0,
+        figure(
+            fastest,
+            format!(
+                "{} (runs: {})",
+                duration(fastest),
+                times
+                    .iter()
+                    .map(|t| format!("{t:.1} s"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        not_counted,
     );
 
     if quick {
         return Ok(());
     }
-    let temp = TempDir::new()?;
+    let temp = TempDir::new("builds")?;
     let lock = root.join("Cargo.lock");
 
     let floor = hello(root, &temp.0, "hello-floor", &lock)?;
     let client = hello(root, &temp.0, "hello-client", &lock)?;
-    summary.info(
+    summary.add_without_instructions(
         "hello-floor (reqwest + serde + tokio, rustls/ring), clean debug build",
-        format!("{:.1} s, {} crates", floor.seconds, floor.crates),
-    );
-    summary.check(
-        "hello-client (onenote-api), clean debug build",
-        format!(
-            "{:.1} s, {} crates ({:.2}× the floor)",
-            client.seconds,
-            client.crates,
-            client.seconds / floor.seconds
+        figure(
+            floor.seconds,
+            format!("{:.1} s, {} crates", floor.seconds, floor.crates),
         ),
-        "≤ 1.2× the floor",
-        client.seconds <= 1.2 * floor.seconds,
+        not_counted,
+    );
+    let ratio = client.seconds / floor.seconds;
+    summary.add_without_instructions(
+        "hello-client (onenote-api) vs hello-floor, clean debug build",
+        figure(
+            ratio,
+            format!(
+                "{:.1} s, {} crates: {ratio:.2}× the floor",
+                client.seconds, client.crates
+            ),
+        ),
+        not_counted,
     );
 
     // What the default feature costs: onenote-api with its dependencies, from nothing.
@@ -454,13 +850,17 @@ fn compile(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String
         remove_dir(&dir);
         fresh.push((name, seconds));
     }
-    summary.info(
+    summary.add_without_instructions(
         "onenote-api with its dependencies, clean debug build",
-        fresh
-            .iter()
-            .map(|(name, seconds)| format!("{seconds:.1} s with {name}"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        figure(
+            0.0,
+            fresh
+                .iter()
+                .map(|(name, seconds)| format!("{seconds:.1} s with {name}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        not_counted,
     );
     Ok(())
 }
@@ -562,21 +962,15 @@ fn crate_count(command: Command) -> Result<usize, String> {
     Ok(packages.len().saturating_sub(1))
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => values[n / 2],
-        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
-    }
-}
-
-/// A temporary folder for the clean builds, removed when dropped.
+/// A temporary folder, removed when dropped.
 struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new() -> Result<Self, String> {
-        let dir = std::env::temp_dir().join(format!("onenote-api-bench-{}", std::process::id()));
+    fn new(purpose: &str) -> Result<Self, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "onenote-api-bench-{purpose}-{}",
+            std::process::id()
+        ));
         remove_dir(&dir);
         fs::create_dir_all(&dir)
             .map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
@@ -636,8 +1030,8 @@ fn announce(command: &Command) {
     println!("$ {}{dir}", shown(command));
 }
 
-/// Runs `command`, echoing its stdout line by line as it comes (stderr goes straight to the
-/// terminal), and returns the stdout.
+/// Runs `command`, echoing its stdout line by line as it comes (its JSON lines are read, not
+/// shown; stderr goes straight to the terminal), and returns the stdout.
 fn run_echoed(mut command: Command) -> Result<String, String> {
     announce(&command);
     let what = shown(&command);
@@ -651,7 +1045,9 @@ fn run_echoed(mut command: Command) -> Result<String, String> {
         for line in BufReader::new(stdout).lines() {
             let line =
                 line.map_err(|e| format!("error: cannot read the output of `{what}`: {e}"))?;
-            println!("{line}");
+            if !line.starts_with('{') {
+                println!("{line}");
+            }
             output.push_str(&line);
             output.push('\n');
         }
@@ -697,33 +1093,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_divan_medians() {
+    fn reads_json_lines_by_case_and_skips_the_rest() {
         let output = "\
-codegen      fastest       │ slowest       │ median        │ mean          │ samples │ iters
-├─ emit                    │               │               │               │         │
-│  ├─ 1      2.008 ms      │ 2.296 ms      │ 2.116 ms      │ 2.12 ms       │ 100     │ 100
-│  │         10.95 Kitem/s │ 9.578 Kitem/s │ 10.39 Kitem/s │ 10.37 Kitem/s │         │
-│  ╰─ 100    196.2 ms      │ 252.7 ms      │ 206.2 ms      │ 206 ms        │ 21      │ 21
-╰─ validate                │               │               │               │         │
-   ├─ 1      242.7 µs      │ 431.6 µs      │ 264.3 µs      │ 268.9 µs      │ 100     │ 100
-   ╰─ 100    1.153 s       │ 1.205 s       │ 1.156 s       │ 1.169 s       │ 9       │ 9
+total/1x     median      8.910 ms   fastest      8.500 ms
+{\"bench\":\"codegen\",\"case\":\"total/1x\",\"median\":0.00891,\"fastest\":0.0085}
+{\"bench\":\"codegen\",\"case\":\"spec/1x\",\"operations\":22,\"types\":21}
+{not json
 ";
-        let medians = divan_medians(output);
-        let get = |name: &str, arg| medians[&(name.to_owned(), arg)];
-        assert_eq!(medians.len(), 4);
-        assert!((get("emit", 1) - 2.116e-3).abs() < 1e-12);
-        assert!((get("emit", 100) - 0.2062).abs() < 1e-12);
-        assert!((get("validate", 1) - 264.3e-6).abs() < 1e-12);
-        assert!((get("validate", 100) - 1.156).abs() < 1e-12);
+        let lines = json_lines(output);
+        assert_eq!(lines.len(), 2);
+        assert_eq!(number(&lines, "total/1x", "fastest"), Ok(0.0085));
+        assert_eq!(number(&lines, "spec/1x", "operations"), Ok(22.0));
+        assert_eq!(
+            number(&lines, "total/10x", "median"),
+            Err("error: the benchmark printed no `median` for case total/10x".to_owned())
+        );
     }
 
     #[test]
-    fn reads_spec_sizes() {
-        let output = "spec 1x: 22 operations, 21 types, 6 files, 33539 bytes\n\
-                      spec 10x: 220 operations, 210 types, 51 files, 334593 bytes\n\
-                      spec 100x: 2200 operations, 2100 types, 501 files, 3355663 bytes\n";
-        let sizes = spec_sizes(output).unwrap();
-        assert_eq!(sizes[&1], (22, 21));
-        assert_eq!(sizes[&100], (2200, 2100));
+    fn reads_callgrind_totals() {
+        let text = "# callgrind format\nversion: 1\nevents: Ir\nsummary: 36430373\n\nfn=main\n1 5\ntotals: 36430373\n";
+        assert_eq!(callgrind_totals(text), Some(36_430_373));
+        assert_eq!(callgrind_totals("events: Ir\n"), None);
+    }
+
+    #[test]
+    fn limits_compare_as_their_names_say() {
+        assert!(Limit::Below(3.0).met(2.99) && !Limit::Below(3.0).met(3.0));
+        assert!(Limit::AtMost(2.0).met(2.0) && !Limit::AtMost(2.0).met(2.01));
+        assert!(Limit::AtLeast(0.95).met(0.95) && !Limit::AtLeast(0.95).met(0.949));
+    }
+
+    #[test]
+    fn the_deciding_measure_gives_the_verdict() {
+        let row = |wall: f64, instructions: Option<f64>| Row {
+            name: "client POST create Math 101, 16 in flight".to_owned(),
+            result: figure(wall, "wall"),
+            instructions: instructions.and_then(|count| figure(count, "instructions")),
+            no_instructions: "",
+        };
+        let verdict = |row: &Row| Summary::verdict(row).map(|(_, verdict)| verdict);
+        // A slow wall-clock round does not miss a target that instructions decide.
+        assert_eq!(verdict(&row(0.84, Some(0.97))), Some("met"));
+        assert_eq!(verdict(&row(0.99, Some(0.93))), Some("MISSED"));
+        assert_eq!(verdict(&row(0.99, None)), Some("unmeasured"));
     }
 }

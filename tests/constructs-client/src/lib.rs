@@ -3,8 +3,8 @@
 //! only snapshotted.
 //!
 //! The runtime modules are onenote-api's own files, included by path, with the same module
-//! list and re-exports as `onenote-api/src/lib.rs` (`tests/module_list.rs` keeps the two the
-//! same); `src/generated/` is written by `cargo xtask codegen` from the fixture.
+//! list and re-exports as `onenote-api/src/lib.rs` (`tests/tests/runtime_seam.rs` keeps the two
+//! the same); `src/generated/` is written by `cargo xtask codegen` from the fixture.
 //!
 //! The runtime's unit tests run in onenote-api, against the real spec's client; compiled here as
 //! a test (`cargo clippy --all-targets` does) the crate is empty, so they are not built against
@@ -13,6 +13,9 @@
 
 #[path = "../../../onenote-api/src/auth.rs"]
 mod auth;
+#[cfg(feature = "azure")]
+#[path = "../../../onenote-api/src/azure.rs"]
+mod azure;
 #[path = "../../../onenote-api/src/body.rs"]
 mod body;
 #[path = "../../../onenote-api/src/builder.rs"]
@@ -27,6 +30,10 @@ mod datetime;
 mod enum_value;
 #[path = "../../../onenote-api/src/error.rs"]
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+#[path = "../../../onenote-api/src/fuzzing.rs"]
+pub mod fuzzing;
 #[rustfmt::skip]
 mod generated;
 #[path = "../../../onenote-api/src/handle.rs"]
@@ -41,18 +48,28 @@ pub mod odata;
 mod operation;
 #[path = "../../../onenote-api/src/origin.rs"]
 mod origin;
+#[path = "../../../onenote-api/src/pacing.rs"]
+mod pacing;
 #[path = "../../../onenote-api/src/paging.rs"]
 mod paging;
 #[path = "../../../onenote-api/src/path.rs"]
 pub mod path;
 #[path = "../../../onenote-api/src/request.rs"]
 mod request;
+#[path = "../../../onenote-api/src/response.rs"]
+mod response;
 #[path = "../../../onenote-api/src/retry.rs"]
 mod retry;
 #[path = "../../../onenote-api/src/tls.rs"]
 mod tls;
+#[path = "../../../onenote-api/src/transport.rs"]
+mod transport;
 
-pub use auth::{BoxError, StaticToken, TokenProvider};
+pub use auth::{
+    AccessToken, BoxError, REFRESH_BEFORE_EXPIRY, StaticToken, TokenFuture, TokenProvider,
+};
+#[cfg(feature = "azure")]
+pub use azure::{AzureCredential, ONENOTE_SCOPE};
 pub use body::Multipart;
 pub use builder::{HasAsyncForm, Json, Operation, Receive, Request};
 pub use bytes::Bytes;
@@ -64,6 +81,8 @@ pub use generated::*;
 pub use handle::Handle;
 pub use notes::{Location, Notes, NotesRoot};
 pub use nullable::Nullable;
-pub use operation::{AsyncRequest, OperationHandle, WaitOptions};
+pub use operation::{AsyncRequest, OperationHandle, OperationUpdates, WaitOptions};
+pub use pacing::{Limit, Pacer, Pacing};
 pub use paging::{ItemStream, Page};
+pub use response::Response;
 pub use retry::RetryPolicy;

@@ -313,3 +313,25 @@ async fn a_bytes_response_is_returned_exactly_with_integer_parameters_in_the_pat
     );
     assert_eq!(header(&sent[0], "accept").as_deref(), Some("*/*"));
 }
+
+#[tokio::test]
+async fn send_with_meta_returns_the_taken_body_with_the_response_s_headers() {
+    let bytes: Vec<u8> = vec![0x89, b'P', b'N', b'G', 0];
+    let server = server(
+        ResponseTemplate::new(200)
+            .insert_header("X-CorrelationId", "c-42")
+            .set_body_bytes(bytes.clone()),
+    )
+    .await;
+    let response = client(&server)
+        .school("south", 2)
+        .lesson("l1")
+        .download_attachment(7)
+        .send_with_meta()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.correlation_id(), Some("c-42"));
+    assert_eq!(response.attempts(), 1);
+    assert_eq!(response.value.as_ref(), bytes.as_slice());
+}

@@ -13,6 +13,15 @@ pub struct OperationModel {
     /// JSON `status`. `None` when absent (and not sent).
     #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::OperationStatus>,
+    /// How far it is.
+    ///
+    /// JSON `percentComplete`. `None` when absent (and not sent).
+    #[serde(
+        rename = "percentComplete",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub percent_complete: Option<String>,
     /// Why it failed.
     ///
     /// JSON `error`. `None` when absent (and not sent).
@@ -37,6 +46,11 @@ impl OperationModel {
     /// Sets `status` ([`OperationStatus`](crate::OperationStatus)).
     pub fn with_status(mut self, value: crate::OperationStatus) -> Self {
         self.status = Some(value);
+        self
+    }
+    /// Sets `percentComplete` (`String`).
+    pub fn with_percent_complete(mut self, value: impl Into<String>) -> Self {
+        self.percent_complete = Some(value.into());
         self
     }
     /// Sets `error` (JSON).

@@ -1,0 +1,254 @@
+//! What a call's response says besides its value: `Response<T>` for successes (status and the
+//! support headers), and the `Reply` the client hands back to typed decoding.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::Url;
+use reqwest::header::{DATE, HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Redact, ResponseInfo, Result};
+use crate::retry::parse_retry_after;
+
+/// The header Microsoft support asks for, with `Date`, to find a request.
+const CORRELATION_ID: &str = "x-correlationid";
+
+/// A successful response: the decoded value, its HTTP status and headers.
+///
+/// Every request builder's `send_with_meta()` returns one (the `202 Accepted` of an
+/// asynchronous call included, with the [`OperationHandle`](crate::OperationHandle) as its
+/// value). The documents ask callers to quote `X-CorrelationId` and `Date` when they contact
+/// support about any request: [`correlation_id`](Self::correlation_id) and
+/// [`date`](Self::date) give them.
+///
+/// Header values are kept as received and read only when asked for, so a plain `send()`,
+/// which drops them, pays nothing for them.
+pub struct Response<T> {
+    /// The decoded body (`()` for calls without one).
+    pub value: T,
+    status: u16,
+    headers: HeaderMap,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    pub(crate) fn new(value: T, status: u16, headers: HeaderMap, attempts: u32) -> Self {
+        Self {
+            value,
+            status,
+            headers,
+            attempts,
+        }
+    }
+
+    /// The HTTP status (`200`, `201`, `202`, `204`).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The `X-CorrelationId` header: quote it, with [`date`](Self::date), to Microsoft support.
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.header(CORRELATION_ID)
+    }
+
+    /// The `Date` header, as sent.
+    pub fn date(&self) -> Option<&str> {
+        self.header(DATE.as_str())
+    }
+
+    /// The `Date` header parsed, when it is a valid HTTP date.
+    pub fn date_time(&self) -> Option<SystemTime> {
+        httpdate::parse_http_date(self.date()?).ok()
+    }
+
+    /// The `Retry-After` header as a wait (seconds or an HTTP date, measured from `Date`): on a
+    /// `202 Accepted`, how long to wait before the first poll.
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+
+    /// Any header as text, when it is present and visible ASCII (`response.header("location")`).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// Every response header.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// How many attempts the call took (1 unless it was retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The value, dropping the rest.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The same response with its value changed by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+            attempts: self.attempts,
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("correlation_id", &self.correlation_id())
+            .field("date", &self.date())
+            .field("attempts", &self.attempts)
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful (2xx) response as the client read it, before typed decoding.
+///
+/// `pub` only so [`Receive`](crate::Receive) can name it; this module is private.
+#[derive(Debug)]
+pub struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+    /// The URL that answered (after redirects), for resolving relative links.
+    pub(crate) url: Url,
+    pub(crate) attempts: u32,
+    pub(crate) waited: Duration,
+    /// The token the answered attempt sent, to redact it from anything kept from the body.
+    pub(crate) token: Option<Arc<str>>,
+}
+
+impl Reply {
+    /// Decodes the body as `T`, or a `Decode` error with a snippet of it.
+    pub(crate) fn decode<T: DeserializeOwned>(&self, operation: &'static str) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|error| {
+            Error::decode(
+                operation,
+                self.info(),
+                &self.body,
+                &error.to_string(),
+                self.redact(),
+            )
+            .with_attempts(self.attempts, self.waited, None)
+        })
+    }
+
+    /// Takes the body as UTF-8 text (leaving the metadata), or a `Decode` error with a snippet
+    /// of it.
+    pub(crate) fn take_text(&mut self, operation: &'static str) -> Result<String> {
+        String::from_utf8(std::mem::take(&mut self.body)).map_err(|error| {
+            let reason = format!("the body is not UTF-8 text: {}", error.utf8_error());
+            Error::decode(
+                operation,
+                self.info(),
+                error.as_bytes(),
+                &reason,
+                self.redact(),
+            )
+            .with_attempts(self.attempts, self.waited, None)
+        })
+    }
+
+    /// Takes the body as it came (leaving the metadata).
+    pub(crate) fn take_bytes(&mut self) -> bytes::Bytes {
+        bytes::Bytes::from(std::mem::take(&mut self.body))
+    }
+
+    /// The status and support headers, as errors keep them.
+    pub(crate) fn info(&self) -> ResponseInfo {
+        response_info(self.status, &self.headers)
+    }
+
+    /// Redacts the token this reply's attempt sent.
+    pub(crate) fn redact(&self) -> Redact<'_> {
+        self.token.as_deref().map_or(Redact::NONE, Redact::secret)
+    }
+
+    /// A header as text, if present and visible ASCII.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+
+    /// The metadata around `value`, dropping the body.
+    pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
+        Response::new(value, self.status, self.headers, self.attempts)
+    }
+}
+
+/// Status and support headers of a response, as an [`Error`] keeps them (text bounded).
+pub(crate) fn response_info(status: u16, headers: &HeaderMap) -> ResponseInfo {
+    ResponseInfo {
+        status: Some(status),
+        correlation_id: header_text(headers, CORRELATION_ID),
+        date: header_text(headers, DATE.as_str()),
+        retry_after: retry_after(headers),
+    }
+}
+
+/// `Retry-After` as a wait. An HTTP-date is measured from the server's own `Date` when it sent
+/// one, so clock skew does not matter; `Date` is parsed only when there is a `Retry-After`.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    let now = headers
+        .get(DATE)
+        .and_then(|date| date.to_str().ok())
+        .and_then(|date| httpdate::parse_http_date(date).ok())
+        .unwrap_or_else(SystemTime::now);
+    parse_retry_after(value, now)
+}
+
+/// A header as text (bounded), if present and visible ASCII.
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?.to_str().ok()?;
+    Some(truncate(value, 2048).to_owned())
+}
+
+/// At most `max_chars` characters of `text`.
+pub(crate) fn truncate(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn metadata_reads_the_support_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-correlationid", HeaderValue::from_static("c-1"));
+        headers.insert(
+            DATE,
+            HeaderValue::from_static("Sun, 25 Feb 2018 23:17:16 GMT"),
+        );
+        headers.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 25 Feb 2018 23:17:19 GMT"),
+        );
+        let response = Response::new(5u8, 202, headers, 2);
+        assert_eq!(response.status(), 202);
+        assert_eq!(response.correlation_id(), Some("c-1"));
+        assert_eq!(response.date(), Some("Sun, 25 Feb 2018 23:17:16 GMT"));
+        assert_eq!(
+            response.date_time(),
+            httpdate::parse_http_date("Sun, 25 Feb 2018 23:17:16 GMT").ok()
+        );
+        assert_eq!(response.retry_after(), Some(Duration::from_secs(3)));
+        assert_eq!(response.attempts(), 2);
+        assert_eq!(response.header("X-CorrelationId"), Some("c-1"));
+        assert_eq!(response.map(u32::from).into_value(), 5u32);
+    }
+}
