@@ -332,6 +332,8 @@ pub struct OperationModel {
     pub odata: Vec<ODataOption>,
     /// What the spec says about some of them for this operation.
     pub odata_docs: std::collections::BTreeMap<ODataOption, String>,
+    /// The largest value the service takes for some numeric options (`top`, `skip`).
+    pub odata_max: std::collections::BTreeMap<ODataOption, u32>,
     /// The request body, if any.
     pub body: Option<BodyModel>,
     /// What the body holds, from the spec (empty when it says nothing).
@@ -407,6 +409,8 @@ pub struct MultipartModel {
     pub parts: Vec<PartModel>,
     /// Binary parts the caller may add; `None` allows none.
     pub binary_parts: Option<BinaryPartsModel>,
+    /// The declared text part sent as the whole body when it is the only part.
+    pub alone: Option<String>,
 }
 
 /// One declared part of a multipart body.

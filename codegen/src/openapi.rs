@@ -262,25 +262,32 @@ fn operation(
         parameters.push(with_description(parameter, &query.doc));
     }
     for option in &op.odata {
-        parameters.push(match op.odata_docs.get(option) {
-            // A `$ref` cannot carry its own description: the documented option is written out.
-            Some(doc) => {
-                let mut parameter = odata_parameter(*option);
-                if let Value::Object(map) = &mut parameter {
-                    let generic = map
-                        .get("description")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned();
-                    map.insert(
-                        "description".to_owned(),
-                        json!(format!("{generic} {}", doc.trim())),
-                    );
-                }
-                parameter
+        let doc = op.odata_docs.get(option);
+        let max = op.odata_max.get(option);
+        if doc.is_none() && max.is_none() {
+            parameters
+                .push(json!({ "$ref": format!("#/components/parameters/{}", odata_key(*option)) }));
+            continue;
+        }
+        // A `$ref` cannot carry its own description or maximum: the option is written out.
+        let mut parameter = odata_parameter(*option);
+        if let Value::Object(map) = &mut parameter {
+            if let Some(doc) = doc {
+                let generic = map
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                map.insert(
+                    "description".to_owned(),
+                    json!(format!("{generic} {}", doc.trim())),
+                );
             }
-            None => json!({ "$ref": format!("#/components/parameters/{}", odata_key(*option)) }),
-        });
+            if let (Some(max), Some(Value::Object(schema))) = (max, map.get_mut("schema")) {
+                schema.insert("maximum".to_owned(), json!(max));
+            }
+        }
+        parameters.push(parameter);
     }
     match op.async_form {
         AsyncForm::None => {}
@@ -358,10 +365,25 @@ fn request_body(op: &OperationModel, body: &BodyModel) -> Value {
             format!("The `{media_type}` text to send."),
             json!({ media_type: { "schema": { "type": "string" } } }),
         ),
-        BodyModel::Multipart(multipart) => (
-            multipart.doc.clone(),
-            json!({ "multipart/form-data": multipart_schema(multipart) }),
-        ),
+        BodyModel::Multipart(multipart) => {
+            let mut content = Map::new();
+            content.insert(
+                "multipart/form-data".to_owned(),
+                multipart_schema(multipart),
+            );
+            // The part that may be sent alone is a second content type of the same body.
+            if let Some(part) = multipart
+                .alone
+                .as_ref()
+                .and_then(|name| multipart.parts.iter().find(|part| &part.name == name))
+            {
+                content.insert(
+                    part.content.media_type().to_owned(),
+                    json!({ "schema": with_description(json!({ "type": "string" }), &part.doc) }),
+                );
+            }
+            (multipart.doc.clone(), Value::Object(content))
+        }
     };
     let description = if op.body_doc.trim().is_empty() {
         description
@@ -830,8 +852,11 @@ fn headers() -> Value {
             "schema": { "type": "string" },
         },
         "Location": {
-            "description": "The URL to poll (GET, with the same token) for the operation's status.",
-            "required": true,
+            "description": "The URL to poll (GET, with the same token) for the operation's status: sent by the class-notebook calls' asynchronous form.",
+            "schema": { "type": "string" },
+        },
+        "Operation-Location": {
+            "description": "The URL to poll (GET, with the same token) for the operation's status: sent by copies.",
             "schema": { "type": "string" },
         },
     })
@@ -841,14 +866,16 @@ fn headers() -> Value {
 fn responses(names: &ComponentNames) -> Value {
     let mut accepted_headers = standard_headers();
     if let Value::Object(map) = &mut accepted_headers {
-        map.insert(
-            "Location".to_owned(),
-            json!({ "$ref": "#/components/headers/Location" }),
-        );
+        for header in ["Location", "Operation-Location"] {
+            map.insert(
+                header.to_owned(),
+                json!({ "$ref": format!("#/components/headers/{header}") }),
+            );
+        }
     }
     json!({
         "Accepted": {
-            "description": "Accepted: the service runs the operation asynchronously. Poll the URL in `Location` until the operation has completed or failed.",
+            "description": "Accepted: the service runs the operation asynchronously. Poll the URL in `Location` (class-notebook calls) or `Operation-Location` (copies) until the operation has completed or failed.",
             "headers": accepted_headers,
         },
         "Error": {

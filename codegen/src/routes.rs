@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 use crate::model::{AsyncForm, Model, Root};
 
-/// One line per operation and mount: `METHOD path-template operationId [async] [locations]`.
+/// One line per operation and mount: `METHOD path-template operationId [async] [locations]`;
+/// `accepted` marks a call the service always answers with `202 Accepted` and an operation.
 ///
 /// The lines come from [`Model::routes`], one per operation and path under the notes root
 /// (the locations an operation is allowed at are the bracketed flag, not separate lines).
@@ -15,6 +16,8 @@ pub fn list(model: &Model) -> String {
         let op = model.operation(route.operation);
         let mut flags = Vec::new();
         match op.async_form {
+            // Always answered with an operation to poll, without being asked (copies).
+            AsyncForm::None if op.status == 202 => flags.push("accepted".to_owned()),
             AsyncForm::None => {}
             AsyncForm::Optional => flags.push("async".to_owned()),
             AsyncForm::Only => flags.push("async-only".to_owned()),

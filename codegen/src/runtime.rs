@@ -31,6 +31,7 @@ const DATETIME: &str = "onenote-api/src/datetime.rs";
 const ERROR: &str = "onenote-api/src/error.rs";
 const NULLABLE: &str = "onenote-api/src/nullable.rs";
 const OPERATION: &str = "onenote-api/src/operation.rs";
+const PAGE_CONTENT: &str = "onenote-api/src/page_content.rs";
 const PAGING: &str = "onenote-api/src/paging.rs";
 const RETRY: &str = "onenote-api/src/retry.rs";
 const PACING: &str = "onenote-api/src/pacing.rs";
@@ -73,6 +74,7 @@ pub const HANDLE_METHODS: &[Reserved] = &[
 pub const BUILDER_METHODS: &[Reserved] = &[
     at(BUILDER, "fmt"),
     at(BUILDER, "into_call"),
+    at(BUILDER, "max_bytes"),
     at(BUILDER, "new"),
     at(BUILDER, "respond_async"),
     at(BUILDER, "send"),
@@ -124,6 +126,7 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(PACING, "Pacer"),
     at(PACING, "Pacing"),
     at(PAGING, "Page"),
+    at(PAGE_CONTENT, "PageContent"),
     at(DATETIME, "ParseDateTimeError"),
     at(AUTH, "REFRESH_BEFORE_EXPIRY"),
     at(LIB, "ReadmeDoctests"),
@@ -160,6 +163,7 @@ pub const MODULES: &[Reserved] = &[
     at(LIB, "operation"),
     at(LIB, "origin"),
     at(LIB, "pacing"),
+    at(LIB, "page_content"),
     at(LIB, "paging"),
     at(LIB, "path"),
     at(LIB, "request"),

@@ -218,8 +218,8 @@ pub struct Operation {
 pub enum BodySpec {
     /// `"CreateClassNotebook"`: a JSON body of this type.
     Json(String),
-    /// `{ "json" | "text" | "multipart": … }`.
-    Typed(BodyObject),
+    /// `{ "json" | "text" | "multipart": … }` (boxed: it is much larger than a name).
+    Typed(Box<BodyObject>),
 }
 
 /// A request body with its content type: exactly one of `json`, `text` or `multipart`.
@@ -248,6 +248,9 @@ pub struct MultipartSpec {
     pub parts: Entries<PartSpec>,
     /// Binary parts the caller names (images, files); absent means none are allowed.
     pub binary_parts: Option<Spanned<BinaryPartsSpec>>,
+    /// A declared text part that is sent on its own, as the whole body with its media type and
+    /// without multipart framing, when the caller adds no other part (a page from HTML alone).
+    pub alone: Option<Spanned<String>>,
 }
 
 /// One named part of a multipart body: exactly one of `text` or `json`.
@@ -360,7 +363,7 @@ impl<'de> Deserialize<'de> for BodySpec {
             BODY_FIELDS,
             "a type name or an object with \"json\", \"text\" or \"multipart\"",
             BodySpec::Json,
-            BodySpec::Typed,
+            |object| BodySpec::Typed(Box::new(object)),
         )
     }
 }
@@ -495,8 +498,57 @@ impl ODataOption {
 pub enum ODataSpec {
     /// `["filter", "top"]`.
     List(Vec<Spanned<ODataOption>>),
-    /// `{ "orderby": "Default order `name asc`." }`: option name → what it does here.
-    Documented(Entries<String>),
+    /// `{ "orderby": "Default order `name asc`.", "top": { "doc": "", "max": 100 } }`: option
+    /// name → what it does here.
+    Documented(Entries<ODataDoc>),
+}
+
+/// What the spec says about one OData option of an operation: its docs (`"…"`), or its docs
+/// and the largest value the service takes (`{ "doc": "…", "max": 100 }`).
+#[derive(Debug)]
+pub struct ODataDoc {
+    /// What the option does for this operation (`""` when there is nothing to add).
+    pub doc: String,
+    /// The largest value the service takes (`top` and `skip` only), checked before sending.
+    pub max: Option<Spanned<u32>>,
+}
+
+/// The object form of [`ODataDoc`].
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ODataLimit {
+    /// What the option does for this operation.
+    #[serde(default)]
+    doc: String,
+    /// The largest value the service takes.
+    max: Spanned<u32>,
+}
+
+impl<'de> Deserialize<'de> for ODataDoc {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DocVisitor;
+        impl<'de> Visitor<'de> for DocVisitor {
+            type Value = ODataDoc;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the option's docs, or an object with \"doc\" and \"max\"")
+            }
+            fn visit_str<E: de::Error>(self, doc: &str) -> Result<ODataDoc, E> {
+                Ok(ODataDoc {
+                    doc: doc.to_owned(),
+                    max: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ODataDoc, A::Error> {
+                ODataLimit::deserialize(de::value::MapAccessDeserializer::new(map)).map(|limit| {
+                    ODataDoc {
+                        doc: limit.doc,
+                        max: Some(limit.max),
+                    }
+                })
+            }
+        }
+        deserializer.deserialize_any(DocVisitor)
+    }
 }
 
 impl Default for ODataSpec {
@@ -531,14 +583,15 @@ impl JsonSchema for ODataSpec {
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let option = generator.subschema_for::<ODataOption>();
+        let limit = generator.subschema_for::<ODataLimit>();
         json_schema!({
-            "description": "The OData system query options the operation accepts: a list, or an object giving each one's docs for this operation.",
+            "description": "The OData system query options the operation accepts: a list, or an object giving each one's docs for this operation (and, for `top` and `skip`, the largest value the service takes: `{ \"doc\": \"…\", \"max\": 100 }`).",
             "anyOf": [
                 { "type": "array", "items": option },
                 {
                     "type": "object",
                     "propertyNames": option,
-                    "additionalProperties": { "type": "string" },
+                    "additionalProperties": { "anyOf": [{ "type": "string" }, limit] },
                 },
             ],
         })

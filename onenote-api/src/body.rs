@@ -164,6 +164,9 @@ impl Multipart {
             return Err(error.clone());
         }
         self.check(rules)?;
+        if let Some(body) = self.alone(rules) {
+            return Ok(body);
+        }
         let boundary = self.boundary()?;
         let size: usize = self
             .parts
@@ -188,6 +191,19 @@ impl Multipart {
         Ok(Body::Multipart {
             boundary,
             bytes: out.freeze(),
+        })
+    }
+
+    /// The one part, sent as the whole body, when it is the part the operation lets stand alone.
+    fn alone(&self, rules: &MultipartRules) -> Option<Body> {
+        let [part] = self.parts.as_slice() else {
+            return None;
+        };
+        let name = rules.alone.filter(|name| *name == part.name)?;
+        let declared = rules.parts.iter().find(|d| d.name == name)?;
+        Some(Body::Text {
+            media_type: declared.media_type,
+            bytes: part.data.clone(),
         })
     }
 
@@ -289,6 +305,9 @@ pub(crate) struct MultipartRules {
     pub(crate) parts: &'static [DeclaredPart],
     /// The limit per caller-named binary part; `None` allows none.
     pub(crate) binary_max_bytes: Option<u64>,
+    /// The declared text part sent as the whole body (its media type, no framing) when it is
+    /// the only part.
+    pub(crate) alone: Option<&'static str>,
 }
 
 /// One part the spec names.
@@ -386,6 +405,7 @@ mod tests {
             required: true,
         }],
         binary_max_bytes: Some(8),
+        alone: None,
     };
 
     fn encoded(body: &Multipart) -> (String, String) {
@@ -482,6 +502,7 @@ mod tests {
         let closed = MultipartRules {
             parts: PAGE.parts,
             binary_max_bytes: None,
+            alone: None,
         };
         assert_eq!(
             Multipart::new()
@@ -506,6 +527,32 @@ mod tests {
             body.encode(&PAGE),
             Err("part \"data\" could not be serialized: key must be a string".to_owned())
         );
+    }
+
+    #[test]
+    fn a_part_allowed_alone_is_the_whole_body_when_it_is_the_only_one() {
+        let rules = MultipartRules {
+            alone: Some("Presentation"),
+            ..PAGE
+        };
+        assert_eq!(
+            Multipart::new()
+                .html("Presentation", "<p>Hi</p>")
+                .encode(&rules),
+            Ok(Body::Text {
+                media_type: "text/html",
+                bytes: Bytes::from_static(b"<p>Hi</p>"),
+            })
+        );
+        // With another part, it is framed as usual.
+        let framed = Multipart::new()
+            .html("Presentation", "<p>Hi</p>")
+            .binary("img", &b"1"[..], "image/png")
+            .encode(&rules);
+        assert!(matches!(framed, Ok(Body::Multipart { .. })), "{framed:?}");
+        // Without `alone`, a lone part is framed too.
+        let lone = Multipart::new().html("Presentation", "x").encode(&PAGE);
+        assert!(matches!(lone, Ok(Body::Multipart { .. })), "{lone:?}");
     }
 
     #[test]

@@ -124,6 +124,8 @@ pub struct Request<O> {
     pub(crate) path: String,
     pub(crate) odata: QueryOptions,
     pub(crate) op: O,
+    /// The most bytes of a success body read; `None` is the client's limit.
+    pub(crate) max_body_bytes: Option<usize>,
 }
 
 impl<O: fmt::Debug> fmt::Debug for Request<O> {
@@ -144,6 +146,7 @@ impl<O: Operation> Request<O> {
             path,
             odata: QueryOptions::default(),
             op,
+            max_body_bytes: None,
         }
     }
 
@@ -151,6 +154,7 @@ impl<O: Operation> Request<O> {
     pub(crate) fn into_call(self) -> (Client, Call) {
         let mut call = Call::new(O::ID, O::METHOD, self.path, O::STATUS);
         call.accept = O::ACCEPT;
+        call.max_body_bytes = self.max_body_bytes;
         self.op.fill(&mut call);
         call.odata(&self.odata);
         if O::ASYNC_ONLY {
@@ -180,6 +184,16 @@ impl<O: Operation> Request<O> {
         let mut reply = client.execute(&call).await?;
         let value = O::Response::receive(&client, &call, &mut reply)?;
         Ok(reply.into_response(value))
+    }
+}
+
+impl<O: Operation<Response = Bytes>> Request<O> {
+    /// Reads at most `limit` bytes of the body (instead of the client's limit of 16 MiB): a
+    /// larger body, by its `Content-Length` or as it arrives, fails the call with
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) and is not read further.
+    pub fn max_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
     }
 }
 
@@ -240,17 +254,24 @@ impl<O: SupportsSelect> Request<O> {
 }
 
 impl<O: SupportsTop> Request<O> {
-    /// `$top`: at most this many items.
+    /// `$top`: at most this many items. Where the operation has a maximum (the page lists take
+    /// at most 100), a larger value makes `send` fail with
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before anything is sent.
     pub fn top(mut self, count: u32) -> Self {
         self.odata.top = Some(count);
+        self.odata.check_max("top", count, <O as SupportsTop>::MAX);
         self
     }
 }
 
 impl<O: SupportsSkip> Request<O> {
-    /// `$skip`: skip this many items.
+    /// `$skip`: skip this many items. Where the operation has a maximum, a larger value makes
+    /// `send` fail with [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before
+    /// anything is sent.
     pub fn skip(mut self, count: u32) -> Self {
         self.odata.skip = Some(count);
+        self.odata
+            .check_max("skip", count, <O as SupportsSkip>::MAX);
         self
     }
 }

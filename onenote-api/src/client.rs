@@ -17,7 +17,7 @@ use crate::pacing::{Outcome, Pacer, Pacing, Permit};
 use crate::request::{Call, Target};
 use crate::response::{Reply, response_info, retry_after, truncate};
 use crate::retry::{Attempts, Failure, Next, RetryPolicy, Retryable};
-use crate::transport::{Exchange, MAX_BODY_BYTES, SentBody, Transport};
+use crate::transport::{Exchange, SentBody, Transport};
 use crate::{DEFAULT_BASE_URL, Version};
 
 /// The default user agent: `onenote-api/<crate version>`.
@@ -163,6 +163,9 @@ impl Client {
         let invalid = |detail: String| {
             Error::new(ErrorKind::InvalidRequest, Some(call.operation)).with_detail(detail)
         };
+        if let Some(reason) = &call.refused {
+            return Err(invalid(reason.clone()));
+        }
         // The body and both media types are checked once, before the first attempt; every
         // attempt then sends the same bytes (a reference-counted clone, not a copy).
         let body = match &call.body {
@@ -411,7 +414,7 @@ impl FailedAttempt {
                         call.operation,
                         info,
                         &exchange.body,
-                        &format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+                        &format!("the body is larger than {} bytes", call.body_limit()),
                         redact,
                     )
                 } else {

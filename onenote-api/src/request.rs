@@ -84,6 +84,10 @@ pub struct Call {
     pub(crate) respond_async: bool,
     /// The success status of the synchronous form (202 once `respond_async` is set).
     pub(crate) status: u16,
+    /// The most bytes of a success body read; `None` is the client's limit.
+    pub(crate) max_body_bytes: Option<usize>,
+    /// Why the call must not be sent (an option out of range), reported before anything goes out.
+    pub(crate) refused: Option<String>,
 }
 
 impl Call {
@@ -99,6 +103,8 @@ impl Call {
             body: None,
             respond_async: false,
             status,
+            max_body_bytes: None,
+            refused: None,
         }
     }
 
@@ -113,6 +119,8 @@ impl Call {
             body: None,
             respond_async: false,
             status,
+            max_body_bytes: None,
+            refused: None,
         }
     }
 
@@ -121,9 +129,13 @@ impl Call {
         self.query.push((name, value.into()));
     }
 
-    /// Adds the OData options that are set (`$filter`, `$top`, …).
+    /// Adds the OData options that are set (`$filter`, `$top`, …); an option out of its range
+    /// refuses the call.
     pub(crate) fn odata(&mut self, options: &QueryOptions) {
         self.query.extend(options.pairs());
+        if let Some(why) = &options.out_of_range {
+            self.refused.get_or_insert_with(|| why.clone());
+        }
     }
 
     /// Serializes `body` as the JSON request body. A serialization failure is kept and
@@ -153,6 +165,12 @@ impl Call {
             body.encode(rules)
                 .map_err(|why| format!("invalid multipart body: {why}")),
         );
+    }
+
+    /// The most bytes of a success body read: the call's own limit or the client's.
+    pub(crate) fn body_limit(&self) -> usize {
+        self.max_body_bytes
+            .unwrap_or(crate::transport::MAX_BODY_BYTES)
     }
 
     /// Switches to the asynchronous form: `Prefer: respond-async`, success is `202 Accepted`.

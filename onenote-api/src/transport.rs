@@ -10,7 +10,7 @@ use reqwest::header::{
 
 use crate::request::{Call, Method};
 
-/// Largest success body read; OneNote JSON is far smaller.
+/// Largest success body read unless the call sets a limit; OneNote JSON is far smaller.
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Largest error body read: enough for any error document, bounded against hostile servers.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
@@ -33,9 +33,11 @@ pub(crate) struct SentBody<'a> {
 pub(crate) struct Exchange {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
-    /// The body: at most [`MAX_BODY_BYTES`] for a success, 64 KiB (best effort) otherwise.
+    /// The body: at most the call's limit ([`MAX_BODY_BYTES`] unless it sets one) for a
+    /// success, 64 KiB (best effort) otherwise.
     pub(crate) body: Vec<u8>,
-    /// Whether a success body was longer than [`MAX_BODY_BYTES`] (then cut).
+    /// Whether a success body was longer than the call's limit (then cut, or not read when its
+    /// `Content-Length` said so).
     pub(crate) too_large: bool,
     /// The URL that answered, when redirects moved it from the one requested.
     pub(crate) redirected_to: Option<Url>,
@@ -94,8 +96,17 @@ impl Transport {
         // Moved out, not copied: `HeaderMap::default` does not allocate.
         let headers = std::mem::take(response.headers_mut());
         let success = response.status().is_success();
+        let limit = call.body_limit();
         let (body, too_large) = if success {
-            read_body(response, MAX_BODY_BYTES).await?
+            // A body announced as too large is not read at all.
+            if response
+                .content_length()
+                .is_some_and(|length| length > limit as u64)
+            {
+                (Vec::new(), true)
+            } else {
+                read_body(response, limit).await?
+            }
         } else {
             // An error body is read best-effort: a broken one must not hide the status.
             read_body(response, MAX_ERROR_BODY_BYTES)

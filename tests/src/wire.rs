@@ -151,3 +151,53 @@ pub fn assert_body_bytes(request: &Request, expected: &str) {
         "body bytes"
     );
 }
+
+/// What a test expects of a request that is not JSON both ways: its `Accept`, its
+/// `Content-Type` and the body bytes exactly.
+pub struct ExpectedBytes<'a> {
+    /// `GET`, `POST`, …
+    pub method: &'a str,
+    /// Path and query exactly as sent.
+    pub target: &'a str,
+    /// The `Accept` header.
+    pub accept: &'a str,
+    /// The `Content-Type` header, `None` for a request without a body.
+    pub content_type: Option<&'a str>,
+    /// The body bytes (empty without a body).
+    pub body: &'a [u8],
+}
+
+/// Asserts method, path and query, `Authorization`, `Accept`, `Content-Type`, no `Prefer`, and
+/// the body bytes of `request` exactly.
+pub fn assert_bytes_request(request: &Request, expected: ExpectedBytes<'_>) {
+    assert_eq!(request.method.as_str(), expected.method, "method");
+    let target = match request.url.query() {
+        Some(query) => format!("{}?{query}", request.url.path()),
+        None => request.url.path().to_owned(),
+    };
+    assert_eq!(target, expected.target, "path and query");
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap_or("<not text>").to_owned())
+    };
+    assert_eq!(
+        header("authorization").as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str()),
+        "Authorization"
+    );
+    assert_eq!(header("accept").as_deref(), Some(expected.accept), "Accept");
+    assert_eq!(
+        header("content-type").as_deref(),
+        expected.content_type,
+        "Content-Type"
+    );
+    assert_eq!(header("prefer"), None, "Prefer");
+    assert_eq!(
+        String::from_utf8_lossy(&request.body),
+        String::from_utf8_lossy(expected.body),
+        "body bytes"
+    );
+    assert_eq!(request.body, expected.body, "body bytes");
+}

@@ -109,7 +109,14 @@ pub fn op_type(model: &Model, op: &OperationModel) -> TokenStream {
     };
     let supports = op.odata.iter().map(|option| {
         let marker = odata_marker(*option);
-        quote!(impl crate::odata::#marker for #name {})
+        match op.odata_max.get(option) {
+            Some(max) => quote! {
+                impl crate::odata::#marker for #name {
+                    const MAX: Option<u32> = Some(#max);
+                }
+            },
+            None => quote!(impl crate::odata::#marker for #name {}),
+        }
     });
     let type_doc = doc(&format!(
         "The `{id}` operation: what [`{builder}`](crate::{builder}) sends and what it returns ({} `{}`).",
@@ -151,7 +158,7 @@ fn op_type_name(op: &OperationModel) -> proc_macro2::Ident {
 
 /// What `send` returns, as the runtime's `Receive` type.
 fn response_type(op: &OperationModel) -> TokenStream {
-    if op.async_form == AsyncForm::Only {
+    if op.async_form == AsyncForm::Only || op.status == 202 {
         return quote!(crate::OperationHandle);
     }
     match &op.response {
@@ -182,7 +189,9 @@ fn body_type(body: &BodyModel) -> TokenStream {
 fn body_arg(body: &BodyModel) -> TokenStream {
     match body {
         BodyModel::Text { .. } => quote!(body: impl Into<String>),
-        _ => {
+        // `PageContent` and other typed builders convert into the runtime's `Multipart`.
+        BodyModel::Multipart(_) => quote!(body: impl Into<crate::Multipart>),
+        BodyModel::Json(_) => {
             let ty = body_type(body);
             quote!(body: #ty)
         }
@@ -210,8 +219,10 @@ fn op_fields(op: &OperationModel) -> Vec<TokenStream> {
 fn op_inits(op: &OperationModel) -> Vec<TokenStream> {
     let mut inits = Vec::new();
     match &op.body {
-        Some(BodyModel::Text { .. }) => inits.push(quote!(body: body.into(),)),
-        Some(_) => inits.push(quote!(body,)),
+        Some(BodyModel::Text { .. } | BodyModel::Multipart(_)) => {
+            inits.push(quote!(body: body.into(),));
+        }
+        Some(BodyModel::Json(_)) => inits.push(quote!(body,)),
         None => {}
     }
     for query in &op.query {
@@ -272,12 +283,17 @@ fn fill(op: &OperationModel) -> TokenStream {
                 }
                 None => quote!(None),
             };
+            let alone = match &multipart.alone {
+                Some(name) => quote!(Some(#name)),
+                None => quote!(None),
+            };
             statements.push(quote! {
                 call.multipart_body(
                     &self.body,
                     &crate::body::MultipartRules {
                         parts: &[#(#parts),*],
                         binary_max_bytes: #binary,
+                        alone: #alone,
                     },
                 );
             });
@@ -347,6 +363,12 @@ fn returns_doc(op: &OperationModel) -> String {
                 that polls it."
             .to_owned();
     }
+    if op.status == 202 {
+        return "`.send().await` returns the [`OperationHandle`](crate::OperationHandle) that polls the \
+                operation: the service answers `202 Accepted` with an `Operation-Location` (or \
+                `Location`) to poll."
+            .to_owned();
+    }
     match &op.response {
         ResponseModel::Empty => {
             format!("`.send().await` returns `()`: the service answers `{status}` with no body.")
@@ -378,7 +400,7 @@ fn body_doc(op: &OperationModel, body: &BodyModel) -> String {
             )
         }
         BodyModel::Multipart(_) => {
-            "the request body, a [`Multipart`](crate::Multipart) (`multipart/form-data`)".to_owned()
+            "the request body, a [`Multipart`](crate::Multipart) or anything that converts into one (`multipart/form-data`)".to_owned()
         }
     };
     let mut text = format!("\n- `body`: {what}.");
@@ -409,6 +431,11 @@ fn body_doc(op: &OperationModel, body: &BodyModel) -> String {
                 binary.doc.trim()
             )),
             None => text.push_str("\n  - no other parts."),
+        }
+        if let Some(alone) = &multipart.alone {
+            text.push_str(&format!(
+                "\n\n  A body of only the `{alone}` part is sent as that part alone, with its media type and without multipart framing."
+            ));
         }
     }
     text
@@ -501,6 +528,11 @@ fn method_doc(model: &Model, op: &OperationModel) -> String {
             text.push_str(&format!("\n- [`${name}`](crate::Request::{name})"));
             if let Some(doc) = op.odata_docs.get(option) {
                 text.push_str(&format!(": {}", doc.trim()));
+            }
+            if let Some(max) = op.odata_max.get(option) {
+                text.push_str(&format!(
+                    " At most {max}: a larger value is refused before the request is sent."
+                ));
             }
         }
     }

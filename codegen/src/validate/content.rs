@@ -25,15 +25,22 @@ pub(super) fn outcome(
     };
     let mut ok = response.is_some();
     let status = op.status.value;
+    // 202 without "async": the service always accepts the call and names an operation to
+    // poll (copies), without being asked with `Prefer: respond-async`.
     let allowed: &[u16] = match op.async_form {
         spec::AsyncForm::Only => &[202],
-        _ => &[200, 201, 204],
+        spec::AsyncForm::Optional => &[200, 201, 204],
+        spec::AsyncForm::None => &[200, 201, 202, 204],
     };
     if !allowed.contains(&status) {
-        let hint = if op.async_form == spec::AsyncForm::Only {
-            "an async-only operation succeeds with 202"
-        } else {
-            "use 200, 201 or 204 (202 is implied by \"async\")"
+        let hint = match op.async_form {
+            spec::AsyncForm::Only => "an async-only operation succeeds with 202",
+            spec::AsyncForm::Optional => {
+                "use 200, 201 or 204 for the synchronous form (202 is implied by \"async\")"
+            }
+            spec::AsyncForm::None => {
+                "use 200, 201, 204, or 202 for a call that always answers with an operation to poll"
+            }
         };
         cx.error(
             file,
@@ -52,7 +59,7 @@ pub(super) fn outcome(
         cx.error(
             file,
             op.status.pos,
-            "an async-only operation answers with a Location to poll, not a \"response\": remove it",
+            "status 202 answers with an operation to poll (`Location` or `Operation-Location`), not a \"response\": remove it",
         );
         ok = false;
     }
@@ -225,6 +232,40 @@ fn multipart(
             max_bytes: binary.value.max_bytes.value,
         }),
     };
+    let alone = spec.value.alone.as_ref().and_then(|alone| {
+        let declared = parts.iter().find(|part| part.name == alone.value);
+        match declared.map(|part| &part.content) {
+            Some(PartContent::Text { .. }) => Some(alone.value.clone()),
+            Some(PartContent::Json(_)) => {
+                cx.error(
+                    file,
+                    alone.pos,
+                    format!(
+                        "\"alone\" names the JSON part \"{}\", but only a text part can be the whole body: name a part with \"text\"",
+                        alone.value
+                    ),
+                );
+                ok = false;
+                None
+            }
+            // A declared part that failed its own checks is already reported.
+            None if spec.value.parts.iter().any(|(name, _)| name.value == alone.value) => None,
+            None => {
+                let names: Vec<String> = parts.iter().map(|p| format!("\"{}\"", p.name)).collect();
+                cx.error(
+                    file,
+                    alone.pos,
+                    format!(
+                        "\"alone\" names \"{}\", which is not a declared part: name one of {}",
+                        alone.value,
+                        if names.is_empty() { "the \"parts\" (there are none)".to_owned() } else { names.join(", ") }
+                    ),
+                );
+                ok = false;
+                None
+            }
+        }
+    });
     if spec.value.parts.entries.is_empty() && spec.value.binary_parts.is_none() && ok {
         cx.error(
             file,
@@ -237,6 +278,7 @@ fn multipart(
         doc: spec.value.doc.clone(),
         parts,
         binary_parts,
+        alone,
     })
 }
 

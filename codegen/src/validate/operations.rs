@@ -171,6 +171,7 @@ fn operation(
             query,
             odata: odata.list.into_iter().collect(),
             odata_docs: odata.docs,
+            odata_max: odata.max,
             body,
             body_doc,
             status,
@@ -390,7 +391,7 @@ fn query(
 /// The OData options with their docs: each once, GET only, names known.
 fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<ODataOptions> {
     let mut ok = true;
-    let mut listed: Vec<(Pos, spec::ODataOption, Option<String>)> = Vec::new();
+    let mut listed: Vec<(Pos, spec::ODataOption, Option<&spec::ODataDoc>)> = Vec::new();
     match &op.odata {
         spec::ODataSpec::List(options) => {
             listed.extend(options.iter().map(|o| (o.pos, o.value, None)));
@@ -402,7 +403,7 @@ fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<ODataOpti
                     .into_iter()
                     .find(|option| option.as_str() == key.value)
                 {
-                    Some(option) => listed.push((key.pos, option, Some(doc.value.clone()))),
+                    Some(option) => listed.push((key.pos, option, Some(&doc.value))),
                     None => {
                         let names = spec::ODataOption::ALL.map(spec::ODataOption::as_str);
                         let list = names.map(|n| format!("\"{n}\"")).join(", ");
@@ -432,8 +433,23 @@ fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<ODataOpti
             ok = false;
         }
         // An empty doc lists the option with nothing to add to its general docs.
-        if let Some(doc) = doc.as_ref().filter(|doc| !doc.trim().is_empty()) {
-            options.docs.insert(*option, doc.clone());
+        if let Some(doc) = doc.filter(|doc| !doc.doc.trim().is_empty()) {
+            options.docs.insert(*option, doc.doc.clone());
+        }
+        if let Some(max) = doc.and_then(|doc| doc.max.as_ref()) {
+            if matches!(option, spec::ODataOption::Top | spec::ODataOption::Skip) {
+                options.max.insert(*option, max.value);
+            } else {
+                cx.error(
+                    file,
+                    max.pos,
+                    format!(
+                        "\"max\" limits a number, and \"{}\" takes none: remove it (only \"top\" and \"skip\" have a maximum)",
+                        option.as_str()
+                    ),
+                );
+                ok = false;
+            }
         }
     }
     if let (false, Some((pos, _, _))) = (op.method.value == Method::Get, listed.first()) {
@@ -455,6 +471,7 @@ fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<ODataOpti
 struct ODataOptions {
     list: BTreeSet<spec::ODataOption>,
     docs: BTreeMap<spec::ODataOption, String>,
+    max: BTreeMap<spec::ODataOption, u32>,
 }
 
 /// Permission scopes: names without spaces, each once.

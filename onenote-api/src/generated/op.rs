@@ -187,6 +187,20 @@ impl crate::Operation for UpdateMembership {
     type Response = ();
 }
 impl crate::HasAsyncForm for UpdateMembership {}
+/// The `copyNotebook` operation: what [`CopyNotebookRequest`](crate::CopyNotebookRequest) sends and what it returns (POST `notebooks/{notebookId}/copyNotebook`).
+#[derive(Debug)]
+pub struct CopyNotebook {
+    pub(crate) body: crate::CopyNotebook,
+}
+impl crate::Operation for CopyNotebook {
+    const ID: &'static str = "copyNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
 /// The `createNotebook` operation: what [`CreateNotebookRequest`](crate::CreateNotebookRequest) sends and what it returns (POST `notebooks`).
 #[derive(Debug)]
 pub struct CreateNotebook {
@@ -237,6 +251,78 @@ impl crate::Operation for GetOperation {
     const STATUS: u16 = 200u16;
     type Response = crate::Json<crate::OperationModel>;
 }
+/// The `copyToSection` operation: what [`CopyToSectionRequest`](crate::CopyToSectionRequest) sends and what it returns (POST `pages/{pageId}/copyToSection`).
+#[derive(Debug)]
+pub struct CopyToSection {
+    pub(crate) body: crate::CopyPage,
+}
+impl crate::Operation for CopyToSection {
+    const ID: &'static str = "copyToSection";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `createPage` operation: what [`CreatePageRequest`](crate::CreatePageRequest) sends and what it returns (POST `sections/{sectionId}/pages`).
+#[derive(Debug)]
+pub struct CreatePage {
+    pub(crate) body: crate::Multipart,
+}
+impl crate::Operation for CreatePage {
+    const ID: &'static str = "createPage";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 201u16;
+    type Response = crate::Json<crate::PageMetadata>;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.multipart_body(
+            &self.body,
+            &crate::body::MultipartRules {
+                parts: &[
+                    crate::body::DeclaredPart {
+                        name: "Presentation",
+                        media_type: "text/html",
+                        required: true,
+                    },
+                ],
+                binary_max_bytes: Some(26214400u64),
+                alone: Some("Presentation"),
+            },
+        );
+    }
+}
+/// The `createPageInDefaultNotebook` operation: what [`CreatePageInDefaultNotebookRequest`](crate::CreatePageInDefaultNotebookRequest) sends and what it returns (POST `pages`).
+#[derive(Debug)]
+pub struct CreatePageInDefaultNotebook {
+    pub(crate) body: crate::Multipart,
+    pub(crate) section_name: Option<String>,
+}
+impl crate::Operation for CreatePageInDefaultNotebook {
+    const ID: &'static str = "createPageInDefaultNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 201u16;
+    type Response = crate::Json<crate::PageMetadata>;
+    fn fill(self, call: &mut crate::request::Call) {
+        if let Some(value) = &self.section_name {
+            call.query("sectionName", value.clone());
+        }
+        call.multipart_body(
+            &self.body,
+            &crate::body::MultipartRules {
+                parts: &[
+                    crate::body::DeclaredPart {
+                        name: "Presentation",
+                        media_type: "text/html",
+                        required: true,
+                    },
+                ],
+                binary_max_bytes: Some(26214400u64),
+                alone: Some("Presentation"),
+            },
+        );
+    }
+}
 /// The `deletePage` operation: what [`DeletePageRequest`](crate::DeletePageRequest) sends and what it returns (DELETE `pages/{pageId}`).
 #[derive(Debug)]
 pub struct DeletePage {}
@@ -268,6 +354,33 @@ impl crate::Operation for GetPage {
 }
 impl crate::odata::SupportsSelect for GetPage {}
 impl crate::odata::SupportsExpand for GetPage {}
+/// The `getPageContent` operation: what [`GetPageContentRequest`](crate::GetPageContentRequest) sends and what it returns (GET `pages/{pageId}/content`).
+#[derive(Debug)]
+pub struct GetPageContent {
+    pub(crate) include_ids: Option<bool>,
+}
+impl crate::Operation for GetPageContent {
+    const ID: &'static str = "getPageContent";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const ACCEPT: &'static str = "text/html";
+    type Response = String;
+    fn fill(self, call: &mut crate::request::Call) {
+        if let Some(value) = &self.include_ids {
+            call.query("includeIDs", value.to_string());
+        }
+    }
+}
+/// The `getPageFileContent` operation: what [`GetPageFileContentRequest`](crate::GetPageFileContentRequest) sends and what it returns (GET `resources/{resourceId}/$value`).
+#[derive(Debug)]
+pub struct GetPageFileContent {}
+impl crate::Operation for GetPageFileContent {
+    const ID: &'static str = "getPageFileContent";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const ACCEPT: &'static str = "*/*";
+    type Response = crate::Bytes;
+}
 /// The `listAllPages` operation: what [`ListAllPagesRequest`](crate::ListAllPagesRequest) sends and what it returns (GET `pages`).
 #[derive(Debug)]
 pub struct ListAllPages {}
@@ -280,7 +393,9 @@ impl crate::Operation for ListAllPages {
 impl crate::odata::SupportsFilter for ListAllPages {}
 impl crate::odata::SupportsOrderby for ListAllPages {}
 impl crate::odata::SupportsSelect for ListAllPages {}
-impl crate::odata::SupportsTop for ListAllPages {}
+impl crate::odata::SupportsTop for ListAllPages {
+    const MAX: Option<u32> = Some(100u32);
+}
 impl crate::odata::SupportsSkip for ListAllPages {}
 impl crate::odata::SupportsExpand for ListAllPages {}
 impl crate::odata::SupportsCount for ListAllPages {}
@@ -303,7 +418,9 @@ impl crate::Operation for ListPages {
 impl crate::odata::SupportsFilter for ListPages {}
 impl crate::odata::SupportsOrderby for ListPages {}
 impl crate::odata::SupportsSelect for ListPages {}
-impl crate::odata::SupportsTop for ListPages {}
+impl crate::odata::SupportsTop for ListPages {
+    const MAX: Option<u32> = Some(100u32);
+}
 impl crate::odata::SupportsSkip for ListPages {}
 impl crate::odata::SupportsExpand for ListPages {}
 impl crate::odata::SupportsCount for ListPages {}
@@ -440,6 +557,34 @@ impl crate::odata::SupportsTop for ListSectionGroups {}
 impl crate::odata::SupportsSkip for ListSectionGroups {}
 impl crate::odata::SupportsExpand for ListSectionGroups {}
 impl crate::odata::SupportsCount for ListSectionGroups {}
+/// The `copyToNotebook` operation: what [`CopyToNotebookRequest`](crate::CopyToNotebookRequest) sends and what it returns (POST `sections/{sectionId}/copyToNotebook`).
+#[derive(Debug)]
+pub struct CopyToNotebook {
+    pub(crate) body: crate::CopySection,
+}
+impl crate::Operation for CopyToNotebook {
+    const ID: &'static str = "copyToNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `copyToSectionGroup` operation: what [`CopyToSectionGroupRequest`](crate::CopyToSectionGroupRequest) sends and what it returns (POST `sections/{sectionId}/copyToSectionGroup`).
+#[derive(Debug)]
+pub struct CopyToSectionGroup {
+    pub(crate) body: crate::CopySection,
+}
+impl crate::Operation for CopyToSectionGroup {
+    const ID: &'static str = "copyToSectionGroup";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
 /// The `createSection` operation: what [`CreateSectionRequest`](crate::CreateSectionRequest) sends and what it returns (POST `notebooks/{notebookId}/sections`).
 #[derive(Debug)]
 pub struct CreateSection {

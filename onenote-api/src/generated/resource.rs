@@ -20,6 +20,8 @@ pub enum Notebooks {}
 pub enum Operation {}
 /// Names [`AllPagesResource`](crate::AllPagesResource) in [`Handle`](crate::Handle): Every page at the location (`…/notes/pages`), across all notebooks. To list the pages of one section, use its `pages()`.
 pub enum AllPages {}
+/// Names [`PageFileResource`](crate::PageFileResource) in [`Handle`](crate::Handle): An image or file on a page, which OneNote calls a resource: the page's HTML content names it in `src` and `data-fullres-src` (images) or `data` (attached files) as `…/resources/{id}/$value`.
+pub enum PageFile {}
 /// Names [`PageResource`](crate::PageResource) in [`Handle`](crate::Handle): One page.
 pub enum Page {}
 /// Names [`PagesResource`](crate::PagesResource) in [`Handle`](crate::Handle): The pages of one section.

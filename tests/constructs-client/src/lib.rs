@@ -50,6 +50,8 @@ mod operation;
 mod origin;
 #[path = "../../../onenote-api/src/pacing.rs"]
 mod pacing;
+#[path = "../../../onenote-api/src/page_content.rs"]
+mod page_content;
 #[path = "../../../onenote-api/src/paging.rs"]
 mod paging;
 #[path = "../../../onenote-api/src/path.rs"]
@@ -83,6 +85,7 @@ pub use notes::{Location, Notes, NotesRoot};
 pub use nullable::Nullable;
 pub use operation::{AsyncRequest, OperationHandle, OperationUpdates, WaitOptions};
 pub use pacing::{Limit, Pacer, Pacing};
+pub use page_content::PageContent;
 pub use paging::{ItemStream, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;

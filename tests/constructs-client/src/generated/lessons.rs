@@ -435,11 +435,14 @@ impl<L: crate::Location> crate::LessonResource<L> {
     ///
     /// # Arguments
     ///
-    /// - `body`: the request body, a [`Multipart`](crate::Multipart) (`multipart/form-data`). The handout. Its parts, checked before anything is sent:
+    /// - `body`: the request body, a [`Multipart`](crate::Multipart) or anything that converts into one (`multipart/form-data`). The handout. Its parts, checked before anything is sent:
     ///   - `Presentation` (required, `text/html`): The handout as HTML; it refers to binary parts as `name:part`.
     ///   - `Metadata` (JSON, [`Attendee`](crate::Attendee)): Who it is for.
     ///   - binary parts you name (at most 26214400 bytes each): Images and files the HTML refers to.
-    pub fn create_handout(&self, body: crate::Multipart) -> crate::CreateHandoutRequest {
+    pub fn create_handout(
+        &self,
+        body: impl Into<crate::Multipart>,
+    ) -> crate::CreateHandoutRequest {
         crate::Request::new(
             self.client.clone(),
             {
@@ -447,7 +450,9 @@ impl<L: crate::Location> crate::LessonResource<L> {
                 path.push_str("/handouts");
                 path
             },
-            crate::op::CreateHandout { body },
+            crate::op::CreateHandout {
+                body: body.into(),
+            },
         )
     }
 }

@@ -38,6 +38,7 @@ impl crate::Operation for CreateHandout {
                     },
                 ],
                 binary_max_bytes: Some(26214400u64),
+                alone: None,
             },
         );
     }
