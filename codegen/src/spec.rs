@@ -83,6 +83,9 @@ pub struct Location {
 pub struct TypeDef {
     /// What the type represents.
     pub doc: String,
+    /// An object that has every property of this other object type first, then its own
+    /// `fields` (`"extends": "Notebook"`).
+    pub extends: Option<Spanned<String>>,
     /// An object's properties, keyed by their JSON name.
     pub fields: Option<Entries<Field>>,
     /// A closed string enum's values. Unknown values received from the service are kept.

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::diagnostics::did_you_mean;
 use crate::model::{EnumValueModel, FieldModel, Module, TypeKind, TypeModel, TypeRef};
 use crate::names::{Case, ident};
 use crate::runtime::BUILDER_SUFFIX;
@@ -17,7 +18,17 @@ pub(super) fn check(cx: &mut Checker, files: &[(String, SpecFile)], modules: &mu
     for ((file, spec), module) in files.iter().zip(modules.iter_mut()) {
         module.types = cx.resolve_types(file, spec);
     }
+    cx.inherit_fields(files, modules);
     cx.check_type_sizes(modules);
+}
+
+/// One `"extends"`: the extending type, its file and the base it names.
+struct Extends<'a> {
+    file: &'a str,
+    name: &'a str,
+    base: &'a Spanned<String>,
+    /// The extending type's own fields as written (for positions).
+    own: &'a Entries<spec::Field>,
 }
 
 impl Checker {
@@ -310,6 +321,172 @@ impl Checker {
     }
 
     /// A type that holds itself without a list in between would be infinitely large.
+    /// Puts each extending object's inherited fields before its own: base first, checked
+    /// for an unknown or non-object base, a cycle, and a field both declare.
+    fn inherit_fields(&mut self, files: &[(String, SpecFile)], modules: &mut [Module]) {
+        let extends = self.extends_list(files);
+        if extends.is_empty() {
+            return;
+        }
+        let mut own: BTreeMap<String, Vec<FieldModel>> = BTreeMap::new();
+        for ty in modules.iter().flat_map(|m| &m.types) {
+            if let TypeKind::Object { fields } = &ty.kind {
+                own.insert(ty.name.clone(), fields.clone());
+            }
+        }
+        let bases: BTreeMap<&str, &str> = extends
+            .iter()
+            .map(|e| (e.name, e.base.value.as_str()))
+            .collect();
+        let mut full: BTreeMap<String, Vec<FieldModel>> = BTreeMap::new();
+        for entry in &extends {
+            if let Some(chain) = self.base_chain(entry, &bases) {
+                let fields = self.chain_fields(entry, &chain, &own);
+                full.insert(entry.name.to_owned(), fields);
+            }
+        }
+        for ty in modules.iter_mut().flat_map(|m| &mut m.types) {
+            if let (Some(fields), TypeKind::Object { fields: slot }) =
+                (full.remove(&ty.name), &mut ty.kind)
+            {
+                *slot = fields;
+            }
+        }
+    }
+
+    /// Every `"extends"` whose base is a known object type; the others are reported.
+    fn extends_list<'a>(&mut self, files: &'a [(String, SpecFile)]) -> Vec<Extends<'a>> {
+        let mut list = Vec::new();
+        for (file, spec) in files {
+            for (name, def) in spec.types.iter() {
+                let Some(base) = &def.value.extends else {
+                    continue;
+                };
+                let Some(own) = &def.value.fields else {
+                    self.error(
+                        file,
+                        base.pos,
+                        format!(
+                            "type \"{}\" is not an object: \"extends\" applies to object types (with \"fields\"): remove it",
+                            name.value
+                        ),
+                    );
+                    continue;
+                };
+                match self.types.get(&base.value) {
+                    Some(entry) if entry.is_enum => self.error(
+                        file,
+                        base.pos,
+                        format!(
+                            "type \"{}\" extends the enum \"{}\": only an object type can be extended",
+                            name.value, base.value
+                        ),
+                    ),
+                    Some(_) => list.push(Extends {
+                        file,
+                        name: &name.value,
+                        base,
+                        own,
+                    }),
+                    None if self.broken_types.contains(&base.value) => {}
+                    None => {
+                        let known = self.types.keys().map(String::as_str);
+                        let hint = did_you_mean(&base.value, known);
+                        self.error(
+                            file,
+                            base.pos,
+                            format!(
+                                "type \"{}\" extends unknown type \"{}\"{hint}",
+                                name.value, base.value
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        list
+    }
+
+    /// The bases of `entry`, nearest first; `None` when they lead back to it (reported at the
+    /// member of the cycle whose name sorts first) or into a cycle further up.
+    fn base_chain<'a>(
+        &mut self,
+        entry: &Extends<'a>,
+        bases: &BTreeMap<&'a str, &'a str>,
+    ) -> Option<Vec<&'a str>> {
+        let mut chain = vec![entry.base.value.as_str()];
+        loop {
+            let last = chain.last().copied().unwrap_or_default();
+            if last == entry.name {
+                // One cycle, one error: at the member whose name sorts first.
+                if chain.iter().any(|member| *member < entry.name) {
+                    return None;
+                }
+                let mut trail = vec![entry.name];
+                trail.extend(chain.iter().copied());
+                self.error(
+                    entry.file,
+                    entry.base.pos,
+                    format!(
+                        "type \"{}\" extends itself ({}): remove one \"extends\"",
+                        entry.name,
+                        trail.join(" → ")
+                    ),
+                );
+                return None;
+            }
+            match bases.get(last) {
+                Some(next) if chain.contains(next) => return None,
+                Some(next) => chain.push(next),
+                None => return Some(chain),
+            }
+        }
+    }
+
+    /// The fields of the farthest base first, then each nearer one's, then the type's own; a
+    /// field (JSON or Rust name) declared twice along the chain is an error at its place.
+    fn chain_fields(
+        &mut self,
+        entry: &Extends<'_>,
+        chain: &[&str],
+        own: &BTreeMap<String, Vec<FieldModel>>,
+    ) -> Vec<FieldModel> {
+        let mut fields: Vec<FieldModel> = Vec::new();
+        let mut from: BTreeMap<String, &str> = BTreeMap::new();
+        for base in chain.iter().rev() {
+            for field in own.get(*base).into_iter().flatten() {
+                if !from.contains_key(&field.wire) {
+                    from.insert(field.wire.clone(), base);
+                    fields.push(field.clone());
+                }
+            }
+        }
+        for field in own.get(entry.name).into_iter().flatten() {
+            let clash = fields
+                .iter()
+                .find(|inherited| inherited.wire == field.wire || inherited.rust == field.rust);
+            if let Some(inherited) = clash {
+                let pos = entry
+                    .own
+                    .iter()
+                    .find(|(key, _)| key.value == field.wire)
+                    .map_or(entry.base.pos, |(key, _)| key.pos);
+                let base = from.get(&inherited.wire).copied().unwrap_or_default();
+                self.error(
+                    entry.file,
+                    pos,
+                    format!(
+                        "field \"{}\" of \"{}\" is also field \"{}\" of \"{base}\", which it extends: remove it here (it is inherited) or rename it",
+                        field.wire, entry.name, inherited.wire
+                    ),
+                );
+                continue;
+            }
+            fields.push(field.clone());
+        }
+        fields
+    }
+
     fn check_type_sizes(&mut self, modules: &[Module]) {
         let mut edges: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for ty in modules.iter().flat_map(|m| &m.types) {

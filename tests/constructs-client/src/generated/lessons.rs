@@ -36,6 +36,56 @@ impl Attendee {
         self
     }
 }
+/// An object that extends another: every field of `Attendee` first, then its own.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Helper {
+    /// Their name.
+    ///
+    /// JSON `name`. `None` when absent (and not sent).
+    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Their mood.
+    ///
+    /// JSON `mood`. `None` when absent (and not sent).
+    #[serde(rename = "mood", default, skip_serializing_if = "Option::is_none")]
+    pub mood: Option<crate::Mood>,
+    /// Whether they came.
+    ///
+    /// JSON `present`. `None` when absent (and not sent).
+    #[serde(rename = "present", default, skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    /// What they help with.
+    ///
+    /// JSON `task`. Always present.
+    #[serde(rename = "task")]
+    pub task: String,
+}
+impl Helper {
+    /// Creates a `Helper` from its required fields; optional fields start as `None`.
+    pub fn new(task: impl Into<String>) -> Self {
+        Self {
+            name: None,
+            mood: None,
+            present: None,
+            task: task.into(),
+        }
+    }
+    /// Sets `name` (`String`).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `mood` ([`Mood`](crate::Mood)).
+    pub fn with_mood(mut self, value: crate::Mood) -> Self {
+        self.mood = Some(value);
+        self
+    }
+    /// Sets `present` (`bool`).
+    pub fn with_present(mut self, value: bool) -> Self {
+        self.present = Some(value);
+        self
+    }
+}
 /// Identifiers returned by a version-root lookup.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ids {
