@@ -22,3 +22,11 @@ pub struct ExpandOnPermissions;
 /// `respond_async` on transfer.
 #[doc = include_str!("../compile-fail/transfer_has_no_synchronous_form.md")]
 pub struct TransferHasNoSynchronousForm;
+
+/// `max_bytes` on a JSON request.
+#[doc = include_str!("../compile-fail/max_bytes_on_a_json_request.md")]
+pub struct MaxBytesOnAJsonRequest;
+
+/// `respond_async` on a copy.
+#[doc = include_str!("../compile-fail/copy_has_no_asynchronous_switch.md")]
+pub struct CopyHasNoAsynchronousSwitch;
