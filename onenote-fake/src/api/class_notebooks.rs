@@ -1,0 +1,843 @@
+//! Class notebooks: create (with a section group per student, the content library, the
+//! collaboration space and, when asked, the teacher-only section group), list and get with
+//! OData, update, delete, copy sections into the content library, distribute a page to a
+//! student, repair, and transfer.
+
+use onenote_api::DateTime;
+use serde_json::{Map, Value, json};
+
+use super::members::{self, class_notebook_by_id, principal_json, visible_class_notebook};
+use super::operations::{self, Work};
+use super::{Call, Ctx, Reply, container, display_name, location_context, may_create_in, require};
+use crate::error::ApiError;
+use crate::odata::{self, Kind, Schema, Supported};
+use crate::route::Location;
+use crate::store::{
+    ClassNotebookInfo, ClassSectionGroup, Container, Grantee, Member, Notebook, PrincipalKind,
+    Role, State,
+};
+
+/// The properties of a class notebook's JSON form.
+pub(crate) const SCHEMA: Schema = &[
+    ("id", Kind::Text),
+    ("name", Kind::Text),
+    ("self", Kind::Text),
+    ("createdBy", Kind::Text),
+    ("createdTime", Kind::DateTime),
+    ("lastModifiedBy", Kind::Text),
+    ("lastModifiedTime", Kind::DateTime),
+    ("isDefault", Kind::Boolean),
+    ("isShared", Kind::Boolean),
+    ("userRole", Kind::Text),
+    ("sectionsUrl", Kind::Text),
+    ("sectionGroupsUrl", Kind::Text),
+    ("links", Kind::Other),
+    ("studentSections", Kind::Other),
+    ("teachers", Kind::Other),
+    ("students", Kind::Other),
+    ("hasTeacherOnlySectionGroup", Kind::Boolean),
+];
+
+const EXPANDABLE: &[&str] = &["teachers", "students"];
+
+/// `GET classNotebooks`: every option, `$expand` takes teachers and students.
+const LIST: Supported = Supported {
+    expand: EXPANDABLE,
+    ..Supported::LIST
+};
+
+/// `GET classNotebooks/{id}`: `$select` and `$expand`.
+const GET: Supported = Supported {
+    expand: EXPANDABLE,
+    ..Supported::SELECT
+};
+
+/// Characters OneNote does not allow in notebook and section names.
+const FORBIDDEN: &[char] = &[
+    '?', '*', '\\', '/', ':', '<', '>', '|', '&', '#', '"', '%', '~',
+];
+/// Longest name, in characters.
+const MAX_NAME: usize = 128;
+
+/// Checks a notebook or section name as the service does.
+pub(crate) fn check_name(name: &str, what: &str) -> Result<(), ApiError> {
+    if name.trim().is_empty() {
+        return Err(ApiError::new(
+            400,
+            "20152",
+            format!("The {what} needs a name."),
+        ));
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(ApiError::new(
+            400,
+            "20155",
+            format!("The {what} name is longer than {MAX_NAME} characters."),
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| FORBIDDEN.contains(c) || c.is_control())
+    {
+        return Err(ApiError::new(
+            400,
+            "20153",
+            format!(
+                "The {what} name {name:?} contains {c:?}, which OneNote does not allow in names \
+                 (? * \\ / : < > | & # \" % ~ and control characters)."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A `POST classNotebooks`, checked for shape (the rest is checked when it is carried out).
+#[derive(Clone, Debug)]
+pub(crate) struct CreateRequest {
+    pub(crate) name: String,
+    pub(crate) student_sections: Vec<String>,
+    pub(crate) teachers: Vec<Member>,
+    pub(crate) students: Vec<Member>,
+    pub(crate) teacher_only: bool,
+    pub(crate) language: String,
+    pub(crate) send_email: bool,
+}
+
+impl CreateRequest {
+    /// A request from a seed file (people are persons).
+    pub(crate) fn from_seed(name: &str, class: &crate::tenant::ClassSeed) -> Self {
+        let people = |upns: &[String]| {
+            upns.iter()
+                .map(|upn| Member {
+                    id: upn.clone(),
+                    kind: PrincipalKind::Person,
+                })
+                .collect()
+        };
+        Self {
+            name: name.to_owned(),
+            student_sections: class.student_sections.clone(),
+            teachers: people(&class.teachers),
+            students: people(&class.students),
+            teacher_only: class.has_teacher_only_section_group,
+            language: "en-us".to_owned(),
+            send_email: false,
+        }
+    }
+}
+
+fn parse_create(call: &Call<'_>) -> Result<CreateRequest, ApiError> {
+    let query = odata::parse(call.query, &Supported::NONE, SCHEMA)?;
+    let language = match query.param("omkt") {
+        None => "en-us".to_owned(),
+        Some(code) => {
+            let language: onenote_api::Language =
+                serde_json::from_value(Value::String(code.to_owned()))
+                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
+            if matches!(language, onenote_api::Language::Unknown(_)) {
+                return Err(ApiError::bad_request(format!(
+                    "omkt={code} is not one of the 38 supported languages (bg-bg, cs-cz, de-de, \
+                     en-us, …, sr-Latn-RS, zh-tw); the default is en-us."
+                )));
+            }
+            language.as_str().to_owned()
+        }
+    };
+    let send_email = match query.param("sendemail") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "sendemail takes true or false, not {other:?}."
+            )));
+        }
+    };
+    let body: onenote_api::CreateClassNotebook = call.json_as("CreateClassNotebook")?;
+    let people = |list: Option<Vec<onenote_api::Principal>>| -> Result<Vec<Member>, ApiError> {
+        let members = list
+            .unwrap_or_default()
+            .iter()
+            .map(members::member_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(members::dedupe(members))
+    };
+    Ok(CreateRequest {
+        name: body.name,
+        student_sections: body.student_sections.unwrap_or_default(),
+        teachers: people(body.teachers)?,
+        students: people(body.students)?,
+        teacher_only: body.has_teacher_only_section_group.unwrap_or(false),
+        language,
+        send_email,
+    })
+}
+
+/// Carries out a create: checks names, people and room, then makes the notebook, its
+/// section groups and sections, and grants the roles. Nothing is made when a check fails.
+pub(crate) fn create_now(
+    state: &mut State,
+    now: DateTime,
+    container: &Container,
+    creator: &str,
+    request: &CreateRequest,
+    wanted_id: Option<&str>,
+) -> Result<String, ApiError> {
+    may_create_in(state, creator, container)?;
+    check_name(&request.name, "notebook")?;
+    for section in &request.student_sections {
+        check_name(section, "section")?;
+    }
+    if state
+        .notebooks()
+        .any(|n| n.container == *container && n.name.eq_ignore_ascii_case(&request.name))
+    {
+        return Err(ApiError::name_exists(&request.name));
+    }
+    let everyone: Vec<Member> = request
+        .teachers
+        .iter()
+        .chain(&request.students)
+        .cloned()
+        .collect();
+    let missing = members::unknown(state, &everyone);
+    if !missing.is_empty() {
+        return Err(ApiError::users_not_found(&missing));
+    }
+    let per_student = 1usize.saturating_add(request.student_sections.len());
+    state.ensure_room(4usize.saturating_add(request.students.len().saturating_mul(per_student)))?;
+
+    let id = state.add_notebook(wanted_id, &request.name, container.clone(), creator, now)?;
+    let library = state.add_section_group(
+        None,
+        &id,
+        "_Content Library",
+        Some(ClassSectionGroup::ContentLibrary),
+        now,
+    )?;
+    let space = state.add_section_group(
+        None,
+        &id,
+        "_Collaboration Space",
+        Some(ClassSectionGroup::CollaborationSpace),
+        now,
+    )?;
+    let teacher_only = if request.teacher_only {
+        Some(state.add_section_group(
+            None,
+            &id,
+            "_Teacher Only",
+            Some(ClassSectionGroup::TeacherOnly),
+            now,
+        )?)
+    } else {
+        None
+    };
+    if let Some(notebook) = state.notebook_mut(&id) {
+        notebook.class = Some(ClassNotebookInfo {
+            language: request.language.clone(),
+            student_sections: request.student_sections.clone(),
+            teachers: request.teachers.clone(),
+            students: request.students.clone(),
+            has_teacher_only_section_group: teacher_only.is_some(),
+            content_library: library,
+            collaboration_space: space,
+            teacher_only,
+        });
+    }
+    for student in &request.students {
+        members::ensure_student_group(state, &id, student, now)?;
+    }
+    members::grant_class_roles(state, &id);
+    state.grant(&id, Grantee::user(creator), Role::Owner);
+    if request.send_email {
+        for person in &everyone {
+            state.record_email(&person.id, &id);
+        }
+    }
+    Ok(id)
+}
+
+/// The notebook's JSON form, as `userRole` etc. look to `user`.
+pub(crate) fn representation(
+    ctx: &Ctx<'_>,
+    version: &str,
+    location: &Location,
+    user: &str,
+    notebook: &Notebook,
+    teachers: bool,
+    students: bool,
+) -> Map<String, Value> {
+    let state = &*ctx.state;
+    let root = ctx.notes_root(version, location);
+    let mut id = String::new();
+    onenote_api::path::push_segment(&mut id, &notebook.id);
+    let role = state
+        .role(user, &notebook.id)
+        .unwrap_or(Role::Reader)
+        .as_str();
+    let web = web_url(state, notebook);
+    let mut body = Map::new();
+    let mut put = |key: &str, value: Value| {
+        body.insert(key.to_owned(), value);
+    };
+    put("id", json!(notebook.id));
+    put("name", json!(notebook.name));
+    put("self", json!(format!("{root}/classNotebooks/{id}")));
+    put(
+        "createdBy",
+        json!(display_name(state, &notebook.created_by)),
+    );
+    put("createdTime", json!(notebook.created.to_string()));
+    put(
+        "lastModifiedBy",
+        json!(display_name(state, &notebook.last_modified_by)),
+    );
+    put(
+        "lastModifiedTime",
+        json!(notebook.last_modified.to_string()),
+    );
+    put("isDefault", json!(false));
+    put("isShared", json!(true));
+    put("userRole", json!(role));
+    put(
+        "sectionsUrl",
+        json!(format!("{root}/notebooks/{id}/sections")),
+    );
+    put(
+        "sectionGroupsUrl",
+        json!(format!("{root}/notebooks/{id}/sectionGroups")),
+    );
+    put(
+        "links",
+        json!({
+            "oneNoteClientUrl": { "href": format!("onenote:{web}") },
+            "oneNoteWebUrl": { "href": web },
+        }),
+    );
+    if let Some(class) = &notebook.class {
+        put("studentSections", json!(class.student_sections));
+        if teachers {
+            put(
+                "teachers",
+                Value::Array(class.teachers.iter().map(principal_json).collect()),
+            );
+        }
+        if students {
+            put(
+                "students",
+                Value::Array(class.students.iter().map(principal_json).collect()),
+            );
+        }
+        put(
+            "hasTeacherOnlySectionGroup",
+            json!(class.has_teacher_only_section_group),
+        );
+    }
+    body
+}
+
+/// Where OneNote on the web would open the notebook (a plausible SharePoint URL).
+fn web_url(state: &State, notebook: &Notebook) -> String {
+    let domain = &state.tenant().domain;
+    let tenant = domain.split('.').next().unwrap_or(domain);
+    let mut name = String::new();
+    onenote_api::path::push_segment(&mut name, &notebook.name);
+    match &notebook.container {
+        Container::OneDrive(upn) => {
+            let alias: String = upn
+                .chars()
+                .map(|c| if c == '@' || c == '.' { '_' } else { c })
+                .collect();
+            format!(
+                "https://{tenant}-my.sharepoint.com/personal/{alias}/Documents/Notebooks/{name}"
+            )
+        }
+        Container::Group(id) => {
+            format!("https://{tenant}.sharepoint.com/sites/{id}/SiteAssets/{name}")
+        }
+        Container::Site { collection, site } => {
+            state.tenant().find_site(collection, site).map_or_else(
+                || format!("https://{tenant}.sharepoint.com/SiteAssets/{name}"),
+                |s| format!("{}/SiteAssets/{name}", s.url.trim_end_matches('/')),
+            )
+        }
+    }
+}
+
+fn entity_context(ctx: &Ctx<'_>, call: &Call<'_>, location: &Location) -> String {
+    ctx.context(
+        call.version(),
+        &format!(
+            "{}/notes/classNotebooks/$entity",
+            location_context(location)
+        ),
+    )
+}
+
+/// `POST classNotebooks`.
+pub(crate) fn create(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let location = call.location()?;
+    let container = container(ctx.state, call.user, location)?;
+    let request = parse_create(call)?;
+    if call.respond_async {
+        let work = Work::Create {
+            location: location.clone(),
+            container,
+            request,
+        };
+        return Ok(operations::accept(ctx, call, "classnotebook", work));
+    }
+    let id = create_now(ctx.state, ctx.now, &container, call.user, &request, None)?;
+    let notebook = class_notebook_by_id(ctx.state, &id)?;
+    let mut body = representation(
+        ctx,
+        call.version(),
+        location,
+        call.user,
+        notebook,
+        true,
+        true,
+    );
+    body.insert(
+        "@odata.context".into(),
+        json!(entity_context(ctx, call, location)),
+    );
+    Ok(Reply::json(201, Value::Object(body)))
+}
+
+/// `GET classNotebooks`.
+pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let location = call.location()?;
+    let container = container(ctx.state, call.user, location)?;
+    let query = odata::parse(call.query, &LIST, SCHEMA)?;
+    let items: Vec<Map<String, Value>> = ctx
+        .state
+        .notebooks()
+        .filter(|n| n.class.is_some() && n.container == container)
+        .filter(|n| ctx.state.can_see(call.user, &n.id))
+        .map(|n| {
+            representation(
+                ctx,
+                call.version(),
+                location,
+                call.user,
+                n,
+                query.expands("teachers"),
+                query.expands("students"),
+            )
+        })
+        .collect();
+    let context = ctx.context(
+        call.version(),
+        &format!("{}/notes/classNotebooks", location_context(location)),
+    );
+    let page = query.collection(items, ctx.settings.page_size, context, |q| {
+        ctx.same_path(call, q)
+    });
+    Ok(Reply::json(200, page))
+}
+
+/// `GET classNotebooks/{id}`.
+pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    let location = call.location()?;
+    let query = odata::parse(call.query, &GET, SCHEMA)?;
+    let notebook = visible_class_notebook(ctx.state, call, id)?;
+    let mut body = representation(
+        ctx,
+        call.version(),
+        location,
+        call.user,
+        notebook,
+        query.expands("teachers"),
+        query.expands("students"),
+    );
+    body.insert(
+        "@odata.context".into(),
+        json!(entity_context(ctx, call, location)),
+    );
+    Ok(Reply::json(200, Value::Object(query.select(body))))
+}
+
+/// `PATCH classNotebooks/{id}`: only `{"hasTeacherOnlySectionGroup": true}`.
+pub(crate) fn update(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    visible_class_notebook(ctx.state, call, id)?;
+    require(
+        ctx.state,
+        call.user,
+        id,
+        Role::Contributor,
+        "changing a class notebook",
+    )?;
+    let body = call.json_object()?;
+    let mut teacher_only = None;
+    for (key, value) in &body {
+        if key.starts_with('@') {
+            continue;
+        }
+        if key != "hasTeacherOnlySectionGroup" {
+            return Err(ApiError::invalid_body(format!(
+                "Only hasTeacherOnlySectionGroup can be changed on a class notebook, not '{key}'."
+            )));
+        }
+        match value {
+            Value::Bool(true) => teacher_only = Some(true),
+            Value::Bool(false) => {
+                return Err(ApiError::bad_request(
+                    "hasTeacherOnlySectionGroup: false is not supported; a teacher-only section \
+                     group cannot be removed this way.",
+                ));
+            }
+            other => {
+                return Err(ApiError::invalid_body(format!(
+                    "hasTeacherOnlySectionGroup must be true, not {}.",
+                    super::json_kind(other)
+                )));
+            }
+        }
+    }
+    if teacher_only.is_none() {
+        return Err(ApiError::missing(
+            "The body names nothing to change: send {\"hasTeacherOnlySectionGroup\": true}.",
+        ));
+    }
+    let exists = class_notebook_by_id(ctx.state, id)?
+        .class
+        .as_ref()
+        .is_some_and(|c| c.teacher_only.is_some());
+    if !exists {
+        let group = ctx.state.add_section_group(
+            None,
+            id,
+            "_Teacher Only",
+            Some(ClassSectionGroup::TeacherOnly),
+            ctx.now,
+        )?;
+        if let Some(class) = ctx.state.notebook_mut(id).and_then(|n| n.class.as_mut()) {
+            class.teacher_only = Some(group);
+            class.has_teacher_only_section_group = true;
+        }
+    }
+    ctx.state.touch(id, call.user, ctx.now);
+    Ok(Reply::empty(204))
+}
+
+/// `DELETE classNotebooks/{id}`.
+pub(crate) fn delete(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    visible_class_notebook(ctx.state, call, id)?;
+    require(
+        ctx.state,
+        call.user,
+        id,
+        Role::Contributor,
+        "deleting a class notebook",
+    )?;
+    ctx.state.remove_notebook(id);
+    Ok(Reply::empty(204))
+}
+
+/// `POST classNotebooks/{id}/copySectionsToContentLibrary`.
+pub(crate) fn copy_sections(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    id: &str,
+) -> Result<Reply, ApiError> {
+    let notebook = visible_class_notebook(ctx.state, call, id)?;
+    let library = notebook
+        .class
+        .as_ref()
+        .map(|c| c.content_library.clone())
+        .unwrap_or_default();
+    require(
+        ctx.state,
+        call.user,
+        &library,
+        Role::Contributor,
+        "copying into the content library",
+    )?;
+    let body: onenote_api::CopySectionsToContentLibrary =
+        call.json_as("CopySectionsToContentLibrary")?;
+    let mut ids: Vec<String> = Vec::new();
+    for section in body.section_ids {
+        if !ids.contains(&section) {
+            ids.push(section);
+        }
+    }
+    if ids.is_empty() {
+        return Err(ApiError::missing(
+            "sectionIds is empty: name at least one section.",
+        ));
+    }
+    let state = &*ctx.state;
+    let mut names: Vec<String> = state
+        .sections_in(&library)
+        .iter()
+        .map(|s| s.name.to_lowercase())
+        .collect();
+    let mut needed = 0usize;
+    for section_id in &ids {
+        let readable = state
+            .section(section_id)
+            .filter(|_| state.role(call.user, section_id).is_some());
+        let Some(section) = readable else {
+            return Err(ApiError::not_found(format!(
+                "There is no section with id '{section_id}' that {} can read.",
+                call.user
+            )));
+        };
+        let name = section.name.to_lowercase();
+        if names.contains(&name) {
+            return Err(ApiError::name_exists(&section.name));
+        }
+        names.push(name);
+        needed = needed
+            .saturating_add(1)
+            .saturating_add(state.pages_in(section_id).len());
+    }
+    ctx.state.ensure_room(needed)?;
+    for section_id in &ids {
+        copy_section(ctx.state, section_id, &library, ctx.now)?;
+    }
+    ctx.state.touch(id, call.user, ctx.now);
+    Ok(Reply::empty(201))
+}
+
+fn copy_section(
+    state: &mut State,
+    section_id: &str,
+    into: &str,
+    now: DateTime,
+) -> Result<String, ApiError> {
+    let name = state
+        .section(section_id)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let pages: Vec<(String, String)> = state
+        .pages_in(section_id)
+        .iter()
+        .map(|p| (p.title.clone(), p.content.clone()))
+        .collect();
+    let copy = state.add_section(None, into, &name, now)?;
+    for (title, content) in pages {
+        state.add_page(None, &copy, &title, Some(&content), now)?;
+    }
+    Ok(copy)
+}
+
+/// `POST classNotebooks/{id}/pages('{page}')/Microsoft.OneNote.Api.DistributePageToStudent`.
+pub(crate) fn distribute_page(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    notebook_id: &str,
+    page_id: &str,
+) -> Result<Reply, ApiError> {
+    let notebook = visible_class_notebook(ctx.state, call, notebook_id)?;
+    let class = notebook.class.clone().unwrap_or_else(unreachable_class);
+    let page = ctx
+        .state
+        .page(page_id)
+        .filter(|_| ctx.state.role(call.user, page_id).is_some())
+        .cloned()
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "There is no page with id '{page_id}' that {} can read.",
+                call.user
+            ))
+        })?;
+    let body: onenote_api::DistributePageToStudent = call.json_as("DistributePageToStudent")?;
+    let upn = body.student_user_principal_name;
+    let Some(student) = class
+        .students
+        .iter()
+        .find(|m| m.kind == PrincipalKind::Person && m.is(&upn))
+        .cloned()
+    else {
+        return Err(ApiError::not_found(format!(
+            "'{upn}' is not a student of the class notebook '{}'.",
+            notebook.name
+        )));
+    };
+    check_name(&body.target_section_name, "section")?;
+    let group = members::ensure_student_group(ctx.state, notebook_id, &student, ctx.now)?;
+    require(
+        ctx.state,
+        call.user,
+        &group,
+        Role::Contributor,
+        "distributing a page to a student",
+    )?;
+    let assignment = body.assignment_id.filter(|a| !a.is_empty());
+    if body.ignore_if_student_page_exists == Some(true)
+        && let Some(assignment) = &assignment
+    {
+        let subtree = ctx.state.subtree(&group);
+        let existing = ctx
+            .state
+            .pages()
+            .find(|p| subtree.contains(&p.id) && p.assignment_id.as_ref() == Some(assignment));
+        if let Some(existing) = existing {
+            return Ok(student_page(ctx, call, &existing.id.clone()));
+        }
+    }
+    let target = ctx
+        .state
+        .sections_in(&group)
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(&body.target_section_name))
+        .map(|s| s.id.clone());
+    ctx.state.ensure_room(2)?;
+    let section = match target {
+        Some(section) => section,
+        None => ctx
+            .state
+            .add_section(None, &group, &body.target_section_name, ctx.now)?,
+    };
+    let copy = ctx
+        .state
+        .add_page(None, &section, &page.title, Some(&page.content), ctx.now)?;
+    if let Some(made) = ctx.state.page_mut(&copy) {
+        made.lock = Some(body.lock_start_date);
+        made.assignment_id = assignment;
+        made.distributed_from = Some(page.id.clone());
+    }
+    ctx.state.touch(notebook_id, call.user, ctx.now);
+    Ok(student_page(ctx, call, &copy))
+}
+
+fn unreachable_class() -> ClassNotebookInfo {
+    // `visible_class_notebook` only returns class notebooks; an empty class is a safe default.
+    ClassNotebookInfo {
+        language: String::new(),
+        student_sections: Vec::new(),
+        teachers: Vec::new(),
+        students: Vec::new(),
+        has_teacher_only_section_group: false,
+        content_library: String::new(),
+        collaboration_space: String::new(),
+        teacher_only: None,
+    }
+}
+
+fn student_page(ctx: &Ctx<'_>, call: &Call<'_>, id: &str) -> Reply {
+    Reply::json(
+        200,
+        json!({ "@odata.context": ctx.context(call.version(), "Edm.String"), "value": id }),
+    )
+}
+
+/// `POST classNotebooks/{id}/Microsoft.OneNote.Api.RepairNotebook`.
+pub(crate) fn repair(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    let students = visible_class_notebook(ctx.state, call, id)?
+        .class
+        .as_ref()
+        .map(|c| c.students.clone())
+        .unwrap_or_default();
+    require(
+        ctx.state,
+        call.user,
+        id,
+        Role::Contributor,
+        "repairing a class notebook",
+    )?;
+    for student in &students {
+        members::ensure_student_group(ctx.state, id, student, ctx.now)?;
+    }
+    members::grant_class_roles(ctx.state, id);
+    Ok(Reply::empty(204))
+}
+
+/// A transfer, checked for shape.
+#[derive(Clone, Debug)]
+pub(crate) struct TransferRequest {
+    pub(crate) source: Member,
+    pub(crate) destination: Member,
+    pub(crate) name: String,
+}
+
+/// `POST classNotebooks/{id}/Microsoft.OneNote.Api.classnotebooktransfer` (asynchronous only;
+/// tenant administrators only). The notebook is found by id anywhere in the tenant: the
+/// documents' example calls it on `me` as an administrator.
+pub(crate) fn transfer(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    let admin = ctx
+        .state
+        .tenant()
+        .find_user(call.user)
+        .is_some_and(|u| u.admin);
+    if !admin {
+        return Err(ApiError::access_denied(format!(
+            "Transferring a class notebook requires tenant administrator privileges; {} is not \
+             a tenant administrator.",
+            call.user
+        )));
+    }
+    class_notebook_by_id(ctx.state, id)?;
+    let body: onenote_api::ClassNotebookTransferBody = call.json_as("ClassNotebookTransferBody")?;
+    let transfer = body.class_notebook_transfer;
+    let request = TransferRequest {
+        source: members::member_from(&transfer.source_teacher)?,
+        destination: members::member_from(&transfer.destination_teacher)?,
+        name: transfer.destination_notebook_name,
+    };
+    let work = Work::Transfer {
+        notebook: id.to_owned(),
+        request,
+    };
+    Ok(operations::accept(ctx, call, "transfer", work))
+}
+
+/// Carries out a transfer: the notebook moves to the destination teacher's OneDrive under its
+/// new name (keeping its id and content); the destination teacher replaces the source one.
+pub(crate) fn transfer_now(
+    state: &mut State,
+    now: DateTime,
+    by: &str,
+    notebook_id: &str,
+    request: &TransferRequest,
+) -> Result<Container, ApiError> {
+    let notebook = class_notebook_by_id(state, notebook_id)?;
+    let class = notebook.class.clone().unwrap_or_else(unreachable_class);
+    let source = &request.source;
+    let owns = notebook.container == Container::OneDrive(source.id.to_ascii_lowercase());
+    if source.kind != PrincipalKind::Person
+        || !(owns || class.teachers.iter().any(|t| t.is(&source.id)))
+    {
+        return Err(ApiError::bad_request(format!(
+            "'{}' is not a teacher of the class notebook '{}'.",
+            source.id, notebook.name
+        )));
+    }
+    let destination = &request.destination;
+    let Some(user) = state
+        .tenant()
+        .find_user(&destination.id)
+        .filter(|_| destination.kind == PrincipalKind::Person)
+    else {
+        return Err(ApiError::users_not_found(std::slice::from_ref(
+            &destination.id,
+        )));
+    };
+    let target = Container::OneDrive(user.upn.to_ascii_lowercase());
+    check_name(&request.name, "notebook")?;
+    if state.notebooks().any(|n| {
+        n.id != notebook_id && n.container == target && n.name.eq_ignore_ascii_case(&request.name)
+    }) {
+        return Err(ApiError::name_exists(&request.name));
+    }
+    let destination = Member {
+        id: user.upn.clone(),
+        kind: PrincipalKind::Person,
+    };
+    if let Some(notebook) = state.notebook_mut(notebook_id) {
+        notebook.container = target.clone();
+        notebook.name = request.name.clone();
+        if let Some(class) = notebook.class.as_mut() {
+            class.teachers.retain(|t| !t.is(&source.id));
+            if !class.teachers.iter().any(|t| t.is(&destination.id)) {
+                class.teachers.push(destination);
+            }
+        }
+    }
+    state.revoke_below(notebook_id, &Grantee::user(&source.id));
+    members::grant_class_roles(state, notebook_id);
+    state.touch(notebook_id, by, now);
+    Ok(target)
+}

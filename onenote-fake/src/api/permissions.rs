@@ -1,0 +1,293 @@
+//! Permissions on notebooks, section groups and sections: list (the highest role per
+//! principal, inherited ones included), get one, create (appends: raises, never lowers) and
+//! delete (from the entity and everything inside it). Only an Owner may do any of it.
+//!
+//! A permission's id is `1-{member id}`, the member id being the principal's number in the
+//! tenant (users from 10 in seed order, groups from 1000); `userId` is always in claims format
+//! (`i:0#.f|membership|{upn}`, `c:0o.c|federateddirectoryclaimprovider|{group id}`).
+
+use serde_json::{Map, Value, json};
+
+use super::{Call, Ctx, Reply, container, display_name, location_context, require};
+use crate::error::ApiError;
+use crate::odata::{self, Kind, Schema, Supported};
+use crate::route::Holder;
+use crate::store::{Grantee, Role, State};
+
+const SCHEMA: Schema = &[
+    ("id", Kind::Text),
+    ("name", Kind::Text),
+    ("self", Kind::Text),
+    ("userId", Kind::Text),
+    ("userRole", Kind::Text),
+];
+
+const USER_CLAIM: &str = "i:0#.f|membership|";
+const GROUP_CLAIM: &str = "c:0o.c|federateddirectoryclaimprovider|";
+
+/// The entity at the request's location, if the caller can see it, and that it is an Owner.
+fn owned_holder(
+    ctx: &Ctx<'_>,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+    doing: &str,
+) -> Result<(), ApiError> {
+    let state = &*ctx.state;
+    let container = container(state, call.user, call.location()?)?;
+    let exists = match holder {
+        Holder::Notebook => state.notebook(id).is_some(),
+        Holder::SectionGroup => state.section_group(id).is_some(),
+        Holder::Section => state.section(id).is_some(),
+    };
+    let in_place = state
+        .notebook_of(id)
+        .is_some_and(|n| n.container == container);
+    if !exists || !in_place || !state.can_see(call.user, id) {
+        return Err(ApiError::not_found(format!(
+            "There is no {} with id '{id}' at this location that {} can see.",
+            holder.noun(),
+            call.user
+        )));
+    }
+    require(state, call.user, id, Role::Owner, doing)
+}
+
+/// The principal's number in the tenant.
+fn member_number(state: &State, grantee: &Grantee) -> Option<usize> {
+    let tenant = state.tenant();
+    match grantee {
+        Grantee::User(upn) => tenant
+            .users
+            .iter()
+            .position(|u| u.upn.eq_ignore_ascii_case(upn))
+            .map(|i| i + 10),
+        Grantee::Group(id) => tenant
+            .groups
+            .iter()
+            .position(|g| g.id.eq_ignore_ascii_case(id))
+            .map(|i| i + 1000),
+    }
+}
+
+/// The grantee a permission id names.
+fn grantee_of(state: &State, permission_id: &str) -> Option<Grantee> {
+    let number: usize = permission_id.strip_prefix("1-")?.parse().ok()?;
+    let tenant = state.tenant();
+    if number >= 1000 {
+        let group = tenant.groups.get(number - 1000)?;
+        Some(Grantee::group(&group.id))
+    } else {
+        let user = tenant.users.get(number.checked_sub(10)?)?;
+        Some(Grantee::user(&user.upn))
+    }
+}
+
+/// The grantee a `userId` names: claims format or a bare UPN (or group id).
+fn grantee_from_user_id(state: &State, user_id: &str) -> Option<Grantee> {
+    let lower = user_id.to_ascii_lowercase();
+    let tenant = state.tenant();
+    if let Some(upn) = lower.strip_prefix(USER_CLAIM) {
+        return tenant.find_user(upn).map(|u| Grantee::user(&u.upn));
+    }
+    if let Some(id) = lower.strip_prefix(GROUP_CLAIM) {
+        return tenant.find_group(id).map(|g| Grantee::group(&g.id));
+    }
+    tenant
+        .find_user(user_id)
+        .map(|u| Grantee::user(&u.upn))
+        .or_else(|| tenant.find_group(user_id).map(|g| Grantee::group(&g.id)))
+}
+
+fn entity_url(
+    ctx: &Ctx<'_>,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+) -> Result<String, ApiError> {
+    let mut url = format!(
+        "{}/{}/",
+        ctx.notes_root(call.version(), call.location()?),
+        holder.segment()
+    );
+    onenote_api::path::push_segment(&mut url, id);
+    Ok(url)
+}
+
+fn context(
+    ctx: &Ctx<'_>,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+    suffix: &str,
+) -> Result<String, ApiError> {
+    let mut literal = String::new();
+    onenote_api::path::push_odata_string(&mut literal, id);
+    Ok(ctx.context(
+        call.version(),
+        &format!(
+            "{}/notes/{}('{literal}')/permissions{suffix}",
+            location_context(call.location()?),
+            holder.segment()
+        ),
+    ))
+}
+
+fn representation(
+    state: &State,
+    entity_url: &str,
+    grantee: &Grantee,
+    role: Role,
+) -> Map<String, Value> {
+    let (user_id, name) = match grantee {
+        Grantee::User(upn) => {
+            let spelled = state
+                .tenant()
+                .find_user(upn)
+                .map_or_else(|| upn.clone(), |u| u.upn.clone());
+            (format!("{USER_CLAIM}{spelled}"), display_name(state, upn))
+        }
+        Grantee::Group(id) => {
+            let group = state.tenant().find_group(id);
+            (
+                format!(
+                    "{GROUP_CLAIM}{}",
+                    group.map_or(id.as_str(), |g| g.id.as_str())
+                ),
+                group.map_or_else(|| id.clone(), |g| g.display_name.clone()),
+            )
+        }
+    };
+    let id = member_number(state, grantee).map_or_else(|| "1-0".to_owned(), |n| format!("1-{n}"));
+    let mut body = Map::new();
+    body.insert("userRole".into(), json!(role.as_str()));
+    body.insert("userId".into(), json!(user_id));
+    body.insert("name".into(), json!(name));
+    body.insert(
+        "self".into(),
+        json!(format!("{entity_url}/permissions/{id}")),
+    );
+    body.insert("id".into(), json!(id));
+    body
+}
+
+/// `GET {entity}/{id}/permissions`.
+pub(crate) fn list(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+) -> Result<Reply, ApiError> {
+    owned_holder(ctx, call, holder, id, "listing permissions")?;
+    let query = odata::parse(call.query, &Supported::LIST, SCHEMA)?;
+    let url = entity_url(ctx, call, holder, id)?;
+    let items = ctx
+        .state
+        .permissions(id)
+        .iter()
+        .map(|(grantee, role)| representation(ctx.state, &url, grantee, *role))
+        .collect();
+    let context = context(ctx, call, holder, id, "")?;
+    let page = query.collection(items, ctx.settings.page_size, context, |q| {
+        ctx.same_path(call, q)
+    });
+    Ok(Reply::json(200, page))
+}
+
+/// `GET {entity}/{id}/permissions/{permission-id}`.
+pub(crate) fn get(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+    permission_id: &str,
+) -> Result<Reply, ApiError> {
+    owned_holder(ctx, call, holder, id, "reading permissions")?;
+    let query = odata::parse(call.query, &Supported::SELECT, SCHEMA)?;
+    let found = grantee_of(ctx.state, permission_id)
+        .and_then(|g| ctx.state.permissions(id).get(&g).map(|role| (g, *role)));
+    let Some((grantee, role)) = found else {
+        return Err(ApiError::not_found(format!(
+            "There is no permission '{permission_id}' on this {}.",
+            holder.noun()
+        )));
+    };
+    let url = entity_url(ctx, call, holder, id)?;
+    let mut body = representation(ctx.state, &url, &grantee, role);
+    body.insert(
+        "@odata.context".into(),
+        json!(context(ctx, call, holder, id, "/$entity")?),
+    );
+    Ok(Reply::json(200, Value::Object(query.select(body))))
+}
+
+/// `POST {entity}/{id}/permissions`: appends a role; answers with the principal's highest.
+pub(crate) fn create(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+) -> Result<Reply, ApiError> {
+    owned_holder(ctx, call, holder, id, "granting permissions")?;
+    let body: onenote_api::CreatePermission = call.json_as("CreatePermission")?;
+    let Some(role) = Role::parse(body.user_role.as_str()) else {
+        return Err(ApiError::invalid_body(format!(
+            "userRole is '{}'; it must be Owner, Contributor or Reader.",
+            body.user_role.as_str()
+        )));
+    };
+    let Some(grantee) = grantee_from_user_id(ctx.state, &body.user_id) else {
+        return Err(ApiError::users_not_found(std::slice::from_ref(
+            &body.user_id,
+        )));
+    };
+    ctx.state.grant(id, grantee.clone(), role);
+    let highest = ctx
+        .state
+        .permissions(id)
+        .get(&grantee)
+        .copied()
+        .unwrap_or(role);
+    let url = entity_url(ctx, call, holder, id)?;
+    let mut reply = representation(ctx.state, &url, &grantee, highest);
+    reply.insert(
+        "@odata.context".into(),
+        json!(context(ctx, call, holder, id, "/$entity")?),
+    );
+    Ok(Reply::json(201, Value::Object(reply)))
+}
+
+/// `DELETE {entity}/{id}/permissions/{permission-id}`: removes the principal's roles on the
+/// entity and everything inside it. A role inherited from a parent is not on this entity to
+/// remove: that is a 400 naming the parent to delete it from.
+pub(crate) fn delete(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+    permission_id: &str,
+) -> Result<Reply, ApiError> {
+    owned_holder(ctx, call, holder, id, "deleting permissions")?;
+    let visible =
+        grantee_of(ctx.state, permission_id).filter(|g| ctx.state.permissions(id).contains_key(g));
+    let Some(grantee) = visible else {
+        return Err(ApiError::not_found(format!(
+            "There is no permission '{permission_id}' on this {}.",
+            holder.noun()
+        )));
+    };
+    if ctx.state.revoke_below(id, &grantee) == 0 {
+        let from = ctx
+            .state
+            .chain(id)
+            .into_iter()
+            .find(|e| ctx.state.grants_on(e).contains_key(&grantee))
+            .unwrap_or_default();
+        return Err(ApiError::bad_request(format!(
+            "Permission '{permission_id}' is inherited from '{from}', a parent of this {}; \
+             delete it there.",
+            holder.noun()
+        )));
+    }
+    Ok(Reply::empty(204))
+}

@@ -1,0 +1,526 @@
+//! An offline OneNote: a fake class-notebook and permissions service that keeps state, for
+//! testing integrations without an Office 365 education tenant.
+//!
+//! Start it in-process, get a client for any user of its tenant, call it, and assert on its
+//! state and on the requests it received:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use onenote_api::CreateClassNotebook;
+//! use onenote_fake::FakeOneNote;
+//!
+//! let fake = FakeOneNote::builder().start().await?; // the demo tenant (`Tenant::demo`)
+//! let teacher = fake.client_for("teacher1@contoso.com")?;
+//! let notebook = teacher
+//!     .me()
+//!     .class_notebooks()
+//!     .create(CreateClassNotebook::new("Math 101"))
+//!     .send()
+//!     .await?;
+//!
+//! let state = fake.state();
+//! let stored = state.notebook(notebook.id.as_deref().unwrap_or_default()).unwrap();
+//! assert_eq!(stored.name, "Math 101");
+//! assert_eq!(fake.journal().last().and_then(|e| e.status), Some(201));
+//! fake.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Or run the binary, `cargo run -p onenote-fake -- --listen 127.0.0.1:8080`, and point any
+//! HTTP client at `http://127.0.0.1:8080/api` instead of `https://www.onenote.com/api`.
+//!
+//! # Authentication
+//!
+//! A request carries `Authorization: Bearer fake:{upn}` for a user of the tenant
+//! ([`FakeOneNote::token_for`]). No token, another kind of token, or a UPN the tenant does not
+//! have gets `401` with code `40001`. Tenant administrators are marked in the seed
+//! ([`User::admin`]); only they may transfer class notebooks.
+//!
+//! # What it emulates
+//!
+//! Every route of `spec/` (a test builds a request for each at every location it is allowed
+//! at and checks the router names its operation), with the documents' semantics:
+//!
+//! - Locations: `me` (the caller's OneDrive), `users/{upn}` (another user's OneDrive: only
+//!   what is shared with the caller is visible), `myOrganization/groups/{id}` (members and
+//!   owners only), `myOrganization/siteCollections/{id}/sites/{id}` (site members only), and
+//!   `FromUrl(url='…')` (indexed sites only, error 20158 otherwise).
+//! - Class notebooks: ids `1-{guid}`, `self`, links, timestamps; `_Content Library`,
+//!   `_Collaboration Space`, `_Teacher Only` (when asked) and one section group per student
+//!   holding the student sections; `PATCH` only `hasTeacherOnlySectionGroup: true`; students
+//!   and teachers added and removed (a removed student's section group stays; they lose
+//!   access); copy to the content library; distribute a page (`assignmentId`,
+//!   `ignoreIfStudentPageExists`, the target section made when missing); page locks;
+//!   `UpdateMembership` (group locations only: owners become teachers, other members
+//!   students, leavers are removed); `RepairNotebook`; transfer (administrators only, always
+//!   asynchronous).
+//! - Roles: the container's owners (and the creator) are Owners, teachers Contributors of the
+//!   whole notebook, each student Contributor of their own section group and of
+//!   `_Collaboration Space` and Reader of `_Content Library`. So students see their own
+//!   section group and not each other's, and nothing of `_Teacher Only`.
+//! - Permissions on notebooks, section groups and sections: inherited by children; the most
+//!   permissive role wins (a user's own and their groups'); `GET` shows the highest role per
+//!   principal; `POST` appends (raises, never lowers); `DELETE` removes the principal's roles
+//!   from the entity and everything inside it; only Owners may list, get, create or delete.
+//! - Asynchronous forms (`Prefer: respond-async`): `202` and a `Location` under
+//!   `me/notes/operations/`; the operation goes `notStarted` → `running` → `completed` (with
+//!   `resourceLocation` and `resourceId`) or `failed` (with `error` and `@api.diagnostics`,
+//!   e.g. an unknown student) at the [`AsyncPace`] chosen.
+//! - OData: `$filter` (eq, ne, gt, ge, lt, le on strings, numbers, booleans and dates, joined
+//!   by and/or, with parentheses), `$orderby` (default `name asc`), `$select`, `$expand`
+//!   (teachers, students), `$top`, `$skip`, `$count`, and pages of
+//!   [`page_size`](FakeOneNoteBuilder::page_size) items linked by `@odata.nextLink`.
+//!   Everything else (functions, `not`, unknown properties, a literal of the wrong type) is a
+//!   400 that says what is wrong.
+//! - Every answer has `X-CorrelationId` (a GUID) and `Date`; every error is
+//!   `{"error":{"code","message","@api.url","isRetriable"}}` with a OneNote code.
+//! - Throttling ([`Throttling`], off unless asked for): per user 120 requests a minute, 400
+//!   an hour, 5 at once; `429` with code 20166 (the rates) or 10003 (too many at once), and no
+//!   `Retry-After` unless asked for.
+//! - Faults ([`FaultPlan`], [`FaultRule`]): statuses, dropped connections, late answers and
+//!   latency, by operation and user, at a seeded rate, before processing (no trace in the
+//!   state) or after (exactly one effect).
+//! - Request bodies are bounded (80 MB, like the service: 413 with code 20016), and so is
+//!   everything a client can make the fake hold (50,000 entities, then 507 with code 30101;
+//!   10,000 operations and journal entries, the oldest forgotten first).
+//!
+//! # What it does not emulate
+//!
+//! - The rest of the OneNote API until it is in the spec: notebooks, section groups and
+//!   sections as collections, page content, `$value` resources, copy operations. The state
+//!   already holds them as entities; serving them is routing.
+//! - Real authentication: no Azure AD, no scopes (`Notes.Read` and the like are not checked),
+//!   no token expiry, no app-only tokens.
+//! - E-mail: `sendemail=true` is recorded ([`State::sent_emails`]), nothing is sent.
+//! - Languages: `omkt` is checked and recorded, section names are not translated.
+//! - SharePoint: group and site notebooks have no document library behind them; "Everyone"
+//!   style claims do not exist; links are plausible URLs that open nothing.
+//! - Search indexing delay (a site is indexed or not), and the service's own latency.
+//! - TLS and HTTP/2: plain HTTP/1.1 on 127.0.0.1.
+//!
+//! # Choices where the documents are silent or disagree
+//!
+//! - Errors: the documents show no error body. The fake sends Microsoft's published shape and
+//!   codes: 20102 not found, 40003/40002 access or write denied, 30109 unknown users, 20117
+//!   name taken (409), 20126 malformed body, 30114 missing field, 20108/20103/20106/20101/20128
+//!   for OData, 10017 for other bad requests.
+//! - Distribute page: documented as group-only, but the documents' example calls it on `me`;
+//!   the fake serves it everywhere. Its result is `{"value": "{student page id}"}`; with
+//!   `ignoreIfStudentPageExists` and an existing page for the assignment, the existing page's
+//!   id.
+//! - Operation statuses are sent as `notStarted`, `running`, `completed`, `failed`, and the
+//!   fields in camelCase (`id`, `status`): the documents spell them only in prose.
+//! - Transfer keeps the notebook's id; the notebook moves to the destination teacher's
+//!   OneDrive under its new name, and the destination teacher replaces the source one.
+//! - `UpdateMembership` syncs the group's first class notebook (its "default"), and only a
+//!   group owner may call it.
+//! - Page locks: in a class notebook only teachers and owners may set or clear them.
+//! - Deleting a permission that is only inherited is a 400 naming the parent it comes from.
+//! - Too many requests at once is code 10003 ("too many active requests"), the rates 20166.
+
+mod api;
+mod clock;
+mod error;
+mod faults;
+mod journal;
+mod odata;
+mod rng;
+mod route;
+mod seed;
+mod server;
+mod store;
+mod tenant;
+mod throttle;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use onenote_api::{Client, ClientBuilder, Clock, TokioClock};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use api::AsyncPace;
+pub use clock::ManualClock;
+pub use faults::{Fault, FaultPlan, FaultRule, Phase};
+pub use journal::JournalEntry;
+pub use route::route;
+pub use store::{
+    ClassNotebookInfo, ClassSectionGroup, Container, Grantee, Member, Notebook, Operation,
+    OperationStatus, Page, PrincipalKind, Role, Section, SectionGroup, SentEmail, State,
+};
+pub use tenant::{
+    ClassSeed, ConfigError, Group, LocationSeed, NotebookSeed, PageSeed, SectionGroupSeed,
+    SectionSeed, Site, Tenant, User,
+};
+pub use throttle::Throttling;
+
+use clock::{FakeTime, SharedClock};
+use server::{Shared, World};
+
+/// The largest request body, as the service allows (about 70–80 MB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 80 * 1024 * 1024;
+/// Items per page before `@odata.nextLink`.
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+
+/// Why the fake could not start, or a call on it could not be done.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A seed or fault file, or the tenant, is wrong.
+    Config(ConfigError),
+    /// The address could not be bound.
+    Bind(std::io::Error),
+    /// The thing named does not exist in the fake (an unknown section or group).
+    NotFound(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(error) => error.fmt(f),
+            Error::Bind(error) => write!(f, "cannot listen: {error}"),
+            Error::NotFound(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Config(error) => Some(error),
+            Error::Bind(error) => Some(error),
+            Error::NotFound(_) => None,
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(error: ConfigError) -> Self {
+        Error::Config(error)
+    }
+}
+
+/// Configures a [`FakeOneNote`]. Get one from [`FakeOneNote::builder`].
+pub struct FakeOneNoteBuilder {
+    tenant: Option<Tenant>,
+    seed_file: Option<PathBuf>,
+    plan: FaultPlan,
+    fault_file: Option<PathBuf>,
+    throttling: Option<Throttling>,
+    pace: AsyncPace,
+    clock: Option<Arc<dyn Clock>>,
+    start_time: Option<SystemTime>,
+    seed: u64,
+    page_size: usize,
+    max_body_bytes: usize,
+    listen: SocketAddr,
+}
+
+impl fmt::Debug for FakeOneNoteBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeOneNoteBuilder")
+            .field("seed_file", &self.seed_file)
+            .field("fault_file", &self.fault_file)
+            .field("throttling", &self.throttling)
+            .field("pace", &self.pace)
+            .field("seed", &self.seed)
+            .field("listen", &self.listen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakeOneNoteBuilder {
+    fn new() -> Self {
+        Self {
+            tenant: None,
+            seed_file: None,
+            plan: FaultPlan::default(),
+            fault_file: None,
+            throttling: None,
+            pace: AsyncPace::default(),
+            clock: None,
+            start_time: None,
+            seed: 0x0E0E_0E0E,
+            page_size: DEFAULT_PAGE_SIZE,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+
+    /// The tenant to start with (default [`Tenant::demo`]).
+    pub fn tenant(mut self, tenant: Tenant) -> Self {
+        self.tenant = Some(tenant);
+        self
+    }
+
+    /// Reads the tenant from a JSON seed file (see [`Tenant`] for the format) when starting.
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.seed_file = Some(path.into());
+        self
+    }
+
+    /// The fault plan (rules, their seed, throttling).
+    pub fn faults(mut self, plan: FaultPlan) -> Self {
+        self.plan = plan;
+        self
+    }
+
+    /// Adds one fault rule.
+    pub fn fault(mut self, rule: FaultRule) -> Self {
+        self.plan.rules.push(rule);
+        self
+    }
+
+    /// Reads the fault plan from a JSON file when starting (see [`FaultPlan`]).
+    pub fn fault_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.fault_file = Some(path.into());
+        self
+    }
+
+    /// Turns on throttling (over the fault plan's setting).
+    pub fn throttling(mut self, limits: Throttling) -> Self {
+        self.throttling = Some(limits);
+        self
+    }
+
+    /// How fast asynchronous operations move (default: one poll `notStarted`, one `running`).
+    pub fn async_pace(mut self, pace: AsyncPace) -> Self {
+        self.pace = pace;
+        self
+    }
+
+    /// The fake's clock, for throttling windows, timed paces and timestamps (default
+    /// [`TokioClock`]). A [`ManualClock`] given here also drives the clients from
+    /// [`FakeOneNote::client_for`].
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// The wall-clock time the fake starts at (default now); timestamps and `Date` move on
+    /// from it with the clock.
+    pub fn start_time(mut self, at: SystemTime) -> Self {
+        self.start_time = Some(at);
+        self
+    }
+
+    /// Seeds the ids and correlation ids the fake makes (default a fixed seed, so the same
+    /// sequence of requests gets the same ids).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Items per page of a collection (default 20).
+    pub fn page_size(mut self, items: usize) -> Self {
+        self.page_size = items.max(1);
+        self
+    }
+
+    /// The largest request body (default 80 MB).
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Reads the files, builds the tenant's state, binds and starts serving (on the current
+    /// tokio runtime).
+    pub async fn start(self) -> Result<FakeOneNote, Error> {
+        let tenant = match (&self.seed_file, self.tenant) {
+            (Some(path), _) => Tenant::from_file(path)?,
+            (None, Some(tenant)) => tenant,
+            (None, None) => Tenant::demo(),
+        };
+        let plan = match &self.fault_file {
+            Some(path) => FaultPlan::from_file(path)?,
+            None => self.plan,
+        };
+        let clock = SharedClock(self.clock.unwrap_or_else(|| Arc::new(TokioClock)));
+        let time = FakeTime::new(clock, self.start_time.unwrap_or_else(SystemTime::now));
+        let state = seed::state(&tenant, self.seed, time.timestamp())?;
+        let listener = tokio::net::TcpListener::bind(self.listen)
+            .await
+            .map_err(Error::Bind)?;
+        let addr = listener.local_addr().map_err(Error::Bind)?;
+        let origin = format!("http://{addr}");
+        let throttling = self.throttling.or(plan.throttling);
+        let shared = Arc::new(Shared {
+            world: Mutex::new(World {
+                state,
+                journal: journal::Journal::default(),
+                throttle: throttle::Throttle::new(throttling),
+                faults: faults::Injector::new(plan.rules, plan.seed),
+                ids: rng::Rng::new(self.seed ^ 0xC0FF_EE00),
+            }),
+            time,
+            settings: api::Settings {
+                origin: origin.clone(),
+                page_size: self.page_size,
+                pace: self.pace,
+            },
+            max_body: self.max_body_bytes,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
+        Ok(FakeOneNote {
+            shared,
+            base_url: format!("{origin}/api"),
+            addr,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// A running fake OneNote service on 127.0.0.1. Dropping it stops the server; prefer
+/// [`shutdown`](Self::shutdown), which also waits for open requests.
+pub struct FakeOneNote {
+    shared: Arc<Shared>,
+    base_url: String,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for FakeOneNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeOneNote")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakeOneNote {
+    /// A builder: the demo tenant, no faults, no throttling, the default pace, a free port.
+    pub fn builder() -> FakeOneNoteBuilder {
+        FakeOneNoteBuilder::new()
+    }
+
+    /// The base URL to give clients in place of `https://www.onenote.com/api`
+    /// (`http://127.0.0.1:{port}/api`).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The bearer token that makes a request `upn`'s: `fake:{upn}`.
+    pub fn token_for(upn: &str) -> String {
+        format!("fake:{upn}")
+    }
+
+    /// A client builder for `upn`: this fake's base URL, the user's token, and the fake's
+    /// clock, ready for more settings (timeouts, retry policy).
+    pub fn client_builder_for(&self, upn: &str) -> ClientBuilder {
+        Client::builder()
+            .base_url(&self.base_url)
+            .bearer_token(Self::token_for(upn))
+            .clock(self.shared.time.clock().clone())
+    }
+
+    /// A client that calls this fake as `upn`. Fails only if the client cannot be built
+    /// (TLS set-up).
+    pub fn client_for(&self, upn: &str) -> onenote_api::Result<Client> {
+        self.client_builder_for(upn).build()
+    }
+
+    /// A copy of the state now (operations paced by time moved along first).
+    pub fn state(&self) -> State {
+        self.shared.with_state(|ctx| ctx.state.clone())
+    }
+
+    /// Every request received so far (the last 10,000), oldest first.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.shared.lock().journal.entries()
+    }
+
+    /// Forgets the journal.
+    pub fn clear_journal(&self) {
+        self.shared.lock().journal.clear();
+    }
+
+    /// Adds a fault rule now.
+    pub fn inject(&self, rule: FaultRule) {
+        self.shared.lock().faults.push(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// Turns throttling on with these limits, or off with `None`.
+    pub fn set_throttling(&self, limits: Option<Throttling>) {
+        self.shared.lock().throttle.set_limits(limits);
+    }
+
+    /// Changes a group's owners and members (as Azure AD would), e.g. before
+    /// `UpdateMembership`.
+    pub fn set_group_membership<S: Into<String>>(
+        &self,
+        group_id: &str,
+        owners: impl IntoIterator<Item = S>,
+        members: impl IntoIterator<Item = S>,
+    ) -> Result<(), Error> {
+        let owners: Vec<String> = owners.into_iter().map(Into::into).collect();
+        let members: Vec<String> = members.into_iter().map(Into::into).collect();
+        let mut world = self.shared.lock();
+        let tenant = world.state.tenant_mut();
+        if let Some(unknown) = owners
+            .iter()
+            .chain(&members)
+            .find(|upn| tenant.find_user(upn).is_none())
+        {
+            return Err(Error::NotFound(format!(
+                "{unknown:?} is not a user of the tenant"
+            )));
+        }
+        let Some(group) = tenant.find_group_mut(group_id) else {
+            return Err(Error::NotFound(format!("there is no group {group_id:?}")));
+        };
+        group.owners = owners;
+        group.members = members;
+        Ok(())
+    }
+
+    /// Puts a page in a section (the API to create pages is not in the spec yet); returns its
+    /// id.
+    pub fn add_page(&self, section_id: &str, title: &str) -> Result<String, Error> {
+        self.shared.with_state(|ctx| {
+            ctx.state
+                .add_page(None, section_id, title, None, ctx.now)
+                .map_err(|error| Error::NotFound(error.message))
+        })
+    }
+
+    /// Stops accepting connections, lets open requests finish (up to a second) and stops.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for FakeOneNote {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

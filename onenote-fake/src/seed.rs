@@ -1,0 +1,139 @@
+//! Turns a tenant's seeded notebooks into state: class notebooks exactly as
+//! `POST classNotebooks` makes them, regular ones with the roles their container gives.
+
+use onenote_api::DateTime;
+
+use crate::api::class_notebooks::{CreateRequest, create_now};
+use crate::api::container_owners;
+use crate::error::ApiError;
+use crate::store::{Container, Grantee, Role, State};
+use crate::tenant::{
+    ConfigError, LocationSeed, NotebookSeed, SectionGroupSeed, SectionSeed, Tenant,
+};
+
+/// The state a tenant starts with.
+pub(crate) fn state(tenant: &Tenant, seed: u64, now: DateTime) -> Result<State, ConfigError> {
+    tenant
+        .check()
+        .map_err(|message| ConfigError::new("tenant", message))?;
+    let mut state = State::new(tenant.clone(), seed);
+    for (i, notebook) in tenant.notebooks.iter().enumerate() {
+        seed_notebook(&mut state, notebook, now).map_err(|error| {
+            ConfigError::new("tenant", format!("notebooks[{i}]: {}", error.message))
+        })?;
+    }
+    Ok(state)
+}
+
+fn seed_notebook(state: &mut State, seed: &NotebookSeed, now: DateTime) -> Result<(), ApiError> {
+    let tenant = state.tenant();
+    let container = match &seed.location {
+        LocationSeed::User(upn) => Container::OneDrive(upn.to_ascii_lowercase()),
+        LocationSeed::Group(id) => Container::Group(id.to_ascii_lowercase()),
+        LocationSeed::Site(url) => {
+            let site = tenant
+                .find_site_by_url(url)
+                .ok_or_else(|| ApiError::not_found(format!("no site at {url}")))?;
+            Container::Site {
+                collection: site.site_collection_id.to_ascii_lowercase(),
+                site: site.site_id.to_ascii_lowercase(),
+            }
+        }
+    };
+    let creator = seed
+        .created_by
+        .clone()
+        .or_else(|| container_owners(state, &container).into_iter().next())
+        .or_else(|| state.tenant().users.first().map(|u| u.upn.clone()))
+        .unwrap_or_default();
+    let id = match &seed.class {
+        Some(class) => {
+            let request = CreateRequest::from_seed(&seed.name, class);
+            create_now(
+                state,
+                now,
+                &container,
+                &creator,
+                &request,
+                seed.id.as_deref(),
+            )?
+        }
+        None => {
+            let id = state.add_notebook(
+                seed.id.as_deref(),
+                &seed.name,
+                container.clone(),
+                &creator,
+                now,
+            )?;
+            // A regular notebook inherits its library's roles: owners own it, members edit it.
+            for owner in container_owners(state, &container) {
+                state.grant(&id, Grantee::user(&owner), Role::Owner);
+            }
+            state.grant(&id, Grantee::user(&creator), Role::Owner);
+            match &container {
+                Container::Group(group) => {
+                    state.grant(&id, Grantee::group(group), Role::Contributor)
+                }
+                Container::Site { collection, site } => {
+                    let members = state
+                        .tenant()
+                        .find_site(collection, site)
+                        .map(|s| s.members.clone())
+                        .unwrap_or_default();
+                    for member in members {
+                        state.grant(&id, Grantee::user(&member), Role::Contributor);
+                    }
+                }
+                Container::OneDrive(_) => {}
+            }
+            id
+        }
+    };
+    for section in &seed.sections {
+        seed_section(state, &id, section, now)?;
+    }
+    for group in &seed.section_groups {
+        seed_section_group(state, &id, group, now, 0)?;
+    }
+    Ok(())
+}
+
+fn seed_section_group(
+    state: &mut State,
+    parent: &str,
+    seed: &SectionGroupSeed,
+    now: DateTime,
+    depth: usize,
+) -> Result<(), ApiError> {
+    if depth > 16 {
+        return Err(ApiError::bad_request("section groups nest deeper than 16"));
+    }
+    let id = state.add_section_group(seed.id.as_deref(), parent, &seed.name, None, now)?;
+    for section in &seed.sections {
+        seed_section(state, &id, section, now)?;
+    }
+    for group in &seed.section_groups {
+        seed_section_group(state, &id, group, now, depth + 1)?;
+    }
+    Ok(())
+}
+
+fn seed_section(
+    state: &mut State,
+    parent: &str,
+    seed: &SectionSeed,
+    now: DateTime,
+) -> Result<(), ApiError> {
+    let id = state.add_section(seed.id.as_deref(), parent, &seed.name, now)?;
+    for page in &seed.pages {
+        state.add_page(
+            page.id.as_deref(),
+            &id,
+            &page.title,
+            page.content.as_deref(),
+            now,
+        )?;
+    }
+    Ok(())
+}

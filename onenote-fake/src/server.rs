@@ -1,0 +1,443 @@
+//! The HTTP side: accepting connections (hyper's HTTP/1 driver), and taking each request
+//! through the same steps: read the body (bounded), draw faults, route, authenticate,
+//! throttle, handle, answer with `X-CorrelationId` and `Date`, and journal it.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
+use http::{HeaderMap, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::api::{self, Call, Ctx, Reply, Settings};
+use crate::clock::FakeTime;
+use crate::error::ApiError;
+use crate::faults::{Fault, Injector};
+use crate::journal::{Journal, JournalEntry};
+use crate::rng::Rng;
+use crate::route;
+use crate::store::State;
+use crate::throttle::Throttle;
+
+/// Everything that changes, behind one lock (held only between awaits).
+pub(crate) struct World {
+    pub(crate) state: State,
+    pub(crate) journal: Journal,
+    pub(crate) throttle: Throttle,
+    pub(crate) faults: Injector,
+    /// Correlation ids.
+    pub(crate) ids: Rng,
+}
+
+/// What every connection shares.
+pub(crate) struct Shared {
+    pub(crate) world: Mutex<World>,
+    pub(crate) time: FakeTime,
+    pub(crate) settings: Settings,
+    pub(crate) max_body: usize,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, World> {
+        // A poisoned lock means a handler panicked; the state is still the best there is.
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the state as a request would (time-paced operations moved along first).
+    pub(crate) fn with_state<R>(&self, f: impl FnOnce(&mut Ctx<'_>) -> R) -> R {
+        let mut world = self.lock();
+        let mut ctx = Ctx {
+            state: &mut world.state,
+            settings: &self.settings,
+            now: self.time.timestamp(),
+            instant: self.time.instant(),
+        };
+        api::operations::advance(&mut ctx);
+        f(&mut ctx)
+    }
+}
+
+/// The connection is closed without an answer (an injected fault).
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Accepts connections until `shutdown` says stop, then lets open connections finish their
+/// current request (for up to a second).
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else {
+                    // Out of file descriptors and the like: wait a little and go on.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                connections.spawn(connection(stream, shared.clone(), shutdown.clone()));
+            }
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+    let drain = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(Duration::from_secs(1), drain)
+        .await
+        .is_err()
+    {
+        connections.abort_all();
+    }
+}
+
+async fn connection(stream: TcpStream, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    let _ = stream.set_nodelay(true);
+    let service = service_fn(move |request| handle(shared.clone(), request));
+    let connection = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = shutdown.changed() => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
+
+type Answer = Response<Full<Bytes>>;
+
+/// The pieces of an answer, before it becomes a hyper response.
+struct Outcome {
+    status: u16,
+    body: Option<Value>,
+    location: Option<String>,
+    retry_after: Option<u64>,
+    error_code: Option<&'static str>,
+}
+
+impl Outcome {
+    fn error(error: &ApiError) -> Self {
+        Self {
+            status: error.status,
+            body: Some(error.body()),
+            location: None,
+            retry_after: None,
+            error_code: Some(error.code),
+        }
+    }
+
+    fn reply(reply: Reply) -> Self {
+        Self {
+            status: reply.status,
+            body: reply.body,
+            location: reply.location,
+            retry_after: None,
+            error_code: None,
+        }
+    }
+}
+
+/// Releases a throttled user's concurrency slot when the request ends, however it ends.
+struct Slot {
+    shared: Arc<Shared>,
+    user: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.shared.lock().throttle.release(&self.user);
+    }
+}
+
+async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answer, Dropped> {
+    let (parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    let headers = parts.headers;
+
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let too_large = declared.is_some_and(|n| n > shared.max_body as u64);
+    let body = if too_large {
+        Err(true)
+    } else {
+        match Limited::new(body, shared.max_body).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(error) => Err(error
+                .downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()),
+        }
+    };
+    let body = match body {
+        Ok(body) => body,
+        // The client went away mid-body: nothing to answer.
+        Err(false) => return Err(Dropped),
+        Err(true) => Bytes::new(),
+    };
+
+    let target = route::parse(&method, &path);
+    let operation = target.as_ref().map(|t| t.endpoint.operation_id());
+    let token_user = bearer_user(&headers);
+    let (seq, correlation_id, at, decision, user) = {
+        let mut world = shared.lock();
+        let user = token_user
+            .as_deref()
+            .and_then(|upn| world.state.tenant().find_user(upn))
+            .map(|u| u.upn.clone());
+        let decision = world.faults.decide(operation, user.as_deref());
+        (
+            world.journal.next_seq(),
+            world.ids.guid(),
+            shared.time.timestamp(),
+            decision,
+            user,
+        )
+    };
+    let mut entry = JournalEntry {
+        seq,
+        at,
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        headers: headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: body.to_vec(),
+        body_len: body.len(),
+        operation,
+        user: user.clone(),
+        status: None,
+        correlation_id: correlation_id.clone(),
+        error_code: None,
+        fault: None,
+    };
+
+    if !decision.latency.is_zero() {
+        tokio::time::sleep(decision.latency).await;
+    }
+
+    let mut late = None;
+    let mut slot = None;
+    let outcome = match &decision.before {
+        Some(Fault::Status(status)) => {
+            entry.fault = Some(format!("status {status} before processing"));
+            Outcome::error(&ApiError::injected(*status))
+        }
+        Some(Fault::DropConnection) => {
+            entry.fault = Some("connection dropped before processing".to_owned());
+            shared.lock().journal.record(entry);
+            return Err(Dropped);
+        }
+        before => {
+            if let Some(Fault::LateResponse(by)) = before {
+                entry.fault = Some(format!("answered {by:?} late"));
+                late = Some(*by);
+            }
+            if too_large {
+                Outcome::error(&ApiError::new(
+                    413,
+                    "20016",
+                    format!(
+                        "The request body is larger than {} bytes, the most the service takes.",
+                        shared.max_body
+                    ),
+                ))
+            } else {
+                let (outcome, admitted) = process(
+                    &shared,
+                    &method,
+                    &path,
+                    query.as_deref(),
+                    &headers,
+                    &body,
+                    target.as_ref(),
+                    user.as_deref(),
+                    token_user.is_some(),
+                );
+                if let (true, Some(user)) = (admitted, &user) {
+                    slot = Some(Slot {
+                        shared: shared.clone(),
+                        user: user.clone(),
+                    });
+                }
+                outcome
+            }
+        }
+    };
+
+    let outcome = match &decision.after {
+        Some(Fault::Status(status)) => {
+            entry.fault = Some(format!("status {status} after processing"));
+            Outcome::error(&ApiError::injected(*status))
+        }
+        Some(Fault::DropConnection) => {
+            entry.fault = Some("connection dropped after processing".to_owned());
+            shared.lock().journal.record(entry);
+            return Err(Dropped);
+        }
+        Some(Fault::LateResponse(by)) => {
+            entry.fault = Some(format!("answered {by:?} late"));
+            late = Some(*by);
+            outcome
+        }
+        _ => outcome,
+    };
+
+    entry.status = Some(outcome.status);
+    entry.error_code = outcome.error_code;
+    let wall = shared.time.wall();
+    shared.lock().journal.record(entry);
+    if let Some(late) = late {
+        tokio::time::sleep(late).await;
+    }
+    drop(slot);
+    Ok(answer(outcome, &correlation_id, wall))
+}
+
+/// Routes, authenticates, throttles and handles one request; the flag says whether the
+/// caller took a concurrency slot.
+#[allow(clippy::too_many_arguments)]
+fn process(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+    target: Option<&route::Target>,
+    user: Option<&str>,
+    has_token: bool,
+) -> (Outcome, bool) {
+    let Some(target) = target else {
+        return (
+            Outcome::error(&ApiError::not_found(format!(
+                "The OneNote API has no {method} endpoint at '{path}' (the fake serves the \
+                 routes of the spec: https://www.onenote.com/api/{{version}}/{{location}}/notes/…)."
+            ))),
+            false,
+        );
+    };
+    let Some(user) = user else {
+        let message = if has_token {
+            "The bearer token names no user of the tenant. The fake takes tokens of the form \
+             fake:{upn}, for a user of its tenant (e.g. Authorization: Bearer \
+             fake:teacher1@contoso.com)."
+        } else {
+            "The request has no bearer token. Send Authorization: Bearer fake:{upn} with a user \
+             of the fake's tenant (e.g. fake:teacher1@contoso.com)."
+        };
+        return (Outcome::error(&ApiError::unauthorized(message)), false);
+    };
+    let mut world = shared.lock();
+    if let Err(refusal) = world.throttle.admit(user, shared.time.instant()) {
+        let mut outcome = Outcome::error(&refusal.error);
+        outcome.retry_after = refusal.retry_after;
+        return (outcome, false);
+    }
+    let call = Call {
+        path,
+        query,
+        body,
+        content_type: headers
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        respond_async: prefers_async(headers),
+        user,
+        target,
+    };
+    let mut ctx = Ctx {
+        state: &mut world.state,
+        settings: &shared.settings,
+        now: shared.time.timestamp(),
+        instant: shared.time.instant(),
+    };
+    api::operations::advance(&mut ctx);
+    let outcome = match api::dispatch(&mut ctx, &call) {
+        Ok(reply) => Outcome::reply(reply),
+        Err(error) => Outcome::error(&error),
+    };
+    (outcome, true)
+}
+
+/// The UPN of a `Bearer fake:{upn}` token, if the request has one.
+fn bearer_user(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Some(String::new());
+    }
+    Some(token.trim().strip_prefix("fake:").unwrap_or("").to_owned())
+}
+
+/// Whether a `Prefer` header asks for `respond-async`.
+fn prefers_async(headers: &HeaderMap) -> bool {
+    headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|p| p.trim().eq_ignore_ascii_case("respond-async"))
+}
+
+fn answer(outcome: Outcome, correlation_id: &str, wall: std::time::SystemTime) -> Answer {
+    let body = outcome
+        .body
+        .as_ref()
+        .map(|b| Bytes::from(b.to_string()))
+        .unwrap_or_default();
+    let has_body = !body.is_empty();
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() =
+        StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    let mut put = |name: &'static str, value: &str| {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    };
+    put("x-correlationid", correlation_id);
+    put("date", &httpdate::fmt_http_date(wall));
+    if has_body {
+        put("content-type", "application/json; charset=utf-8");
+    }
+    if let Some(location) = &outcome.location {
+        put("location", location);
+    }
+    if let Some(seconds) = outcome.retry_after {
+        put("retry-after", &seconds.to_string());
+    }
+    if outcome.status == 401 {
+        put("www-authenticate", "Bearer realm=\"onenote-fake\"");
+    }
+    response
+}

@@ -1,0 +1,936 @@
+//! The fake's state: notebooks, section groups, sections and pages as first-class entities,
+//! the roles granted on them, asynchronous operations, and who may therefore do what.
+//!
+//! Permissions follow the documents: a role granted on an entity applies to all its children
+//! (inheritance), the most permissive role a principal holds wins (a user holds their own roles
+//! and their groups' roles), and only the highest role per principal is visible. A grant is
+//! stored as the highest role given to that principal on that entity, which is everything
+//! "POST appends a role" can be observed to do.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use onenote_api::DateTime;
+
+use crate::api::Work;
+use crate::error::ApiError;
+use crate::rng::Rng;
+use crate::tenant::Tenant;
+
+/// A role on a notebook, section group or section; `Owner` > `Contributor` > `Reader`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Read-only access.
+    Reader,
+    /// Can add, edit and delete notebooks, section groups and sections.
+    Contributor,
+    /// Everything, and managing permissions.
+    Owner,
+}
+
+impl Role {
+    /// The role as the service writes it (`Owner`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Reader => "Reader",
+            Role::Contributor => "Contributor",
+            Role::Owner => "Owner",
+        }
+    }
+
+    /// Parses the service's spelling (exactly `Owner`, `Contributor` or `Reader`).
+    pub(crate) fn parse(text: &str) -> Option<Role> {
+        match text {
+            "Owner" => Some(Role::Owner),
+            "Contributor" => Some(Role::Contributor),
+            "Reader" => Some(Role::Reader),
+            _ => None,
+        }
+    }
+}
+
+/// Who a role is granted to: a user (by UPN) or a unified group (by id), both lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Grantee {
+    /// A user, by lower-case UPN.
+    User(String),
+    /// A unified group, by lower-case id.
+    Group(String),
+}
+
+impl Grantee {
+    /// The grantee for the user `upn` (any case).
+    pub fn user(upn: &str) -> Grantee {
+        Grantee::User(upn.to_ascii_lowercase())
+    }
+
+    /// The grantee for the group `id` (any case).
+    pub fn group(id: &str) -> Grantee {
+        Grantee::Group(id.to_ascii_lowercase())
+    }
+}
+
+/// Where a notebook's files are: the container behind a location.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Container {
+    /// A user's OneDrive for Business, by lower-case UPN (`me` for them, `users/{upn}` for
+    /// others).
+    OneDrive(String),
+    /// A unified group's site, by lower-case group id.
+    Group(String),
+    /// A SharePoint site, by lower-case ids.
+    Site {
+        /// The site collection id.
+        collection: String,
+        /// The site id.
+        site: String,
+    },
+}
+
+/// A notebook; a class notebook when `class` is set.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Notebook {
+    /// `1-{guid}`.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// Where it lives.
+    pub container: Container,
+    /// The creator's UPN.
+    pub created_by: String,
+    /// When it was created.
+    pub created: DateTime,
+    /// Who changed it last (UPN).
+    pub last_modified_by: String,
+    /// When it was changed last (membership, sections, settings).
+    pub last_modified: DateTime,
+    /// The class-notebook properties.
+    pub class: Option<ClassNotebookInfo>,
+}
+
+/// What makes a notebook a class notebook.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ClassNotebookInfo {
+    /// The `omkt` language it was created in (`en-us` by default).
+    pub language: String,
+    /// Sections made in every student's section group.
+    pub student_sections: Vec<String>,
+    /// The teachers, in the order they were added.
+    pub teachers: Vec<Member>,
+    /// The students, in the order they were added.
+    pub students: Vec<Member>,
+    /// Whether the teacher-only section group exists.
+    pub has_teacher_only_section_group: bool,
+    /// The `_Content Library` section group's id.
+    pub content_library: String,
+    /// The `_Collaboration Space` section group's id.
+    pub collaboration_space: String,
+    /// The `_Teacher Only` section group's id, when there is one.
+    pub teacher_only: Option<String>,
+}
+
+/// A teacher or student as the request named them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    /// The UPN (or group id) as sent.
+    pub id: String,
+    /// Person or group.
+    pub kind: PrincipalKind,
+}
+
+impl Member {
+    /// The grantee this member's roles are stored under.
+    pub fn grantee(&self) -> Grantee {
+        match self.kind {
+            PrincipalKind::Person => Grantee::user(&self.id),
+            PrincipalKind::Group => Grantee::group(&self.id),
+        }
+    }
+
+    pub(crate) fn is(&self, id: &str) -> bool {
+        self.id.eq_ignore_ascii_case(id)
+    }
+}
+
+/// `principalType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalKind {
+    /// `Person`.
+    Person,
+    /// `Group`.
+    Group,
+}
+
+impl PrincipalKind {
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::Person => "Person",
+            PrincipalKind::Group => "Group",
+        }
+    }
+}
+
+/// A section group.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct SectionGroup {
+    /// `1-{guid}`.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The notebook it is in.
+    pub notebook_id: String,
+    /// Its parent: the notebook or a section group.
+    pub parent_id: String,
+    /// When it was created.
+    pub created: DateTime,
+    /// What it is for, in a class notebook.
+    pub class_role: Option<ClassSectionGroup>,
+}
+
+/// The section groups a class notebook is made of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassSectionGroup {
+    /// One student's section group (the grantee it belongs to).
+    Student(Grantee),
+    /// `_Content Library`: teachers edit, students read.
+    ContentLibrary,
+    /// `_Collaboration Space`: teachers and students edit.
+    CollaborationSpace,
+    /// `_Teacher Only`: teachers only.
+    TeacherOnly,
+}
+
+/// A section.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Section {
+    /// `1-{guid}`.
+    pub id: String,
+    /// The name.
+    pub name: String,
+    /// The notebook it is in.
+    pub notebook_id: String,
+    /// Its parent: the notebook or a section group.
+    pub parent_id: String,
+    /// When it was created.
+    pub created: DateTime,
+}
+
+/// A page.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Page {
+    /// `1-{32 hex}!{n}-{guid}`.
+    pub id: String,
+    /// The title.
+    pub title: String,
+    /// The section it is in.
+    pub section_id: String,
+    /// When it was created.
+    pub created: DateTime,
+    /// When it was changed last.
+    pub last_modified: DateTime,
+    /// Its HTML.
+    pub content: String,
+    /// `blockEditsInClientStartDate`: when it becomes read-only in OneNote clients.
+    pub lock: Option<DateTime>,
+    /// The assignment a distributed copy was made for.
+    pub assignment_id: Option<String>,
+    /// The page a distributed copy was made from.
+    pub distributed_from: Option<String>,
+}
+
+/// A notification the fake "sent" (`sendemail=true`); nothing leaves the process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentEmail {
+    /// The recipient (UPN or group id).
+    pub to: String,
+    /// The class notebook it announced.
+    pub notebook_id: String,
+}
+
+/// An asynchronous operation (`Prefer: respond-async`).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Operation {
+    /// `classnotebook-{guid}`, `classnotebookmember-{guid}`, `transfer-{guid}` or
+    /// `updatemembership-{guid}`, as in the documents.
+    pub id: String,
+    /// The operation id of the request that started it (`createClassNotebook`).
+    pub started_by_operation: &'static str,
+    /// The UPN that started it; only they can poll it.
+    pub started_by: String,
+    /// Where it stands.
+    pub status: OperationStatus,
+    /// When it was accepted.
+    pub created: DateTime,
+    /// When its status last changed.
+    pub last_action: DateTime,
+    /// When completed: the endpoint of the resource.
+    pub resource_location: Option<String>,
+    /// When completed: the resource's id.
+    pub resource_id: Option<String>,
+    /// When failed: the service's error object.
+    pub error: Option<serde_json::Value>,
+    /// When failed: the diagnostics.
+    pub diagnostics: Option<serde_json::Value>,
+    pub(crate) polls: u32,
+    pub(crate) accepted_at: std::time::Instant,
+    pub(crate) work: Option<Work>,
+    /// The API version it was started on (its URLs use it).
+    pub(crate) version: &'static str,
+}
+
+/// An operation's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperationStatus {
+    /// Accepted, not started.
+    NotStarted,
+    /// In progress.
+    Running,
+    /// Done.
+    Completed,
+    /// Failed.
+    Failed,
+}
+
+impl OperationStatus {
+    /// The wire spelling (`notStarted`, `running`, `completed`, `failed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationStatus::NotStarted => "notStarted",
+            OperationStatus::Running => "running",
+            OperationStatus::Completed => "completed",
+            OperationStatus::Failed => "failed",
+        }
+    }
+}
+
+/// Deepest nesting of section groups followed; the fake never makes deeper ones.
+const MAX_DEPTH: usize = 64;
+/// Most notebooks, section groups, sections and pages together: past it, creating anything
+/// answers 507 (the account is over its quota), so no client can exhaust the fake's memory.
+pub(crate) const MAX_ENTITIES: usize = 50_000;
+/// Most operations kept; the oldest finished ones are forgotten first.
+const MAX_OPERATIONS: usize = 10_000;
+
+/// The whole state. [`FakeOneNote::state`](crate::FakeOneNote::state) returns a copy, so
+/// tests read it without racing the server.
+#[derive(Clone, Debug)]
+pub struct State {
+    tenant: Tenant,
+    notebooks: BTreeMap<String, Notebook>,
+    section_groups: BTreeMap<String, SectionGroup>,
+    sections: BTreeMap<String, Section>,
+    pages: BTreeMap<String, Page>,
+    /// entity id → grantee → the highest role granted there.
+    grants: BTreeMap<String, BTreeMap<Grantee, Role>>,
+    operations: BTreeMap<String, Operation>,
+    emails: Vec<SentEmail>,
+    ids: Rng,
+    pages_made: u64,
+}
+
+impl State {
+    pub(crate) fn new(tenant: Tenant, seed: u64) -> Self {
+        Self {
+            tenant,
+            notebooks: BTreeMap::new(),
+            section_groups: BTreeMap::new(),
+            sections: BTreeMap::new(),
+            pages: BTreeMap::new(),
+            grants: BTreeMap::new(),
+            operations: BTreeMap::new(),
+            emails: Vec::new(),
+            ids: Rng::new(seed),
+            pages_made: 0,
+        }
+    }
+
+    // ----- reading -----
+
+    /// The tenant (users, groups, sites) as it is now.
+    pub fn tenant(&self) -> &Tenant {
+        &self.tenant
+    }
+
+    pub(crate) fn tenant_mut(&mut self) -> &mut Tenant {
+        &mut self.tenant
+    }
+
+    /// Every notebook, by id.
+    pub fn notebooks(&self) -> impl Iterator<Item = &Notebook> {
+        self.notebooks.values()
+    }
+
+    /// The notebook with this id.
+    pub fn notebook(&self, id: &str) -> Option<&Notebook> {
+        self.notebooks.get(id)
+    }
+
+    /// The notebook with this name (any case), if exactly one has it.
+    pub fn notebook_named(&self, name: &str) -> Option<&Notebook> {
+        let mut named = self
+            .notebooks
+            .values()
+            .filter(|n| n.name.eq_ignore_ascii_case(name));
+        let first = named.next();
+        if named.next().is_some() { None } else { first }
+    }
+
+    /// Every section group, by id.
+    pub fn section_groups(&self) -> impl Iterator<Item = &SectionGroup> {
+        self.section_groups.values()
+    }
+
+    /// The section group with this id.
+    pub fn section_group(&self, id: &str) -> Option<&SectionGroup> {
+        self.section_groups.get(id)
+    }
+
+    /// The section groups directly under a notebook or section group.
+    pub fn section_groups_in<'a>(
+        &'a self,
+        parent_id: &'a str,
+    ) -> impl Iterator<Item = &'a SectionGroup> + 'a {
+        self.section_groups
+            .values()
+            .filter(move |g| g.parent_id == parent_id)
+    }
+
+    /// A student's section group in a class notebook (`upn` in any case).
+    pub fn student_section_group(&self, notebook_id: &str, upn: &str) -> Option<&SectionGroup> {
+        self.section_group_for(notebook_id, &Grantee::user(upn))
+    }
+
+    pub(crate) fn section_group_for(
+        &self,
+        notebook_id: &str,
+        grantee: &Grantee,
+    ) -> Option<&SectionGroup> {
+        self.section_groups.values().find(|g| {
+            g.notebook_id == notebook_id
+                && g.class_role.as_ref() == Some(&ClassSectionGroup::Student(grantee.clone()))
+        })
+    }
+
+    /// Every section, by id.
+    pub fn sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections.values()
+    }
+
+    /// The section with this id.
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.get(id)
+    }
+
+    /// The sections directly under a notebook or section group, by name.
+    pub fn sections_in<'a>(&'a self, parent_id: &'a str) -> Vec<&'a Section> {
+        let mut sections: Vec<&Section> = self
+            .sections
+            .values()
+            .filter(|s| s.parent_id == parent_id)
+            .collect();
+        sections.sort_by(|a, b| a.name.cmp(&b.name));
+        sections
+    }
+
+    /// Every page, by id.
+    pub fn pages(&self) -> impl Iterator<Item = &Page> {
+        self.pages.values()
+    }
+
+    /// The page with this id.
+    pub fn page(&self, id: &str) -> Option<&Page> {
+        self.pages.get(id)
+    }
+
+    /// The pages of a section, by title.
+    pub fn pages_in<'a>(&'a self, section_id: &'a str) -> Vec<&'a Page> {
+        let mut pages: Vec<&Page> = self
+            .pages
+            .values()
+            .filter(|p| p.section_id == section_id)
+            .collect();
+        pages.sort_by(|a, b| a.title.cmp(&b.title));
+        pages
+    }
+
+    /// Asynchronous operations, by id.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.operations.values()
+    }
+
+    /// The operation with this id.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.get(id)
+    }
+
+    pub(crate) fn operation_mut(&mut self, id: &str) -> Option<&mut Operation> {
+        self.operations.get_mut(id)
+    }
+
+    pub(crate) fn operation_ids(&self) -> Vec<String> {
+        self.operations.keys().cloned().collect()
+    }
+
+    /// The notifications `sendemail=true` "sent".
+    pub fn sent_emails(&self) -> &[SentEmail] {
+        &self.emails
+    }
+
+    /// The roles granted on exactly this entity (not inherited ones), by grantee.
+    pub fn grants_on(&self, entity_id: &str) -> BTreeMap<Grantee, Role> {
+        self.grants.get(entity_id).cloned().unwrap_or_default()
+    }
+
+    /// What `GET …/permissions` shows for an entity: every grantee with a role on it or on a
+    /// parent, with their highest role.
+    pub fn permissions(&self, entity_id: &str) -> BTreeMap<Grantee, Role> {
+        let mut highest: BTreeMap<Grantee, Role> = BTreeMap::new();
+        for entity in self.chain(entity_id) {
+            for (grantee, role) in self.grants.get(&entity).into_iter().flatten() {
+                let slot = highest.entry(grantee.clone()).or_insert(*role);
+                *slot = (*slot).max(*role);
+            }
+        }
+        highest
+    }
+
+    /// The user's effective role on an entity: the highest role granted to them or to a group
+    /// they belong to, on the entity or any parent.
+    pub fn role(&self, upn: &str, entity_id: &str) -> Option<Role> {
+        let grantees = self.grantees_of(upn);
+        self.chain(entity_id)
+            .iter()
+            .filter_map(|entity| self.grants.get(entity))
+            .flat_map(|granted| grantees.iter().filter_map(|g| granted.get(g)))
+            .max()
+            .copied()
+    }
+
+    /// Whether the user sees the entity at all: a role on it, or on something inside it (a
+    /// student sees their class notebook through their own section group).
+    pub fn can_see(&self, upn: &str, entity_id: &str) -> bool {
+        if self.role(upn, entity_id).is_some() {
+            return true;
+        }
+        let grantees = self.grantees_of(upn);
+        self.grants.iter().any(|(entity, granted)| {
+            grantees.iter().any(|g| granted.contains_key(g))
+                && self.chain(entity).iter().any(|e| e == entity_id)
+        })
+    }
+
+    /// The user and the groups they belong to.
+    fn grantees_of(&self, upn: &str) -> Vec<Grantee> {
+        let mut grantees = vec![Grantee::user(upn)];
+        grantees.extend(self.tenant.groups_of(upn).map(|g| Grantee::group(&g.id)));
+        grantees
+    }
+
+    /// The entity and its parents, nearest first, ending with its notebook. Unknown ids give
+    /// an empty chain.
+    pub(crate) fn chain(&self, id: &str) -> Vec<String> {
+        let mut chain = Vec::new();
+        let mut current = id.to_owned();
+        for _ in 0..MAX_DEPTH {
+            let parent = if self.notebooks.contains_key(&current) {
+                chain.push(current);
+                break;
+            } else if let Some(group) = self.section_groups.get(&current) {
+                group.parent_id.clone()
+            } else if let Some(section) = self.sections.get(&current) {
+                section.parent_id.clone()
+            } else if let Some(page) = self.pages.get(&current) {
+                page.section_id.clone()
+            } else {
+                break;
+            };
+            chain.push(std::mem::replace(&mut current, parent));
+        }
+        chain
+    }
+
+    /// The notebook an entity is in (itself for a notebook).
+    pub(crate) fn notebook_of(&self, entity_id: &str) -> Option<&Notebook> {
+        self.chain(entity_id)
+            .last()
+            .and_then(|id| self.notebooks.get(id))
+    }
+
+    /// The entity and everything inside it.
+    pub(crate) fn subtree(&self, entity_id: &str) -> BTreeSet<String> {
+        let ids = self
+            .section_groups
+            .keys()
+            .chain(self.sections.keys())
+            .chain(self.pages.keys())
+            .chain(self.notebooks.keys());
+        ids.filter(|id| self.chain(id).iter().any(|e| e == entity_id))
+            .cloned()
+            .collect()
+    }
+
+    fn entity_count(&self) -> usize {
+        self.notebooks.len() + self.section_groups.len() + self.sections.len() + self.pages.len()
+    }
+
+    fn exists(&self, id: &str) -> bool {
+        self.notebooks.contains_key(id)
+            || self.section_groups.contains_key(id)
+            || self.sections.contains_key(id)
+            || self.pages.contains_key(id)
+    }
+
+    // ----- changing -----
+
+    pub(crate) fn rng(&mut self) -> &mut Rng {
+        &mut self.ids
+    }
+
+    /// A fresh `1-{guid}` id, or `wanted` when the seed fixed one.
+    fn new_id(&mut self, wanted: Option<&str>) -> Result<String, ApiError> {
+        if let Some(id) = wanted {
+            if self.exists(id) {
+                return Err(ApiError::bad_request(format!(
+                    "the id {id:?} is used twice"
+                )));
+            }
+            return Ok(id.to_owned());
+        }
+        // A GUID collision needs ~2^61 ids; the loop is a formality with a bound.
+        for _ in 0..8 {
+            let id = format!("1-{}", self.ids.guid());
+            if !self.exists(&id) {
+                return Ok(id);
+            }
+        }
+        Err(ApiError::new(500, "10001", "could not make a unique id"))
+    }
+
+    /// Fails with 507 unless `needed` more entities fit.
+    pub(crate) fn ensure_room(&self, needed: usize) -> Result<(), ApiError> {
+        if self.entity_count().saturating_add(needed) > MAX_ENTITIES {
+            return Err(ApiError::new(
+                507,
+                "30101",
+                format!(
+                    "The account is over its quota: the fake holds at most {MAX_ENTITIES} \
+                     notebooks, section groups, sections and pages."
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn add_notebook(
+        &mut self,
+        wanted_id: Option<&str>,
+        name: &str,
+        container: Container,
+        created_by: &str,
+        now: DateTime,
+    ) -> Result<String, ApiError> {
+        self.ensure_room(1)?;
+        let id = self.new_id(wanted_id)?;
+        let by = created_by.to_ascii_lowercase();
+        self.notebooks.insert(
+            id.clone(),
+            Notebook {
+                id: id.clone(),
+                name: name.to_owned(),
+                container,
+                created_by: by.clone(),
+                created: now,
+                last_modified_by: by,
+                last_modified: now,
+                class: None,
+            },
+        );
+        Ok(id)
+    }
+
+    pub(crate) fn notebook_mut(&mut self, id: &str) -> Option<&mut Notebook> {
+        self.notebooks.get_mut(id)
+    }
+
+    /// Marks a notebook changed by `upn` now.
+    pub(crate) fn touch(&mut self, notebook_id: &str, upn: &str, now: DateTime) {
+        if let Some(notebook) = self.notebooks.get_mut(notebook_id) {
+            notebook.last_modified = now;
+            notebook.last_modified_by = upn.to_ascii_lowercase();
+        }
+    }
+
+    pub(crate) fn add_section_group(
+        &mut self,
+        wanted_id: Option<&str>,
+        parent_id: &str,
+        name: &str,
+        class_role: Option<ClassSectionGroup>,
+        now: DateTime,
+    ) -> Result<String, ApiError> {
+        self.ensure_room(1)?;
+        let notebook_id = self.notebook_of(parent_id).map(|n| n.id.clone());
+        let Some(notebook_id) = notebook_id else {
+            return Err(ApiError::not_found(format!(
+                "no parent with id {parent_id:?}"
+            )));
+        };
+        if self.chain(parent_id).len() >= MAX_DEPTH - 2 {
+            return Err(ApiError::bad_request("section groups nest too deep"));
+        }
+        let id = self.new_id(wanted_id)?;
+        self.section_groups.insert(
+            id.clone(),
+            SectionGroup {
+                id: id.clone(),
+                name: name.to_owned(),
+                notebook_id,
+                parent_id: parent_id.to_owned(),
+                created: now,
+                class_role,
+            },
+        );
+        Ok(id)
+    }
+
+    pub(crate) fn add_section(
+        &mut self,
+        wanted_id: Option<&str>,
+        parent_id: &str,
+        name: &str,
+        now: DateTime,
+    ) -> Result<String, ApiError> {
+        self.ensure_room(1)?;
+        let notebook_id = self.notebook_of(parent_id).map(|n| n.id.clone());
+        let Some(notebook_id) = notebook_id else {
+            return Err(ApiError::not_found(format!(
+                "no parent with id {parent_id:?}"
+            )));
+        };
+        let id = self.new_id(wanted_id)?;
+        self.sections.insert(
+            id.clone(),
+            Section {
+                id: id.clone(),
+                name: name.to_owned(),
+                notebook_id,
+                parent_id: parent_id.to_owned(),
+                created: now,
+            },
+        );
+        Ok(id)
+    }
+
+    pub(crate) fn add_page(
+        &mut self,
+        wanted_id: Option<&str>,
+        section_id: &str,
+        title: &str,
+        content: Option<&str>,
+        now: DateTime,
+    ) -> Result<String, ApiError> {
+        self.ensure_room(1)?;
+        if !self.sections.contains_key(section_id) {
+            return Err(ApiError::not_found(format!(
+                "no section with id {section_id:?}"
+            )));
+        }
+        let id = match wanted_id {
+            Some(id) => self.new_id(Some(id))?,
+            None => {
+                self.pages_made = self.pages_made.saturating_add(1);
+                let hex = self.ids.hex32();
+                let guid = self.ids.guid();
+                format!("1-{hex}!{}-{guid}", self.pages_made)
+            }
+        };
+        let content = content.map_or_else(|| minimal_page(title), str::to_owned);
+        self.pages.insert(
+            id.clone(),
+            Page {
+                id: id.clone(),
+                title: title.to_owned(),
+                section_id: section_id.to_owned(),
+                created: now,
+                last_modified: now,
+                content,
+                lock: None,
+                assignment_id: None,
+                distributed_from: None,
+            },
+        );
+        Ok(id)
+    }
+
+    pub(crate) fn page_mut(&mut self, id: &str) -> Option<&mut Page> {
+        self.pages.get_mut(id)
+    }
+
+    /// Grants `role` (keeping a higher one already granted there).
+    pub(crate) fn grant(&mut self, entity_id: &str, grantee: Grantee, role: Role) {
+        let slot = self
+            .grants
+            .entry(entity_id.to_owned())
+            .or_default()
+            .entry(grantee)
+            .or_insert(role);
+        *slot = (*slot).max(role);
+    }
+
+    /// Removes every role `grantee` was granted on the entity and everything inside it;
+    /// returns how many grants went.
+    pub(crate) fn revoke_below(&mut self, entity_id: &str, grantee: &Grantee) -> usize {
+        let subtree = self.subtree(entity_id);
+        let mut removed = 0;
+        for entity in subtree {
+            if let Some(granted) = self.grants.get_mut(&entity)
+                && granted.remove(grantee).is_some()
+            {
+                removed += 1;
+            }
+        }
+        self.grants.retain(|_, granted| !granted.is_empty());
+        removed
+    }
+
+    /// Deletes a notebook with everything inside it and every role granted there.
+    pub(crate) fn remove_notebook(&mut self, id: &str) {
+        let subtree = self.subtree(id);
+        for entity in &subtree {
+            self.section_groups.remove(entity);
+            self.sections.remove(entity);
+            self.pages.remove(entity);
+            self.grants.remove(entity);
+        }
+        self.notebooks.remove(id);
+    }
+
+    pub(crate) fn record_email(&mut self, to: &str, notebook_id: &str) {
+        // Bounded like everything else: the oldest notifications go first.
+        if self.emails.len() >= MAX_ENTITIES {
+            self.emails.remove(0);
+        }
+        self.emails.push(SentEmail {
+            to: to.to_owned(),
+            notebook_id: notebook_id.to_owned(),
+        });
+    }
+
+    pub(crate) fn add_operation(&mut self, operation: Operation) {
+        if self.operations.len() >= MAX_OPERATIONS {
+            let finished = self
+                .operations
+                .values()
+                .filter(|o| o.work.is_none())
+                .min_by_key(|o| o.accepted_at)
+                .map(|o| o.id.clone());
+            if let Some(id) = finished.or_else(|| self.operations.keys().next().cloned()) {
+                self.operations.remove(&id);
+            }
+        }
+        self.operations.insert(operation.id.clone(), operation);
+    }
+}
+
+/// The HTML of a page made without content.
+fn minimal_page(title: &str) -> String {
+    let escaped = title
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!("<html><head><title>{escaped}</title></head><body></body></html>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tenant::{Group, User};
+
+    fn now() -> DateTime {
+        DateTime::now_utc()
+    }
+
+    fn state() -> (State, String, String, String) {
+        let tenant = Tenant::new("x.com")
+            .user(User::new("t@x.com", "T"))
+            .user(User::new("s@x.com", "S"))
+            .group(Group::new("G1", "G").members(["s@x.com"]));
+        let mut state = State::new(tenant, 1);
+        let notebook = state
+            .add_notebook(
+                None,
+                "N",
+                Container::OneDrive("t@x.com".into()),
+                "t@x.com",
+                now(),
+            )
+            .unwrap();
+        let group = state
+            .add_section_group(None, &notebook, "SG", None, now())
+            .unwrap();
+        let section = state.add_section(None, &group, "S", now()).unwrap();
+        (state, notebook, group, section)
+    }
+
+    #[test]
+    fn roles_are_inherited_and_the_highest_wins() {
+        let (mut state, notebook, group, section) = state();
+        state.grant(&notebook, Grantee::user("S@X.COM"), Role::Reader);
+        assert_eq!(state.role("s@x.com", &section), Some(Role::Reader));
+        state.grant(&section, Grantee::user("s@x.com"), Role::Contributor);
+        assert_eq!(state.role("s@x.com", &section), Some(Role::Contributor));
+        assert_eq!(state.role("s@x.com", &group), Some(Role::Reader));
+        // A group's role counts for its members.
+        state.grant(&group, Grantee::group("g1"), Role::Owner);
+        assert_eq!(state.role("s@x.com", &section), Some(Role::Owner));
+        assert_eq!(state.role("t@x.com", &section), None);
+    }
+
+    #[test]
+    fn granting_never_lowers_a_role() {
+        let (mut state, notebook, _, _) = state();
+        state.grant(&notebook, Grantee::user("s@x.com"), Role::Contributor);
+        state.grant(&notebook, Grantee::user("s@x.com"), Role::Reader);
+        assert_eq!(state.role("s@x.com", &notebook), Some(Role::Contributor));
+    }
+
+    #[test]
+    fn revoking_removes_the_grants_below_but_not_above() {
+        let (mut state, notebook, group, section) = state();
+        let s = Grantee::user("s@x.com");
+        state.grant(&notebook, s.clone(), Role::Reader);
+        state.grant(&group, s.clone(), Role::Contributor);
+        state.grant(&section, s.clone(), Role::Owner);
+        assert_eq!(state.revoke_below(&group, &s), 2);
+        assert_eq!(state.role("s@x.com", &section), Some(Role::Reader));
+        assert_eq!(state.permissions(&section).get(&s), Some(&Role::Reader));
+    }
+
+    #[test]
+    fn a_role_inside_makes_the_notebook_visible() {
+        let (mut state, notebook, _, section) = state();
+        assert!(!state.can_see("s@x.com", &notebook));
+        state.grant(&section, Grantee::user("s@x.com"), Role::Reader);
+        assert!(state.can_see("s@x.com", &notebook));
+        assert_eq!(state.role("s@x.com", &notebook), None);
+    }
+
+    #[test]
+    fn removing_a_notebook_removes_everything_inside() {
+        let (mut state, notebook, _, section) = state();
+        state.add_page(None, &section, "P", None, now()).unwrap();
+        state.grant(&section, Grantee::user("s@x.com"), Role::Reader);
+        state.remove_notebook(&notebook);
+        assert_eq!(state.notebooks().count(), 0);
+        assert_eq!(state.section_groups().count(), 0);
+        assert_eq!(state.sections().count(), 0);
+        assert_eq!(state.pages().count(), 0);
+        assert!(state.grants.is_empty());
+    }
+}

@@ -1,0 +1,4 @@
+//! The fake's behaviour, end to end over HTTP: one test binary, one module per area.
+
+mod routes;
+mod support;

@@ -1,0 +1,245 @@
+//! The fake serves every route of the spec and cannot drift from it: for every operation, at
+//! every location it is allowed at and under every mount, a concrete request (with ordinary and
+//! hostile ids) routes to that operation, in the router and in the running server.
+
+use std::path::Path;
+
+use codegen::model::{Model, QueryValue, Root};
+use onenote_api::path::{push_odata_string, push_segment};
+use onenote_fake::route;
+
+use crate::support::{TEACHER, is_guid, send, start};
+
+/// One route of the spec: method, path template from the version root (location included),
+/// operation id, and the query parameters always sent.
+struct SpecRoute {
+    method: &'static str,
+    template: String,
+    operation: String,
+    constant_query: Vec<(String, String)>,
+}
+
+fn model() -> Model {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    let sources = codegen::source::read_spec_folder(&root, Path::new("spec"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    codegen::load(&sources).unwrap_or_else(|e| panic!("the spec does not load:\n{e}"))
+}
+
+/// Every route: operations × allowed locations × mounts (`full_paths`), as `cargo xtask
+/// routes` lists them. When the generator's model carries `routes`, this becomes a map over
+/// `model.routes`.
+fn spec_routes(model: &Model) -> Vec<SpecRoute> {
+    let mut routes = Vec::new();
+    for operation in model.modules.iter().flat_map(|m| &m.operations) {
+        let constant_query: Vec<(String, String)> = operation
+            .query
+            .iter()
+            .filter_map(|q| match &q.value {
+                QueryValue::Const(value) => Some((q.wire.clone(), value.clone())),
+                QueryValue::Typed(_) => None,
+            })
+            .collect();
+        let prefixes: Vec<String> = match operation.root {
+            Root::Version => vec![String::new()],
+            Root::Notes => model
+                .api
+                .locations
+                .iter()
+                .filter(|l| {
+                    operation
+                        .locations
+                        .as_ref()
+                        .is_none_or(|allowed| allowed.contains(&l.key))
+                })
+                .map(|l| format!("{}/{}/", l.path.to_template(), model.api.notes_root))
+                .collect(),
+        };
+        for prefix in &prefixes {
+            for path in &operation.full_paths {
+                routes.push(SpecRoute {
+                    method: operation.method.as_str(),
+                    template: format!("{prefix}{path}"),
+                    operation: operation.id.clone(),
+                    constant_query: constant_query.clone(),
+                });
+            }
+        }
+    }
+    routes
+}
+
+/// The template with every `{param}` replaced by `value`, encoded as the client encodes it:
+/// one path segment, or the body of an OData string literal inside `'…'`.
+fn fill(template: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(length) = rest[start..].find('}') else {
+            break;
+        };
+        let end = start + length;
+        let quoted = rest[..start].ends_with('\'') && rest[end + 1..].starts_with('\'');
+        out.push_str(&rest[..start]);
+        if quoted {
+            push_odata_string(&mut out, value);
+        } else {
+            push_segment(&mut out, value);
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn query(route: &SpecRoute) -> String {
+    if route.constant_query.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = route
+        .constant_query
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    format!("?{}", pairs.join("&"))
+}
+
+const ORDINARY: &str = "1-b68a21fd-cdb3-41f1-a566-0772872a8a0c";
+
+/// Ids that must stay ids: separators, quotes, encodings, dot-segments, keywords.
+const HOSTILE: &[&str] = &[
+    "a/b",
+    "?x",
+    "#",
+    "%41",
+    "it's",
+    "''",
+    "a b",
+    "teacher2@contoso.net",
+    "é日本",
+    "..",
+    "...",
+    "students",
+    "Microsoft.OneNote.Api.UpdateMembership",
+    "FromUrl(url='x')",
+    "pages('x')",
+    "https://contoso.sharepoint.com/sites/a?b#c",
+];
+
+#[test]
+fn every_spec_route_routes_to_its_operation_with_any_id() {
+    let model = model();
+    let routes = spec_routes(&model);
+    assert!(
+        routes.len() >= 30,
+        "only {} routes in the spec?",
+        routes.len()
+    );
+    let mut missing = Vec::new();
+    for route_ in &routes {
+        for version in model.api.versions.iter().map(|v| &v.segment) {
+            for id in std::iter::once(&ORDINARY).chain(HOSTILE) {
+                let path = fill(&route_.template, id);
+                for prefix in ["/api", ""] {
+                    let target = format!("{prefix}/{version}/{path}{}", query(route_));
+                    if route(route_.method, &target) != Some(route_.operation.as_str()) {
+                        missing.push(format!(
+                            "{} {target} should be {} but routes to {:?}",
+                            route_.method,
+                            route_.operation,
+                            route(route_.method, &target)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the fake does not serve these spec routes (add them to onenote-fake/src/route.rs and \
+         give them a handler in onenote-fake/src/api/):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_spec_operation_has_a_route() {
+    let model = model();
+    let operations: std::collections::BTreeSet<String> = spec_routes(&model)
+        .into_iter()
+        .map(|r| r.operation)
+        .collect();
+    let spec: std::collections::BTreeSet<String> = model
+        .modules
+        .iter()
+        .flat_map(|m| &m.operations)
+        .map(|o| o.id.clone())
+        .collect();
+    assert_eq!(
+        operations, spec,
+        "an operation of the spec has no route at all"
+    );
+}
+
+#[tokio::test]
+async fn the_server_routes_every_spec_route_as_the_router_does() {
+    let (fake, _clock) = start().await;
+    let model = model();
+    let routes = spec_routes(&model);
+    for route_ in &routes {
+        let path = format!(
+            "/v1.0/{}{}",
+            fill(&route_.template, ORDINARY),
+            query(route_)
+        );
+        let response = send(&fake, route_.method, &path, TEACHER, None).await;
+        assert!(response.header("x-correlationid").is_some(), "{path}");
+    }
+    let journal = fake.journal();
+    assert_eq!(journal.len(), routes.len());
+    for (entry, route_) in journal.iter().zip(&routes) {
+        assert_eq!(
+            entry.operation,
+            Some(route_.operation.as_str()),
+            "{} {}",
+            entry.method,
+            entry.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_route_gets_the_services_404_body() {
+    let (fake, _clock) = start().await;
+    for (method, path) in [
+        ("GET", "/v1.0/me/notes/notebooks"),
+        ("PUT", "/v1.0/me/notes/classNotebooks"),
+        ("GET", "/v3/me/notes/classNotebooks"),
+        ("GET", "/v1.0/me/notes/classNotebooks//teachers"),
+        ("GET", "/"),
+    ] {
+        let response = send(&fake, method, path, TEACHER, None).await;
+        assert_eq!(response.status, 404, "{method} {path}");
+        let correlation = response.header("x-correlationid").unwrap_or_default();
+        assert!(is_guid(correlation), "{correlation}");
+        assert!(response.header("date").is_some());
+        let body = response.json();
+        assert_eq!(body["error"]["code"], "20102", "{body}");
+        assert_eq!(body["error"]["isRetriable"], false);
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!(
+                    "The OneNote API has no {method} endpoint at '/api"
+                )),
+            "{body}"
+        );
+        assert!(
+            body["error"]["@api.url"]
+                .as_str()
+                .unwrap()
+                .ends_with("#20102")
+        );
+    }
+}
