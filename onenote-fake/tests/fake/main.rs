@@ -2,3 +2,4 @@
 
 mod routes;
 mod support;
+mod term_of_a_class;
