@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, HeaderName, HeaderValue};
 use http::{HeaderMap, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -177,26 +177,25 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
     let query = parts.uri.query().map(str::to_owned);
     let headers = parts.headers;
 
+    // A declared length over the limit is refused without reading; a body without one is
+    // counted as it arrives.
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let too_large = declared.is_some_and(|n| n > shared.max_body as u64);
+    let mut too_large = declared.is_some_and(|n| n > shared.max_body as u64);
     let body = if too_large {
-        Err(true)
+        Bytes::new()
     } else {
         match Limited::new(body, shared.max_body).collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(error) => Err(error
-                .downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()),
+            Ok(collected) => collected.to_bytes(),
+            Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+                too_large = true;
+                Bytes::new()
+            }
+            // The client went away mid-body: nothing to answer.
+            Err(_) => return Err(Dropped),
         }
-    };
-    let body = match body {
-        Ok(body) => body,
-        // The client went away mid-body: nothing to answer.
-        Err(false) => return Err(Dropped),
-        Err(true) => Bytes::new(),
     };
 
     let target = route::parse(&method, &path);

@@ -1,5 +1,14 @@
-//! The fake's behaviour, end to end over HTTP: one test binary, one module per area.
+//! The fake's behaviour, end to end over HTTP: one test binary (one link), one module per area.
 
+mod async_operations;
+mod auth;
+mod binary;
+mod faults;
+mod hostile_input;
+mod odata;
+mod permissions;
 mod routes;
+mod seeding;
 mod support;
 mod term_of_a_class;
+mod throttling;

@@ -172,3 +172,35 @@ pub fn is_guid(text: &str) -> bool {
 pub fn bearer(upn: &str) -> String {
     format!("Bearer {}", FakeOneNote::token_for(upn))
 }
+
+/// Creates a class notebook as teacher1 at `me` with these students; returns its id.
+pub async fn class_notebook(fake: &FakeOneNote, name: &str, students: &[&str]) -> String {
+    let body = onenote_api::CreateClassNotebook::new(name)
+        .with_student_sections(vec!["Homework".to_owned()])
+        .with_teachers(vec![person(TEACHER)])
+        .with_students(students.iter().map(|s| person(s)).collect());
+    client(fake, TEACHER)
+        .me()
+        .class_notebooks()
+        .create(body)
+        .send()
+        .await
+        .expect("the class notebook is created")
+        .id
+        .expect("with an id")
+}
+
+/// Every item of a stream (panics on an error item).
+pub async fn collect<T>(mut stream: onenote_api::ItemStream<T>) -> Vec<T>
+where
+    T: serde::de::DeserializeOwned + Send + 'static,
+{
+    use futures_core::Stream;
+    let mut items = Vec::new();
+    while let Some(item) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut stream).poll_next(cx)).await
+    {
+        items.push(item.expect("every page"));
+    }
+    items
+}

@@ -1,0 +1,441 @@
+//! Permissions as the documents define them: inherited by children, the most permissive role
+//! wins, GET shows the highest role per principal, POST appends and never lowers, DELETE
+//! removes from every child, only an Owner manages them; students see only their own section
+//! group.
+
+use onenote_api::{CreatePermission, ErrorCode, UserRole};
+use onenote_fake::{Grantee, Role};
+
+use crate::support::{
+    FRACTIONS, GROUP, STUDENTS, TEACHER, TEACHER2, class_notebook, client, send, start,
+};
+
+/// teacher1's "Lesson Plans" in the demo tenant (the documents' notebook id).
+const LESSONS: &str = "1-313dc828-dd55-4c71-82c3-f9c30a40e7c5";
+
+fn grant(role: UserRole, user: &str) -> CreatePermission {
+    CreatePermission::new(role, user)
+}
+
+/// (userId, userRole) of a permissions listing, sorted.
+async fn listing(client: &onenote_api::Client, section: bool) -> Vec<(String, String)> {
+    let page = if section {
+        client
+            .me()
+            .section(FRACTIONS)
+            .permissions()
+            .list()
+            .send()
+            .await
+    } else {
+        client
+            .me()
+            .notebook(LESSONS)
+            .permissions()
+            .list()
+            .send()
+            .await
+    };
+    let mut entries: Vec<(String, String)> = page
+        .unwrap()
+        .value
+        .into_iter()
+        .map(|p| {
+            (
+                p.user_id.unwrap_or_default(),
+                p.user_role
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+#[tokio::test]
+async fn roles_are_inherited_and_get_shows_the_highest_per_principal() {
+    let (fake, _clock) = start().await;
+    let teacher = client(&fake, TEACHER);
+    teacher
+        .me()
+        .notebook(LESSONS)
+        .permissions()
+        .create(grant(UserRole::Reader, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    let claims = |upn: &str| format!("i:0#.f|membership|{upn}");
+    assert_eq!(
+        listing(&teacher, true).await,
+        [
+            (claims(STUDENTS[0]), "Reader".to_owned()),
+            (claims(TEACHER), "Owner".to_owned())
+        ],
+        "the section inherits the notebook's permissions"
+    );
+    teacher
+        .me()
+        .section(FRACTIONS)
+        .permissions()
+        .create(grant(UserRole::Contributor, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        listing(&teacher, true).await[0],
+        (claims(STUDENTS[0]), "Contributor".to_owned())
+    );
+    assert_eq!(
+        listing(&teacher, false).await[0],
+        (claims(STUDENTS[0]), "Reader".to_owned())
+    );
+    let state = fake.state();
+    assert_eq!(state.role(STUDENTS[0], FRACTIONS), Some(Role::Contributor));
+    assert_eq!(state.role(STUDENTS[0], LESSONS), Some(Role::Reader));
+}
+
+#[tokio::test]
+async fn post_appends_a_role_and_never_lowers_one() {
+    let (fake, _clock) = start().await;
+    let permissions = client(&fake, TEACHER).me().notebook(LESSONS).permissions();
+    permissions
+        .create(grant(UserRole::Contributor, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    let lowered = permissions
+        .create(grant(UserRole::Reader, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        lowered.user_role,
+        Some(UserRole::Contributor),
+        "the highest role is honoured"
+    );
+    assert_eq!(
+        fake.state().role(STUDENTS[0], LESSONS),
+        Some(Role::Contributor)
+    );
+    let raised = permissions
+        .create(grant(UserRole::Owner, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raised.user_role, Some(UserRole::Owner));
+    assert_eq!(fake.state().role(STUDENTS[0], FRACTIONS), Some(Role::Owner));
+}
+
+#[tokio::test]
+async fn delete_removes_a_permission_from_every_child() {
+    let (fake, _clock) = start().await;
+    let teacher = client(&fake, TEACHER);
+    let notebook = teacher.me().notebook(LESSONS).permissions();
+    let made = notebook
+        .create(grant(UserRole::Reader, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    teacher
+        .me()
+        .section(FRACTIONS)
+        .permissions()
+        .create(grant(UserRole::Contributor, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    let id = made.id.unwrap();
+    assert_eq!(id, "1-13", "1-{{member id}}: the fourth user of the tenant");
+    teacher
+        .me()
+        .notebook(LESSONS)
+        .permission(&id)
+        .delete()
+        .send()
+        .await
+        .unwrap();
+    let state = fake.state();
+    assert_eq!(state.role(STUDENTS[0], LESSONS), None);
+    assert_eq!(state.role(STUDENTS[0], FRACTIONS), None);
+    assert!(
+        !state
+            .grants_on(FRACTIONS)
+            .contains_key(&Grantee::user(STUDENTS[0]))
+    );
+    let missing = teacher
+        .me()
+        .notebook(LESSONS)
+        .permission(&id)
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(missing.status(), Some(404));
+}
+
+#[tokio::test]
+async fn an_inherited_permission_is_deleted_where_it_was_granted() {
+    let (fake, _clock) = start().await;
+    let teacher = client(&fake, TEACHER);
+    teacher
+        .me()
+        .notebook(LESSONS)
+        .permissions()
+        .create(grant(UserRole::Reader, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    let error = teacher
+        .me()
+        .section(FRACTIONS)
+        .permission("1-13")
+        .delete()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(
+        error.message(),
+        Some(
+            "Permission '1-13' is inherited from '1-313dc828-dd55-4c71-82c3-f9c30a40e7c5', a \
+             parent of this section; delete it there."
+        )
+    );
+    assert_eq!(
+        fake.state().role(STUDENTS[0], FRACTIONS),
+        Some(Role::Reader)
+    );
+}
+
+#[tokio::test]
+async fn only_an_owner_lists_creates_reads_or_deletes_permissions() {
+    let (fake, _clock) = start().await;
+    let teacher = client(&fake, TEACHER);
+    teacher
+        .me()
+        .notebook(LESSONS)
+        .permissions()
+        .create(grant(UserRole::Contributor, TEACHER2))
+        .send()
+        .await
+        .unwrap();
+    let contributor = client(&fake, TEACHER2).user(TEACHER).notebook(LESSONS);
+    let listed = contributor.permissions().list().send().await.unwrap_err();
+    assert_eq!(listed.status(), Some(403));
+    assert_eq!(listed.code(), Some(ErrorCode::AccessDenied));
+    assert_eq!(
+        listed.message(),
+        Some(
+            "teacher2@contoso.com has the role Contributor here; listing permissions needs Owner."
+        )
+    );
+    let created = contributor
+        .permissions()
+        .create(grant(UserRole::Owner, TEACHER2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(created.status(), Some(403));
+    assert_eq!(
+        fake.state().role(TEACHER2, LESSONS),
+        Some(Role::Contributor),
+        "nothing changed"
+    );
+    assert_eq!(
+        contributor
+            .permission("1-11")
+            .get()
+            .send()
+            .await
+            .unwrap_err()
+            .status(),
+        Some(403)
+    );
+    assert_eq!(
+        contributor
+            .permission("1-11")
+            .delete()
+            .send()
+            .await
+            .unwrap_err()
+            .status(),
+        Some(403)
+    );
+    // Someone with no role at all does not learn that the notebook exists.
+    let stranger = client(&fake, STUDENTS[3]).user(TEACHER).notebook(LESSONS);
+    assert_eq!(
+        stranger
+            .permissions()
+            .list()
+            .send()
+            .await
+            .unwrap_err()
+            .status(),
+        Some(404)
+    );
+}
+
+#[tokio::test]
+async fn students_see_their_own_section_group_and_not_each_others() {
+    let (fake, _clock) = start().await;
+    let id = class_notebook(&fake, "Math 101", &STUDENTS[..2]).await;
+    let state = fake.state();
+    let own = state
+        .student_section_group(&id, STUDENTS[0])
+        .unwrap()
+        .id
+        .clone();
+    let other = state
+        .student_section_group(&id, STUDENTS[1])
+        .unwrap()
+        .id
+        .clone();
+    let student = client(&fake, STUDENTS[0]);
+    let notebook = student
+        .user(TEACHER)
+        .class_notebook(&id)
+        .get()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(notebook.name.as_deref(), Some("Math 101"));
+    let listed = student
+        .user(TEACHER)
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.value.len(), 1);
+    let theirs = student
+        .user(TEACHER)
+        .section_group(&other)
+        .permissions()
+        .list()
+        .send()
+        .await;
+    assert_eq!(
+        theirs.unwrap_err().status(),
+        Some(404),
+        "another student's group is invisible"
+    );
+    let mine = student
+        .user(TEACHER)
+        .section_group(&own)
+        .permissions()
+        .list()
+        .send()
+        .await;
+    assert_eq!(
+        mine.unwrap_err().status(),
+        Some(403),
+        "visible, but only an Owner lists"
+    );
+    let outsider = client(&fake, STUDENTS[3])
+        .user(TEACHER)
+        .class_notebooks()
+        .list()
+        .send()
+        .await;
+    assert!(outsider.unwrap().value.is_empty());
+}
+
+#[tokio::test]
+async fn claims_and_bare_names_are_the_same_principal_and_answers_use_claims() {
+    let (fake, _clock) = start().await;
+    let permissions = client(&fake, TEACHER).me().notebook(LESSONS).permissions();
+    let by_claims = permissions
+        .create(grant(
+            UserRole::Reader,
+            "i:0#.f|membership|student1@contoso.com",
+        ))
+        .send()
+        .await
+        .unwrap();
+    let by_upn = permissions
+        .create(grant(UserRole::Reader, "Student1@Contoso.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_claims.id, by_upn.id);
+    assert_eq!(
+        by_upn.user_id.as_deref(),
+        Some("i:0#.f|membership|student1@contoso.com")
+    );
+    assert_eq!(
+        by_upn.self_.as_deref(),
+        Some(
+            format!(
+                "{}/v1.0/me/notes/notebooks/{LESSONS}/permissions/1-13",
+                fake.base_url()
+            )
+            .as_str()
+        )
+    );
+    let listed = permissions.list().send().await.unwrap();
+    assert_eq!(listed.value.len(), 2, "one entry per principal");
+}
+
+#[tokio::test]
+async fn a_groups_role_holds_for_its_members() {
+    let (fake, _clock) = start().await;
+    let made = client(&fake, TEACHER)
+        .me()
+        .notebook(LESSONS)
+        .permissions()
+        .create(grant(
+            UserRole::Reader,
+            &format!("c:0o.c|federateddirectoryclaimprovider|{GROUP}"),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.name.as_deref(), Some("Math 101"));
+    assert_eq!(made.id.as_deref(), Some("1-1000"));
+    let state = fake.state();
+    for student in STUDENTS {
+        assert_eq!(
+            state.role(student, FRACTIONS),
+            Some(Role::Reader),
+            "{student}"
+        );
+    }
+    assert_eq!(state.role(TEACHER2, FRACTIONS), None);
+}
+
+#[tokio::test]
+async fn unknown_principals_roles_and_options_are_refused_clearly() {
+    let (fake, _clock) = start().await;
+    let path = format!("/v1.0/me/notes/notebooks/{LESSONS}/permissions");
+    let nobody = send(
+        &fake,
+        "POST",
+        &path,
+        TEACHER,
+        Some(serde_json::json!({ "userRole": "Reader", "userId": "nobody@contoso.com" })),
+    )
+    .await;
+    assert_eq!(nobody.status, 400);
+    assert_eq!(nobody.json()["error"]["code"], "30109");
+    let admin = send(
+        &fake,
+        "POST",
+        &path,
+        TEACHER,
+        Some(serde_json::json!({ "userRole": "Admin", "userId": STUDENTS[0] })),
+    )
+    .await;
+    assert_eq!(admin.status, 400);
+    assert_eq!(
+        admin.json()["error"]["message"],
+        "userRole is 'Admin'; it must be Owner, Contributor or Reader."
+    );
+    let expand = send(&fake, "GET", &format!("{path}?$expand=x"), TEACHER, None).await;
+    assert_eq!(expand.status, 400);
+    assert_eq!(expand.json()["error"]["code"], "20103");
+    assert!(
+        fake.state().grants_on(LESSONS).len() == 1,
+        "only teacher1's own role"
+    );
+}
