@@ -1,0 +1,106 @@
+//! The first example to run: creates a class notebook with four students and a teacher-only
+//! section group, adds a co-teacher, copies a lesson into the content library and lists the
+//! class notebooks, printing what it did and the `X-CorrelationId` of each call.
+//!
+//! ```sh
+//! cargo run --example class_setup
+//! ```
+//!
+//! It runs against an in-process fake OneNote unless `ONENOTE_TOKEN` is set; see
+//! `examples/common/mod.rs` for the variables (`ONENOTE_SECTION` names a section to copy
+//! into the content library on the real service).
+
+mod common;
+
+use onenote_api::{CopySectionsToContentLibrary, CreateClassNotebook, Location, Notes};
+
+/// The demo tenant's "Fractions" section (the documents' example id).
+const DEMO_SECTION: &str = "1-85ba33b1-4959-4102-8dcd-d98e4e56e56f";
+
+#[tokio::main]
+async fn main() -> common::Result {
+    let setup = common::setup("class setup").await?;
+    at_place!(setup, class_setup)
+}
+
+async fn class_setup<L: Location>(notes: Notes<L>, setup: &common::Setup) -> common::Result {
+    let name = setup.unique("Math 101");
+    let body = CreateClassNotebook::new(&name)
+        .with_student_sections(vec![
+            "Handouts".into(),
+            "Class Notes".into(),
+            "Homework".into(),
+            "Quizzes".into(),
+        ])
+        .with_teachers(vec![common::person(&setup.teacher)])
+        .with_students(setup.students.iter().map(|s| common::person(s)).collect())
+        .with_has_teacher_only_section_group(true);
+    let notebook = notes.class_notebooks().create(body).send().await?;
+    let id = notebook.id.clone().unwrap_or_default();
+    let web = notebook
+        .links
+        .and_then(|l| l.one_note_web_url)
+        .and_then(|l| l.href)
+        .unwrap_or_default();
+    setup.done(format!(
+        "created  class notebook {name:?}, id {id}\n           {} students, a teacher-only \
+         section group; on the web: {web}",
+        setup.students.len()
+    ));
+
+    let notebook = notes.class_notebook(&id);
+    notebook
+        .teachers()
+        .add(common::person(&setup.co_teacher))
+        .send()
+        .await?;
+    setup.done(format!("added    co-teacher {}", setup.co_teacher));
+
+    let section = match (&setup.fake, std::env::var("ONENOTE_SECTION")) {
+        (_, Ok(section)) => Some(section),
+        (Some(_), Err(_)) => Some(DEMO_SECTION.to_owned()),
+        (None, Err(_)) => None,
+    };
+    match section {
+        Some(section) => {
+            notebook
+                .copy_sections_to_content_library(CopySectionsToContentLibrary::new(vec![
+                    section.clone(),
+                ]))
+                .send()
+                .await?;
+            setup.done(format!(
+                "copied   section {section} into the content library"
+            ));
+        }
+        None => println!("skipped  copying a section (set ONENOTE_SECTION to a section id)"),
+    }
+
+    let listed = notes.class_notebooks().list().send().await?;
+    let names: Vec<&str> = listed
+        .value
+        .iter()
+        .filter_map(|n| n.name.as_deref())
+        .collect();
+    setup.done(format!(
+        "listed   {} class notebook(s): {}",
+        names.len(),
+        names.join(", ")
+    ));
+
+    if let Some(fake) = &setup.fake {
+        let state = fake.state();
+        println!("the fake's state now holds, in {name:?}:");
+        let mut groups: Vec<_> = state.section_groups_in(&id).collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        for group in groups {
+            let sections: Vec<&str> = state
+                .sections_in(&group.id)
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
+            println!("           {:<22} {}", group.name, sections.join(", "));
+        }
+    }
+    Ok(())
+}
