@@ -117,6 +117,9 @@
 //! - `UpdateMembership` syncs the group's first class notebook (its "default"), and only a
 //!   group owner may call it.
 //! - Page locks: in a class notebook only teachers and owners may set or clear them.
+//! - A student's `userRole` on a class notebook is `Reader`: they hold roles only inside it
+//!   (their section group, the content library, the collaboration space).
+//! - Re-adding a student who was removed gives them back the section group they had.
 //! - Deleting a permission that is only inherited is a 400 naming the parent it comes from.
 //! - Too many requests at once is code 10003 ("too many active requests"), the rates 20166.
 

@@ -378,6 +378,7 @@ fn entity_context(ctx: &Ctx<'_>, call: &Call<'_>, location: &Location) -> String
 pub(crate) fn create(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
     let location = call.location()?;
     let container = container(ctx.state, call.user, location)?;
+    may_create_in(ctx.state, call.user, &container)?;
     let request = parse_create(call)?;
     if call.respond_async {
         let work = Work::Create {
