@@ -3,6 +3,7 @@
 mod async_operations;
 mod auth;
 mod binary;
+mod class_notebooks;
 mod faults;
 mod hostile_input;
 mod odata;
