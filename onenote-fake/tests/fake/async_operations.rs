@@ -6,7 +6,7 @@ use std::time::Duration;
 use onenote_api::{CreateClassNotebook, ErrorCode, ErrorKind, OperationHandle, OperationStatus};
 use onenote_fake::{AsyncPace, ManualClock, OperationStatus as Status, Role};
 
-use crate::support::{
+use crate::harness::{
     GROUP, STUDENTS, TEACHER, builder, class_notebook, client, person, send, start,
 };
 

@@ -1,7 +1,7 @@
 //! Tokens: `Bearer fake:{upn}` for a user of the tenant; anything else is a 401 with a
 //! OneNote error body that says how to authenticate.
 
-use crate::support::{TEACHER, is_guid, raw, start};
+use crate::harness::{TEACHER, is_guid, raw, start};
 
 const LIST: &str = "/api/v1.0/me/notes/classNotebooks";
 

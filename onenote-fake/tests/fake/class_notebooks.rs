@@ -8,7 +8,7 @@ use onenote_api::{
 };
 use onenote_fake::{ClassSectionGroup, Grantee, Role};
 
-use crate::support::{
+use crate::harness::{
     FRACTIONS, QUIZ, STUDENTS, TEACHER, class_notebook, client, person, send, start,
 };
 

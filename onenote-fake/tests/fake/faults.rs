@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use onenote_api::{CreateClassNotebook, ErrorKind, RetryPolicy};
 use onenote_fake::{FakeOneNote, Fault, FaultPlan, FaultRule, ManualClock};
 
-use crate::support::{TEACHER, builder, send};
+use crate::harness::{TEACHER, builder, send};
 
 fn create(name: &str) -> CreateClassNotebook {
     CreateClassNotebook::new(name)

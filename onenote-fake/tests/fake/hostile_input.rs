@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use onenote_fake::FakeOneNote;
 
-use crate::support::{TEACHER, bearer, builder, raw, raw_bytes, send};
+use crate::harness::{TEACHER, bearer, builder, raw, raw_bytes, send};
 
 /// A small deterministic generator for garbage.
 struct Garbage(u64);

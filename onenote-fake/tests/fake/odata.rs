@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use onenote_api::{ClassNotebook, CreateClassNotebook, ErrorCode};
 
-use crate::support::{STUDENTS, TEACHER, builder, client, collect, person, send};
+use crate::harness::{STUDENTS, TEACHER, builder, client, collect, person, send};
 
 /// The names of a page of class notebooks.
 fn names(notebooks: &[ClassNotebook]) -> Vec<&str> {
@@ -151,7 +151,7 @@ async fn pages_link_to_the_next_and_the_client_streams_them_all() {
 async fn the_documents_filter_without_a_dollar_works() {
     let clock = onenote_fake::ManualClock::new();
     let fake = builder(&clock).start().await.unwrap();
-    crate::support::class_notebook(&fake, "Math 101", &[]).await;
+    crate::harness::class_notebook(&fake, "Math 101", &[]).await;
     let listed = send(
         &fake,
         "GET",

@@ -6,7 +6,7 @@
 use onenote_api::{CreatePermission, ErrorCode, UserRole};
 use onenote_fake::{Grantee, Role};
 
-use crate::support::{
+use crate::harness::{
     FRACTIONS, GROUP, STUDENTS, TEACHER, TEACHER2, class_notebook, client, send, start,
 };
 

@@ -8,7 +8,7 @@ use codegen::model::{Model, QueryValue, Root};
 use onenote_api::path::{push_odata_string, push_segment};
 use onenote_fake::route;
 
-use crate::support::{TEACHER, is_guid, send, start};
+use crate::harness::{TEACHER, is_guid, send, start};
 
 /// One route of the spec: method, path template from the version root (location included),
 /// operation id, and the query parameters always sent.

@@ -7,7 +7,7 @@ use onenote_fake::{
     Tenant, User,
 };
 
-use crate::support::{STUDENTS, TEACHER, builder, client, start};
+use crate::harness::{STUDENTS, TEACHER, builder, client, start};
 
 #[tokio::test]
 async fn a_seeded_class_notebook_is_made_as_the_api_makes_it() {
@@ -81,7 +81,7 @@ async fn from_url_finds_indexed_sites_only_and_only_for_their_members() {
         .class_notebooks()
         .create(
             onenote_api::CreateClassNotebook::new("Math 101")
-                .with_students(vec![crate::support::person(STUDENTS[0])]),
+                .with_students(vec![crate::harness::person(STUDENTS[0])]),
         )
         .send()
         .await

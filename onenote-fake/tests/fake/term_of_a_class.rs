@@ -11,7 +11,7 @@ use onenote_api::{
 };
 use onenote_fake::{ClassSectionGroup, Container, Role, State};
 
-use crate::support::{ADMIN, FRACTIONS, STUDENTS, TEACHER, TEACHER2, client, person, start};
+use crate::harness::{ADMIN, FRACTIONS, STUDENTS, TEACHER, TEACHER2, client, person, start};
 
 fn math_101() -> CreateClassNotebook {
     CreateClassNotebook::new("Math 101")

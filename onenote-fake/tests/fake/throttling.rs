@@ -6,7 +6,7 @@ use std::time::Duration;
 use onenote_api::ErrorCode;
 use onenote_fake::{Fault, FaultRule, ManualClock, Throttling};
 
-use crate::support::{STUDENTS, TEACHER, bearer, builder, client, raw};
+use crate::harness::{STUDENTS, TEACHER, bearer, builder, client, raw};
 
 #[tokio::test]
 async fn the_121st_request_in_a_minute_is_throttled_without_retry_after() {

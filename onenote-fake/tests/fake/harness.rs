@@ -1,4 +1,4 @@
-//! What the fake's tests share: starting a fake with a manual clock, clients, raw requests.
+//! The fake's test harness: a fake on a manual clock, clients, raw HTTP on the wire.
 
 #![allow(dead_code)] // each test module uses its own part of it
 
