@@ -123,6 +123,12 @@
 //! - Deleting a permission that is only inherited is a 400 naming the parent it comes from.
 //! - Too many requests at once is code 10003 ("too many active requests"), the rates 20166.
 
+// No input may panic the fake: no unwraps, no indexing that can fail, outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
+
 mod api;
 mod clock;
 mod error;
