@@ -98,6 +98,8 @@
 //! - SharePoint: group and site notebooks have no document library behind them; "Everyone"
 //!   style claims do not exist; links are plausible URLs that open nothing.
 //! - Search indexing delay (a site is indexed or not), and the service's own latency.
+//! - Azure AD object ids: users are addressed by UPN only (`users/{upn}`), groups by the id
+//!   the seed gives them.
 //! - TLS and HTTP/2: plain HTTP/1.1 on 127.0.0.1.
 //!
 //! # Choices where the documents are silent or disagree
