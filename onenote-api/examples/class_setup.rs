@@ -23,6 +23,18 @@ async fn main() -> common::Result {
     at_place!(setup, class_setup)
 }
 
+// README's first command must keep working: `cargo test` runs it against the fake.
+#[cfg(test)]
+#[tokio::test]
+async fn class_setup_runs_against_the_fake() {
+    let setup = common::setup("class setup").await.unwrap();
+    assert!(setup.fake.is_some(), "run the tests without ONENOTE_TOKEN");
+    at_place!(setup, class_setup).unwrap();
+    let state = setup.fake.as_ref().unwrap().state();
+    let notebook = state.notebook_named("Math 101").unwrap();
+    assert_eq!(state.section_groups_in(&notebook.id).count(), 7);
+}
+
 async fn class_setup<L: Location>(notes: Notes<L>, setup: &common::Setup) -> common::Result {
     let name = setup.unique("Math 101");
     let body = CreateClassNotebook::new(&name)

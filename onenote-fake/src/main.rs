@@ -1,7 +1,12 @@
 //! `onenote-fake`: runs the fake OneNote service until interrupted, for curl, Postman,
 //! schemathesis or a client in any language. Arguments are parsed by hand (no dependency).
 
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
