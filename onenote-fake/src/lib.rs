@@ -150,6 +150,7 @@ mod store;
 mod tenant;
 mod throttle;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -391,6 +392,7 @@ impl FakeOneNoteBuilder {
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(FakeOneNote {
             shared,
+            clients: Mutex::default(),
             base_url: format!("{origin}/api"),
             addr,
             stop,
@@ -403,6 +405,8 @@ impl FakeOneNoteBuilder {
 /// [`shutdown`](Self::shutdown), which also waits for open requests.
 pub struct FakeOneNote {
     shared: Arc<Shared>,
+    /// `client_for`'s clients, by lower-case UPN.
+    clients: Mutex<HashMap<String, Client>>,
     base_url: String,
     addr: SocketAddr,
     stop: watch::Sender<bool>,
@@ -448,10 +452,18 @@ impl FakeOneNote {
             .clock(self.shared.time.clock().clone())
     }
 
-    /// A client that calls this fake as `upn`. Fails only if the client cannot be built
-    /// (TLS set-up).
+    /// A client that calls this fake as `upn`, with the default retry policy. It is made once
+    /// per user and cloned after (setting up a client's TLS takes tens of milliseconds). Fails
+    /// only if the client cannot be built.
     pub fn client_for(&self, upn: &str) -> onenote_api::Result<Client> {
-        self.client_builder_for(upn).build()
+        let key = upn.to_ascii_lowercase();
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(client) = clients.get(&key) {
+            return Ok(client.clone());
+        }
+        let client = self.client_builder_for(upn).build()?;
+        clients.insert(key, client.clone());
+        Ok(client)
     }
 
     /// A copy of the state now (operations paced by time moved along first).

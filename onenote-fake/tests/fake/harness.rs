@@ -41,8 +41,14 @@ pub async fn start() -> (FakeOneNote, ManualClock) {
     (fake, clock)
 }
 
-/// A client for `upn` that never retries.
+/// The fake's client for `upn` (made once per user, default retry policy: 4xx answers are
+/// not retried).
 pub fn client(fake: &FakeOneNote, upn: &str) -> Client {
+    fake.client_for(upn).expect("a client")
+}
+
+/// A new client for `upn` that never retries (building one takes tens of milliseconds).
+pub fn no_retry_client(fake: &FakeOneNote, upn: &str) -> Client {
     fake.client_builder_for(upn)
         .retry_policy(RetryPolicy::none())
         .build()

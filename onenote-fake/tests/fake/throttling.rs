@@ -6,7 +6,7 @@ use std::time::Duration;
 use onenote_api::ErrorCode;
 use onenote_fake::{Fault, FaultRule, ManualClock, Throttling};
 
-use crate::harness::{STUDENTS, TEACHER, bearer, builder, client, raw};
+use crate::harness::{STUDENTS, TEACHER, bearer, builder, no_retry_client, raw};
 
 #[tokio::test]
 async fn the_121st_request_in_a_minute_is_throttled_without_retry_after() {
@@ -16,7 +16,7 @@ async fn the_121st_request_in_a_minute_is_throttled_without_retry_after() {
         .start()
         .await
         .unwrap();
-    let teacher = client(&fake, TEACHER);
+    let teacher = no_retry_client(&fake, TEACHER);
     for n in 1..=120 {
         let listed = teacher.me().class_notebooks().list().send().await;
         assert!(listed.is_ok(), "request {n}: {listed:?}");
@@ -34,7 +34,7 @@ async fn the_121st_request_in_a_minute_is_throttled_without_retry_after() {
     assert!(error.is_retryable());
     // Another user has their own window.
     assert!(
-        client(&fake, STUDENTS[0])
+        no_retry_client(&fake, STUDENTS[0])
             .me()
             .class_notebooks()
             .list()
@@ -54,7 +54,7 @@ async fn the_hour_limit_holds_across_minutes() {
     let clock = ManualClock::new();
     let limits = Throttling::onenote().per_hour(3);
     let fake = builder(&clock).throttling(limits).start().await.unwrap();
-    let teacher = client(&fake, TEACHER);
+    let teacher = no_retry_client(&fake, TEACHER);
     for _ in 0..3 {
         assert!(teacher.me().class_notebooks().list().send().await.is_ok());
         clock.advance(Duration::from_secs(60));
