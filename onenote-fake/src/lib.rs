@@ -60,6 +60,14 @@
 //!   whole notebook, each student Contributor of their own section group and of
 //!   `_Collaboration Space` and Reader of `_Content Library`. So students see their own
 //!   section group and not each other's, and nothing of `_Teacher Only`.
+//! - Notebooks, section groups and sections: listed (every one at a location, or those in a
+//!   parent; what the caller can see; `name asc`), got with their parents (`id`, `name`,
+//!   `self`) and, with `$expand`, their children, and created where the caller may write
+//!   (names unique at their level, at most 128 characters for notebooks and 50 for the rest).
+//!   Pages: listed newest first (20 a page, `$top` at most 100), got with `pagelevel` and the
+//!   lock date when asked, deleted, and changed by content commands (`append`, `prepend`,
+//!   `insert`, `replace`, `delete` on `body`, `title`, `#data-id` or a generated id), all or
+//!   nothing.
 //! - Permissions on notebooks, section groups and sections: inherited by children; the most
 //!   permissive role wins (a user's own and their groups'); `GET` shows the highest role per
 //!   principal; `POST` appends (raises, never lowers); `DELETE` removes the principal's roles
@@ -88,9 +96,11 @@
 //!
 //! # What it does not emulate
 //!
-//! - The rest of the OneNote API until it is in the spec: notebooks, section groups and
-//!   sections as collections, page content, `$value` resources, copy operations. The state
-//!   already holds them as entities; serving them is routing.
+//! - The rest of the OneNote API until it is in the spec: creating pages (HTML and
+//!   multipart), reading page content, `$value` resources, copy operations. The state already
+//!   holds pages as entities; serving them is routing and a handler.
+//! - HTML: page content is kept as text and changed by finding tags by name, not parsed;
+//!   nested `$expand` (`sectionGroups(expand=sections)`) is refused.
 //! - Real authentication: no Azure AD, no scopes (`Notes.Read` and the like are not checked),
 //!   no token expiry, no app-only tokens.
 //! - E-mail: `sendemail=true` is recorded ([`State::sent_emails`]), nothing is sent.

@@ -21,8 +21,6 @@ use crate::error::ApiError;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     Text,
-    // No property of today's spec is a number; the operators already handle them.
-    #[allow(dead_code)]
     Number,
     Boolean,
     DateTime,
@@ -32,6 +30,15 @@ pub(crate) enum Kind {
 
 /// The properties of an entity's JSON form.
 pub(crate) type Schema = &'static [(&'static str, Kind)];
+
+/// A collection's order when `$orderby` is absent: (property, kind, descending).
+pub(crate) type Order = &'static [(&'static str, Kind, bool)];
+
+/// `name asc`, the documents' default for notebooks, section groups and sections.
+pub(crate) const BY_NAME: Order = &[("name", Kind::Text, false)];
+
+/// `lastModifiedTime desc`, the default for pages.
+pub(crate) const NEWEST_FIRST: Order = &[("lastModifiedTime", Kind::DateTime, true)];
 
 /// Which options an operation takes (the spec's `odata` list).
 #[derive(Clone, Copy, Debug)]
@@ -778,11 +785,12 @@ impl Query {
         }
     }
 
-    /// Filters, orders (by `name asc` unless told otherwise, then by `id`), skips and pages a
-    /// collection. `next_link(skip, top)` makes the URL of the following page.
+    /// Filters, orders (by `default_order` unless `$orderby` says otherwise, then by `id`),
+    /// skips and pages a collection. `next_link(query)` makes the URL of the following page.
     pub(crate) fn collection(
         &self,
         items: Vec<Map<String, Value>>,
+        default_order: Order,
         page_size: usize,
         context: String,
         next_link: impl Fn(&str) -> String,
@@ -791,9 +799,8 @@ impl Query {
             Some(filter) => items.into_iter().filter(|i| filter.matches(i)).collect(),
             None => items,
         };
-        let default_order = [("name", Kind::Text, false)];
         let order: &[(&str, Kind, bool)] = if self.orderby.is_empty() {
-            &default_order
+            default_order
         } else {
             &self.orderby
         };
@@ -878,7 +885,7 @@ mod tests {
 
     fn names(query: &str) -> Vec<String> {
         let query = parse(Some(query), &ALL, SCHEMA).unwrap();
-        let page = query.collection(items(), 100, "ctx".into(), |q| q.to_owned());
+        let page = query.collection(items(), BY_NAME, 100, "ctx".into(), |q| q.to_owned());
         page["value"]
             .as_array()
             .unwrap()
@@ -982,7 +989,7 @@ mod tests {
             SCHEMA,
         )
         .unwrap();
-        let page = query.collection(items(), 2, "ctx".into(), |q| format!("next?{q}"));
+        let page = query.collection(items(), BY_NAME, 2, "ctx".into(), |q| format!("next?{q}"));
         assert_eq!(page["@odata.count"], 3);
         assert_eq!(page["value"].as_array().map(Vec::len), Some(2));
         assert_eq!(
@@ -990,11 +997,11 @@ mod tests {
             "next?$filter=size%20gt%200&$count=true&$skip=2&$top=1"
         );
         let last = parse(Some("$skip=2&$top=1"), &ALL, SCHEMA).unwrap();
-        let page = last.collection(items(), 2, "ctx".into(), |q| q.to_owned());
+        let page = last.collection(items(), BY_NAME, 2, "ctx".into(), |q| q.to_owned());
         assert_eq!(page["value"][0]["name"], "gamma");
         assert!(page.get("@odata.nextLink").is_none());
         let huge = parse(Some("$skip=18446744073709551615"), &ALL, SCHEMA).unwrap();
-        let page = huge.collection(items(), 2, "ctx".into(), |q| q.to_owned());
+        let page = huge.collection(items(), BY_NAME, 2, "ctx".into(), |q| q.to_owned());
         assert_eq!(page["value"], json!([]));
     }
 

@@ -85,7 +85,10 @@ pub(crate) enum Endpoint {
     AddMember(String, MemberRole),
     RemoveMember(String, MemberRole, String),
     CopySectionsToContentLibrary(String),
-    DistributePageToStudent { notebook: String, page: String },
+    DistributePageToStudent {
+        notebook: String,
+        page: String,
+    },
     RepairNotebook(String),
     TransferClassNotebook(String),
     ListPermissions(Holder, String),
@@ -93,7 +96,24 @@ pub(crate) enum Endpoint {
     GetPermission(Holder, String, String),
     DeletePermission(Holder, String, String),
     GetOperation(String),
-    GetPageLock(String),
+    ListNotebooks,
+    CreateNotebook,
+    GetNotebook(String),
+    ListAllSectionGroups,
+    GetSectionGroup(String),
+    /// The section groups directly in a notebook or section group.
+    ListSectionGroups(Holder, String),
+    CreateSectionGroup(Holder, String),
+    ListAllSections,
+    GetSection(String),
+    /// The sections directly in a notebook or section group.
+    ListSections(Holder, String),
+    CreateSection(Holder, String),
+    ListAllPages,
+    ListPages(String),
+    GetPage(String),
+    DeletePage(String),
+    UpdatePageContent(String),
     UpdatePageLock(String),
     GetSiteMetadataFromUrl(String),
 }
@@ -121,7 +141,22 @@ impl Endpoint {
             Endpoint::GetPermission(..) => "getPermission",
             Endpoint::DeletePermission(..) => "deletePermission",
             Endpoint::GetOperation(_) => "getOperation",
-            Endpoint::GetPageLock(_) => "getPageLock",
+            Endpoint::ListNotebooks => "listNotebooks",
+            Endpoint::CreateNotebook => "createNotebook",
+            Endpoint::GetNotebook(_) => "getNotebook",
+            Endpoint::ListAllSectionGroups => "listAllSectionGroups",
+            Endpoint::GetSectionGroup(_) => "getSectionGroup",
+            Endpoint::ListSectionGroups(..) => "listSectionGroups",
+            Endpoint::CreateSectionGroup(..) => "createSectionGroup",
+            Endpoint::ListAllSections => "listAllSections",
+            Endpoint::GetSection(_) => "getSection",
+            Endpoint::ListSections(..) => "listSections",
+            Endpoint::CreateSection(..) => "createSection",
+            Endpoint::ListAllPages => "listAllPages",
+            Endpoint::ListPages(_) => "listPages",
+            Endpoint::GetPage(_) => "getPage",
+            Endpoint::DeletePage(_) => "deletePage",
+            Endpoint::UpdatePageContent(_) => "updatePageContent",
             Endpoint::UpdatePageLock(_) => "updatePageLock",
             Endpoint::GetSiteMetadataFromUrl(_) => "getSiteMetadataFromUrl",
         }
@@ -150,7 +185,7 @@ const MAX_SEGMENTS: usize = 32;
 ///     route("DELETE", "/api/v1.0/myOrganization/groups/g1/notes/classnotebooks/1-a/students/s%40x.com"),
 ///     Some("removeStudent"),
 /// );
-/// assert_eq!(route("GET", "/api/v1.0/me/notes/notebooks"), None);
+/// assert_eq!(route("PUT", "/api/v1.0/me/notes/notebooks"), None);
 /// ```
 pub fn route(method: &str, target: &str) -> Option<&'static str> {
     let path = target.split_once('?').map_or(target, |(path, _)| path);
@@ -278,8 +313,43 @@ fn endpoint(method: &str, segments: &[&str]) -> Option<Endpoint> {
             }
         }
         ("GET", [operations, op]) if is(operations, "operations") => E::GetOperation(id(op)),
-        ("GET", [pages, page]) if is(pages, "pages") => E::GetPageLock(id(page)),
-        ("PATCH", [pages, page]) if is(pages, "pages") => E::UpdatePageLock(id(page)),
+        (method, [set]) => match (method, entity_set(set)?) {
+            ("GET", Set::Notebooks) => E::ListNotebooks,
+            ("POST", Set::Notebooks) => E::CreateNotebook,
+            ("GET", Set::SectionGroups) => E::ListAllSectionGroups,
+            ("GET", Set::Sections) => E::ListAllSections,
+            ("GET", Set::Pages) => E::ListAllPages,
+            _ => return None,
+        },
+        (method, [set, entity]) => match (method, entity_set(set)?) {
+            ("GET", Set::Notebooks) => E::GetNotebook(id(entity)),
+            ("GET", Set::SectionGroups) => E::GetSectionGroup(id(entity)),
+            ("GET", Set::Sections) => E::GetSection(id(entity)),
+            ("GET", Set::Pages) => E::GetPage(id(entity)),
+            ("DELETE", Set::Pages) => E::DeletePage(id(entity)),
+            ("PATCH", Set::Pages) => E::UpdatePageLock(id(entity)),
+            _ => return None,
+        },
+        (method, [set, entity, children]) => {
+            let parent = match entity_set(set)? {
+                Set::Notebooks => Holder::Notebook,
+                Set::SectionGroups => Holder::SectionGroup,
+                Set::Sections if is(children, "pages") && method == "GET" => {
+                    return Some(E::ListPages(id(entity)));
+                }
+                Set::Pages if is(children, "content") && method == "PATCH" => {
+                    return Some(E::UpdatePageContent(id(entity)));
+                }
+                _ => return None,
+            };
+            match (method, entity_set(children)?) {
+                ("GET", Set::SectionGroups) => E::ListSectionGroups(parent, id(entity)),
+                ("POST", Set::SectionGroups) => E::CreateSectionGroup(parent, id(entity)),
+                ("GET", Set::Sections) => E::ListSections(parent, id(entity)),
+                ("POST", Set::Sections) => E::CreateSection(parent, id(entity)),
+                _ => return None,
+            }
+        }
         _ => return None,
     };
     Some(endpoint)
@@ -295,15 +365,35 @@ fn member_role(segment: &str) -> Option<MemberRole> {
     }
 }
 
-fn permission_holder(segment: &str) -> Option<Holder> {
+/// The entity sets under a notes root.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Set {
+    Notebooks,
+    SectionGroups,
+    Sections,
+    Pages,
+}
+
+fn entity_set(segment: &str) -> Option<Set> {
     if is(segment, "notebooks") {
-        Some(Holder::Notebook)
+        Some(Set::Notebooks)
     } else if is(segment, "sectionGroups") {
-        Some(Holder::SectionGroup)
+        Some(Set::SectionGroups)
     } else if is(segment, "sections") {
-        Some(Holder::Section)
+        Some(Set::Sections)
+    } else if is(segment, "pages") {
+        Some(Set::Pages)
     } else {
         None
+    }
+}
+
+fn permission_holder(segment: &str) -> Option<Holder> {
+    match entity_set(segment)? {
+        Set::Notebooks => Some(Holder::Notebook),
+        Set::SectionGroups => Some(Holder::SectionGroup),
+        Set::Sections => Some(Holder::Section),
+        Set::Pages => None,
     }
 }
 

@@ -6,7 +6,7 @@ use onenote_api::DateTime;
 use crate::api::class_notebooks::{CreateRequest, create_now};
 use crate::api::container_owners;
 use crate::error::ApiError;
-use crate::store::{Container, Grantee, Role, State};
+use crate::store::{Container, State};
 use crate::tenant::{
     ConfigError, LocationSeed, NotebookSeed, SectionGroupSeed, SectionSeed, Tenant,
 };
@@ -58,43 +58,20 @@ fn seed_notebook(state: &mut State, seed: &NotebookSeed, now: DateTime) -> Resul
                 seed.id.as_deref(),
             )?
         }
-        None => {
-            let id = state.add_notebook(
-                seed.id.as_deref(),
-                &seed.name,
-                container.clone(),
-                &creator,
-                now,
-            )?;
-            // A regular notebook inherits its library's roles: owners own it, members edit it.
-            for owner in container_owners(state, &container) {
-                state.grant(&id, Grantee::user(&owner), Role::Owner);
-            }
-            state.grant(&id, Grantee::user(&creator), Role::Owner);
-            match &container {
-                Container::Group(group) => {
-                    state.grant(&id, Grantee::group(group), Role::Contributor)
-                }
-                Container::Site { collection, site } => {
-                    let members = state
-                        .tenant()
-                        .find_site(collection, site)
-                        .map(|s| s.members.clone())
-                        .unwrap_or_default();
-                    for member in members {
-                        state.grant(&id, Grantee::user(&member), Role::Contributor);
-                    }
-                }
-                Container::OneDrive(_) => {}
-            }
-            id
-        }
+        None => crate::api::notebooks::create_now(
+            state,
+            now,
+            &container,
+            &creator,
+            &seed.name,
+            seed.id.as_deref(),
+        )?,
     };
     for section in &seed.sections {
-        seed_section(state, &id, section, now)?;
+        seed_section(state, &id, section, &creator, now)?;
     }
     for group in &seed.section_groups {
-        seed_section_group(state, &id, group, now, 0)?;
+        seed_section_group(state, &id, group, &creator, now, 0)?;
     }
     Ok(())
 }
@@ -103,18 +80,19 @@ fn seed_section_group(
     state: &mut State,
     parent: &str,
     seed: &SectionGroupSeed,
+    by: &str,
     now: DateTime,
     depth: usize,
 ) -> Result<(), ApiError> {
     if depth > 16 {
         return Err(ApiError::bad_request("section groups nest deeper than 16"));
     }
-    let id = state.add_section_group(seed.id.as_deref(), parent, &seed.name, None, now)?;
+    let id = state.add_section_group(seed.id.as_deref(), parent, &seed.name, None, by, now)?;
     for section in &seed.sections {
-        seed_section(state, &id, section, now)?;
+        seed_section(state, &id, section, by, now)?;
     }
     for group in &seed.section_groups {
-        seed_section_group(state, &id, group, now, depth + 1)?;
+        seed_section_group(state, &id, group, by, now, depth + 1)?;
     }
     Ok(())
 }
@@ -123,9 +101,10 @@ fn seed_section(
     state: &mut State,
     parent: &str,
     seed: &SectionSeed,
+    by: &str,
     now: DateTime,
 ) -> Result<(), ApiError> {
-    let id = state.add_section(seed.id.as_deref(), parent, &seed.name, now)?;
+    let id = state.add_section(seed.id.as_deref(), parent, &seed.name, by, now)?;
     for page in &seed.pages {
         state.add_page(
             page.id.as_deref(),

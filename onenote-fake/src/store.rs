@@ -184,6 +184,8 @@ pub struct SectionGroup {
     pub notebook_id: String,
     /// Its parent: the notebook or a section group.
     pub parent_id: String,
+    /// Who created it (UPN).
+    pub created_by: String,
     /// When it was created.
     pub created: DateTime,
     /// What it is for, in a class notebook.
@@ -215,6 +217,8 @@ pub struct Section {
     pub notebook_id: String,
     /// Its parent: the notebook or a section group.
     pub parent_id: String,
+    /// Who created it (UPN).
+    pub created_by: String,
     /// When it was created.
     pub created: DateTime,
 }
@@ -459,6 +463,17 @@ impl State {
         pages
     }
 
+    /// The pages of a section in the order they were made (their `order`).
+    pub fn pages_in_order<'a>(&'a self, section_id: &'a str) -> Vec<&'a Page> {
+        let mut pages: Vec<&Page> = self
+            .pages
+            .values()
+            .filter(|p| p.section_id == section_id)
+            .collect();
+        pages.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
+        pages
+    }
+
     /// Asynchronous operations, by id.
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.operations.values()
@@ -672,6 +687,7 @@ impl State {
         parent_id: &str,
         name: &str,
         class_role: Option<ClassSectionGroup>,
+        by: &str,
         now: DateTime,
     ) -> Result<String, ApiError> {
         self.ensure_room(1)?;
@@ -692,6 +708,7 @@ impl State {
                 name: name.to_owned(),
                 notebook_id,
                 parent_id: parent_id.to_owned(),
+                created_by: by.to_ascii_lowercase(),
                 created: now,
                 class_role,
             },
@@ -704,6 +721,7 @@ impl State {
         wanted_id: Option<&str>,
         parent_id: &str,
         name: &str,
+        by: &str,
         now: DateTime,
     ) -> Result<String, ApiError> {
         self.ensure_room(1)?;
@@ -721,6 +739,7 @@ impl State {
                 name: name.to_owned(),
                 notebook_id,
                 parent_id: parent_id.to_owned(),
+                created_by: by.to_ascii_lowercase(),
                 created: now,
             },
         );
@@ -770,6 +789,10 @@ impl State {
 
     pub(crate) fn page_mut(&mut self, id: &str) -> Option<&mut Page> {
         self.pages.get_mut(id)
+    }
+
+    pub(crate) fn remove_page(&mut self, id: &str) {
+        self.pages.remove(id);
     }
 
     /// Grants `role` (keeping a higher one already granted there).
@@ -872,9 +895,11 @@ mod tests {
             )
             .unwrap();
         let group = state
-            .add_section_group(None, &notebook, "SG", None, now())
+            .add_section_group(None, &notebook, "SG", None, "t@x.com", now())
             .unwrap();
-        let section = state.add_section(None, &group, "S", now()).unwrap();
+        let section = state
+            .add_section(None, &group, "S", "t@x.com", now())
+            .unwrap();
         (state, notebook, group, section)
     }
 

@@ -7,8 +7,9 @@ use onenote_api::DateTime;
 use serde_json::{Map, Value, json};
 
 use super::members::{self, class_notebook_by_id, principal_json, visible_class_notebook};
+use super::notebooks::notebook_json;
 use super::operations::{self, Work};
-use super::{Call, Ctx, Reply, container, display_name, location_context, may_create_in, require};
+use super::{Call, Ctx, Reply, container, location_context, may_create_in, require};
 use crate::error::ApiError;
 use crate::odata::{self, Kind, Schema, Supported};
 use crate::route::Location;
@@ -56,11 +57,12 @@ const GET: Supported = Supported {
 const FORBIDDEN: &[char] = &[
     '?', '*', '\\', '/', ':', '<', '>', '|', '&', '#', '"', '%', '~',
 ];
-/// Longest name, in characters.
-const MAX_NAME: usize = 128;
+/// The longest section name.
+const SECTION_NAME: usize = 50;
 
-/// Checks a notebook or section name as the service does.
-pub(crate) fn check_name(name: &str, what: &str) -> Result<(), ApiError> {
+/// Checks a notebook, section group or section name as the service does: not empty, at
+/// most `max` characters, none it forbids.
+pub(crate) fn check_name(name: &str, what: &str, max: usize) -> Result<(), ApiError> {
     if name.trim().is_empty() {
         return Err(ApiError::new(
             400,
@@ -68,11 +70,11 @@ pub(crate) fn check_name(name: &str, what: &str) -> Result<(), ApiError> {
             format!("The {what} needs a name."),
         ));
     }
-    if name.chars().count() > MAX_NAME {
+    if name.chars().count() > max {
         return Err(ApiError::new(
             400,
             "20155",
-            format!("The {what} name is longer than {MAX_NAME} characters."),
+            format!("The {what} name is longer than {max} characters."),
         ));
     }
     if let Some(c) = name
@@ -183,9 +185,9 @@ pub(crate) fn create_now(
     wanted_id: Option<&str>,
 ) -> Result<String, ApiError> {
     may_create_in(state, creator, container)?;
-    check_name(&request.name, "notebook")?;
+    check_name(&request.name, "notebook", super::notebooks::MAX_NAME)?;
     for section in &request.student_sections {
-        check_name(section, "section")?;
+        check_name(section, "section", SECTION_NAME)?;
     }
     if state
         .notebooks()
@@ -212,6 +214,7 @@ pub(crate) fn create_now(
         &id,
         "_Content Library",
         Some(ClassSectionGroup::ContentLibrary),
+        creator,
         now,
     )?;
     let space = state.add_section_group(
@@ -219,6 +222,7 @@ pub(crate) fn create_now(
         &id,
         "_Collaboration Space",
         Some(ClassSectionGroup::CollaborationSpace),
+        creator,
         now,
     )?;
     let teacher_only = if request.teacher_only {
@@ -227,6 +231,7 @@ pub(crate) fn create_now(
             &id,
             "_Teacher Only",
             Some(ClassSectionGroup::TeacherOnly),
+            creator,
             now,
         )?)
     } else {
@@ -245,7 +250,7 @@ pub(crate) fn create_now(
         });
     }
     for student in &request.students {
-        members::ensure_student_group(state, &id, student, now)?;
+        members::ensure_student_group(state, &id, student, creator, now)?;
     }
     members::grant_class_roles(state, &id);
     state.grant(&id, Grantee::user(creator), Role::Owner);
@@ -257,7 +262,8 @@ pub(crate) fn create_now(
     Ok(id)
 }
 
-/// The notebook's JSON form, as `userRole` etc. look to `user`.
+/// The class notebook's JSON form, as `userRole` etc. look to `user`: a notebook's
+/// properties and the class ones.
 pub(crate) fn representation(
     ctx: &Ctx<'_>,
     version: &str,
@@ -267,101 +273,23 @@ pub(crate) fn representation(
     teachers: bool,
     students: bool,
 ) -> Map<String, Value> {
-    let state = &*ctx.state;
-    let root = ctx.notes_root(version, location);
-    let mut id = String::new();
-    onenote_api::path::push_segment(&mut id, &notebook.id);
-    let role = state
-        .role(user, &notebook.id)
-        .unwrap_or(Role::Reader)
-        .as_str();
-    let web = web_url(state, notebook);
-    let mut body = Map::new();
-    let mut put = |key: &str, value: Value| {
-        body.insert(key.to_owned(), value);
-    };
-    put("id", json!(notebook.id));
-    put("name", json!(notebook.name));
-    put("self", json!(format!("{root}/classNotebooks/{id}")));
-    put(
-        "createdBy",
-        json!(display_name(state, &notebook.created_by)),
-    );
-    put("createdTime", json!(notebook.created.to_string()));
-    put(
-        "lastModifiedBy",
-        json!(display_name(state, &notebook.last_modified_by)),
-    );
-    put(
-        "lastModifiedTime",
-        json!(notebook.last_modified.to_string()),
-    );
-    put("isDefault", json!(false));
-    put("isShared", json!(true));
-    put("userRole", json!(role));
-    put(
-        "sectionsUrl",
-        json!(format!("{root}/notebooks/{id}/sections")),
-    );
-    put(
-        "sectionGroupsUrl",
-        json!(format!("{root}/notebooks/{id}/sectionGroups")),
-    );
-    put(
-        "links",
-        json!({
-            "oneNoteClientUrl": { "href": format!("onenote:{web}") },
-            "oneNoteWebUrl": { "href": web },
-        }),
-    );
+    let mut body = notebook_json(ctx, version, location, user, notebook, "classNotebooks");
     if let Some(class) = &notebook.class {
-        put("studentSections", json!(class.student_sections));
+        body.insert("studentSections".into(), json!(class.student_sections));
         if teachers {
-            put(
-                "teachers",
-                Value::Array(class.teachers.iter().map(principal_json).collect()),
-            );
+            let teachers = class.teachers.iter().map(principal_json).collect();
+            body.insert("teachers".into(), Value::Array(teachers));
         }
         if students {
-            put(
-                "students",
-                Value::Array(class.students.iter().map(principal_json).collect()),
-            );
+            let students = class.students.iter().map(principal_json).collect();
+            body.insert("students".into(), Value::Array(students));
         }
-        put(
-            "hasTeacherOnlySectionGroup",
+        body.insert(
+            "hasTeacherOnlySectionGroup".into(),
             json!(class.has_teacher_only_section_group),
         );
     }
     body
-}
-
-/// Where OneNote on the web would open the notebook (a plausible SharePoint URL).
-fn web_url(state: &State, notebook: &Notebook) -> String {
-    let domain = &state.tenant().domain;
-    let tenant = domain.split('.').next().unwrap_or(domain);
-    let mut name = String::new();
-    onenote_api::path::push_segment(&mut name, &notebook.name);
-    match &notebook.container {
-        Container::OneDrive(upn) => {
-            let alias: String = upn
-                .chars()
-                .map(|c| if c == '@' || c == '.' { '_' } else { c })
-                .collect();
-            format!(
-                "https://{tenant}-my.sharepoint.com/personal/{alias}/Documents/Notebooks/{name}"
-            )
-        }
-        Container::Group(id) => {
-            format!("https://{tenant}.sharepoint.com/sites/{id}/SiteAssets/{name}")
-        }
-        Container::Site { collection, site } => {
-            state.tenant().find_site(collection, site).map_or_else(
-                || format!("https://{tenant}.sharepoint.com/SiteAssets/{name}"),
-                |s| format!("{}/SiteAssets/{name}", s.url.trim_end_matches('/')),
-            )
-        }
-    }
 }
 
 fn entity_context(ctx: &Ctx<'_>, call: &Call<'_>, location: &Location) -> String {
@@ -432,9 +360,13 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError
         call.version(),
         &format!("{}/notes/classNotebooks", location_context(location)),
     );
-    let page = query.collection(items, ctx.settings.page_size, context, |q| {
-        ctx.same_path(call, q)
-    });
+    let page = query.collection(
+        items,
+        odata::BY_NAME,
+        ctx.settings.page_size,
+        context,
+        |q| ctx.same_path(call, q),
+    );
     Ok(Reply::json(200, page))
 }
 
@@ -511,6 +443,7 @@ pub(crate) fn update(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Rep
             id,
             "_Teacher Only",
             Some(ClassSectionGroup::TeacherOnly),
+            call.user,
             ctx.now,
         )?;
         if let Some(class) = ctx.state.notebook_mut(id).and_then(|n| n.class.as_mut()) {
@@ -596,7 +529,7 @@ pub(crate) fn copy_sections(
     }
     ctx.state.ensure_room(needed)?;
     for section_id in &ids {
-        copy_section(ctx.state, section_id, &library, ctx.now)?;
+        copy_section(ctx.state, section_id, &library, call.user, ctx.now)?;
     }
     ctx.state.touch(id, call.user, ctx.now);
     Ok(Reply::empty(201))
@@ -606,6 +539,7 @@ fn copy_section(
     state: &mut State,
     section_id: &str,
     into: &str,
+    by: &str,
     now: DateTime,
 ) -> Result<String, ApiError> {
     let name = state
@@ -617,7 +551,7 @@ fn copy_section(
         .iter()
         .map(|p| (p.title.clone(), p.content.clone()))
         .collect();
-    let copy = state.add_section(None, into, &name, now)?;
+    let copy = state.add_section(None, into, &name, by, now)?;
     for (title, content) in pages {
         state.add_page(None, &copy, &title, Some(&content), now)?;
     }
@@ -657,8 +591,9 @@ pub(crate) fn distribute_page(
             notebook.name
         )));
     };
-    check_name(&body.target_section_name, "section")?;
-    let group = members::ensure_student_group(ctx.state, notebook_id, &student, ctx.now)?;
+    check_name(&body.target_section_name, "section", SECTION_NAME)?;
+    let group =
+        members::ensure_student_group(ctx.state, notebook_id, &student, call.user, ctx.now)?;
     require(
         ctx.state,
         call.user,
@@ -688,9 +623,10 @@ pub(crate) fn distribute_page(
     ctx.state.ensure_room(2)?;
     let section = match target {
         Some(section) => section,
-        None => ctx
-            .state
-            .add_section(None, &group, &body.target_section_name, ctx.now)?,
+        None => {
+            ctx.state
+                .add_section(None, &group, &body.target_section_name, call.user, ctx.now)?
+        }
     };
     let copy = ctx
         .state
@@ -740,7 +676,7 @@ pub(crate) fn repair(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Rep
         "repairing a class notebook",
     )?;
     for student in &students {
-        members::ensure_student_group(ctx.state, id, student, ctx.now)?;
+        members::ensure_student_group(ctx.state, id, student, call.user, ctx.now)?;
     }
     members::grant_class_roles(ctx.state, id);
     Ok(Reply::empty(204))
@@ -817,7 +753,7 @@ pub(crate) fn transfer_now(
         )));
     };
     let target = Container::OneDrive(user.upn.to_ascii_lowercase());
-    check_name(&request.name, "notebook")?;
+    check_name(&request.name, "notebook", super::notebooks::MAX_NAME)?;
     if state.notebooks().any(|n| {
         n.id != notebook_id && n.container == target && n.name.eq_ignore_ascii_case(&request.name)
     }) {

@@ -82,6 +82,7 @@ pub(crate) fn ensure_student_group(
     state: &mut State,
     notebook_id: &str,
     member: &Member,
+    by: &str,
     now: DateTime,
 ) -> Result<String, ApiError> {
     let grantee = member.grantee();
@@ -100,10 +101,11 @@ pub(crate) fn ensure_student_group(
         notebook_id,
         &name,
         Some(ClassSectionGroup::Student(grantee)),
+        by,
         now,
     )?;
     for section in &sections {
-        state.add_section(None, &group, section, now)?;
+        state.add_section(None, &group, section, by, now)?;
     }
     Ok(group)
 }
@@ -157,7 +159,7 @@ pub(crate) fn add_member(
         return Err(ApiError::users_not_found(&missing));
     }
     if role == MemberRole::Student {
-        ensure_student_group(state, notebook_id, member, now)?;
+        ensure_student_group(state, notebook_id, member, by, now)?;
     }
     if let Some(class) = state
         .notebook_mut(notebook_id)

@@ -4,9 +4,12 @@
 
 pub(crate) mod class_notebooks;
 pub(crate) mod members;
+pub(crate) mod notebooks;
 pub(crate) mod operations;
+mod page_content;
 pub(crate) mod pages;
 pub(crate) mod permissions;
+pub(crate) mod sections;
 pub(crate) mod sites;
 
 use std::time::Instant;
@@ -15,7 +18,7 @@ use onenote_api::DateTime;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::route::{Endpoint, Location, Target};
+use crate::route::{Endpoint, Holder, Location, Target};
 use crate::store::{Container, Role, State};
 
 pub use operations::AsyncPace;
@@ -93,6 +96,38 @@ impl Call<'_> {
                 "The body is not valid JSON: {error}."
             ))),
         }
+    }
+
+    /// The body as a JSON array of `T` (content change commands); 400 with code 20109 when it
+    /// is not an array.
+    pub(crate) fn json_array_as<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+    ) -> Result<Vec<T>, ApiError> {
+        let value: Value = serde_json::from_slice(self.body).map_err(|error| {
+            ApiError::new(
+                400,
+                "20109",
+                format!("The PATCH body is not valid JSON: {error}."),
+            )
+        })?;
+        if !value.is_array() {
+            return Err(ApiError::new(
+                400,
+                "20109",
+                format!(
+                    "The PATCH body must be a JSON array of {what}, not {}.",
+                    json_kind(&value)
+                ),
+            ));
+        }
+        serde_json::from_value(value).map_err(|error| {
+            ApiError::new(
+                400,
+                "20109",
+                format!("The PATCH body is not a list of {what}: {error}."),
+            )
+        })
     }
 
     /// The body decoded as one of the client's (spec-generated) request types.
@@ -320,6 +355,33 @@ pub(crate) fn may_create_in(
     }
 }
 
+/// Checks that the notebook, section group or section `id` exists at the request's location
+/// and that the caller can see it (404 otherwise, so its existence is not revealed).
+pub(crate) fn visible(
+    state: &State,
+    call: &Call<'_>,
+    holder: Holder,
+    id: &str,
+) -> Result<(), ApiError> {
+    let container = container(state, call.user, call.location()?)?;
+    let exists = match holder {
+        Holder::Notebook => state.notebook(id).is_some(),
+        Holder::SectionGroup => state.section_group(id).is_some(),
+        Holder::Section => state.section(id).is_some(),
+    };
+    let in_place = state
+        .notebook_of(id)
+        .is_some_and(|n| n.container == container);
+    if exists && in_place && state.can_see(call.user, id) {
+        return Ok(());
+    }
+    Err(ApiError::not_found(format!(
+        "There is no {} with id '{id}' at this location that {} can see.",
+        holder.noun(),
+        call.user
+    )))
+}
+
 /// Requires the caller's role on an entity to be at least `needed`.
 pub(crate) fn require(
     state: &State,
@@ -376,7 +438,30 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiE
             permissions::delete(ctx, call, *holder, id, permission)
         }
         E::GetOperation(id) => operations::get(ctx, call, id),
-        E::GetPageLock(id) => pages::get(ctx, call, id),
+        E::ListNotebooks => notebooks::list(ctx, call),
+        E::CreateNotebook => notebooks::create(ctx, call),
+        E::GetNotebook(id) => notebooks::get(ctx, call, id),
+        E::ListAllSectionGroups => sections::list_all(ctx, call, sections::Entity::SectionGroup),
+        E::GetSectionGroup(id) => sections::get(ctx, call, sections::Entity::SectionGroup, id),
+        E::ListSectionGroups(parent, id) => {
+            sections::list_in(ctx, call, sections::Entity::SectionGroup, *parent, id)
+        }
+        E::CreateSectionGroup(parent, id) => {
+            sections::create(ctx, call, sections::Entity::SectionGroup, *parent, id)
+        }
+        E::ListAllSections => sections::list_all(ctx, call, sections::Entity::Section),
+        E::GetSection(id) => sections::get(ctx, call, sections::Entity::Section, id),
+        E::ListSections(parent, id) => {
+            sections::list_in(ctx, call, sections::Entity::Section, *parent, id)
+        }
+        E::CreateSection(parent, id) => {
+            sections::create(ctx, call, sections::Entity::Section, *parent, id)
+        }
+        E::ListAllPages => pages::list_all(ctx, call),
+        E::ListPages(section) => pages::list(ctx, call, section),
+        E::GetPage(id) => pages::get(ctx, call, id),
+        E::DeletePage(id) => pages::delete(ctx, call, id),
+        E::UpdatePageContent(id) => pages::update_content(ctx, call, id),
         E::UpdatePageLock(id) => pages::update_lock(ctx, call, id),
         E::GetSiteMetadataFromUrl(url) => sites::from_url(ctx, call, url),
     }

@@ -1,12 +1,126 @@
-//! Pages: their metadata, and the class-notebook page lock (`blockEditsInClientStartDate`),
-//! set, cleared and read.
+//! Pages: listing (every page at a location, or a section's), metadata (with `pagelevel`
+//! and the class-notebook lock date when asked), delete, content changes, and the page lock
+//! set and cleared.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use super::{Call, Ctx, Reply, container, location_context, require};
+use super::notebooks::{entity_url, links, parent_ref, web_url};
+use super::{Call, Ctx, Reply, container, location_context, page_content, require, visible};
 use crate::error::ApiError;
-use crate::odata::{self, Supported};
+use crate::odata::{self, Kind, Schema, Supported};
+use crate::route::{Holder, Location};
 use crate::store::{Page, Role};
+
+pub(crate) const SCHEMA: Schema = &[
+    ("id", Kind::Text),
+    ("self", Kind::Text),
+    ("title", Kind::Text),
+    ("createdByAppId", Kind::Text),
+    ("createdTime", Kind::DateTime),
+    ("lastModifiedTime", Kind::DateTime),
+    ("contentUrl", Kind::Text),
+    ("links", Kind::Other),
+    ("level", Kind::Number),
+    ("order", Kind::Number),
+    ("parentSection", Kind::Other),
+    ("parentNotebook", Kind::Other),
+    ("blockEditsInClientStartDate", Kind::DateTime),
+];
+
+const EXPANDABLE: &[&str] = &["parentNotebook", "parentSection"];
+
+/// Lists take at most `$top=100` (error 20129 above it).
+const LIST: Supported = Supported {
+    expand: EXPANDABLE,
+    max_top: Some(100),
+    ..Supported::LIST
+};
+
+const GET: Supported = Supported {
+    expand: EXPANDABLE,
+    ..Supported::SELECT
+};
+
+/// What a page's JSON includes besides its metadata.
+#[derive(Clone, Copy, Debug, Default)]
+struct Extras {
+    /// `pagelevel=true`: `level` and `order`.
+    level: bool,
+    /// `blockEditsInClientStartDate=true`: the lock date, when there is one.
+    lock: bool,
+}
+
+fn flag(query: &odata::Query, name: &str) -> Result<bool, ApiError> {
+    match query.param(name) {
+        None => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "{name} takes true or false, not {other:?}."
+        ))),
+    }
+}
+
+/// A page's JSON form; `parentSection` always (the service's default expansion),
+/// `parentNotebook` when expanded.
+fn page_json(
+    ctx: &Ctx<'_>,
+    version: &str,
+    location: &Location,
+    page: &Page,
+    extras: Extras,
+    notebook: bool,
+) -> Map<String, Value> {
+    let state = &*ctx.state;
+    let url = entity_url(ctx, version, location, "pages", &page.id);
+    let web = state.notebook_of(&page.id).map_or_else(String::new, |n| {
+        let mut web = web_url(state, n);
+        web.push_str("?wdpageid=");
+        onenote_api::path::push_segment(&mut web, &page.id);
+        web
+    });
+    let mut body = Map::new();
+    for (key, value) in [
+        ("id", json!(page.id)),
+        ("self", json!(url)),
+        ("title", json!(page.title)),
+        ("createdByAppId", json!("onenote-fake")),
+        ("createdTime", json!(page.created.to_string())),
+        ("lastModifiedTime", json!(page.last_modified.to_string())),
+        ("contentUrl", json!(format!("{url}/content"))),
+        ("links", links(&web)),
+        (
+            "parentSection",
+            parent_ref(ctx, version, location, &page.section_id),
+        ),
+    ] {
+        body.insert(key.to_owned(), value);
+    }
+    if notebook && let Some(parent) = state.notebook_of(&page.id) {
+        body.insert(
+            "parentNotebook".into(),
+            parent_ref(ctx, version, location, &parent.id),
+        );
+    }
+    if extras.level {
+        let order = state
+            .pages_in_order(&page.section_id)
+            .iter()
+            .position(|p| p.id == page.id)
+            .unwrap_or(0);
+        body.insert("level".into(), json!(0));
+        body.insert("order".into(), json!(order));
+    }
+    if extras.lock
+        && let Some(lock) = page.lock
+    {
+        body.insert(
+            "blockEditsInClientStartDate".into(),
+            json!(lock.to_string()),
+        );
+    }
+    body
+}
 
 /// The page `id` at the request's location, if the caller can read it.
 fn visible_page(ctx: &Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Page, ApiError> {
@@ -27,45 +141,143 @@ fn visible_page(ctx: &Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Page, ApiErr
         })
 }
 
-/// `GET pages/{id}` (with `blockEditsInClientStartDate=true`, the lock start date is included
-/// when the page has one).
+fn listing(ctx: &mut Ctx<'_>, call: &Call<'_>, section: Option<&str>) -> Result<Reply, ApiError> {
+    let query = odata::parse(call.query, &LIST, SCHEMA)?;
+    let extras = Extras {
+        level: flag(&query, "pagelevel")?,
+        lock: false,
+    };
+    let location = call.location()?;
+    let container = container(ctx.state, call.user, location)?;
+    let state = &*ctx.state;
+    let items: Vec<Map<String, Value>> = state
+        .pages()
+        .filter(|p| section.is_none_or(|s| p.section_id == s))
+        .filter(|p| {
+            state
+                .notebook_of(&p.id)
+                .is_some_and(|n| n.container == container)
+        })
+        .filter(|p| state.role(call.user, &p.id).is_some())
+        .map(|p| {
+            page_json(
+                ctx,
+                call.version(),
+                location,
+                p,
+                extras,
+                query.expands("parentNotebook"),
+            )
+        })
+        .collect();
+    let context = ctx.context(
+        call.version(),
+        &format!("{}/notes/pages", location_context(location)),
+    );
+    let page = query.collection(
+        items,
+        odata::NEWEST_FIRST,
+        ctx.settings.page_size,
+        context,
+        |q| ctx.same_path(call, q),
+    );
+    Ok(Reply::json(200, page))
+}
+
+/// `GET pages`: every page the caller can read at the location, newest change first.
+pub(crate) fn list_all(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
+    listing(ctx, call, None)
+}
+
+/// `GET sections/{id}/pages`.
+pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>, section: &str) -> Result<Reply, ApiError> {
+    visible(ctx.state, call, Holder::Section, section)?;
+    require(
+        ctx.state,
+        call.user,
+        section,
+        Role::Reader,
+        "listing a section's pages",
+    )?;
+    listing(ctx, call, Some(section))
+}
+
+/// `GET pages/{id}` (`pagelevel=true` adds `level` and `order`; `blockEditsInClientStartDate=true`
+/// the lock date, when the page has one).
 pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
-    let query = odata::parse(call.query, &Supported::NONE, &[])?;
+    let query = odata::parse(call.query, &GET, SCHEMA)?;
+    let extras = Extras {
+        level: flag(&query, "pagelevel")?,
+        lock: flag(&query, "blockEditsInClientStartDate")?,
+    };
     let page = visible_page(ctx, call, id)?;
     let location = call.location()?;
-    let root = ctx.notes_root(call.version(), location);
-    let mut page_id = String::new();
-    onenote_api::path::push_segment(&mut page_id, &page.id);
-    let section = ctx.state.section(&page.section_id);
-    let mut section_id = String::new();
-    onenote_api::path::push_segment(&mut section_id, &page.section_id);
-    let mut body = json!({
-        "@odata.context": ctx.context(
+    let mut body = page_json(
+        ctx,
+        call.version(),
+        location,
+        &page,
+        extras,
+        query.expands("parentNotebook"),
+    );
+    body.insert(
+        "@odata.context".into(),
+        json!(ctx.context(
             call.version(),
-            &format!("{}/notes/pages/$entity", location_context(location)),
-        ),
-        "id": page.id,
-        "title": page.title,
-        "self": format!("{root}/pages/{page_id}"),
-        "contentUrl": format!("{root}/pages/{page_id}/content"),
-        "createdTime": page.created.to_string(),
-        "lastModifiedTime": page.last_modified.to_string(),
-        "parentSection": {
-            "id": page.section_id,
-            "name": section.map(|s| s.name.clone()),
-            "self": format!("{root}/sections/{section_id}"),
-        },
-    });
-    let asked = query
-        .param("blockEditsInClientStartDate")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if asked && let (Some(lock), Value::Object(body)) = (page.lock, &mut body) {
-        body.insert(
-            "blockEditsInClientStartDate".into(),
-            json!(lock.to_string()),
-        );
+            &format!("{}/notes/pages/$entity", location_context(location))
+        )),
+    );
+    Ok(Reply::json(200, Value::Object(query.select(body))))
+}
+
+/// `DELETE pages/{id}`.
+pub(crate) fn delete(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    visible_page(ctx, call, id)?;
+    require(
+        ctx.state,
+        call.user,
+        id,
+        Role::Contributor,
+        "deleting a page",
+    )?;
+    ctx.state.remove_page(id);
+    Ok(Reply::empty(204))
+}
+
+/// `PATCH pages/{id}/content`: change commands, all checked before any is applied.
+pub(crate) fn update_content(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    id: &str,
+) -> Result<Reply, ApiError> {
+    let page = visible_page(ctx, call, id)?;
+    require(
+        ctx.state,
+        call.user,
+        id,
+        Role::Contributor,
+        "changing a page",
+    )?;
+    if !call.body.iter().all(u8::is_ascii_whitespace) && call.body.first() != Some(&b'[') {
+        let trimmed = String::from_utf8_lossy(call.body);
+        if !trimmed.trim_start().starts_with('[') {
+            return Err(ApiError::new(
+                400,
+                "20109",
+                "The PATCH body must be a JSON array of change commands ({\"target\", \"action\", \
+                 \"position\", \"content\"}).",
+            ));
+        }
     }
-    Ok(Reply::json(200, body))
+    let commands: Vec<onenote_api::PatchContentCommand> = call.json_array_as("change commands")?;
+    let (title, content) = page_content::apply(&page.title, &page.content, &commands)?;
+    let now = ctx.now;
+    if let Some(stored) = ctx.state.page_mut(id) {
+        stored.title = title;
+        stored.content = content;
+        stored.last_modified = now;
+    }
+    Ok(Reply::empty(204))
 }
 
 /// `PATCH pages/{id}` with `{"blockEditsInClientStartDate": date}` (set) or `null` (clear).

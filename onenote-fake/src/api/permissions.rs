@@ -8,7 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Call, Ctx, Reply, container, display_name, location_context, require};
+use super::{Call, Ctx, Reply, display_name, location_context, require, visible};
 use crate::error::ApiError;
 use crate::odata::{self, Kind, Schema, Supported};
 use crate::route::Holder;
@@ -33,24 +33,8 @@ fn owned_holder(
     id: &str,
     doing: &str,
 ) -> Result<(), ApiError> {
-    let state = &*ctx.state;
-    let container = container(state, call.user, call.location()?)?;
-    let exists = match holder {
-        Holder::Notebook => state.notebook(id).is_some(),
-        Holder::SectionGroup => state.section_group(id).is_some(),
-        Holder::Section => state.section(id).is_some(),
-    };
-    let in_place = state
-        .notebook_of(id)
-        .is_some_and(|n| n.container == container);
-    if !exists || !in_place || !state.can_see(call.user, id) {
-        return Err(ApiError::not_found(format!(
-            "There is no {} with id '{id}' at this location that {} can see.",
-            holder.noun(),
-            call.user
-        )));
-    }
-    require(state, call.user, id, Role::Owner, doing)
+    visible(ctx.state, call, holder, id)?;
+    require(ctx.state, call.user, id, Role::Owner, doing)
 }
 
 /// The principal's number in the tenant.
@@ -188,9 +172,13 @@ pub(crate) fn list(
         .map(|(grantee, role)| representation(ctx.state, &url, grantee, *role))
         .collect();
     let context = context(ctx, call, holder, id, "")?;
-    let page = query.collection(items, ctx.settings.page_size, context, |q| {
-        ctx.same_path(call, q)
-    });
+    let page = query.collection(
+        items,
+        odata::BY_NAME,
+        ctx.settings.page_size,
+        context,
+        |q| ctx.same_path(call, q),
+    );
     Ok(Reply::json(200, page))
 }
 

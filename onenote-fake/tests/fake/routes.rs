@@ -212,7 +212,7 @@ async fn the_server_routes_every_spec_route_as_the_router_does() {
 async fn an_unknown_route_gets_the_services_404_body() {
     let (fake, _clock) = start().await;
     for (method, path) in [
-        ("GET", "/v1.0/me/notes/notebooks"),
+        ("GET", "/v1.0/me/notes/notebooks/1-x/pages"),
         ("PUT", "/v1.0/me/notes/classNotebooks"),
         ("GET", "/v3/me/notes/classNotebooks"),
         ("GET", "/v1.0/me/notes/classNotebooks//teachers"),

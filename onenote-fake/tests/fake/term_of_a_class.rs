@@ -240,7 +240,12 @@ async fn a_term_of_a_class() {
         fake.state().page(&copy_id).unwrap().lock,
         Some(date("2018-03-02T16:00:00Z"))
     );
-    let lock = page_handle.get_lock().send().await.unwrap();
+    let lock = page_handle
+        .get()
+        .include_lock_date(true)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         lock.block_edits_in_client_start_date,
         Some(date("2018-03-02T16:00:00Z"))
@@ -271,7 +276,8 @@ async fn a_term_of_a_class() {
     assert_eq!(fake.state().page(&copy_id).unwrap().lock, None);
     assert_eq!(
         page_handle
-            .get_lock()
+            .get()
+            .include_lock_date(true)
             .send()
             .await
             .unwrap()
