@@ -26,15 +26,23 @@ async fn async_create<L: Location>(notes: Notes<L>, setup: &common::Setup) -> co
     let body = CreateClassNotebook::new(&name)
         .with_teachers(vec![common::person(&setup.teacher)])
         .with_students(setup.students.iter().map(|s| common::person(s)).collect());
-    let operation = notes
+    let accepted = notes
         .class_notebooks()
         .create(body)
         .respond_async()
-        .send()
+        .send_with_meta()
         .await?;
-    setup.done(format!("accepted 202, Location {}", operation.location()));
+    let operation = accepted.value.clone();
+    setup.done(
+        format!(
+            "accepted {}, Location {}",
+            accepted.status(),
+            operation.location()
+        ),
+        accepted.correlation_id(),
+    );
 
-    // Poll by hand to show each status (`operation.wait()` does this with back-off).
+    // Poll by hand to show each status (awaiting `operation.wait()` does this with back-off).
     let interval = if setup.fake.is_some() {
         Duration::from_millis(20)
     } else {
@@ -47,7 +55,7 @@ async fn async_create<L: Location>(notes: Notes<L>, setup: &common::Setup) -> co
             .status
             .as_ref()
             .map_or("(none)", OperationStatus::as_str);
-        setup.done(format!("poll {poll:<3} {status}"));
+        println!("poll {poll:<3} {status}");
         match model.status {
             Some(OperationStatus::Completed) => {
                 println!(
@@ -84,10 +92,8 @@ async fn async_create<L: Location>(notes: Notes<L>, setup: &common::Setup) -> co
         Err(error) => {
             println!("failed   adding {nobody}, as it should:\n           {error}");
             if let Some(model) = error.operation_model() {
-                println!(
-                    "           @api.diagnostics {}",
-                    model.api_diagnostics.clone().unwrap_or_default()
-                );
+                let diagnostics = model.api_diagnostics.clone().unwrap_or_default();
+                println!("           @api.diagnostics {diagnostics}");
             }
         }
     }

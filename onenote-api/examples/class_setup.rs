@@ -1,6 +1,7 @@
 //! The first example to run: creates a class notebook with four students and a teacher-only
 //! section group, adds a co-teacher, copies a lesson into the content library and lists the
-//! class notebooks, printing what it did and the `X-CorrelationId` of each call.
+//! class notebooks, printing what it did and the `X-CorrelationId` of each call
+//! (`send_with_meta()`).
 //!
 //! ```sh
 //! cargo run --example class_setup
@@ -47,26 +48,39 @@ async fn class_setup<L: Location>(notes: Notes<L>, setup: &common::Setup) -> com
         .with_teachers(vec![common::person(&setup.teacher)])
         .with_students(setup.students.iter().map(|s| common::person(s)).collect())
         .with_has_teacher_only_section_group(true);
-    let notebook = notes.class_notebooks().create(body).send().await?;
+    let created = notes
+        .class_notebooks()
+        .create(body)
+        .send_with_meta()
+        .await?;
+    let notebook = &created.value;
     let id = notebook.id.clone().unwrap_or_default();
     let web = notebook
         .links
+        .clone()
         .and_then(|l| l.one_note_web_url)
         .and_then(|l| l.href)
         .unwrap_or_default();
-    setup.done(format!(
-        "created  class notebook {name:?}, id {id}\n           {} students, a teacher-only \
-         section group; on the web: {web}",
-        setup.students.len()
-    ));
+    setup.done(
+        format!(
+            "created  class notebook {name:?}, id {id}
+           {} students, a teacher-only \
+             section group; on the web: {web}",
+            setup.students.len()
+        ),
+        created.correlation_id(),
+    );
 
     let notebook = notes.class_notebook(&id);
-    notebook
+    let added = notebook
         .teachers()
         .add(common::person(&setup.co_teacher))
-        .send()
+        .send_with_meta()
         .await?;
-    setup.done(format!("added    co-teacher {}", setup.co_teacher));
+    setup.done(
+        format!("added    co-teacher {}", setup.co_teacher),
+        added.correlation_id(),
+    );
 
     let section = match (&setup.fake, std::env::var("ONENOTE_SECTION")) {
         (_, Ok(section)) => Some(section),
@@ -75,30 +89,35 @@ async fn class_setup<L: Location>(notes: Notes<L>, setup: &common::Setup) -> com
     };
     match section {
         Some(section) => {
-            notebook
+            let copied = notebook
                 .copy_sections_to_content_library(CopySectionsToContentLibrary::new(vec![
                     section.clone(),
                 ]))
-                .send()
+                .send_with_meta()
                 .await?;
-            setup.done(format!(
-                "copied   section {section} into the content library"
-            ));
+            setup.done(
+                format!("copied   section {section} into the content library"),
+                copied.correlation_id(),
+            );
         }
         None => println!("skipped  copying a section (set ONENOTE_SECTION to a section id)"),
     }
 
-    let listed = notes.class_notebooks().list().send().await?;
+    let listed = notes.class_notebooks().list().send_with_meta().await?;
     let names: Vec<&str> = listed
+        .value
         .value
         .iter()
         .filter_map(|n| n.name.as_deref())
         .collect();
-    setup.done(format!(
-        "listed   {} class notebook(s): {}",
-        names.len(),
-        names.join(", ")
-    ));
+    setup.done(
+        format!(
+            "listed   {} class notebook(s): {}",
+            names.len(),
+            names.join(", ")
+        ),
+        listed.correlation_id(),
+    );
 
     if let Some(fake) = &setup.fake {
         let state = fake.state();

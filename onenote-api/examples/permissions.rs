@@ -21,14 +21,16 @@ async fn main() -> common::Result {
 async fn permissions<L: Location>(notes: Notes<L>, setup: &common::Setup) -> common::Result {
     let name = setup.unique("Art 3");
     let body = CreateClassNotebook::new(&name).with_teachers(vec![common::person(&setup.teacher)]);
-    let id = notes
+    let created = notes
         .class_notebooks()
         .create(body)
-        .send()
-        .await?
-        .id
-        .unwrap_or_default();
-    setup.done(format!("created  {name:?}, id {id}"));
+        .send_with_meta()
+        .await?;
+    let id = created.value.id.clone().unwrap_or_default();
+    setup.done(
+        format!("created  {name:?}, id {id}"),
+        created.correlation_id(),
+    );
 
     let permissions = notes.notebook(&id).permissions();
     let granted = permissions
@@ -36,48 +38,66 @@ async fn permissions<L: Location>(notes: Notes<L>, setup: &common::Setup) -> com
             UserRole::Contributor,
             &setup.co_teacher,
         ))
-        .send()
+        .send_with_meta()
         .await?;
-    let permission_id = granted.id.clone().unwrap_or_default();
-    setup.done(format!(
-        "granted  {} Contributor: permission {permission_id}",
-        granted.user_id.unwrap_or_default()
-    ));
+    let permission_id = granted.value.id.clone().unwrap_or_default();
+    setup.done(
+        format!(
+            "granted  {} Contributor: permission {permission_id}",
+            granted.value.user_id.clone().unwrap_or_default()
+        ),
+        granted.correlation_id(),
+    );
 
     let lowered = permissions
         .create(CreatePermission::new(UserRole::Reader, &setup.co_teacher))
-        .send()
+        .send_with_meta()
         .await?;
-    setup.done(format!(
-        "asked    for Reader: still {} (POST appends a role; the most permissive wins)",
-        lowered
-            .user_role
-            .map(|r| r.as_str().to_owned())
-            .unwrap_or_default()
-    ));
+    let role = lowered
+        .value
+        .user_role
+        .as_ref()
+        .map(|r| r.as_str().to_owned());
+    setup.done(
+        format!(
+            "asked    for Reader: still {} (POST appends a role; the most permissive wins)",
+            role.unwrap_or_default()
+        ),
+        lowered.correlation_id(),
+    );
 
-    for permission in permissions.list().send().await?.value {
+    let listed = permissions.list().send_with_meta().await?;
+    setup.done(
+        "listed   the notebook's permissions:",
+        listed.correlation_id(),
+    );
+    for permission in &listed.value.value {
         println!(
             "           {:<12} {:<16} {}",
             permission
                 .user_role
-                .map(|r| r.as_str().to_owned())
+                .as_ref()
+                .map(|r| r.as_str())
                 .unwrap_or_default(),
-            permission.name.unwrap_or_default(),
-            permission.user_id.unwrap_or_default()
+            permission.name.as_deref().unwrap_or_default(),
+            permission.user_id.as_deref().unwrap_or_default()
         );
     }
 
-    notes
+    let deleted = notes
         .notebook(&id)
         .permission(&permission_id)
         .delete()
-        .send()
+        .send_with_meta()
         .await?;
-    setup.done(format!(
-        "deleted  permission {permission_id} (from the notebook and all inside it)"
-    ));
-    let left = permissions.list().send().await?.value.len();
-    setup.done(format!("listed   {left} permission(s) left"));
+    setup.done(
+        format!("deleted  permission {permission_id} (from the notebook and all inside it)"),
+        deleted.correlation_id(),
+    );
+    let left = permissions.list().send_with_meta().await?;
+    setup.done(
+        format!("listed   {} permission(s) left", left.value.value.len()),
+        left.correlation_id(),
+    );
     Ok(())
 }

@@ -30,58 +30,63 @@ async fn roster_changes<L: Location>(notes: Notes<L>, setup: &common::Setup) -> 
         .with_student_sections(vec!["Labs".into()])
         .with_teachers(vec![common::person(&setup.teacher)])
         .with_students(students[..2].iter().map(|s| common::person(s)).collect());
-    let id = notes
+    let created = notes
         .class_notebooks()
         .create(body)
-        .send()
-        .await?
-        .id
-        .unwrap_or_default();
-    setup.done(format!(
-        "created  {name:?} with {} and {}",
-        students[0], students[1]
-    ));
+        .send_with_meta()
+        .await?;
+    let id = created.value.id.clone().unwrap_or_default();
+    setup.done(
+        format!("created  {name:?} with {} and {}", students[0], students[1]),
+        created.correlation_id(),
+    );
     let roster: Vec<&String> = students[1..].iter().collect();
 
     let notebook = notes.class_notebook(&id);
-    let current: Vec<String> = notebook
-        .get()
-        .expand(["students"])
-        .send()
-        .await?
+    let read = notebook.get().expand(["students"]).send_with_meta().await?;
+    let current: Vec<String> = read
+        .value
         .students
+        .clone()
         .unwrap_or_default()
         .into_iter()
         .map(|p| p.id)
         .collect();
-    setup.done(format!(
-        "read     the notebook's students: {}",
-        current.join(", ")
-    ));
+    setup.done(
+        format!("read     the notebook's students: {}", current.join(", ")),
+        read.correlation_id(),
+    );
 
     let has = |list: &[String], upn: &str| list.iter().any(|s| s.eq_ignore_ascii_case(upn));
     for upn in roster.iter().filter(|upn| !has(&current, upn)) {
-        notebook.students().add(common::person(upn)).send().await?;
-        setup.done(format!("enrolled {upn}"));
+        let added = notebook
+            .students()
+            .add(common::person(upn))
+            .send_with_meta()
+            .await?;
+        setup.done(format!("enrolled {upn}"), added.correlation_id());
     }
-    for upn in current
+    let leaving = current
         .iter()
-        .filter(|upn| !roster.iter().any(|r| r.eq_ignore_ascii_case(upn)))
-    {
-        notebook.student(upn).remove().send().await?;
-        setup.done(format!(
-            "removed  {upn} (their section group and work stay)"
-        ));
+        .filter(|upn| !roster.iter().any(|r| r.eq_ignore_ascii_case(upn)));
+    for upn in leaving {
+        let removed = notebook.student(upn).remove().send_with_meta().await?;
+        setup.done(
+            format!("removed  {upn} (their section group and work stay)"),
+            removed.correlation_id(),
+        );
     }
 
-    let now = notebook.get().expand(["students"]).send().await?;
+    let now = notebook.get().expand(["students"]).send_with_meta().await?;
     let ids: Vec<String> = now
+        .value
         .students
+        .clone()
         .unwrap_or_default()
         .into_iter()
         .map(|p| p.id)
         .collect();
-    setup.done(format!("now      {}", ids.join(", ")));
+    setup.done(format!("now      {}", ids.join(", ")), now.correlation_id());
 
     if let Some(fake) = &setup.fake {
         let state = fake.state();

@@ -462,9 +462,11 @@ impl FakeOneNote {
             .clock(self.shared.time.clock().clone())
     }
 
-    /// A client that calls this fake as `upn`, with the default retry policy. It is made once
-    /// per user and cloned after (setting up a client's TLS takes tens of milliseconds). Fails
-    /// only if the client cannot be built.
+    /// A client that calls this fake as `upn`, with the client's defaults: retries, and pacing
+    /// to OneNote's limits (past 120 requests a minute it waits, on the fake's clock: at once
+    /// with a [`ManualClock`]; `client_builder_for(upn).pacing(Pacing::off())` turns that
+    /// off). It is made once per user and cloned after (setting up a client's TLS takes tens of
+    /// milliseconds). Fails only if the client cannot be built.
     pub fn client_for(&self, upn: &str) -> onenote_api::Result<Client> {
         let key = upn.to_ascii_lowercase();
         let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());

@@ -122,25 +122,12 @@ impl Setup {
         format!("{name} ({seconds})")
     }
 
-    /// Prints one step and the `X-CorrelationId` of the request that did it.
-    pub fn done(&self, what: impl std::fmt::Display) {
+    /// Prints one step and the `X-CorrelationId` the service answered it with.
+    pub fn done(&self, what: impl std::fmt::Display, correlation_id: Option<&str>) {
         println!(
             "{what}\n           X-CorrelationId {}",
-            self.correlation_id()
+            correlation_id.unwrap_or("(none sent)")
         );
-    }
-
-    /// The last response's `X-CorrelationId`. The client reports correlation ids on errors
-    /// only, so against the real service there is none to show; against the fake, its journal
-    /// has it.
-    pub fn correlation_id(&self) -> String {
-        match &self.fake {
-            Some(fake) => fake
-                .journal()
-                .last()
-                .map_or_else(String::new, |entry| entry.correlation_id.clone()),
-            None => "(the client shows correlation ids on errors only)".to_owned(),
-        }
     }
 }
 

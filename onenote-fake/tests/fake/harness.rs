@@ -47,10 +47,12 @@ pub fn client(fake: &FakeOneNote, upn: &str) -> Client {
     fake.client_for(upn).expect("a client")
 }
 
-/// A new client for `upn` that never retries (building one takes tens of milliseconds).
-pub fn no_retry_client(fake: &FakeOneNote, upn: &str) -> Client {
+/// A new client for `upn` that neither retries nor paces itself, so every request goes out
+/// when asked (building one takes tens of milliseconds).
+pub fn bare_client(fake: &FakeOneNote, upn: &str) -> Client {
     fake.client_builder_for(upn)
         .retry_policy(RetryPolicy::none())
+        .pacing(onenote_api::Pacing::off())
         .build()
         .expect("a client")
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use onenote_api::ErrorCode;
 use onenote_fake::{Fault, FaultRule, ManualClock, Throttling};
 
-use crate::harness::{STUDENTS, TEACHER, bearer, builder, no_retry_client, raw};
+use crate::harness::{STUDENTS, TEACHER, bare_client, bearer, builder, raw};
 
 #[tokio::test]
 async fn the_121st_request_in_a_minute_is_throttled_without_retry_after() {
@@ -16,7 +16,7 @@ async fn the_121st_request_in_a_minute_is_throttled_without_retry_after() {
         .start()
         .await
         .unwrap();
-    let teacher = no_retry_client(&fake, TEACHER);
+    let teacher = bare_client(&fake, TEACHER);
     for n in 1..=120 {
         let listed = teacher.me().class_notebooks().list().send().await;
         assert!(listed.is_ok(), "request {n}: {listed:?}");
@@ -34,7 +34,7 @@ async fn the_121st_request_in_a_minute_is_throttled_without_retry_after() {
     assert!(error.is_retryable());
     // Another user has their own window.
     assert!(
-        no_retry_client(&fake, STUDENTS[0])
+        bare_client(&fake, STUDENTS[0])
             .me()
             .class_notebooks()
             .list()
@@ -54,7 +54,7 @@ async fn the_hour_limit_holds_across_minutes() {
     let clock = ManualClock::new();
     let limits = Throttling::onenote().per_hour(3);
     let fake = builder(&clock).throttling(limits).start().await.unwrap();
-    let teacher = no_retry_client(&fake, TEACHER);
+    let teacher = bare_client(&fake, TEACHER);
     for _ in 0..3 {
         assert!(teacher.me().class_notebooks().list().send().await.is_ok());
         clock.advance(Duration::from_secs(60));
@@ -86,8 +86,13 @@ async fn a_retry_after_is_sent_only_when_asked_and_the_client_waits_it_out() {
         .retry_after(Duration::from_secs(60));
     let fake = builder(&clock).throttling(limits).start().await.unwrap();
     // The default retry policy, on the same manual clock: its 60 s wait moves the fake's
-    // window, and the retry gets through without the test sleeping.
-    let teacher = fake.client_for(TEACHER).unwrap();
+    // window, and the retry gets through without the test sleeping. (No pacing: it would wait
+    // before the second request instead of being refused.)
+    let teacher = fake
+        .client_builder_for(TEACHER)
+        .pacing(onenote_api::Pacing::off())
+        .build()
+        .unwrap();
     teacher.me().class_notebooks().list().send().await.unwrap();
     teacher.me().class_notebooks().list().send().await.unwrap();
     let statuses: Vec<Option<u16>> = fake.journal().iter().map(|e| e.status).collect();
@@ -150,4 +155,32 @@ async fn join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> V
     })
     .await;
     outputs.into_iter().flatten().collect()
+}
+
+#[tokio::test]
+async fn the_clients_pacing_keeps_it_under_onenotes_limits() {
+    // The client's default pacing (OneNote's delegated limits) against the fake's throttling,
+    // both on one manual clock: 130 requests take over a minute and none is refused.
+    let clock = ManualClock::new();
+    let fake = builder(&clock)
+        .throttling(Throttling::onenote())
+        .start()
+        .await
+        .unwrap();
+    let teacher = fake.client_for(TEACHER).unwrap();
+    for n in 1..=130 {
+        let listed = teacher.me().class_notebooks().list().send().await;
+        assert!(listed.is_ok(), "request {n}: {listed:?}");
+    }
+    let refused = fake
+        .journal()
+        .iter()
+        .filter(|e| e.status == Some(429))
+        .count();
+    assert_eq!(refused, 0);
+    assert!(
+        clock.elapsed() >= Duration::from_secs(60),
+        "{:?}",
+        clock.elapsed()
+    );
 }
