@@ -13,12 +13,42 @@ mod common;
 
 use std::time::Duration;
 
-use onenote_api::{CreateClassNotebook, Location, Notes, OperationStatus};
+use onenote_api::{CreateClassNotebook, Location, Notes, OperationStatus, WaitOptions};
 
 #[tokio::main]
 async fn main() -> common::Result {
     let setup = common::setup("async create and wait").await?;
     at_place!(setup, async_create)
+}
+
+// `cargo test` runs it against the fake: one operation completed, one failed, no stray student.
+#[cfg(test)]
+#[tokio::test]
+async fn async_create_and_wait_runs_against_the_fake() {
+    use onenote_fake::OperationStatus;
+    let setup = common::setup("async create and wait").await.unwrap();
+    assert!(setup.fake.is_some(), "run the tests without ONENOTE_TOKEN");
+    at_place!(setup, async_create).unwrap();
+    let state = setup.fake.as_ref().unwrap().state();
+    let notebook = state.notebook_named("History 9").unwrap();
+    let class = notebook.class.as_ref().unwrap();
+    assert_eq!(
+        class.students.len(),
+        setup.students.len(),
+        "the unknown user was not added"
+    );
+    let mut statuses: Vec<(&str, OperationStatus)> = state
+        .operations()
+        .map(|o| (o.started_by_operation, o.status))
+        .collect();
+    statuses.sort_by_key(|(operation, _)| *operation);
+    assert_eq!(
+        statuses,
+        [
+            ("addStudent", OperationStatus::Failed),
+            ("createClassNotebook", OperationStatus::Completed)
+        ]
+    );
 }
 
 async fn async_create<L: Location>(notes: Notes<L>, setup: &common::Setup) -> common::Result {
@@ -42,7 +72,8 @@ async fn async_create<L: Location>(notes: Notes<L>, setup: &common::Setup) -> co
         accepted.correlation_id(),
     );
 
-    // Poll by hand to show each status (awaiting `operation.wait()` does this with back-off).
+    // Poll by hand to show each status (`operation.wait()` does this with back-off: from
+    // 1 s, doubling, against the service; the fake's operations move on every poll).
     let interval = if setup.fake.is_some() {
         Duration::from_millis(20)
     } else {
@@ -75,7 +106,7 @@ async fn async_create<L: Location>(notes: Notes<L>, setup: &common::Setup) -> co
         return Err("the create did not finish in 60 polls".into());
     };
 
-    // A failure: adding someone the tenant does not have. `wait()` polls until it ends.
+    // A failure: adding someone the tenant does not have. `wait_with()` polls until it ends.
     let domain = setup.teacher.split('@').nth(1).unwrap_or("contoso.com");
     let nobody = format!("nobody-{}@{domain}", std::process::id());
     let failed = notes
@@ -85,7 +116,7 @@ async fn async_create<L: Location>(notes: Notes<L>, setup: &common::Setup) -> co
         .respond_async()
         .send()
         .await?
-        .wait()
+        .wait_with(WaitOptions::new().interval(interval))
         .await;
     match failed {
         Ok(_) => println!("added    {nobody}?! (the tenant has them)"),

@@ -18,6 +18,26 @@ async fn main() -> common::Result {
     at_place!(setup, permissions)
 }
 
+// `cargo test` runs it against the fake: the co-teacher's grant is gone, the owner's stays.
+#[cfg(test)]
+#[tokio::test]
+async fn permissions_runs_against_the_fake() {
+    use onenote_fake::{Grantee, Role};
+    let setup = common::setup("permissions").await.unwrap();
+    assert!(setup.fake.is_some(), "run the tests without ONENOTE_TOKEN");
+    at_place!(setup, permissions).unwrap();
+    let state = setup.fake.as_ref().unwrap().state();
+    let notebook = state.notebook_named("Art 3").unwrap();
+    assert_eq!(state.role(&setup.co_teacher, &notebook.id), None);
+    assert_eq!(
+        state
+            .permissions(&notebook.id)
+            .into_iter()
+            .collect::<Vec<_>>(),
+        [(Grantee::user(&setup.teacher), Role::Owner)]
+    );
+}
+
 async fn permissions<L: Location>(notes: Notes<L>, setup: &common::Setup) -> common::Result {
     let name = setup.unique("Art 3");
     let body = CreateClassNotebook::new(&name).with_teachers(vec![common::person(&setup.teacher)]);

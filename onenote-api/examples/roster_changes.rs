@@ -19,6 +19,29 @@ async fn main() -> common::Result {
     at_place!(setup, roster_changes)
 }
 
+// `cargo test` runs it against the fake and checks the roster it left.
+#[cfg(test)]
+#[tokio::test]
+async fn roster_changes_runs_against_the_fake() {
+    use onenote_fake::Role;
+    let setup = common::setup("roster changes").await.unwrap();
+    assert!(setup.fake.is_some(), "run the tests without ONENOTE_TOKEN");
+    at_place!(setup, roster_changes).unwrap();
+    let state = setup.fake.as_ref().unwrap().state();
+    let notebook = state.notebook_named("Science 7").unwrap();
+    let class = notebook.class.as_ref().unwrap();
+    let students: Vec<&str> = class.students.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(students, &setup.students[1..]);
+    let left = state
+        .student_section_group(&notebook.id, &setup.students[0])
+        .unwrap();
+    assert_eq!(state.role(&setup.students[0], &left.id), None);
+    for upn in &setup.students[1..] {
+        let group = state.student_section_group(&notebook.id, upn).unwrap();
+        assert_eq!(state.role(upn, &group.id), Some(Role::Contributor), "{upn}");
+    }
+}
+
 async fn roster_changes<L: Location>(notes: Notes<L>, setup: &common::Setup) -> common::Result {
     let students = &setup.students;
     if students.len() < 2 {

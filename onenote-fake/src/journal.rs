@@ -4,8 +4,9 @@ use std::collections::VecDeque;
 
 use onenote_api::DateTime;
 
-/// Most entries kept; older ones are dropped first.
-const CAPACITY: usize = 10_000;
+/// Most entries kept by default; older ones are dropped first
+/// ([`journal_capacity`](crate::FakeOneNoteBuilder::journal_capacity) changes it).
+pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 /// Most body bytes kept per entry (the length is always recorded).
 const BODY_BYTES: usize = 64 * 1024;
 
@@ -60,13 +61,24 @@ impl JournalEntry {
 }
 
 /// The bounded list of entries.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Journal {
     entries: VecDeque<JournalEntry>,
     next: u64,
+    capacity: usize,
+    dropped: u64,
 }
 
 impl Journal {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Self {
+            entries: VecDeque::new(),
+            next: 0,
+            capacity: capacity.max(1),
+            dropped: 0,
+        }
+    }
+
     /// The next sequence number.
     pub(crate) fn next_seq(&mut self) -> u64 {
         self.next = self.next.saturating_add(1);
@@ -76,8 +88,9 @@ impl Journal {
     pub(crate) fn record(&mut self, mut entry: JournalEntry) {
         entry.body_len = entry.body.len();
         entry.body.truncate(BODY_BYTES);
-        if self.entries.len() >= CAPACITY {
+        if self.entries.len() >= self.capacity {
             self.entries.pop_front();
+            self.dropped = self.dropped.saturating_add(1);
         }
         self.entries.push_back(entry);
     }
@@ -86,6 +99,11 @@ impl Journal {
         let mut entries: Vec<JournalEntry> = self.entries.iter().cloned().collect();
         entries.sort_by_key(|e| e.seq);
         entries
+    }
+
+    /// How many entries were dropped for space since the start.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped
     }
 
     pub(crate) fn clear(&mut self) {

@@ -91,8 +91,8 @@
 //!   latency, by operation and user, at a seeded rate, before processing (no trace in the
 //!   state) or after (exactly one effect).
 //! - Request bodies are bounded (80 MB, like the service: 413 with code 20016), and so is
-//!   everything a client can make the fake hold (50,000 entities, then 507 with code 30101;
-//!   10,000 operations and journal entries, the oldest forgotten first).
+//!   everything a client can make the fake hold (by default 50,000 entities, then 507 with
+//!   code 30101, and 10,000 journal entries; 10,000 operations; the oldest forgotten first).
 //!
 //! # What it does not emulate
 //!
@@ -174,11 +174,12 @@ use tokio::task::JoinHandle;
 pub use api::AsyncPace;
 pub use clock::ManualClock;
 pub use faults::{Fault, FaultPlan, FaultRule, Phase};
-pub use journal::JournalEntry;
+pub use journal::{DEFAULT_JOURNAL_CAPACITY, JournalEntry};
 pub use route::route;
 pub use store::{
-    ClassNotebookInfo, ClassSectionGroup, Container, Grantee, Member, Notebook, Operation,
-    OperationStatus, Page, PrincipalKind, Role, Section, SectionGroup, SentEmail, State,
+    ClassNotebookInfo, ClassSectionGroup, Container, DEFAULT_MAX_ENTITIES, Grantee, Member,
+    Notebook, Operation, OperationStatus, Page, PrincipalKind, Role, Section, SectionGroup,
+    SentEmail, State,
 };
 pub use tenant::{
     ClassSeed, ConfigError, Group, LocationSeed, NotebookSeed, PageSeed, SectionGroupSeed,
@@ -245,6 +246,8 @@ pub struct FakeOneNoteBuilder {
     seed: u64,
     page_size: usize,
     max_body_bytes: usize,
+    max_entities: usize,
+    journal_capacity: usize,
     listen: SocketAddr,
 }
 
@@ -275,6 +278,8 @@ impl FakeOneNoteBuilder {
             seed: 0x0E0E_0E0E,
             page_size: DEFAULT_PAGE_SIZE,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_entities: DEFAULT_MAX_ENTITIES,
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
     }
@@ -355,6 +360,21 @@ impl FakeOneNoteBuilder {
         self
     }
 
+    /// The most notebooks, section groups, sections and pages the fake holds together
+    /// (default [`DEFAULT_MAX_ENTITIES`]); creating past it answers 507 with code 30101.
+    pub fn max_entities(mut self, entities: usize) -> Self {
+        self.max_entities = entities;
+        self
+    }
+
+    /// The most requests the journal keeps (default [`DEFAULT_JOURNAL_CAPACITY`]); older
+    /// ones are dropped first, and [`FakeOneNote::journal_dropped`] counts them. Raise it for
+    /// a test that checks every request of a long run.
+    pub fn journal_capacity(mut self, entries: usize) -> Self {
+        self.journal_capacity = entries;
+        self
+    }
+
     /// The address to listen on (default `127.0.0.1:0`, a free port).
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
@@ -375,7 +395,7 @@ impl FakeOneNoteBuilder {
         };
         let clock = SharedClock(self.clock.unwrap_or_else(|| Arc::new(TokioClock)));
         let time = FakeTime::new(clock, self.start_time.unwrap_or_else(SystemTime::now));
-        let state = seed::state(&tenant, self.seed, time.timestamp())?;
+        let state = seed::state(&tenant, self.seed, self.max_entities, time.timestamp())?;
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
             .map_err(Error::Bind)?;
@@ -385,7 +405,7 @@ impl FakeOneNoteBuilder {
         let shared = Arc::new(Shared {
             world: Mutex::new(World {
                 state,
-                journal: journal::Journal::default(),
+                journal: journal::Journal::new(self.journal_capacity),
                 throttle: throttle::Throttle::new(throttling),
                 faults: faults::Injector::new(plan.rules, plan.seed),
                 ids: rng::Rng::new(self.seed ^ 0xC0FF_EE00),
@@ -483,9 +503,18 @@ impl FakeOneNote {
         self.shared.with_state(|ctx| ctx.state.clone())
     }
 
-    /// Every request received so far (the last 10,000), oldest first.
+    /// Every request received so far (the last
+    /// [`journal_capacity`](FakeOneNoteBuilder::journal_capacity), 10,000 by default), oldest
+    /// first.
     pub fn journal(&self) -> Vec<JournalEntry> {
         self.shared.lock().journal.entries()
+    }
+
+    /// How many requests the journal dropped for space (0 unless a run outgrew
+    /// [`journal_capacity`](FakeOneNoteBuilder::journal_capacity)): a check over every request
+    /// should assert this is 0.
+    pub fn journal_dropped(&self) -> u64 {
+        self.shared.lock().journal.dropped()
     }
 
     /// Forgets the journal.

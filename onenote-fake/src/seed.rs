@@ -12,11 +12,16 @@ use crate::tenant::{
 };
 
 /// The state a tenant starts with.
-pub(crate) fn state(tenant: &Tenant, seed: u64, now: DateTime) -> Result<State, ConfigError> {
+pub(crate) fn state(
+    tenant: &Tenant,
+    seed: u64,
+    max_entities: usize,
+    now: DateTime,
+) -> Result<State, ConfigError> {
     tenant
         .check()
         .map_err(|message| ConfigError::new("tenant", message))?;
-    let mut state = State::new(tenant.clone(), seed);
+    let mut state = State::new(tenant.clone(), seed, max_entities);
     for (i, notebook) in tenant.notebooks.iter().enumerate() {
         seed_notebook(&mut state, notebook, now).map_err(|error| {
             ConfigError::new("tenant", format!("notebooks[{i}]: {}", error.message))

@@ -315,9 +315,10 @@ impl OperationStatus {
 
 /// Deepest nesting of section groups followed; the fake never makes deeper ones.
 const MAX_DEPTH: usize = 64;
-/// Most notebooks, section groups, sections and pages together: past it, creating anything
-/// answers 507 (the account is over its quota), so no client can exhaust the fake's memory.
-pub(crate) const MAX_ENTITIES: usize = 50_000;
+/// Most notebooks, section groups, sections and pages together by default: past it, creating
+/// anything answers 507 (the account is over its quota), so no client can exhaust the fake's
+/// memory ([`max_entities`](crate::FakeOneNoteBuilder::max_entities) changes it).
+pub const DEFAULT_MAX_ENTITIES: usize = 50_000;
 /// Most operations kept; the oldest finished ones are forgotten first.
 const MAX_OPERATIONS: usize = 10_000;
 
@@ -336,10 +337,11 @@ pub struct State {
     emails: Vec<SentEmail>,
     ids: Rng,
     pages_made: u64,
+    max_entities: usize,
 }
 
 impl State {
-    pub(crate) fn new(tenant: Tenant, seed: u64) -> Self {
+    pub(crate) fn new(tenant: Tenant, seed: u64, max_entities: usize) -> Self {
         Self {
             tenant,
             notebooks: BTreeMap::new(),
@@ -351,6 +353,7 @@ impl State {
             emails: Vec::new(),
             ids: Rng::new(seed),
             pages_made: 0,
+            max_entities,
         }
     }
 
@@ -629,12 +632,13 @@ impl State {
 
     /// Fails with 507 unless `needed` more entities fit.
     pub(crate) fn ensure_room(&self, needed: usize) -> Result<(), ApiError> {
-        if self.entity_count().saturating_add(needed) > MAX_ENTITIES {
+        let most = self.max_entities;
+        if self.entity_count().saturating_add(needed) > most {
             return Err(ApiError::new(
                 507,
                 "30101",
                 format!(
-                    "The account is over its quota: the fake holds at most {MAX_ENTITIES} \
+                    "The account is over its quota: the fake holds at most {most} \
                      notebooks, section groups, sections and pages."
                 ),
             ));
@@ -836,7 +840,7 @@ impl State {
 
     pub(crate) fn record_email(&mut self, to: &str, notebook_id: &str) {
         // Bounded like everything else: the oldest notifications go first.
-        if self.emails.len() >= MAX_ENTITIES {
+        if self.emails.len() >= DEFAULT_MAX_ENTITIES {
             self.emails.remove(0);
         }
         self.emails.push(SentEmail {
@@ -884,7 +888,7 @@ mod tests {
             .user(User::new("t@x.com", "T"))
             .user(User::new("s@x.com", "S"))
             .group(Group::new("G1", "G").members(["s@x.com"]));
-        let mut state = State::new(tenant, 1);
+        let mut state = State::new(tenant, 1, DEFAULT_MAX_ENTITIES);
         let notebook = state
             .add_notebook(
                 None,

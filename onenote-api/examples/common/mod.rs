@@ -99,7 +99,8 @@ pub async fn setup(example: &str) -> Result<Setup> {
         "  against  the in-process fake OneNote at {} (demo tenant contoso.com), as {teacher}",
         fake.base_url()
     );
-    println!("           (set ONENOTE_TOKEN and ONENOTE_LOCATION to use the real service)");
+    println!("           (its ids are seeded: every run prints the same ones;");
+    println!("            set ONENOTE_TOKEN and ONENOTE_LOCATION to use the real service)");
     Ok(Setup {
         client,
         place: Place::Me,

@@ -7,6 +7,7 @@ mod class_notebooks;
 mod faults;
 mod harness;
 mod hostile_input;
+mod limits;
 mod notebooks_and_pages;
 mod odata;
 mod permissions;
