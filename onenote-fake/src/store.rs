@@ -420,7 +420,7 @@ impl State {
     ) -> Option<&SectionGroup> {
         self.section_groups.values().find(|g| {
             g.notebook_id == notebook_id
-                && g.class_role.as_ref() == Some(&ClassSectionGroup::Student(grantee.clone()))
+                && matches!(&g.class_role, Some(ClassSectionGroup::Student(owner)) if owner == grantee)
         })
     }
 
