@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use codegen::model::{Model, QueryValue, Root};
+use codegen::model::{Model, QueryValue};
 use onenote_api::path::{push_odata_string, push_segment};
 use onenote_fake::route;
 
@@ -26,47 +26,29 @@ fn model() -> Model {
     codegen::load(&sources).unwrap_or_else(|e| panic!("the spec does not load:\n{e}"))
 }
 
-/// Every route: operations × allowed locations × mounts (`full_paths`), as `cargo xtask
-/// routes` lists them. When the generator's model carries `routes`, this becomes a map over
-/// `model.routes`.
+/// Every route of the model (operations × allowed locations × mounts), as `cargo xtask
+/// routes` lists them.
 fn spec_routes(model: &Model) -> Vec<SpecRoute> {
-    let mut routes = Vec::new();
-    for operation in model.modules.iter().flat_map(|m| &m.operations) {
-        let constant_query: Vec<(String, String)> = operation
-            .query
-            .iter()
-            .filter_map(|q| match &q.value {
-                QueryValue::Const(value) => Some((q.wire.clone(), value.clone())),
-                QueryValue::Typed(_) => None,
-            })
-            .collect();
-        let prefixes: Vec<String> = match operation.root {
-            Root::Version => vec![String::new()],
-            Root::Notes => model
-                .api
-                .locations
-                .iter()
-                .filter(|l| {
-                    operation
-                        .locations
-                        .as_ref()
-                        .is_none_or(|allowed| allowed.contains(&l.key))
-                })
-                .map(|l| format!("{}/{}/", l.path.to_template(), model.api.notes_root))
-                .collect(),
-        };
-        for prefix in &prefixes {
-            for path in &operation.full_paths {
-                routes.push(SpecRoute {
-                    method: operation.method.as_str(),
-                    template: format!("{prefix}{path}"),
-                    operation: operation.id.clone(),
-                    constant_query: constant_query.clone(),
-                });
+    model
+        .routes
+        .iter()
+        .map(|route| {
+            let operation = model.operation(route.operation);
+            SpecRoute {
+                method: operation.method.as_str(),
+                template: route.template.to_template(),
+                operation: operation.id.clone(),
+                constant_query: operation
+                    .query
+                    .iter()
+                    .filter_map(|q| match &q.value {
+                        QueryValue::Const(value) => Some((q.wire.clone(), value.clone())),
+                        QueryValue::Typed(_) => None,
+                    })
+                    .collect(),
             }
-        }
-    }
-    routes
+        })
+        .collect()
 }
 
 /// The template with every `{param}` replaced by `value`, encoded as the client encodes it:
@@ -169,12 +151,8 @@ fn every_spec_operation_has_a_route() {
         .into_iter()
         .map(|r| r.operation)
         .collect();
-    let spec: std::collections::BTreeSet<String> = model
-        .modules
-        .iter()
-        .flat_map(|m| &m.operations)
-        .map(|o| o.id.clone())
-        .collect();
+    let spec: std::collections::BTreeSet<String> =
+        model.operations.iter().map(|o| o.id.clone()).collect();
     assert_eq!(
         operations, spec,
         "an operation of the spec has no route at all"
