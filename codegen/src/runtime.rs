@@ -125,6 +125,7 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(OPERATION, "OperationUpdates"),
     at(PACING, "Pacer"),
     at(PACING, "Pacing"),
+    at(PACING, "PacingWait"),
     at(PAGING, "Page"),
     at(PAGE_CONTENT, "PageContent"),
     at(DATETIME, "ParseDateTimeError"),
@@ -140,6 +141,8 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(AUTH, "TokenFuture"),
     at(AUTH, "TokenProvider"),
     at(CLOCK, "TokioClock"),
+    at(PACING, "WaitCause"),
+    at(PACING, "WaitObserver"),
     at(OPERATION, "WaitOptions"),
 ];
 

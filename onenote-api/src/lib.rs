@@ -80,7 +80,7 @@ pub use handle::Handle;
 pub use notes::{Location, Notes, NotesRoot};
 pub use nullable::Nullable;
 pub use operation::{AsyncRequest, OperationHandle, OperationUpdates, WaitOptions};
-pub use pacing::{Limit, Pacer, Pacing};
+pub use pacing::{Limit, Pacer, Pacing, PacingWait, WaitCause, WaitObserver};
 pub use page_content::PageContent;
 pub use paging::{ItemStream, Page};
 pub use response::Response;

@@ -49,6 +49,75 @@ pub struct Limit {
     pub per: Duration,
 }
 
+/// A request's wait for a pacing slot, as [`Pacer::observe_waits`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PacingWait {
+    /// How long the request will wait at least (it may wait longer: requests ahead in line
+    /// or in flight can hold the slot longer than estimated).
+    pub at_least: Duration,
+    /// The limit it waits for.
+    pub cause: WaitCause,
+}
+
+/// Which limit holds a request back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitCause {
+    /// A window limit, as in force now (lowered by throttling, if it was).
+    Window(Limit),
+    /// The concurrency limit in force now: a request in flight must end first.
+    Concurrency(u32),
+    /// The service's `Retry-After` on a throttled response holds every request back.
+    RetryAfter,
+    /// Requests that asked earlier go first.
+    Queue,
+}
+
+impl fmt::Display for WaitCause {
+    /// `120 requests per 60s`, `5 at once`, `the service's Retry-After`, `requests ahead in line`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Window(limit) => write!(f, "{} requests per {:?}", limit.requests, limit.per),
+            Self::Concurrency(requests) => write!(f, "{requests} at once"),
+            Self::RetryAfter => f.write_str("the service's Retry-After"),
+            Self::Queue => f.write_str("requests ahead in line"),
+        }
+    }
+}
+
+/// Observes a [`Pacer`]'s waits until dropped (see [`Pacer::observe_waits`]).
+#[must_use = "the observer stops when this is dropped"]
+pub struct WaitObserver {
+    shared: Arc<Shared>,
+    id: u64,
+}
+
+impl fmt::Debug for WaitObserver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WaitObserver")
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+impl Drop for WaitObserver {
+    fn drop(&mut self) {
+        self.shared
+            .observers()
+            .list
+            .retain(|(id, _)| *id != self.id);
+    }
+}
+
+type ObserveWait = Arc<dyn Fn(&PacingWait) + Send + Sync>;
+
+/// The callbacks of [`Pacer::observe_waits`], by id.
+#[derive(Default)]
+struct Observers {
+    list: Vec<(u64, ObserveWait)>,
+    next_id: u64,
+}
+
 /// How a [`Client`](crate::Client) paces its requests (see the [module rule](crate::Pacing)).
 ///
 /// The default is [`delegated`](Self::delegated): OneNote's published limits for delegated
@@ -216,6 +285,7 @@ pub struct Pacer {
 struct Shared {
     pacing: Pacing,
     state: Mutex<State>,
+    observers: Mutex<Observers>,
 }
 
 impl fmt::Debug for Pacer {
@@ -252,6 +322,7 @@ impl Pacer {
                     queue: VecDeque::new(),
                     next_ticket: 0,
                 }),
+                observers: Mutex::default(),
                 pacing,
             }),
         }
@@ -289,6 +360,40 @@ impl Pacer {
         current.to_string()
     }
 
+    /// Calls `observer` each time a request of this pacer starts to wait for a slot, with how
+    /// long it will wait at least and for which limit, until the returned [`WaitObserver`] is
+    /// dropped. One call per wait (not per wake-up); a request refused at once for
+    /// [`Pacing::max_wait`] is not a wait. The observer runs on the waiting request's task,
+    /// with no lock held: keep it short (push to a queue, bump a counter).
+    ///
+    /// For progress displays ("waiting 42 s for 120 requests per 60s"); the same waits are
+    /// traced as `onenote_api::pacing` events.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use onenote_api::{Pacer, Pacing};
+    ///
+    /// let pacer = Pacer::new(Pacing::delegated());
+    /// let waits = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = Arc::clone(&waits);
+    /// let observer = pacer.observe_waits(move |wait| seen.lock().unwrap().push(*wait));
+    /// // … requests of clients built with `.pacer(pacer.clone())` …
+    /// drop(observer);
+    /// ```
+    pub fn observe_waits(
+        &self,
+        observer: impl Fn(&PacingWait) + Send + Sync + 'static,
+    ) -> WaitObserver {
+        let mut observers = self.shared.observers();
+        let id = observers.next_id;
+        observers.next_id += 1;
+        observers.list.push((id, Arc::new(observer)));
+        WaitObserver {
+            shared: Arc::clone(&self.shared),
+            id,
+        }
+    }
+
     /// Waits for a slot, at most `budget`. Dropping the future gives up the place in line.
     pub(crate) async fn acquire(
         &self,
@@ -317,7 +422,11 @@ impl Pacer {
                         outcome: None,
                     });
                 }
-                Step::Wait { until, at_least } => {
+                Step::Wait {
+                    until,
+                    at_least,
+                    cause,
+                } => {
                     let earliest = at_least.max(until.unwrap_or(now));
                     let would_wait = earliest.saturating_duration_since(start);
                     if deadline.is_some_and(|deadline| earliest > deadline) {
@@ -330,11 +439,14 @@ impl Pacer {
                     }
                     if !announced {
                         announced = true;
+                        let at_least = earliest.saturating_duration_since(now);
                         tracing::debug!(
                             target: "onenote_api::pacing",
-                            at_least = ?earliest.saturating_duration_since(now),
+                            ?at_least,
+                            %cause,
                             "waiting for a slot"
                         );
+                        self.shared.notify_wait(&PacingWait { at_least, cause });
                     }
                     until
                 }
@@ -363,6 +475,25 @@ impl Pacer {
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn observers(&self) -> MutexGuard<'_, Observers> {
+        self.observers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Tells every observer, outside the lock (an observer may drop its own `WaitObserver`).
+    fn notify_wait(&self, wait: &PacingWait) {
+        let observers: Vec<ObserveWait> = self
+            .observers()
+            .list
+            .iter()
+            .map(|(_, observer)| Arc::clone(observer))
+            .collect();
+        for observer in observers {
+            observer(wait);
+        }
     }
 }
 
@@ -514,6 +645,8 @@ enum Step {
     Wait {
         until: Option<Instant>,
         at_least: Instant,
+        /// The limit that sets `at_least` (or, when none sets a time, what holds it back).
+        cause: WaitCause,
     },
 }
 
@@ -531,13 +664,14 @@ impl State {
         let mut until = self.paused_until.filter(|paused| *paused > now);
         let mut at_least = until.unwrap_or(now);
         let mut blocked = until.is_some() || position > 0;
-        if self
-            .concurrent
-            .as_ref()
-            .is_some_and(|limit| self.in_flight >= limit.current())
-        {
-            blocked = true;
-        }
+        let concurrency = self.concurrent.as_ref().map(Adaptive::current);
+        let concurrency_full = concurrency.is_some_and(|limit| self.in_flight >= limit);
+        blocked |= concurrency_full;
+        let mut cause = match concurrency {
+            _ if until.is_some() => WaitCause::RetryAfter,
+            Some(limit) if concurrency_full => WaitCause::Concurrency(limit),
+            _ => WaitCause::Queue,
+        };
         for window in &self.windows {
             // The requests ahead in line will each take a place too.
             let ahead = u32::try_from(position).unwrap_or(u32::MAX);
@@ -551,15 +685,22 @@ impl State {
             }
             blocked = true;
             let must_leave = taken - cap + 1;
-            match window.time_when_left(must_leave) {
+            let free = match window.time_when_left(must_leave) {
                 Some(free) => {
-                    at_least = at_least.max(free);
                     if position == 0 {
                         until = Some(until.map_or(free, |until| until.max(free)));
                     }
+                    free
                 }
                 // Requests in flight (or ahead) must end first, and then stay a window.
-                None => at_least = at_least.max(now + window.length),
+                None => now + window.length,
+            };
+            if free > at_least {
+                at_least = free;
+                cause = WaitCause::Window(Limit {
+                    requests: cap,
+                    per: window.length,
+                });
             }
         }
         if !blocked {
@@ -569,7 +710,11 @@ impl State {
             // Only the head watches the clock; the others are woken when they move up.
             until = None;
         }
-        Step::Wait { until, at_least }
+        Step::Wait {
+            until,
+            at_least,
+            cause,
+        }
     }
 
     fn release(&mut self, now: Instant, admitted_at: Instant, outcome: Outcome) {
@@ -766,6 +911,61 @@ mod tests {
             state.in_flight += 1;
         }
         admitted
+    }
+
+    fn cause(state: &mut State, now: Instant) -> Option<WaitCause> {
+        state.queue.push_back(Waiter {
+            ticket: 99,
+            waker: None,
+            notified: false,
+        });
+        let step = state.step(99, now);
+        state.queue.pop_back();
+        match step {
+            Step::Admit => None,
+            Step::Wait { cause, .. } => Some(cause),
+        }
+    }
+
+    #[test]
+    fn a_wait_names_the_limit_that_sets_its_end() {
+        let pacing = Pacing::custom()
+            .limit(2, Duration::from_secs(60))
+            .limit(3, Duration::from_secs(3600))
+            .concurrent(1);
+        let mut state = state(&pacing);
+        let t0 = Instant::now();
+        assert_eq!(cause(&mut state, t0), None);
+        state.in_flight = 1;
+        assert_eq!(cause(&mut state, t0), Some(WaitCause::Concurrency(1)));
+        state.release(t0, t0, Outcome::Success);
+        state.in_flight = 1;
+        state.release(t0, t0, Outcome::Success);
+        // Two ended: the minute window is full until 60 s.
+        let minute = Limit {
+            requests: 2,
+            per: Duration::from_secs(60),
+        };
+        assert_eq!(cause(&mut state, t0), Some(WaitCause::Window(minute)));
+        state.in_flight = 1;
+        state.release(t0, t0, Outcome::Success);
+        // Three ended: the hour window frees later than the minute one.
+        let hour = Limit {
+            requests: 3,
+            per: Duration::from_secs(3600),
+        };
+        let later = t0 + Duration::from_secs(61);
+        assert_eq!(cause(&mut state, later), Some(WaitCause::Window(hour)));
+        assert_eq!(WaitCause::Window(hour).to_string(), "3 requests per 3600s");
+    }
+
+    #[test]
+    fn a_wait_after_retry_after_says_so() {
+        let mut state = state(&Pacing::delegated());
+        let t0 = Instant::now();
+        state.in_flight = 1;
+        state.release(t0, t0, Outcome::Throttled(Some(Duration::from_secs(30))));
+        assert_eq!(cause(&mut state, t0), Some(WaitCause::RetryAfter));
     }
 
     #[test]

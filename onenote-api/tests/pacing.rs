@@ -197,3 +197,36 @@ async fn dropping_a_waiting_request_gives_up_its_place() {
     );
     assert_eq!(server.stats().ok, 2);
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_observer_hears_each_wait_with_its_limit_until_dropped() {
+    let server = ThrottlingServer::start(delegated_server()).await;
+    let clock = VirtualClock::default();
+    let client = client(&server, &clock, Pacing::custom().limit(2, MINUTE));
+    let waits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&waits);
+    let pacer = client.pacer().unwrap();
+    let observer = pacer.observe_waits(move |wait| seen.lock().unwrap().push(*wait));
+    let list = || client.me().class_notebooks().list().send();
+    list().await.unwrap();
+    list().await.unwrap();
+    // The third waits for the minute window: one report, however many wake-ups.
+    list().await.unwrap();
+    let limit = onenote_api::Limit {
+        requests: 2,
+        per: MINUTE,
+    };
+    let first = *waits.lock().unwrap().first().unwrap();
+    assert_eq!(waits.lock().unwrap().len(), 1);
+    assert_eq!(first.cause, onenote_api::WaitCause::Window(limit));
+    // Held until a minute after the responses (50 ms of service time each) ended.
+    assert!(
+        first.at_least >= MINUTE && first.at_least <= MINUTE + Duration::from_millis(200),
+        "{:?}",
+        first.at_least
+    );
+    drop(observer);
+    list().await.unwrap();
+    assert_eq!(waits.lock().unwrap().len(), 1);
+    assert_eq!(server.stats().ok, 4);
+}
