@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use onenote_api::CreateClassNotebook;
+use onenote_api::{CreateClassNotebook, WaitCause};
 
 use crate::actual::ActualClass;
 use crate::bounded::Bounded;
@@ -79,10 +79,13 @@ pub enum Event {
         /// The error, with its correlation id.
         error: WriteError,
     },
-    /// Requests are held back until the quota allows them.
+    /// A request is held back until the quota allows it (reported once per wait, by the
+    /// client's pacing).
     WaitingForQuota {
-        /// How long.
+        /// How long at least.
         wait: Duration,
+        /// The limit it waits for (`120 requests per 60s`, …).
+        limit: WaitCause,
     },
     /// The run ended; the last event.
     Finished(Report),
@@ -178,9 +181,9 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Reports that requests wait `wait` for quota.
-    pub fn waiting_for_quota(&self, wait: Duration) {
-        lock(&self.events).push_back(Event::WaitingForQuota { wait });
+    /// Reports that a request waits at least `wait` for `limit`.
+    pub fn waiting_for_quota(&self, wait: Duration, limit: WaitCause) {
+        lock(&self.events).push_back(Event::WaitingForQuota { wait, limit });
     }
 
     fn push(&self, event: Event) {

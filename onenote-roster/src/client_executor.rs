@@ -3,21 +3,31 @@
 //! [`WriteError::from_api`].
 
 use std::future::Future;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use onenote_api::{CreateClassNotebook, Location, Notes, OperationHandle, WaitOptions};
+use onenote_api::{
+    CreateClassNotebook, Location, Notes, OperationHandle, WaitObserver, WaitOptions,
+};
 
 use crate::actual::ActualClass;
+use crate::apply::Progress;
 use crate::executor::{Executor, Outcome, WriteError};
 use crate::roster::{Member, Role, name_key};
 
 /// Sends the engine's requests through a OneNote client at one location (`client.me()`,
 /// `client.group(id)`, …).
+///
+/// Requests go through the client's pacing; its waits reach the run's events as
+/// [`Event::WaitingForQuota`](crate::Event::WaitingForQuota) (every wait of the client's
+/// [`Pacer`](onenote_api::Pacer), so also those of other clients sharing it).
 #[derive(Debug)]
 pub struct ClientExecutor<L> {
     notes: Notes<L>,
     wait_timeout: Option<Duration>,
     poll_interval: Option<Duration>,
+    /// Forwards the pacer's waits to the run this executor serves.
+    observer: Mutex<Option<WaitObserver>>,
 }
 
 impl<L: Location> ClientExecutor<L> {
@@ -27,6 +37,7 @@ impl<L: Location> ClientExecutor<L> {
             notes,
             wait_timeout: None,
             poll_interval: None,
+            observer: Mutex::new(None),
         }
     }
 
@@ -65,6 +76,13 @@ fn missing_id(name: &str) -> WriteError {
 }
 
 impl<L: Location + 'static> Executor for ClientExecutor<L> {
+    fn attach(&self, progress: Progress) {
+        let observer = self.notes.client().pacer().map(|pacer| {
+            pacer.observe_waits(move |wait| progress.waiting_for_quota(wait.at_least, wait.cause))
+        });
+        *self.observer.lock().unwrap_or_else(PoisonError::into_inner) = observer;
+    }
+
     fn create(
         &self,
         body: CreateClassNotebook,

@@ -217,7 +217,10 @@ impl Double {
             if index == 0
                 && let Some(progress) = &service.progress
             {
-                progress.waiting_for_quota(std::time::Duration::from_millis(500));
+                progress.waiting_for_quota(
+                    std::time::Duration::from_millis(500),
+                    onenote_api::WaitCause::Concurrency(5),
+                );
             }
             let fault = match service.faults.as_mut() {
                 Some(faults) => faults(index, &label),
@@ -815,7 +818,11 @@ fn a_create_that_finds_its_notebook_adds_only_the_missing_members() {
 fn waits_for_quota_reach_the_event_stream() {
     let (double, path, roster) = (Double::default(), TempJournal::new(), roster(1, 1));
     let (events, _) = run_to_end(&double, &mut start(&double, &roster, &path));
-    assert!(matches!(events[0], Event::WaitingForQuota { wait } if wait.as_millis() == 500));
+    assert!(matches!(
+        events[0],
+        Event::WaitingForQuota { wait, limit: onenote_api::WaitCause::Concurrency(5) }
+            if wait.as_millis() == 500
+    ));
 }
 
 #[test]

@@ -275,3 +275,69 @@ async fn finding_by_name_ignores_case_and_reads_only_the_matches() {
     let ids: Vec<_> = found.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, vec!["1-b"]);
 }
+
+#[tokio::test]
+async fn the_clients_pacing_waits_reach_the_runs_events_with_their_limit() {
+    let server = MockServer::start().await;
+    let per = std::time::Duration::from_millis(300);
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token("token")
+        .retry_policy(RetryPolicy::none())
+        .pacing(onenote_api::Pacing::custom().limit(1, per))
+        .build()
+        .unwrap();
+    Mock::given(method("POST"))
+        .and(path("/v1.0/me/notes/classNotebooks/1-a/students"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id": "x@contoso.edu", "principalType": "Person"})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let roster = onenote_roster::Roster::builder()
+        .class(
+            onenote_roster::ClassSpec::new("art", "Art")
+                .teacher("t@contoso.edu")
+                .students(["a@contoso.edu", "b@contoso.edu", "c@contoso.edu"]),
+        )
+        .build()
+        .unwrap();
+    let actual = onenote_roster::Actual::from_notebooks(vec![
+        serde_json::from_value(notebook("1-a", "Art", &["a@contoso.edu"])).unwrap(),
+    ])
+    .unwrap();
+    let plan = onenote_roster::plan(&roster, &actual, &Default::default());
+    let approved = onenote_roster::Guard::default().approve(plan).unwrap();
+    let path = std::env::temp_dir().join(format!(
+        "onenote-roster-client-pacing-{}.journal",
+        std::process::id()
+    ));
+    let journal = onenote_roster::Journal::create(&path, approved).unwrap();
+    let mut run = onenote_roster::apply(
+        ClientExecutor::new(client.me()),
+        journal,
+        Default::default(),
+    );
+    let mut waits = Vec::new();
+    let mut done = 0;
+    while let Some(event) = run.next_event().await {
+        match event {
+            onenote_roster::Event::WaitingForQuota { wait, limit } => waits.push((wait, limit)),
+            onenote_roster::Event::Done { .. } => done += 1,
+            onenote_roster::Event::Finished(report) => assert!(report.is_complete(), "{report}"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(done, 2);
+    // The second add waits for the first's place in the window.
+    assert_eq!(waits.len(), 1, "{waits:?}");
+    let (wait, limit) = waits[0];
+    assert_eq!(
+        limit,
+        onenote_api::WaitCause::Window(onenote_api::Limit { requests: 1, per })
+    );
+    assert!(wait > per / 2 && wait <= per, "{wait:?}");
+}
