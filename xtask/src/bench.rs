@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead, pacing and compile-cost
+//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead, pacing, roster-sync and compile-cost
 //! benchmarks and prints one table of results against the project's targets (see BENCHMARKS.md).
 //!
 //! The timed work runs in child processes (`cargo bench`, `cargo build`, callgrind); this module
@@ -88,6 +88,18 @@ const TARGETS: &[Target] = &[
         decided_by: Measure::VirtualTime,
     },
     Target {
+        row: "roster sync against the fake enforcing the default limits (400/h): share of the quota",
+        limit: Limit::AtLeast(0.9),
+        shown: "≥ 0.9",
+        decided_by: Measure::VirtualTime,
+    },
+    Target {
+        row: "roster sync against the fake enforcing the default limits (400/h): throttled (429)",
+        limit: Limit::AtMost(0.0),
+        shown: "none",
+        decided_by: Measure::VirtualTime,
+    },
+    Target {
         row: "normal dependency tree of onenote-api",
         limit: Limit::Below(120.0),
         shown: "< 120 crates",
@@ -171,6 +183,8 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
     client(root, quick, callgrind.as_ref(), &mut summary)?;
     section("2b/3 pacing against a local throttling server (virtual time)");
     pacing(root, &mut summary)?;
+    section("2c/3 roster sync against the fake enforcing OneNote's limits (virtual time)");
+    roster_sync(root, &mut summary)?;
     section("3/3 compile cost");
     compile(root, quick, &mut summary)?;
 
@@ -360,6 +374,16 @@ fn pad(text: &str, width: usize) -> String {
 // Reading benchmark output.
 
 /// The JSON lines a benchmark printed (`{"bench": …, "case": …, …}`), by case.
+/// The one JSON line of a benchmark that prints a single `{"bench":"<bench>",…}` line.
+fn bench_line(output: &str, bench: &str) -> Result<Value, String> {
+    output
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find(|value| value["bench"] == bench)
+        .ok_or_else(|| format!("error: the {bench} benchmark printed no JSON line"))
+}
+
 fn json_lines(output: &str) -> BTreeMap<String, Value> {
     output
         .lines()
@@ -686,13 +710,7 @@ fn client(
 fn pacing(root: &Path, summary: &mut Summary) -> Result<(), String> {
     let mut command = cargo(root);
     command.args(["bench", "-p", "onenote-api", "--bench", "pacing"]);
-    let output = run_echoed(command)?;
-    let line = output
-        .lines()
-        .filter(|line| line.starts_with('{'))
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .find(|value| value["bench"] == "pacing")
-        .ok_or("error: the pacing benchmark printed no JSON line")?;
+    let line = bench_line(&run_echoed(command)?, "pacing")?;
     let number = |run: &str, key: &str| {
         line[run][key]
             .as_f64()
@@ -721,6 +739,41 @@ fn pacing(root: &Path, summary: &mut Summary) -> Result<(), String> {
         info(format!(
             "{ratio:.3} of the server's rate, {throttled} throttled, {failed} failed"
         )),
+        not_counted,
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2c. Roster sync.
+
+fn roster_sync(root: &Path, summary: &mut Summary) -> Result<(), String> {
+    let mut command = cargo(root);
+    command.args(["bench", "-p", "onenote-roster", "--bench", "sync"]);
+    let line = bench_line(&run_echoed(command)?, "roster_sync")?;
+    let number = |key: &str| {
+        line[key]
+            .as_f64()
+            .ok_or_else(|| format!("error: no {key} in the roster sync JSON line: {line}"))
+    };
+    let not_counted = "not applicable (virtual time)";
+    let (ratio, per_minute, quota) = (
+        number("ratio")?,
+        number("per_minute")?,
+        number("quota_per_minute")?,
+    );
+    summary.add_without_instructions(
+        "roster sync against the fake enforcing the default limits (400/h): share of the quota",
+        figure(
+            ratio,
+            format!("{per_minute:.2} enrolments/min of {quota:.2}: {ratio:.3} of the quota"),
+        ),
+        not_counted,
+    );
+    let throttled = number("throttled")?;
+    summary.add_without_instructions(
+        "roster sync against the fake enforcing the default limits (400/h): throttled (429)",
+        figure(throttled, format!("{throttled} throttled")),
         not_counted,
     );
     Ok(())
@@ -1107,6 +1160,20 @@ total/1x     median      8.910 ms   fastest      8.500 ms
         assert_eq!(
             number(&lines, "total/10x", "median"),
             Err("error: the benchmark printed no `median` for case total/10x".to_owned())
+        );
+    }
+
+    #[test]
+    fn finds_a_benchmarks_one_json_line_by_name() {
+        let output = "\
+roster sync: 40 classes
+{\"bench\":\"pacing\",\"ratio\":0.98}
+{\"bench\":\"roster_sync\",\"ratio\":0.99,\"throttled\":0}
+";
+        assert_eq!(bench_line(output, "roster_sync").unwrap()["ratio"], 0.99);
+        assert_eq!(
+            bench_line("{\"bench\":\"pacing\"}", "roster_sync"),
+            Err("error: the roster_sync benchmark printed no JSON line".to_owned())
         );
     }
 

@@ -2,6 +2,8 @@
 //! `students` students each, the fake tenant that knows them, and the notebooks a previous term
 //! left behind (drifted from the roster).
 
+#![allow(dead_code)] // the tests and the benchmark each use their part
+
 use onenote_fake::{ClassSeed, LocationSeed, NotebookSeed, Tenant, User};
 use onenote_roster::{ClassSpec, Roster};
 
@@ -72,4 +74,20 @@ pub fn drifted(classes: usize, students: usize) -> Tenant {
         );
     }
     tenant
+}
+
+/// The tenant at the start of a term: every class's notebook exists with its teacher, and no
+/// student is enrolled yet. The plan is one add per enrolment.
+pub fn term_start(classes: usize, students: usize) -> Tenant {
+    let roster = roster(classes, students);
+    (0..classes).fold(empty(&roster), |tenant, c| {
+        let class = ClassSeed {
+            teachers: vec![teacher(c)],
+            ..ClassSeed::default()
+        };
+        tenant.notebook(
+            NotebookSeed::new(notebook_name(c), LocationSeed::User(ACCOUNT.to_owned()))
+                .class(class),
+        )
+    })
 }
