@@ -898,7 +898,8 @@ mod tests {
         shared.state.into_inner().unwrap()
     }
 
-    fn admit(state: &mut State, now: Instant) -> bool {
+    /// The step of a request that asks for a slot at `now`, alone in line.
+    fn ask(state: &mut State, now: Instant) -> Step {
         state.queue.push_back(Waiter {
             ticket: 99,
             waker: None,
@@ -906,7 +907,11 @@ mod tests {
         });
         let step = state.step(99, now);
         state.queue.pop_back();
-        let admitted = matches!(step, Step::Admit);
+        step
+    }
+
+    fn admit(state: &mut State, now: Instant) -> bool {
+        let admitted = matches!(ask(state, now), Step::Admit);
         if admitted {
             state.in_flight += 1;
         }
@@ -914,14 +919,7 @@ mod tests {
     }
 
     fn cause(state: &mut State, now: Instant) -> Option<WaitCause> {
-        state.queue.push_back(Waiter {
-            ticket: 99,
-            waker: None,
-            notified: false,
-        });
-        let step = state.step(99, now);
-        state.queue.pop_back();
-        match step {
+        match ask(state, now) {
             Step::Admit => None,
             Step::Wait { cause, .. } => Some(cause),
         }

@@ -6,11 +6,13 @@
 //! The double answers at once (or never, after a simulated kill), so a run is driven by
 //! polling its stream with a no-op waker: no runtime, no clock, no sleeping.
 
+mod support {
+    pub mod temp_journal;
+}
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
-use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll, Waker};
 
@@ -21,6 +23,7 @@ use onenote_roster::{
     JournalError, Member, Outcome, PlanOptions, Progress, Report, Role, Roster, StepState,
     WriteError, apply, name_key, plan, principal_key,
 };
+use support::temp_journal::TempJournal;
 
 // ---------------------------------------------------------------------------------------------
 // The double.
@@ -403,27 +406,6 @@ fn drifted(double: &Double, classes: usize, students: usize) {
     }
 }
 
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// A journal path of its own for one test, removed when dropped.
-struct TempJournal(PathBuf);
-
-impl TempJournal {
-    fn new() -> Self {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        Self(std::env::temp_dir().join(format!(
-            "onenote-roster-apply-{}-{n}.journal",
-            std::process::id()
-        )))
-    }
-}
-
-impl Drop for TempJournal {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 fn start(double: &Double, roster: &Roster, path: &TempJournal) -> ApplyRun {
     let actual = double.service().snapshot();
     let plan = plan(roster, &actual, &PlanOptions::default());
@@ -513,7 +495,7 @@ fn calls(double: &Double) -> Vec<String> {
 
 #[test]
 fn from_empty_each_class_is_one_create_and_the_journal_finishes() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(8, 5));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(8, 5));
     let mut run = start(&double, &roster, &path);
     assert_eq!(run.steps(), 8);
     let (events, report) = run_to_end(&double, &mut run);
@@ -537,7 +519,7 @@ fn from_empty_each_class_is_one_create_and_the_journal_finishes() {
 
 #[test]
 fn from_drift_only_the_difference_is_sent() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(8, 5));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(8, 5));
     drifted(&double, 8, 5);
     let plan_requests = {
         let actual = double.service().snapshot();
@@ -555,7 +537,7 @@ fn from_drift_only_the_difference_is_sent() {
 
 #[test]
 fn a_write_whose_answer_was_lost_is_checked_not_sent_again() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 2));
     drifted(&double, 3, 2);
     double.fault_on("add 1-1 teacher", Fault::FailAfter(Outcome::Unknown));
     let mut run = start(&double, &roster, &path);
@@ -579,7 +561,7 @@ fn a_write_whose_answer_was_lost_is_checked_not_sent_again() {
 
 #[test]
 fn a_write_that_failed_before_taking_effect_is_checked_then_sent_again() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 2));
     drifted(&double, 3, 2);
     let mut failed_once = false;
     double.faults(move |_, label| {
@@ -610,7 +592,7 @@ fn a_write_that_failed_before_taking_effect_is_checked_then_sent_again() {
 
 #[test]
 fn a_refused_write_is_reported_with_its_error_and_correlation_id_and_not_retried() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 2));
     drifted(&double, 3, 2);
     double.fault_on("remove 1-1 student", Fault::FailBefore(Outcome::Rejected));
     let mut run = start(&double, &roster, &path);
@@ -664,7 +646,7 @@ fn a_refused_write_is_reported_with_its_error_and_correlation_id_and_not_retried
 
 #[test]
 fn a_throttled_write_is_left_for_the_resumed_run() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 2));
     drifted(&double, 3, 2);
     double.fault_on("remove 1-1 student", Fault::FailBefore(Outcome::NotApplied));
     let (_, first) = run_to_end(&double, &mut start(&double, &roster, &path));
@@ -686,7 +668,7 @@ fn killed_at_every_call_and_resumed_it_converges_with_no_duplicate() {
     let total = {
         let (double, path, roster) = (
             Double::default(),
-            TempJournal::new(),
+            TempJournal::new("apply"),
             roster(classes, students),
         );
         drifted(&double, classes, students);
@@ -697,7 +679,7 @@ fn killed_at_every_call_and_resumed_it_converges_with_no_duplicate() {
         for at in 0..total {
             let (double, path, roster) = (
                 Double::default(),
-                TempJournal::new(),
+                TempJournal::new("apply"),
                 roster(classes, students),
             );
             drifted(&double, classes, students);
@@ -724,7 +706,7 @@ fn killed_repeatedly_at_seeded_random_points_it_still_converges() {
         (seed % n as u64) as usize
     };
     for _ in 0..20 {
-        let (double, path, roster) = (Double::default(), TempJournal::new(), roster(6, 3));
+        let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(6, 3));
         drifted(&double, 6, 3);
         let mut run = Some(start(&double, &roster, &path));
         for _ in 0..4 {
@@ -750,7 +732,7 @@ fn killed_repeatedly_at_seeded_random_points_it_still_converges() {
 
 #[test]
 fn an_accepted_asynchronous_create_is_resumed_from_its_stored_location() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(1, 0));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(1, 0));
     double.fault_on("poll", Fault::KillBefore);
     let mut run = start(&double, &roster, &path);
     assert!(drive(&double, &mut run).1.is_none());
@@ -777,7 +759,7 @@ fn an_accepted_asynchronous_create_is_resumed_from_its_stored_location() {
 
 #[test]
 fn a_create_that_finds_its_notebook_adds_only_the_missing_members() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(2, 3));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(2, 3));
     // Planned from an empty service; then someone creates Class 001 with part of its class.
     let actual = double.service().snapshot();
     let approved = Guard::default()
@@ -816,7 +798,7 @@ fn a_create_that_finds_its_notebook_adds_only_the_missing_members() {
 
 #[test]
 fn waits_for_quota_reach_the_event_stream() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(1, 1));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(1, 1));
     let (events, _) = run_to_end(&double, &mut start(&double, &roster, &path));
     assert!(matches!(
         events[0],
@@ -827,7 +809,7 @@ fn waits_for_quota_reach_the_event_stream() {
 
 #[test]
 fn classes_run_concurrently_up_to_the_limit_and_each_class_in_order() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(12, 3));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(12, 3));
     drifted(&double, 12, 3);
     double.service().yield_once = true;
     let actual = double.service().snapshot();
@@ -863,7 +845,7 @@ fn classes_run_concurrently_up_to_the_limit_and_each_class_in_order() {
 
 #[test]
 fn a_journal_torn_by_a_kill_in_mid_write_resumes_from_its_last_whole_record() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 2));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 2));
     drifted(&double, 3, 2);
     double.faults(|index, _| {
         if index == 2 {
@@ -891,7 +873,7 @@ fn a_journal_torn_by_a_kill_in_mid_write_resumes_from_its_last_whole_record() {
 
 #[test]
 fn a_journal_changed_by_hand_is_refused_with_its_line() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(2, 1));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(2, 1));
     run_to_end(&double, &mut start(&double, &roster, &path));
     let mut text = std::fs::read_to_string(&path.0).unwrap();
     text.insert_str(text.find('\n').unwrap() + 1, "{\"record\":\"intent\"}\n");
@@ -906,7 +888,7 @@ fn a_journal_changed_by_hand_is_refused_with_its_line() {
 
 #[test]
 fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
-    let (double, path, roster) = (Double::default(), TempJournal::new(), roster(3, 1));
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 1));
     double.faults(|index, _| {
         if index == 1 {
             Fault::KillBefore

@@ -2,9 +2,14 @@
 //! (`$expand=teachers,students`, every page) and each write of `ClientExecutor`, with the
 //! failure classification the engine relies on.
 
+mod support {
+    pub mod temp_journal;
+}
+
 use onenote_api::{Client, CreateClassNotebook, Principal, PrincipalType, RetryPolicy};
 use onenote_roster::{Actual, ClientExecutor, Executor, Member, Outcome, Role, Upn};
 use serde_json::{Value, json};
+use support::temp_journal::TempJournal;
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -310,11 +315,8 @@ async fn the_clients_pacing_waits_reach_the_runs_events_with_their_limit() {
     .unwrap();
     let plan = onenote_roster::plan(&roster, &actual, &Default::default());
     let approved = onenote_roster::Guard::default().approve(plan).unwrap();
-    let path = std::env::temp_dir().join(format!(
-        "onenote-roster-client-pacing-{}.journal",
-        std::process::id()
-    ));
-    let journal = onenote_roster::Journal::create(&path, approved).unwrap();
+    let path = TempJournal::new("client-pacing");
+    let journal = onenote_roster::Journal::create(&path.0, approved).unwrap();
     let mut run = onenote_roster::apply(
         ClientExecutor::new(client.me()),
         journal,
@@ -330,7 +332,6 @@ async fn the_clients_pacing_waits_reach_the_runs_events_with_their_limit() {
             other => panic!("unexpected {other:?}"),
         }
     }
-    let _ = std::fs::remove_file(&path);
     assert_eq!(done, 2);
     // The second add waits for the first's place in the window.
     assert_eq!(waits.len(), 1, "{waits:?}");

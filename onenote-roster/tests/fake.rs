@@ -10,11 +10,11 @@
 
 mod support {
     pub mod school;
+    pub mod temp_journal;
 }
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -28,6 +28,7 @@ use onenote_roster::{
     PlanOptions, Progress, Report, Role, Roster, StepState, WriteError, apply, plan,
 };
 use support::school::{self, ACCOUNT};
+use support::temp_journal::TempJournal;
 use tokio::sync::Notify;
 
 const CLASSES: usize = 200;
@@ -49,24 +50,6 @@ async fn fake(tenant: Tenant, faults: Vec<FaultRule>) -> FakeOneNote {
         .start()
         .await
         .unwrap()
-}
-
-/// A journal path of its own for one test, removed when dropped.
-struct TempJournal(PathBuf);
-
-impl TempJournal {
-    fn new(name: &str) -> Self {
-        Self(std::env::temp_dir().join(format!(
-            "onenote-roster-fake-{name}-{}.journal",
-            std::process::id()
-        )))
-    }
-}
-
-impl Drop for TempJournal {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// A fresh executor, as a new process would make: its own client and pacer, the fake's clock.
