@@ -178,8 +178,8 @@ pub use journal::{DEFAULT_JOURNAL_CAPACITY, JournalEntry};
 pub use route::route;
 pub use store::{
     ClassNotebookInfo, ClassSectionGroup, Container, DEFAULT_MAX_ENTITIES, Grantee, Member,
-    Notebook, Operation, OperationStatus, Page, PrincipalKind, Role, Section, SectionGroup,
-    SentEmail, State,
+    Notebook, Operation, OperationFamily, OperationStatus, Page, PrincipalKind, Resource, Role,
+    Section, SectionGroup, SentEmail, State,
 };
 pub use tenant::{
     ClassSeed, ConfigError, Group, LocationSeed, NotebookSeed, PageSeed, SectionGroupSeed,

@@ -116,6 +116,18 @@ pub(crate) enum Endpoint {
     UpdatePageContent(String),
     UpdatePageLock(String),
     GetSiteMetadataFromUrl(String),
+    /// `POST sections/{id}/pages`.
+    CreatePage(String),
+    /// `POST pages` (`sectionName`).
+    CreatePageInDefaultNotebook,
+    GetPageContent(String),
+    /// `GET resources/{id}/$value`.
+    GetPageFileContent(String),
+    CopyNotebook(String),
+    /// A section copied into a notebook or a section group.
+    CopySection(String, Holder),
+    /// `POST pages/{id}/copyToSection`.
+    CopyPage(String),
 }
 
 impl Endpoint {
@@ -159,6 +171,14 @@ impl Endpoint {
             Endpoint::UpdatePageContent(_) => "updatePageContent",
             Endpoint::UpdatePageLock(_) => "updatePageLock",
             Endpoint::GetSiteMetadataFromUrl(_) => "getSiteMetadataFromUrl",
+            Endpoint::CreatePage(_) => "createPage",
+            Endpoint::CreatePageInDefaultNotebook => "createPageInDefaultNotebook",
+            Endpoint::GetPageContent(_) => "getPageContent",
+            Endpoint::GetPageFileContent(_) => "getPageFileContent",
+            Endpoint::CopyNotebook(_) => "copyNotebook",
+            Endpoint::CopySection(_, Holder::SectionGroup) => "copyToSectionGroup",
+            Endpoint::CopySection(..) => "copyToNotebook",
+            Endpoint::CopyPage(_) => "copyToSection",
         }
     }
 }
@@ -313,9 +333,15 @@ fn endpoint(method: &str, segments: &[&str]) -> Option<Endpoint> {
             }
         }
         ("GET", [operations, op]) if is(operations, "operations") => E::GetOperation(id(op)),
+        ("GET", [resources, resource, value])
+            if is(resources, "resources") && *value == "$value" =>
+        {
+            E::GetPageFileContent(id(resource))
+        }
         (method, [set]) => match (method, entity_set(set)?) {
             ("GET", Set::Notebooks) => E::ListNotebooks,
             ("POST", Set::Notebooks) => E::CreateNotebook,
+            ("POST", Set::Pages) => E::CreatePageInDefaultNotebook,
             ("GET", Set::SectionGroups) => E::ListAllSectionGroups,
             ("GET", Set::Sections) => E::ListAllSections,
             ("GET", Set::Pages) => E::ListAllPages,
@@ -332,13 +358,31 @@ fn endpoint(method: &str, segments: &[&str]) -> Option<Endpoint> {
         },
         (method, [set, entity, children]) => {
             let parent = match entity_set(set)? {
+                Set::Notebooks if is(children, "copyNotebook") && method == "POST" => {
+                    return Some(E::CopyNotebook(id(entity)));
+                }
                 Set::Notebooks => Holder::Notebook,
                 Set::SectionGroups => Holder::SectionGroup,
                 Set::Sections if is(children, "pages") && method == "GET" => {
                     return Some(E::ListPages(id(entity)));
                 }
+                Set::Sections if is(children, "pages") && method == "POST" => {
+                    return Some(E::CreatePage(id(entity)));
+                }
+                Set::Sections if is(children, "copyToNotebook") && method == "POST" => {
+                    return Some(E::CopySection(id(entity), Holder::Notebook));
+                }
+                Set::Sections if is(children, "copyToSectionGroup") && method == "POST" => {
+                    return Some(E::CopySection(id(entity), Holder::SectionGroup));
+                }
                 Set::Pages if is(children, "content") && method == "PATCH" => {
                     return Some(E::UpdatePageContent(id(entity)));
+                }
+                Set::Pages if is(children, "content") && method == "GET" => {
+                    return Some(E::GetPageContent(id(entity)));
+                }
+                Set::Pages if is(children, "copyToSection") && method == "POST" => {
+                    return Some(E::CopyPage(id(entity)));
                 }
                 _ => return None,
             };

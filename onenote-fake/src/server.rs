@@ -13,12 +13,11 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::api::{self, Call, Ctx, Reply, Settings};
+use crate::api::{self, Call, Content, Ctx, Reply, Settings};
 use crate::clock::FakeTime;
 use crate::error::ApiError;
 use crate::faults::{Fault, Injector};
@@ -130,8 +129,8 @@ type Answer = Response<Full<Bytes>>;
 /// The pieces of an answer, before it becomes a hyper response.
 struct Outcome {
     status: u16,
-    body: Option<Value>,
-    location: Option<String>,
+    body: Option<Content>,
+    headers: Vec<(&'static str, String)>,
     retry_after: Option<u64>,
     error_code: Option<&'static str>,
 }
@@ -140,8 +139,8 @@ impl Outcome {
     fn error(error: &ApiError) -> Self {
         Self {
             status: error.status,
-            body: Some(error.body()),
-            location: None,
+            body: Some(Content::Json(error.body())),
+            headers: Vec::new(),
             retry_after: None,
             error_code: Some(error.code),
         }
@@ -151,7 +150,7 @@ impl Outcome {
         Self {
             status: reply.status,
             body: reply.body,
-            location: reply.location,
+            headers: reply.headers,
             retry_after: None,
             error_code: None,
         }
@@ -409,12 +408,17 @@ fn prefers_async(headers: &HeaderMap) -> bool {
 }
 
 fn answer(outcome: Outcome, correlation_id: &str, wall: std::time::SystemTime) -> Answer {
-    let body = outcome
-        .body
-        .as_ref()
-        .map(|b| Bytes::from(b.to_string()))
-        .unwrap_or_default();
-    let has_body = !body.is_empty();
+    let (body, content_type) = match outcome.body {
+        Some(Content::Json(value)) => (
+            Bytes::from(value.to_string()),
+            Some("application/json; charset=utf-8".to_owned()),
+        ),
+        Some(Content::Bytes {
+            content_type,
+            bytes,
+        }) => (bytes, Some(content_type)),
+        None => (Bytes::new(), None),
+    };
     let mut response = Response::new(Full::new(body));
     *response.status_mut() =
         StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -426,11 +430,11 @@ fn answer(outcome: Outcome, correlation_id: &str, wall: std::time::SystemTime) -
     };
     put("x-correlationid", correlation_id);
     put("date", &httpdate::fmt_http_date(wall));
-    if has_body {
-        put("content-type", "application/json; charset=utf-8");
+    if let Some(content_type) = &content_type {
+        put("content-type", content_type);
     }
-    if let Some(location) = &outcome.location {
-        put("location", location);
+    for (name, value) in &outcome.headers {
+        put(name, value);
     }
     if let Some(seconds) = outcome.retry_after {
         put("retry-after", &seconds.to_string());

@@ -237,7 +237,9 @@ pub struct Page {
     pub created: DateTime,
     /// When it was changed last.
     pub last_modified: DateTime,
-    /// Its HTML.
+    /// Its HTML. Images and files the page holds are referenced as
+    /// `onenote-fake-resource:{resource id}` (made `…/resources/{id}/$value` URLs when the
+    /// content is served).
     pub content: String,
     /// `blockEditsInClientStartDate`: when it becomes read-only in OneNote clients.
     pub lock: Option<DateTime>,
@@ -245,6 +247,20 @@ pub struct Page {
     pub assignment_id: Option<String>,
     /// The page a distributed copy was made from.
     pub distributed_from: Option<String>,
+}
+
+/// An image or file stored with a page: a binary part of the multipart body that created it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Resource {
+    /// The resource id (`1-{32 hex}!{n}-{guid}`, like a page's).
+    pub id: String,
+    /// The page it belongs to.
+    pub page_id: String,
+    /// The part's `Content-Type`.
+    pub content_type: String,
+    /// The bytes as sent.
+    pub bytes: bytes::Bytes,
 }
 
 /// A notification the fake "sent" (`sendemail=true`); nothing leaves the process.
@@ -261,8 +277,10 @@ pub struct SentEmail {
 #[non_exhaustive]
 pub struct Operation {
     /// `classnotebook-{guid}`, `classnotebookmember-{guid}`, `transfer-{guid}` or
-    /// `updatemembership-{guid}`, as in the documents.
+    /// `updatemembership-{guid}`, as in the documents; `copy-{guid}` for copies.
     pub id: String,
+    /// Which of the service's two families it belongs to (how its status is written).
+    pub family: OperationFamily,
     /// The operation id of the request that started it (`createClassNotebook`).
     pub started_by_operation: &'static str,
     /// The UPN that started it; only they can poll it.
@@ -288,6 +306,15 @@ pub struct Operation {
     pub(crate) version: &'static str,
 }
 
+/// The service's two families of asynchronous operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperationFamily {
+    /// Class-notebook calls sent with `Prefer: respond-async`: `Location`, lower-case status.
+    ClassNotebook,
+    /// Copies: `Operation-Location`, capitalised status and `percentComplete`.
+    Copy,
+}
+
 /// An operation's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OperationStatus {
@@ -311,6 +338,26 @@ impl OperationStatus {
             OperationStatus::Failed => "failed",
         }
     }
+
+    /// The copy family's spelling (`NotStarted`, `Running`, `Completed`, `Failed`).
+    pub fn as_copy_str(self) -> &'static str {
+        match self {
+            OperationStatus::NotStarted => "NotStarted",
+            OperationStatus::Running => "Running",
+            OperationStatus::Completed => "Completed",
+            OperationStatus::Failed => "Failed",
+        }
+    }
+
+    /// A copy's `percentComplete`: none before it starts, half while it runs (the fake copies
+    /// in one step), all once it has ended either way.
+    pub fn percent_complete(self) -> &'static str {
+        match self {
+            OperationStatus::NotStarted => "0",
+            OperationStatus::Running => "50",
+            OperationStatus::Completed | OperationStatus::Failed => "100",
+        }
+    }
 }
 
 /// Deepest nesting of section groups followed; the fake never makes deeper ones.
@@ -331,6 +378,7 @@ pub struct State {
     section_groups: BTreeMap<String, SectionGroup>,
     sections: BTreeMap<String, Section>,
     pages: BTreeMap<String, Page>,
+    resources: BTreeMap<String, Resource>,
     /// entity id → grantee → the highest role granted there.
     grants: BTreeMap<String, BTreeMap<Grantee, Role>>,
     operations: BTreeMap<String, Operation>,
@@ -348,6 +396,7 @@ impl State {
             section_groups: BTreeMap::new(),
             sections: BTreeMap::new(),
             pages: BTreeMap::new(),
+            resources: BTreeMap::new(),
             grants: BTreeMap::new(),
             operations: BTreeMap::new(),
             emails: Vec::new(),
@@ -475,6 +524,18 @@ impl State {
             .collect();
         pages.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
         pages
+    }
+
+    /// The image or file with this id.
+    pub fn resource(&self, id: &str) -> Option<&Resource> {
+        self.resources.get(id)
+    }
+
+    /// The images and files of a page, by id.
+    pub fn resources_of<'a>(&'a self, page_id: &'a str) -> impl Iterator<Item = &'a Resource> + 'a {
+        self.resources
+            .values()
+            .filter(move |r| r.page_id == page_id)
     }
 
     /// Asynchronous operations, by id.
@@ -766,12 +827,7 @@ impl State {
         }
         let id = match wanted_id {
             Some(id) => self.new_id(Some(id))?,
-            None => {
-                self.pages_made = self.pages_made.saturating_add(1);
-                let hex = self.ids.hex32();
-                let guid = self.ids.guid();
-                format!("1-{hex}!{}-{guid}", self.pages_made)
-            }
+            None => self.page_style_id(),
         };
         let content = content.map_or_else(|| minimal_page(title), str::to_owned);
         self.pages.insert(
@@ -791,12 +847,41 @@ impl State {
         Ok(id)
     }
 
+    /// A fresh `1-{32 hex}!{n}-{guid}` id, the form pages and resources have.
+    fn page_style_id(&mut self) -> String {
+        self.pages_made = self.pages_made.saturating_add(1);
+        let hex = self.ids.hex32();
+        let guid = self.ids.guid();
+        format!("1-{hex}!{}-{guid}", self.pages_made)
+    }
+
+    /// Stores an image or file of a page; returns its id.
+    pub(crate) fn add_resource(
+        &mut self,
+        page_id: &str,
+        content_type: &str,
+        bytes: bytes::Bytes,
+    ) -> String {
+        let id = self.page_style_id();
+        self.resources.insert(
+            id.clone(),
+            Resource {
+                id: id.clone(),
+                page_id: page_id.to_owned(),
+                content_type: content_type.to_owned(),
+                bytes,
+            },
+        );
+        id
+    }
+
     pub(crate) fn page_mut(&mut self, id: &str) -> Option<&mut Page> {
         self.pages.get_mut(id)
     }
 
     pub(crate) fn remove_page(&mut self, id: &str) {
         self.pages.remove(id);
+        self.resources.retain(|_, r| r.page_id != id);
     }
 
     /// Grants `role` (keeping a higher one already granted there).
@@ -835,6 +920,7 @@ impl State {
             self.pages.remove(entity);
             self.grants.remove(entity);
         }
+        self.resources.retain(|_, r| !subtree.contains(&r.page_id));
         self.notebooks.remove(id);
     }
 

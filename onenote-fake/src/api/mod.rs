@@ -3,10 +3,13 @@
 //! share (the request, the reply, URLs, locations).
 
 pub(crate) mod class_notebooks;
+mod copies;
 pub(crate) mod members;
+mod multipart;
 pub(crate) mod notebooks;
 pub(crate) mod operations;
 mod page_content;
+mod page_create;
 pub(crate) mod pages;
 pub(crate) mod permissions;
 pub(crate) mod sections;
@@ -153,28 +156,50 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
     }
 }
 
+/// A reply's body: JSON (most answers), or bytes of a given type (page HTML, page files).
+#[derive(Debug)]
+pub(crate) enum Content {
+    Json(Value),
+    Bytes {
+        content_type: String,
+        bytes: bytes::Bytes,
+    },
+}
+
 /// What a handler answers.
 #[derive(Debug)]
 pub(crate) struct Reply {
     pub(crate) status: u16,
-    /// An absolute `Location` header (202 Accepted).
-    pub(crate) location: Option<String>,
-    pub(crate) body: Option<Value>,
+    /// Headers beyond the ones every answer has: `Location` or `Operation-Location` of a
+    /// 202 Accepted (absolute URLs).
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Content>,
 }
 
 impl Reply {
     pub(crate) fn json(status: u16, body: Value) -> Self {
         Self {
             status,
-            location: None,
-            body: Some(body),
+            headers: Vec::new(),
+            body: Some(Content::Json(body)),
+        }
+    }
+
+    pub(crate) fn bytes(status: u16, content_type: &str, bytes: bytes::Bytes) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: Some(Content::Bytes {
+                content_type: content_type.to_owned(),
+                bytes,
+            }),
         }
     }
 
     pub(crate) fn empty(status: u16) -> Self {
         Self {
             status,
-            location: None,
+            headers: Vec::new(),
             body: None,
         }
     }
@@ -464,5 +489,12 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiE
         E::UpdatePageContent(id) => pages::update_content(ctx, call, id),
         E::UpdatePageLock(id) => pages::update_lock(ctx, call, id),
         E::GetSiteMetadataFromUrl(url) => sites::from_url(ctx, call, url),
+        E::CreatePage(section) => page_create::create(ctx, call, Some(section)),
+        E::CreatePageInDefaultNotebook => page_create::create(ctx, call, None),
+        E::GetPageContent(id) => pages::get_content(ctx, call, id),
+        E::GetPageFileContent(id) => pages::get_file(ctx, call, id),
+        E::CopyNotebook(id) => copies::copy_notebook(ctx, call, id),
+        E::CopySection(id, into) => copies::copy_section(ctx, call, id, *into),
+        E::CopyPage(id) => copies::copy_page(ctx, call, id),
     }
 }

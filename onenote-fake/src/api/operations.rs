@@ -9,10 +9,11 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::class_notebooks::{self, CreateRequest, TransferRequest};
-use super::{Call, Ctx, Reply, members};
+use super::copies::{self, Copy};
+use super::{Call, Ctx, Reply, location_path, members};
 use crate::error::ApiError;
 use crate::route::{Location, MemberRole};
-use crate::store::{Container, Member, Operation, OperationStatus};
+use crate::store::{Container, Member, Operation, OperationFamily, OperationStatus};
 
 /// How fast asynchronous operations move.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +76,7 @@ pub(crate) enum Work {
         location: Location,
         group: String,
     },
+    Copy(Copy),
 }
 
 /// Accepts `work`: a new operation `{prefix}-{guid}` and its `202 Accepted`.
@@ -88,8 +90,39 @@ pub(crate) fn accept(ctx: &mut Ctx<'_>, call: &Call<'_>, prefix: &str, work: Wor
         "{}/me/notes/operations/{id}",
         ctx.version_root(call.version())
     );
+    start(ctx, call, id, OperationFamily::ClassNotebook, work);
+    Reply {
+        status: 202,
+        headers: vec![("location", location)],
+        body: None,
+    }
+}
+
+/// Accepts a copy: a new operation `copy-{guid}` and its `202 Accepted` with an
+/// `Operation-Location` under the location the call was made at.
+pub(crate) fn accept_copy(
+    ctx: &mut Ctx<'_>,
+    call: &Call<'_>,
+    copy: Copy,
+) -> Result<Reply, ApiError> {
+    let id = format!("copy-{}", ctx.state.rng().guid());
+    let location = format!(
+        "{}/{}/notes/operations/{id}",
+        ctx.version_root(call.version()),
+        location_path(call.location()?)
+    );
+    start(ctx, call, id, OperationFamily::Copy, Work::Copy(copy));
+    Ok(Reply {
+        status: 202,
+        headers: vec![("operation-location", location)],
+        body: None,
+    })
+}
+
+fn start(ctx: &mut Ctx<'_>, call: &Call<'_>, id: String, family: OperationFamily, work: Work) {
     ctx.state.add_operation(Operation {
         id,
+        family,
         started_by_operation: call.target.endpoint.operation_id(),
         started_by: call.user.to_owned(),
         status: OperationStatus::NotStarted,
@@ -104,11 +137,6 @@ pub(crate) fn accept(ctx: &mut Ctx<'_>, call: &Call<'_>, prefix: &str, work: Wor
         work: Some(work),
         version: call.version(),
     });
-    Reply {
-        status: 202,
-        location: Some(location),
-        body: None,
-    }
 }
 
 /// Moves time-paced operations along; called before every request is handled.
@@ -238,6 +266,7 @@ fn run(
             let id = members::update_membership_now(ctx.state, ctx.now, by, group)?;
             Ok((notebook_url(ctx, location, &id), id))
         }
+        Work::Copy(copy) => copies::run(ctx, by, version, copy),
     }
 }
 
@@ -280,7 +309,18 @@ pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply,
         json!(ctx.context(call.version(), "me/notes/operations/$entity")),
     );
     body.insert("id".into(), json!(operation.id));
-    body.insert("status".into(), json!(operation.status.as_str()));
+    match operation.family {
+        OperationFamily::ClassNotebook => {
+            body.insert("status".into(), json!(operation.status.as_str()));
+        }
+        OperationFamily::Copy => {
+            body.insert("status".into(), json!(operation.status.as_copy_str()));
+            body.insert(
+                "percentComplete".into(),
+                json!(operation.status.percent_complete()),
+            );
+        }
+    }
     body.insert(
         "createdDateTime".into(),
         json!(operation.created.to_string()),

@@ -230,6 +230,82 @@ fn closing_tag(lower: &str, name: &str, from: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// Elements that get a generated id (what content changes can target).
+const TARGETABLE: &[&str] = &[
+    "div", "p", "img", "object", "ul", "ol", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+];
+
+/// The HTML with a generated `id="{tag}:{{guid}}{n}"` on every targetable element that has no
+/// `id`, the service's form.
+pub(crate) fn with_generated_ids(html: &str, mut guid: impl FnMut() -> String) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    let mut n = 0u32;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let name: String = rest[1..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let tag = &rest[..end];
+        out.push_str(&tag[..1 + name.len().min(tag.len() - 1)]);
+        if TARGETABLE.contains(&name.as_str()) && !has_id(tag) {
+            n += 1;
+            out.push_str(&format!(" id=\"{name}:{{{}}}{{{n}}}\"", guid()));
+        }
+        out.push_str(&tag[1 + name.len().min(tag.len() - 1)..]);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The HTML without the ids [`with_generated_ids`] adds (ids the page was given stay).
+pub(crate) fn without_generated_ids(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(" id=\"") {
+        let value_start = at + " id=\"".len();
+        let Some(length) = rest[value_start..].find('"') else {
+            break;
+        };
+        let value = &rest[value_start..value_start + length];
+        out.push_str(&rest[..at]);
+        if !is_generated_id(value) {
+            out.push_str(&rest[at..value_start + length + 1]);
+        }
+        rest = &rest[value_start + length + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether a start tag has an `id` attribute (not `data-id`).
+fn has_id(tag: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    lower
+        .match_indices("id=")
+        .any(|(at, _)| lower[..at].ends_with(|c: char| c.is_ascii_whitespace()))
+}
+
+/// `{tag}:{{guid}}{n}`.
+fn is_generated_id(value: &str) -> bool {
+    let Some((tag, rest)) = value.split_once(":{") else {
+        return false;
+    };
+    let Some((guid, n)) = rest.split_once("}{") else {
+        return false;
+    };
+    TARGETABLE.contains(&tag)
+        && guid.len() == 36
+        && guid.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        && n.strip_suffix('}')
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +320,34 @@ mod tests {
 
     fn run(commands: &[PatchContentCommand]) -> Result<(String, String), ApiError> {
         apply("Quiz", PAGE, commands)
+    }
+
+    #[test]
+    fn generated_ids_are_added_once_and_left_out_again() {
+        let html = "<body><div data-id=\"q1\"><p>x</p></div><p id=\"mine\">y</p></body>";
+        let mut n = 0;
+        let with = with_generated_ids(html, || {
+            n += 1;
+            format!("00000000-0000-0000-0000-00000000000{n}")
+        });
+        assert_eq!(
+            with,
+            "<body><div id=\"div:{00000000-0000-0000-0000-000000000001}{1}\" data-id=\"q1\"><p \
+             id=\"p:{00000000-0000-0000-0000-000000000002}{2}\">x</p></div><p id=\"mine\">y</p></body>"
+        );
+        assert_eq!(with_generated_ids(&with, || unreachable!()), with);
+        assert_eq!(without_generated_ids(&with), html);
+        let (_, changed) = apply(
+            "t",
+            &with,
+            &[command(
+                "p:{00000000-0000-0000-0000-000000000002}{2}",
+                PatchAction::Replace,
+                "<p>z</p>",
+            )],
+        )
+        .unwrap();
+        assert!(changed.contains("<p>z</p></div>"), "{changed}");
     }
 
     #[test]

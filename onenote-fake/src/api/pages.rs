@@ -5,6 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::notebooks::{entity_url, links, parent_ref, web_url};
+use super::page_create::RESOURCE_REF;
 use super::{Call, Ctx, Reply, container, location_context, page_content, require, visible};
 use crate::error::ApiError;
 use crate::odata::{self, Kind, Schema, Supported};
@@ -120,6 +121,16 @@ fn page_json(
         );
     }
     body
+}
+
+/// A page's metadata as `createPage` answers it.
+pub(crate) fn metadata_json(
+    ctx: &Ctx<'_>,
+    version: &str,
+    location: &Location,
+    page: &Page,
+) -> Map<String, Value> {
+    page_json(ctx, version, location, page, Extras::default(), false)
 }
 
 /// The page `id` at the request's location, if the caller can read it.
@@ -335,4 +346,52 @@ pub(crate) fn update_lock(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Resul
         }
     }
     Ok(Reply::empty(204))
+}
+
+/// `GET pages/{id}/content`: the stored HTML, resources as `…/resources/{id}/$value` URLs.
+/// With `includeIDs=true` every element that content changes can target carries a generated
+/// `id`; the ids are kept with the page, so a later PATCH can target them, and left out of the
+/// HTML served without `includeIDs`.
+pub(crate) fn get_content(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    let query = odata::parse(call.query, &Supported::NONE, SCHEMA)?;
+    let include_ids = flag(&query, "includeIDs")?;
+    let page = visible_page(ctx, call, id)?;
+    let mut html = page.content.clone();
+    if include_ids {
+        let with_ids = page_content::with_generated_ids(&html, || ctx.state.rng().guid());
+        if with_ids != html {
+            if let Some(stored) = ctx.state.page_mut(id) {
+                stored.content.clone_from(&with_ids);
+            }
+            html = with_ids;
+        }
+    } else {
+        html = page_content::without_generated_ids(&html);
+    }
+    let root = ctx.notes_root(call.version(), call.location()?);
+    for resource in ctx.state.resources_of(id) {
+        let mut url = format!("{root}/resources/");
+        onenote_api::path::push_segment(&mut url, &resource.id);
+        url.push_str("/$value");
+        html = html.replace(&format!("{RESOURCE_REF}{}", resource.id), &url);
+    }
+    Ok(Reply::bytes(
+        200,
+        "text/html; charset=utf-8",
+        bytes::Bytes::from(html),
+    ))
+}
+
+/// `GET resources/{id}/$value`: the image or file's bytes, with the type they were sent as.
+pub(crate) fn get_file(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
+    odata::parse(call.query, &Supported::NONE, SCHEMA)?;
+    let missing = || {
+        ApiError::not_found(format!(
+            "There is no resource with id '{id}' at this location that {} can read.",
+            call.user
+        ))
+    };
+    let resource = ctx.state.resource(id).cloned().ok_or_else(missing)?;
+    visible_page(ctx, call, &resource.page_id).map_err(|_| missing())?;
+    Ok(Reply::bytes(200, &resource.content_type, resource.bytes))
 }

@@ -13,7 +13,7 @@ use crate::route::{Holder, Location};
 use crate::store::{Role, Section, SectionGroup};
 
 /// The longest section or section group name.
-const MAX_NAME: usize = 50;
+pub(crate) const MAX_NAME: usize = 50;
 
 pub(crate) const SECTION_GROUP_SCHEMA: Schema = &[
     ("id", Kind::Text),

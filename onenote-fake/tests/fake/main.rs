@@ -10,6 +10,7 @@ mod hostile_input;
 mod limits;
 mod notebooks_and_pages;
 mod odata;
+mod page_creation_and_copies;
 mod permissions;
 mod routes;
 mod seeding;

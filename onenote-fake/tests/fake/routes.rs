@@ -26,26 +26,12 @@ fn model() -> Model {
     codegen::load(&sources).unwrap_or_else(|e| panic!("the spec does not load:\n{e}"))
 }
 
-/// Operations the spec gained with issue 11's page content and copies that the fake does not
-/// serve yet: named here so the gap is visible, and each one leaves this list when it is served.
-const NOT_SERVED_YET: &[&str] = &[
-    "copyNotebook",
-    "copyToNotebook",
-    "copyToSection",
-    "copyToSectionGroup",
-    "createPage",
-    "createPageInDefaultNotebook",
-    "getPageContent",
-    "getPageFileContent",
-];
-
 /// Every route of the model (operations × allowed locations × mounts), as `cargo xtask
-/// routes` lists them, less the operations not served yet.
+/// routes` lists them.
 fn spec_routes(model: &Model) -> Vec<SpecRoute> {
     model
         .routes
         .iter()
-        .filter(|route| !NOT_SERVED_YET.contains(&model.operation(route.operation).id.as_str()))
         .map(|route| {
             let operation = model.operation(route.operation);
             SpecRoute {
@@ -165,27 +151,12 @@ fn every_spec_operation_has_a_route() {
         .into_iter()
         .map(|r| r.operation)
         .collect();
-    let spec: std::collections::BTreeSet<String> = model
-        .operations
-        .iter()
-        .map(|o| o.id.clone())
-        .filter(|id| !NOT_SERVED_YET.contains(&id.as_str()))
-        .collect();
+    let spec: std::collections::BTreeSet<String> =
+        model.operations.iter().map(|o| o.id.clone()).collect();
     assert_eq!(
         operations, spec,
         "an operation of the spec has no route at all"
     );
-}
-
-#[test]
-fn every_operation_not_served_yet_is_in_the_spec() {
-    let model = model();
-    for id in NOT_SERVED_YET {
-        assert!(
-            model.operations.iter().any(|o| o.id == *id),
-            "{id} is not in the spec: remove it from NOT_SERVED_YET"
-        );
-    }
 }
 
 #[tokio::test]
