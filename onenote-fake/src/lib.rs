@@ -548,17 +548,17 @@ impl FakeOneNote {
         let owners: Vec<String> = owners.into_iter().map(Into::into).collect();
         let members: Vec<String> = members.into_iter().map(Into::into).collect();
         let mut world = self.shared.lock();
-        let tenant = world.state.tenant_mut();
+        let state = &mut world.state;
         if let Some(unknown) = owners
             .iter()
             .chain(&members)
-            .find(|upn| tenant.find_user(upn).is_none())
+            .find(|upn| state.user(upn).is_none())
         {
             return Err(Error::NotFound(format!(
                 "{unknown:?} is not a user of the tenant"
             )));
         }
-        let Some(group) = tenant.find_group_mut(group_id) else {
+        let Some(group) = state.group_mut(group_id) else {
             return Err(Error::NotFound(format!("there is no group {group_id:?}")));
         };
         group.owners = owners;
@@ -566,8 +566,8 @@ impl FakeOneNote {
         Ok(())
     }
 
-    /// Puts a page in a section (the API to create pages is not in the spec yet); returns its
-    /// id.
+    /// Puts a page with minimal HTML in a section, without a request (clients create pages with
+    /// `createPage`); returns its id.
     pub fn add_page(&self, section_id: &str, title: &str) -> Result<String, Error> {
         self.shared.with_state(|ctx| {
             ctx.state

@@ -204,7 +204,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
         let mut world = shared.lock();
         let user = token_user
             .as_deref()
-            .and_then(|upn| world.state.tenant().find_user(upn))
+            .and_then(|upn| world.state.user(upn))
             .map(|u| u.upn.clone());
         let decision = world.faults.decide(operation, user.as_deref());
         (

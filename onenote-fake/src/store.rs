@@ -7,14 +7,14 @@
 //! stored as the highest role given to that principal on that entity, which is everything
 //! "POST appends a role" can be observed to do.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use onenote_api::DateTime;
 
 use crate::api::Work;
 use crate::error::ApiError;
 use crate::rng::Rng;
-use crate::tenant::Tenant;
+use crate::tenant::{Group, Tenant, User};
 
 /// A role on a notebook, section group or section; `Owner` > `Contributor` > `Reader`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -383,6 +383,15 @@ pub struct State {
     grants: BTreeMap<String, BTreeMap<Grantee, Role>>,
     operations: BTreeMap<String, Operation>,
     emails: Vec<SentEmail>,
+    /// Indexes, kept by the methods that add and remove entities, so lookups do not scan a
+    /// state that grows with every class notebook: lower-case UPN → position in the tenant's
+    /// users; notebook or section group → the section groups and sections directly in it;
+    /// section → its pages; (notebook, student) → the student's section group.
+    users_by_upn: HashMap<String, usize>,
+    groups_by_parent: BTreeMap<String, BTreeSet<String>>,
+    sections_by_parent: BTreeMap<String, BTreeSet<String>>,
+    pages_by_section: BTreeMap<String, BTreeSet<String>>,
+    student_groups: BTreeMap<(String, Grantee), String>,
     ids: Rng,
     pages_made: u64,
     max_entities: usize,
@@ -390,8 +399,20 @@ pub struct State {
 
 impl State {
     pub(crate) fn new(tenant: Tenant, seed: u64, max_entities: usize) -> Self {
+        let users_by_upn = tenant
+            .users
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, user)| (user.upn.to_ascii_lowercase(), i))
+            .collect();
         Self {
             tenant,
+            users_by_upn,
+            groups_by_parent: BTreeMap::new(),
+            sections_by_parent: BTreeMap::new(),
+            pages_by_section: BTreeMap::new(),
+            student_groups: BTreeMap::new(),
             notebooks: BTreeMap::new(),
             section_groups: BTreeMap::new(),
             sections: BTreeMap::new(),
@@ -413,8 +434,16 @@ impl State {
         &self.tenant
     }
 
-    pub(crate) fn tenant_mut(&mut self) -> &mut Tenant {
-        &mut self.tenant
+    /// The tenant's user with this UPN (any case), found by index.
+    pub fn user(&self, upn: &str) -> Option<&User> {
+        let index = *self.users_by_upn.get(&upn.to_ascii_lowercase())?;
+        self.tenant.users.get(index)
+    }
+
+    /// The group with this id, to change its owners and members (the users, and so the UPN
+    /// index, stay as they are).
+    pub(crate) fn group_mut(&mut self, id: &str) -> Option<&mut Group> {
+        self.tenant.find_group_mut(id)
     }
 
     /// Every notebook, by id.
@@ -452,9 +481,11 @@ impl State {
         &'a self,
         parent_id: &'a str,
     ) -> impl Iterator<Item = &'a SectionGroup> + 'a {
-        self.section_groups
-            .values()
-            .filter(move |g| g.parent_id == parent_id)
+        self.groups_by_parent
+            .get(parent_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.section_groups.get(id))
     }
 
     /// A student's section group in a class notebook (`upn` in any case).
@@ -467,10 +498,9 @@ impl State {
         notebook_id: &str,
         grantee: &Grantee,
     ) -> Option<&SectionGroup> {
-        self.section_groups.values().find(|g| {
-            g.notebook_id == notebook_id
-                && matches!(&g.class_role, Some(ClassSectionGroup::Student(owner)) if owner == grantee)
-        })
+        self.student_groups
+            .get(&(notebook_id.to_owned(), grantee.clone()))
+            .and_then(|id| self.section_groups.get(id))
     }
 
     /// Every section, by id.
@@ -486,9 +516,11 @@ impl State {
     /// The sections directly under a notebook or section group, by name.
     pub fn sections_in<'a>(&'a self, parent_id: &'a str) -> Vec<&'a Section> {
         let mut sections: Vec<&Section> = self
-            .sections
-            .values()
-            .filter(|s| s.parent_id == parent_id)
+            .sections_by_parent
+            .get(parent_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.sections.get(id))
             .collect();
         sections.sort_by(|a, b| a.name.cmp(&b.name));
         sections
@@ -506,24 +538,26 @@ impl State {
 
     /// The pages of a section, by title.
     pub fn pages_in<'a>(&'a self, section_id: &'a str) -> Vec<&'a Page> {
-        let mut pages: Vec<&Page> = self
-            .pages
-            .values()
-            .filter(|p| p.section_id == section_id)
-            .collect();
+        let mut pages = self.pages_of(section_id);
         pages.sort_by(|a, b| a.title.cmp(&b.title));
         pages
     }
 
     /// The pages of a section in the order they were made (their `order`).
     pub fn pages_in_order<'a>(&'a self, section_id: &'a str) -> Vec<&'a Page> {
-        let mut pages: Vec<&Page> = self
-            .pages
-            .values()
-            .filter(|p| p.section_id == section_id)
-            .collect();
+        let mut pages = self.pages_of(section_id);
         pages.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
         pages
+    }
+
+    /// A section's pages, by id.
+    fn pages_of(&self, section_id: &str) -> Vec<&Page> {
+        self.pages_by_section
+            .get(section_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.pages.get(id))
+            .collect()
     }
 
     /// The image or file with this id.
@@ -643,15 +677,22 @@ impl State {
 
     /// The entity and everything inside it.
     pub(crate) fn subtree(&self, entity_id: &str) -> BTreeSet<String> {
-        let ids = self
-            .section_groups
-            .keys()
-            .chain(self.sections.keys())
-            .chain(self.pages.keys())
-            .chain(self.notebooks.keys());
-        ids.filter(|id| self.chain(id).iter().any(|e| e == entity_id))
-            .cloned()
-            .collect()
+        let mut found = BTreeSet::new();
+        if !self.exists(entity_id) {
+            return found;
+        }
+        let mut next = vec![entity_id.to_owned()];
+        while let Some(id) = next.pop() {
+            for children in [
+                &self.groups_by_parent,
+                &self.sections_by_parent,
+                &self.pages_by_section,
+            ] {
+                next.extend(children.get(&id).into_iter().flatten().cloned());
+            }
+            found.insert(id);
+        }
+        found
     }
 
     fn entity_count(&self) -> usize {
@@ -766,6 +807,15 @@ impl State {
             return Err(ApiError::bad_request("section groups nest too deep"));
         }
         let id = self.new_id(wanted_id)?;
+        self.groups_by_parent
+            .entry(parent_id.to_owned())
+            .or_default()
+            .insert(id.clone());
+        if let Some(ClassSectionGroup::Student(grantee)) = &class_role {
+            self.student_groups
+                .entry((notebook_id.clone(), grantee.clone()))
+                .or_insert_with(|| id.clone());
+        }
         self.section_groups.insert(
             id.clone(),
             SectionGroup {
@@ -797,6 +847,10 @@ impl State {
             )));
         };
         let id = self.new_id(wanted_id)?;
+        self.sections_by_parent
+            .entry(parent_id.to_owned())
+            .or_default()
+            .insert(id.clone());
         self.sections.insert(
             id.clone(),
             Section {
@@ -830,6 +884,10 @@ impl State {
             None => self.page_style_id(),
         };
         let content = content.map_or_else(|| minimal_page(title), str::to_owned);
+        self.pages_by_section
+            .entry(section_id.to_owned())
+            .or_default()
+            .insert(id.clone());
         self.pages.insert(
             id.clone(),
             Page {
@@ -880,7 +938,11 @@ impl State {
     }
 
     pub(crate) fn remove_page(&mut self, id: &str) {
-        self.pages.remove(id);
+        if let Some(page) = self.pages.remove(id)
+            && let Some(pages) = self.pages_by_section.get_mut(&page.section_id)
+        {
+            pages.remove(id);
+        }
         self.resources.retain(|_, r| r.page_id != id);
     }
 
@@ -919,7 +981,12 @@ impl State {
             self.sections.remove(entity);
             self.pages.remove(entity);
             self.grants.remove(entity);
+            self.groups_by_parent.remove(entity);
+            self.sections_by_parent.remove(entity);
+            self.pages_by_section.remove(entity);
         }
+        self.student_groups
+            .retain(|(notebook, _), _| notebook != id);
         self.resources.retain(|_, r| !subtree.contains(&r.page_id));
         self.notebooks.remove(id);
     }

@@ -694,11 +694,7 @@ pub(crate) struct TransferRequest {
 /// tenant administrators only). The notebook is found by id anywhere in the tenant: the
 /// documents' example calls it on `me` as an administrator.
 pub(crate) fn transfer(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
-    let admin = ctx
-        .state
-        .tenant()
-        .find_user(call.user)
-        .is_some_and(|u| u.admin);
+    let admin = ctx.state.user(call.user).is_some_and(|u| u.admin);
     if !admin {
         return Err(ApiError::access_denied(format!(
             "Transferring a class notebook requires tenant administrator privileges; {} is not \
@@ -744,8 +740,7 @@ pub(crate) fn transfer_now(
     }
     let destination = &request.destination;
     let Some(user) = state
-        .tenant()
-        .find_user(&destination.id)
+        .user(&destination.id)
         .filter(|_| destination.kind == PrincipalKind::Person)
     else {
         return Err(ApiError::users_not_found(std::slice::from_ref(

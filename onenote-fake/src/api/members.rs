@@ -48,7 +48,7 @@ pub(crate) fn unknown(state: &State, members: &[Member]) -> Vec<String> {
     members
         .iter()
         .filter(|m| match m.kind {
-            PrincipalKind::Person => state.tenant().find_user(&m.id).is_none(),
+            PrincipalKind::Person => state.user(&m.id).is_none(),
             PrincipalKind::Group => state.tenant().find_group(&m.id).is_none(),
         })
         .map(|m| m.id.clone())

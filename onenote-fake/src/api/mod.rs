@@ -298,7 +298,7 @@ pub(crate) fn container(
     let is = |list: &[String]| list.iter().any(|u| u.eq_ignore_ascii_case(user));
     match location {
         Location::Me => Ok(Container::OneDrive(user.to_ascii_lowercase())),
-        Location::User(id) => match tenant.find_user(id) {
+        Location::User(id) => match state.user(id) {
             Some(found) => Ok(Container::OneDrive(found.upn.to_ascii_lowercase())),
             None => Err(ApiError::not_found(format!(
                 "There is no user '{id}' in the tenant."
@@ -367,7 +367,7 @@ pub(crate) fn may_create_in(
 ) -> Result<(), ApiError> {
     match container {
         Container::OneDrive(owner) if !owner.eq_ignore_ascii_case(user) => {
-            if state.tenant().find_user(user).is_some_and(|u| u.admin) {
+            if state.user(user).is_some_and(|u| u.admin) {
                 Ok(())
             } else {
                 Err(ApiError::write_denied(format!(
@@ -431,8 +431,7 @@ pub(crate) fn require(
 /// The display name of a UPN, or the UPN when it is not a user of the tenant.
 pub(crate) fn display_name(state: &State, upn: &str) -> String {
     state
-        .tenant()
-        .find_user(upn)
+        .user(upn)
         .map_or_else(|| upn.to_owned(), |u| u.display_name.clone())
 }
 

@@ -72,13 +72,13 @@ fn grantee_from_user_id(state: &State, user_id: &str) -> Option<Grantee> {
     let lower = user_id.to_ascii_lowercase();
     let tenant = state.tenant();
     if let Some(upn) = lower.strip_prefix(USER_CLAIM) {
-        return tenant.find_user(upn).map(|u| Grantee::user(&u.upn));
+        return state.user(upn).map(|u| Grantee::user(&u.upn));
     }
     if let Some(id) = lower.strip_prefix(GROUP_CLAIM) {
         return tenant.find_group(id).map(|g| Grantee::group(&g.id));
     }
-    tenant
-        .find_user(user_id)
+    state
+        .user(user_id)
         .map(|u| Grantee::user(&u.upn))
         .or_else(|| tenant.find_group(user_id).map(|g| Grantee::group(&g.id)))
 }
@@ -126,8 +126,7 @@ fn representation(
     let (user_id, name) = match grantee {
         Grantee::User(upn) => {
             let spelled = state
-                .tenant()
-                .find_user(upn)
+                .user(upn)
                 .map_or_else(|| upn.clone(), |u| u.upn.clone());
             (format!("{USER_CLAIM}{spelled}"), display_name(state, upn))
         }
