@@ -96,9 +96,8 @@
 //!
 //! # What it does not emulate
 //!
-//! - The rest of the OneNote API until it is in the spec: creating pages (HTML and
-//!   multipart), reading page content, `$value` resources, copy operations. The state already
-//!   holds pages as entities; serving them is routing and a handler.
+//! - Rendering: a created page keeps the HTML as sent (its `name:` references made resource
+//!   URLs); `data-render-src` PDFs are kept as one image resource, not rendered into pages.
 //! - HTML: page content is kept as text and changed by finding tags by name, not parsed;
 //!   nested `$expand` (`sectionGroups(expand=sections)`) is refused.
 //! - Real authentication: no Azure AD, no scopes (`Notes.Read` and the like are not checked),
@@ -134,6 +133,20 @@
 //! - Re-adding a student who was removed gives them back the section group they had.
 //! - Deleting a permission that is only inherited is a 400 naming the parent it comes from.
 //! - Too many requests at once is code 10003 ("too many active requests"), the rates 20166.
+//! - Page creation: part names compare ignoring case; an HTML reference to a part the request
+//!   lacks is 20011 (the documents name no code for it); a body that is neither HTML nor
+//!   multipart is 415 with 20131. Only referenced parts become resources.
+//! - `POST pages` (default notebook): the default notebook is the oldest one at the location
+//!   the caller can write to (404 when there is none); without `sectionName` its first
+//!   top-level section, or a new `Quick Notes`; with it, the top-level section of that name
+//!   (any case), made when missing.
+//! - `includeIDs=true` gives every `div`, `p`, `img`, `object`, list, table and heading an
+//!   `id` of the service's form (`p:{guid}{n}`), kept with the page so a PATCH can target it.
+//! - Copies: the source, the body and the destination's group or site are checked at once
+//!   (4xx); the destination entity, its role and the name are checked when the operation runs
+//!   (a `Failed` operation). Copy operations are written `NotStarted`, `Running`, `Completed`,
+//!   `Failed` with `percentComplete` `0`, `50`, `100`; their `Operation-Location` is under the
+//!   location the copy was asked at. A copied class notebook is a plain notebook.
 
 // No input may panic the fake: no unwraps, no indexing that can fail, outside tests.
 #![cfg_attr(
