@@ -212,4 +212,16 @@ mod tests {
         );
         assert!(parse("zz", BODY).is_err());
     }
+
+    #[test]
+    fn every_cut_of_a_body_is_an_answer_not_a_panic() {
+        for end in 0..BODY.len() {
+            let cut = &BODY[..end];
+            // Parts or a 20011, whatever is left of the framing.
+            if let Err(error) = parse("b1", cut) {
+                assert_eq!(error.code, "20011");
+            }
+            let _ = parse("b1", &BODY[end..]);
+        }
+    }
 }
