@@ -2,6 +2,7 @@
 //! once and resent unchanged on every retry, and [`Multipart`], the public builder of
 //! `multipart/form-data` bodies (RFC 7578).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -23,12 +24,14 @@ pub(crate) enum Body {
 }
 
 impl Body {
-    /// The `Content-Type` header value.
-    pub(crate) fn content_type(&self) -> String {
+    /// The `Content-Type` header value; only a multipart body's (its boundary) is built per call.
+    pub(crate) fn content_type(&self) -> Cow<'static, str> {
         match self {
-            Body::Json(_) => JSON.to_owned(),
-            Body::Text { media_type, .. } => (*media_type).to_owned(),
-            Body::Multipart { boundary, .. } => format!("multipart/form-data; boundary={boundary}"),
+            Body::Json(_) => Cow::Borrowed(JSON),
+            Body::Text { media_type, .. } => Cow::Borrowed(media_type),
+            Body::Multipart { boundary, .. } => {
+                Cow::Owned(format!("multipart/form-data; boundary={boundary}"))
+            }
         }
     }
 
