@@ -42,9 +42,9 @@ fn run(args: &[String]) -> Result<(), String> {
         return Err(USAGE.to_owned());
     };
     if command == "bench" {
-        return bench::run(rest, &workspace_root());
+        return bench::run(rest, &workspace_root()?);
     }
-    let options = Options::parse(rest)?;
+    let options = Options::parse(rest, workspace_root()?)?;
     match command.as_str() {
         "codegen" => codegen(&options),
         "openapi" => openapi(&options),
@@ -52,7 +52,7 @@ fn run(args: &[String]) -> Result<(), String> {
             if options.check || options.out.is_some() {
                 return Err(format!("`routes` takes only --spec\n{USAGE}"));
             }
-            let sources = read_spec(&options.spec_dir())?;
+            let sources = options.read_spec(&options.spec_dir())?;
             let routes = codegen::routes(&sources).map_err(|d| d.to_string())?;
             print!("{routes}");
             Ok(())
@@ -66,14 +66,17 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 struct Options {
+    /// The checkout this run reads and writes (see [`workspace_root`]).
+    root: PathBuf,
     check: bool,
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
+    fn parse(args: &[String], root: PathBuf) -> Result<Self, String> {
         let mut options = Options {
+            root,
             check: false,
             spec: None,
             out: None,
@@ -108,29 +111,50 @@ impl Options {
             .clone()
             .unwrap_or_else(|| PathBuf::from("onenote-api/src/generated"))
     }
-}
 
-/// The workspace root, so relative paths work from any directory cargo runs us in.
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
+    /// Resolves a path given on the command line against the workspace root, keeping the
+    /// short form for messages.
+    fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.root.join(path)
+        }
+    }
 
-/// Resolves a path given on the command line against the workspace root, keeping the
-/// short form for messages.
-fn resolve(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        workspace_root().join(path)
+    /// Reads the spec folder given on the command line (relative to the workspace root).
+    fn read_spec(&self, dir: &Path) -> Result<Vec<codegen::SpecSource>, String> {
+        codegen::source::read_spec_folder(&self.resolve(dir), dir)
     }
 }
 
-/// Reads the spec folder given on the command line (relative to the workspace root).
-fn read_spec(dir: &Path) -> Result<Vec<codegen::SpecSource>, String> {
-    codegen::source::read_spec_folder(&resolve(dir), dir)
+/// The checkout to work on, found when xtask runs (never baked in when it is compiled: two
+/// checkouts sharing a `CARGO_TARGET_DIR` run one binary): the nearest workspace root above
+/// the directory `cargo run` names in `CARGO_MANIFEST_DIR` (xtask's own, in the checkout
+/// `cargo xtask` was run in), or above the current directory when the binary is run directly.
+fn workspace_root() -> Result<PathBuf, String> {
+    let start = match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::current_dir()
+            .map_err(|e| format!("error: cannot read the current directory: {e}"))?,
+    };
+    start
+        .ancestors()
+        .find(|dir| is_workspace_root(dir))
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "error: no workspace root (a Cargo.toml with a [workspace] table) at or above {}\n\
+                 hint: run `cargo xtask` inside a checkout of the repository",
+                start.display()
+            )
+        })
+}
+
+/// Whether `dir` holds a `Cargo.toml` with a `[workspace]` table.
+fn is_workspace_root(dir: &Path) -> bool {
+    fs::read_to_string(dir.join("Cargo.toml"))
+        .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == "[workspace]"))
 }
 
 /// The every-construct fixture and the crate it is compiled in (`tests/constructs-client`).
@@ -139,7 +163,7 @@ const CONSTRUCTS_OUT: &str = "tests/constructs-client/src/generated";
 
 fn codegen(options: &Options) -> Result<(), String> {
     let spec_dir = options.spec_dir();
-    let sources = read_spec(&spec_dir)?;
+    let sources = options.read_spec(&spec_dir)?;
     let mut wanted = generated_files(&sources, &options.out_dir())?;
     let mut out_dirs = vec![options.out_dir()];
     // The defaults also own the schema, the OpenAPI export and the constructs client.
@@ -147,19 +171,19 @@ fn codegen(options: &Options) -> Result<(), String> {
         wanted.push((spec_dir.join("schema.json"), codegen::schema_json()));
         let openapi = codegen::openapi(&sources).map_err(|d| d.to_string())?;
         wanted.push((Path::new(OPENAPI_DIR).join(OPENAPI_FILE), openapi));
-        let constructs = read_spec(Path::new(CONSTRUCTS_SPEC))?;
+        let constructs = options.read_spec(Path::new(CONSTRUCTS_SPEC))?;
         wanted.extend(generated_files(&constructs, Path::new(CONSTRUCTS_OUT))?);
         out_dirs.push(PathBuf::from(CONSTRUCTS_OUT));
     }
     let mut stale_extra = Vec::new();
     for out_dir in &out_dirs {
-        stale_extra.extend(no_longer_generated(out_dir, &wanted));
+        stale_extra.extend(no_longer_generated(options, out_dir, &wanted));
     }
     stale_extra.sort();
 
     let mut changed = Vec::new();
     for (path, contents) in &wanted {
-        let current = fs::read_to_string(resolve(path)).ok();
+        let current = fs::read_to_string(options.resolve(path)).ok();
         if current.as_deref() != Some(contents.as_str()) {
             changed.push(path.clone());
         }
@@ -192,16 +216,16 @@ fn codegen(options: &Options) -> Result<(), String> {
             .find(|(p, _)| p == path)
             .map(|(_, c)| c.as_str())
             .unwrap_or_default();
-        if let Some(parent) = resolve(path).parent() {
+        if let Some(parent) = options.resolve(path).parent() {
             fs::create_dir_all(parent)
                 .map_err(|e| format!("error: cannot create {}: {e}", parent.display()))?;
         }
-        fs::write(resolve(path), contents)
+        fs::write(options.resolve(path), contents)
             .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
         println!("updated {}", path.display());
     }
     for path in &stale_extra {
-        fs::remove_file(resolve(path))
+        fs::remove_file(options.resolve(path))
             .map_err(|e| format!("error: cannot remove {}: {e}", path.display()))?;
         println!("removed {}", path.display());
     }
@@ -226,9 +250,13 @@ fn generated_files(
 /// Generated files in `out_dir` that no longer come from the spec. Only files that carry the
 /// generated header count, so pointing --out at a folder of hand-written code never deletes
 /// any of it.
-fn no_longer_generated(out_dir: &Path, wanted: &[(PathBuf, String)]) -> Vec<PathBuf> {
+fn no_longer_generated(
+    options: &Options,
+    out_dir: &Path,
+    wanted: &[(PathBuf, String)],
+) -> Vec<PathBuf> {
     let mut stale = Vec::new();
-    if let Ok(entries) = fs::read_dir(resolve(out_dir)) {
+    if let Ok(entries) = fs::read_dir(options.resolve(out_dir)) {
         for entry in entries.flatten() {
             let path = out_dir.join(entry.file_name());
             let generated = fs::read_to_string(entry.path())
@@ -250,14 +278,14 @@ const OPENAPI_FILE: &str = "onenote.openapi.json";
 
 /// Writes (or with `--check`, checks) the OpenAPI export of the spec.
 fn openapi(options: &Options) -> Result<(), String> {
-    let sources = read_spec(&options.spec_dir())?;
+    let sources = options.read_spec(&options.spec_dir())?;
     let text = codegen::openapi(&sources).map_err(|d| d.to_string())?;
     let dir = options
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(OPENAPI_DIR));
     let path = dir.join(OPENAPI_FILE);
-    if fs::read_to_string(resolve(&path)).ok().as_deref() == Some(text.as_str()) {
+    if fs::read_to_string(options.resolve(&path)).ok().as_deref() == Some(text.as_str()) {
         println!("{} is up to date", path.display());
         return Ok(());
     }
@@ -267,9 +295,9 @@ fn openapi(options: &Options) -> Result<(), String> {
             path.display()
         ));
     }
-    fs::create_dir_all(resolve(&dir))
+    fs::create_dir_all(options.resolve(&dir))
         .map_err(|e| format!("error: cannot create {}: {e}", dir.display()))?;
-    fs::write(resolve(&path), text)
+    fs::write(options.resolve(&path), text)
         .map_err(|e| format!("error: cannot write {}: {e}", path.display()))?;
     println!("updated {}", path.display());
     Ok(())
