@@ -6,10 +6,11 @@
 //! list and re-exports as `onenote-api/src/lib.rs` (`tests/tests/runtime_seam.rs` keeps the two
 //! the same); `src/generated/` is written by `cargo xtask codegen` from the fixture.
 //!
-//! The runtime's unit tests run in onenote-api, against the real spec's client; compiled here as
-//! a test (`cargo clippy --all-targets` does) the crate is empty, so they are not built against
-//! the fixture.
-#![cfg(not(test))]
+//! The runtime's unit tests and doc examples run in onenote-api, against the real spec's client
+//! (the examples name `onenote_api`); compiled here as a test (`cargo clippy --all-targets`
+//! does) or collected for doctests (`cargo test --doc` overrides `doctest = false`) the crate is
+//! empty, so they are not built against the fixture.
+#![cfg(not(any(test, doctest)))]
 
 #[path = "../../../onenote-api/src/auth.rs"]
 mod auth;
