@@ -24,6 +24,7 @@ const NOTES: &str = "onenote-api/src/notes.rs";
 const LIB: &str = "onenote-api/src/lib.rs";
 const BODY: &str = "onenote-api/src/body.rs";
 const BUILDER: &str = "onenote-api/src/builder.rs";
+const BYTE_STREAM: &str = "onenote-api/src/byte_stream.rs";
 const HANDLE: &str = "onenote-api/src/handle.rs";
 const AUTH: &str = "onenote-api/src/auth.rs";
 const CLOCK: &str = "onenote-api/src/clock.rs";
@@ -78,6 +79,7 @@ pub const BUILDER_METHODS: &[Reserved] = &[
     at(BUILDER, "new"),
     at(BUILDER, "respond_async"),
     at(BUILDER, "send"),
+    at(BUILDER, "send_stream"),
     at(BUILDER, "send_with_meta"),
     at(BUILDER, "stream"),
 ];
@@ -101,6 +103,7 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(OPERATION, "AsyncRequest"),
     at(AZURE, "AzureCredential"),
     at(AUTH, "BoxError"),
+    at(BYTE_STREAM, "ByteStream"),
     at(LIB, "Bytes"),
     at(CLIENT, "Client"),
     at(CLIENT, "ClientBuilder"),
@@ -152,6 +155,7 @@ pub const MODULES: &[Reserved] = &[
     at(LIB, "azure"),
     at(LIB, "body"),
     at(LIB, "builder"),
+    at(LIB, "byte_stream"),
     at(LIB, "client"),
     at(LIB, "clock"),
     at(LIB, "datetime"),

@@ -7,6 +7,7 @@ use std::fmt;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
+use crate::byte_stream::ByteStream;
 use crate::client::Client;
 use crate::error::Result;
 use crate::odata::{
@@ -190,10 +191,26 @@ impl<O: Operation> Request<O> {
 impl<O: Operation<Response = Bytes>> Request<O> {
     /// Reads at most `limit` bytes of the body (instead of the client's limit of 16 MiB): a
     /// larger body, by its `Content-Length` or as it arrives, fails the call with
-    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) and is not read further.
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode) and is not read further. The limit
+    /// holds for [`send_stream`](Self::send_stream) too.
     pub fn max_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = Some(limit);
         self
+    }
+
+    /// Sends the request like [`send_with_meta`](Self::send_with_meta), but returns as soon as
+    /// the response's status and headers are in, with the body as a [`ByteStream`] of chunks
+    /// to read as they arrive, so a large file never sits whole in memory.
+    ///
+    /// The retry policy applies until a success status arrives; a body whose `Content-Length`
+    /// is over the limit fails here, unread. After that the stream yields at most the limit in
+    /// all and is never retried (see [`ByteStream`]).
+    pub async fn send_stream(self) -> Result<Response<ByteStream>> {
+        let (client, mut call) = self.into_call();
+        call.stream_body = true;
+        let mut reply = client.execute(&call).await?;
+        let body = reply.take_stream(call.operation, call.body_limit());
+        Ok(reply.into_response(body))
     }
 }
 

@@ -577,7 +577,7 @@ pub(crate) struct ResponseInfo {
 impl ResponseInfo {
     /// The same facts with the token removed from the header texts (a server or proxy may echo
     /// the `Authorization` value into any header).
-    fn redacted(self, redact: Redact<'_>) -> Self {
+    pub(crate) fn redacted(self, redact: Redact<'_>) -> Self {
         let text = |value: Option<String>| value.map(|v| redact.text(&v).into_owned());
         ResponseInfo {
             correlation_id: text(self.correlation_id),

@@ -41,6 +41,7 @@ pub fn decode_body<T: DeserializeOwned>(body: &[u8], token: &str) -> Result<T> {
         status: 200,
         headers: HeaderMap::new(),
         body: body.to_vec(),
+        unread: None,
         url: Url::parse("https://www.onenote.com/api/v1.0/")
             .unwrap_or_else(|e| unreachable!("a fixed URL parses: {e}")),
         attempts: 1,

@@ -37,6 +37,7 @@ mod azure;
 )]
 mod body;
 mod builder;
+mod byte_stream;
 mod client;
 mod clock;
 mod datetime;
@@ -70,6 +71,7 @@ pub use auth::{
 pub use azure::{AzureCredential, ONENOTE_SCOPE};
 pub use body::Multipart;
 pub use builder::{HasAsyncForm, Json, Operation, Receive, Request};
+pub use byte_stream::ByteStream;
 pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, TokioClock};

@@ -86,6 +86,8 @@ pub struct Call {
     pub(crate) status: u16,
     /// The most bytes of a success body read; `None` is the client's limit.
     pub(crate) max_body_bytes: Option<usize>,
+    /// Leaves a success body unread, for the caller to stream (`Request::send_stream`).
+    pub(crate) stream_body: bool,
     /// Why the call must not be sent (an option out of range), reported before anything goes out.
     pub(crate) refused: Option<String>,
 }
@@ -104,6 +106,7 @@ impl Call {
             respond_async: false,
             status,
             max_body_bytes: None,
+            stream_body: false,
             refused: None,
         }
     }
@@ -120,6 +123,7 @@ impl Call {
             respond_async: false,
             status,
             max_body_bytes: None,
+            stream_body: false,
             refused: None,
         }
     }

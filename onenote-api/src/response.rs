@@ -9,6 +9,7 @@ use reqwest::Url;
 use reqwest::header::{DATE, HeaderMap, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
+use crate::byte_stream::ByteStream;
 use crate::error::{Error, Redact, ResponseInfo, Result};
 use crate::retry::parse_retry_after;
 
@@ -120,6 +121,8 @@ pub struct Reply {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
+    /// The body, still unread, of a call that streams it (then `body` is empty).
+    pub(crate) unread: Option<reqwest::Response>,
     /// The URL that answered (after redirects), for resolving relative links.
     pub(crate) url: Url,
     pub(crate) attempts: u32,
@@ -162,6 +165,19 @@ impl Reply {
     /// Takes the body as it came (leaving the metadata).
     pub(crate) fn take_bytes(&mut self) -> bytes::Bytes {
         bytes::Bytes::from(std::mem::take(&mut self.body))
+    }
+
+    /// Takes the body as a stream of chunks under `limit` bytes in all (leaving the metadata).
+    pub(crate) fn take_stream(&mut self, operation: &'static str, limit: usize) -> ByteStream {
+        let read = bytes::Bytes::from(std::mem::take(&mut self.body));
+        ByteStream::new(
+            operation,
+            self.unread.take(),
+            read,
+            limit,
+            self.info().redacted(self.redact()),
+            (self.attempts, self.waited),
+        )
     }
 
     /// The status and support headers, as errors keep them.

@@ -41,6 +41,8 @@ pub(crate) struct Exchange {
     pub(crate) too_large: bool,
     /// The URL that answered, when redirects moved it from the one requested.
     pub(crate) redirected_to: Option<Url>,
+    /// A success body left unread because the call streams it (`body` is then empty).
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 impl Exchange {
@@ -97,6 +99,7 @@ impl Transport {
         let headers = std::mem::take(response.headers_mut());
         let success = response.status().is_success();
         let limit = call.body_limit();
+        let mut unread = None;
         let (body, too_large) = if success {
             // A body announced as too large is not read at all.
             if response
@@ -104,6 +107,10 @@ impl Transport {
                 .is_some_and(|length| length > limit as u64)
             {
                 (Vec::new(), true)
+            } else if call.stream_body {
+                // The caller reads it chunk by chunk, under the same limit (`ByteStream`).
+                unread = Some(response);
+                (Vec::new(), false)
             } else {
                 read_body(response, limit).await?
             }
@@ -119,6 +126,7 @@ impl Transport {
             body,
             too_large: success && too_large,
             redirected_to,
+            unread,
         })
     }
 }

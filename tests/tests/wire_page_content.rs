@@ -1,12 +1,21 @@
 //! Wire tests for page content: reading it as HTML, creating pages from HTML alone and from
 //! multipart (`PageContent`), creating in the default notebook with `sectionName`, the `$top`
-//! limit of the page lists, and downloading a page's images and files (`resources/{id}/$value`).
+//! limit of the page lists, and downloading a page's images and files (`resources/{id}/$value`),
+//! whole or streamed (the streamed ones partly against a scripted server on 127.0.0.1, which
+//! can hold a body back or cut it short).
 //!
 //! The page bodies follow Microsoft Graph's "Create page" and "Get page" examples; the HTML is
 //! this project's own, in the shape "Get OneNote content and structure" describes (generated
 //! `id`s with `includeIDs=true`, images as resource URLs).
 
-use onenote_api::{ErrorKind, PageContent, RetryPolicy};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use onenote_api::{ByteStream, Bytes, ErrorKind, PageContent, RetryPolicy};
 use serde_json::json;
 use tests::wire::{
     ExpectedBytes, TOKEN, assert_bytes_request, client, only_request, server_answering,
@@ -414,4 +423,320 @@ async fn a_page_file_within_max_bytes_is_returned_whole() {
         .unwrap();
 
     assert_eq!(bytes.len(), 1024);
+}
+
+/// A page file that several reads deliver: 2 MiB of a repeating pattern.
+fn large_file() -> Vec<u8> {
+    (0..2 * 1024 * 1024).map(|i| (i % 251) as u8).collect()
+}
+
+/// Reads every chunk of `stream`, stopping at the first error.
+async fn chunks_of(stream: &mut ByteStream) -> (Vec<Bytes>, Option<onenote_api::Error>) {
+    let mut chunks = Vec::new();
+    while let Some(chunk) = stream.next_chunk().await {
+        match chunk {
+            Ok(chunk) => chunks.push(chunk),
+            Err(error) => return (chunks, Some(error)),
+        }
+    }
+    (chunks, None)
+}
+
+#[tokio::test]
+async fn a_page_file_streams_as_chunks_that_make_up_the_file() {
+    let file = large_file();
+    let server =
+        server_answering(ResponseTemplate::new(200).set_body_raw(file.clone(), "image/png")).await;
+
+    let response = client(&server)
+        .me()
+        .page_file("0-8a9e8b8e1a2b4c3d!1-34F3F3A4C8A1A9D2!172")
+        .content()
+        .send_stream()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.header("content-type"), Some("image/png"));
+    let mut stream = response.into_value();
+    let (chunks, error) = chunks_of(&mut stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert!(chunks.len() > 1, "one chunk of {} bytes", file.len());
+    assert_eq!(chunks.concat(), file);
+    assert_eq!(stream.received(), file.len());
+    assert!(stream.next_chunk().await.is_none(), "a chunk after the end");
+    assert_bytes_request(
+        &only_request(&server).await,
+        ExpectedBytes {
+            method: "GET",
+            target: "/v1.0/me/notes/resources/0-8a9e8b8e1a2b4c3d%211-34F3F3A4C8A1A9D2%21172/$value",
+            accept: "*/*",
+            content_type: None,
+            body: b"",
+        },
+    );
+}
+
+#[tokio::test]
+async fn a_page_file_announced_over_max_bytes_fails_before_streaming() {
+    let server = server_answering(
+        ResponseTemplate::new(200).set_body_raw(vec![7u8; 4096], "application/pdf"),
+    )
+    .await;
+
+    let error = client(&server)
+        .me()
+        .page_file("0-1")
+        .content()
+        .max_bytes(1024)
+        .send_stream()
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(
+        error
+            .to_string()
+            .starts_with("getPageFileContent: could not decode the HTTP 200 response body: the body is larger than 1024 bytes"),
+        "{error}"
+    );
+}
+
+/// A server on 127.0.0.1 that answers its connections, one after another, with `answers`:
+/// each gets the request read, then the answer's parts written with a flush between them
+/// (`Part::Wait` holds the rest until the test says go). Returns the base URL and the
+/// server, which counts every connection made to it.
+fn scripted_server(answers: Vec<Vec<Part>>) -> (String, ScriptedServer) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (go, wait) = mpsc::channel::<()>();
+    let (count_tx, count_rx) = mpsc::channel::<()>();
+    let (counted_tx, counted_rx) = mpsc::channel::<usize>();
+    let waited_out = Arc::new(AtomicBool::new(false));
+    let flag = waited_out.clone();
+    std::thread::spawn(move || {
+        let mut connections = 0;
+        for answer in answers {
+            let Ok((mut stream, _)) = listener.accept() else {
+                return;
+            };
+            connections += 1;
+            read_request_head(&mut stream);
+            for part in answer {
+                match part {
+                    Part::Bytes(bytes) => {
+                        let _ = stream.write_all(&bytes);
+                        let _ = stream.flush();
+                    }
+                    Part::Wait => {
+                        if wait.recv_timeout(Duration::from_secs(10)).is_err() {
+                            flag.store(true, Ordering::SeqCst);
+                        }
+                    }
+                }
+            }
+            // Dropping the stream closes the connection: a body cut short if it promised more.
+        }
+        // Asked for the count: any connection made since is already in the backlog.
+        if count_rx.recv().is_ok() {
+            listener.set_nonblocking(true).unwrap();
+            while listener.accept().is_ok() {
+                connections += 1;
+            }
+            let _ = counted_tx.send(connections);
+        }
+    });
+    let server = ScriptedServer {
+        go,
+        count: count_tx,
+        counted: counted_rx,
+        waited_out,
+    };
+    (base, server)
+}
+
+enum Part {
+    Bytes(Vec<u8>),
+    /// Send nothing more until [`ScriptedServer::go`] (or 10 s, noted in `waited_out`).
+    Wait,
+}
+
+struct ScriptedServer {
+    go: mpsc::Sender<()>,
+    count: mpsc::Sender<()>,
+    counted: mpsc::Receiver<usize>,
+    waited_out: Arc<AtomicBool>,
+}
+
+impl ScriptedServer {
+    /// Lets a waiting answer go on.
+    fn go(&self) {
+        self.go.send(()).unwrap();
+    }
+
+    /// How many connections were made, once every scripted answer was given.
+    fn connections(&self) -> usize {
+        self.count.send(()).unwrap();
+        self.counted.recv_timeout(Duration::from_secs(10)).unwrap()
+    }
+
+    /// Whether a `Wait` ran out of time instead of being let go.
+    fn waited_out(&self) -> bool {
+        self.waited_out.load(Ordering::SeqCst)
+    }
+}
+
+fn read_request_head(stream: &mut TcpStream) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+        head.push(byte[0]);
+    }
+}
+
+fn part(text: &str) -> Part {
+    Part::Bytes(text.as_bytes().to_vec())
+}
+
+/// A chunk of `Transfer-Encoding: chunked` framing holding `bytes`.
+fn chunk(bytes: &[u8]) -> Part {
+    let mut framed = format!("{:x}\r\n", bytes.len()).into_bytes();
+    framed.extend_from_slice(bytes);
+    framed.extend_from_slice(b"\r\n");
+    Part::Bytes(framed)
+}
+
+fn client_for(base: &str, retry: RetryPolicy) -> onenote_api::Client {
+    onenote_api::Client::builder()
+        .base_url(base)
+        .bearer_token(TOKEN)
+        .retry_policy(retry)
+        .build()
+        .unwrap()
+}
+
+/// Retries every idempotent failure at once: only what the client decides not to retry is not.
+fn retry_at_once() -> RetryPolicy {
+    RetryPolicy::new()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(1))
+        .jitter(false)
+}
+
+const CHUNKED_PDF: &str = "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\n\
+                           Transfer-Encoding: chunked\r\n\r\n";
+
+#[tokio::test]
+async fn streamed_chunks_arrive_before_the_rest_of_the_file_is_sent() {
+    let (base, server) = scripted_server(vec![vec![
+        part(CHUNKED_PDF),
+        chunk(&[1u8; 1000]),
+        Part::Wait,
+        chunk(&[2u8; 1000]),
+        part("0\r\n\r\n"),
+    ]]);
+
+    let mut stream = client_for(&base, RetryPolicy::none())
+        .me()
+        .page_file("0-1")
+        .content()
+        .send_stream()
+        .await
+        .unwrap()
+        .into_value();
+    let mut first = Vec::new();
+    while first.len() < 1000 {
+        first.extend_from_slice(&stream.next_chunk().await.unwrap().unwrap());
+    }
+    server.go();
+    let (rest, error) = chunks_of(&mut stream).await;
+
+    assert!(
+        !server.waited_out(),
+        "the first chunk came only with the whole body"
+    );
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(first, [1u8; 1000]);
+    assert_eq!(rest.concat(), [2u8; 1000]);
+}
+
+#[tokio::test]
+async fn a_streamed_page_file_over_max_bytes_ends_with_the_decode_error_mid_stream() {
+    // Chunked, so no Content-Length tells the size in advance.
+    let (base, server) = scripted_server(vec![vec![
+        part(CHUNKED_PDF),
+        chunk(&[1u8; 600]),
+        chunk(&[2u8; 600]),
+        part("0\r\n\r\n"),
+    ]]);
+
+    let mut stream = client_for(&base, retry_at_once())
+        .me()
+        .page_file("0-1")
+        .content()
+        .max_bytes(1024)
+        .send_stream()
+        .await
+        .unwrap()
+        .into_value();
+    let (chunks, error) = chunks_of(&mut stream).await;
+
+    assert_eq!(
+        chunks.concat(),
+        [1u8; 600],
+        "only the bytes within the limit"
+    );
+    let error = error.expect("the second chunk passes the limit");
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert_eq!(
+        error.to_string(),
+        "getPageFileContent: could not decode the HTTP 200 response body: the body is larger \
+         than 1024 bytes"
+    );
+    assert!(
+        stream.next_chunk().await.is_none(),
+        "a chunk after the error"
+    );
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn a_body_cut_short_after_bytes_were_yielded_is_not_retried() {
+    let (base, server) = scripted_server(vec![
+        // Closed before any answer: retried, as for `send`.
+        vec![],
+        // 400 of the 1000 bytes promised, then closed.
+        vec![
+            part(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Length: 1000\r\n\r\n",
+            ),
+            Part::Bytes(vec![3u8; 400]),
+        ],
+    ]);
+
+    let response = client_for(&base, retry_at_once())
+        .me()
+        .page_file("0-1")
+        .content()
+        .send_stream()
+        .await
+        .unwrap();
+    assert_eq!(response.attempts(), 2);
+    let mut stream = response.into_value();
+    let (chunks, error) = chunks_of(&mut stream).await;
+
+    assert_eq!(chunks.concat(), [3u8; 400]);
+    let error = error.expect("the body ends early");
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert!(
+        error
+            .to_string()
+            .starts_with("getPageFileContent: request failed: "),
+        "{error}"
+    );
+    assert!(
+        stream.next_chunk().await.is_none(),
+        "a chunk after the error"
+    );
+    assert_eq!(server.connections(), 2, "the cut body was asked for again");
 }

@@ -747,7 +747,7 @@ impl<L: crate::Location> crate::PageResource<L> {
 /// `.send().await` returns the body as [`Bytes`](crate::Bytes), asked for with `Accept: */*` and read up to the client's body size limit: the service answers `200` with it.
 pub type GetPageFileContentRequest = crate::Request<crate::op::GetPageFileContent>;
 impl<L: crate::Location> crate::PageFileResource<L> {
-    /// Downloads the image or file as it was stored. The body is read into memory up to the client's body size limit, or up to the limit set with `max_bytes`; a larger body is refused without being read further.
+    /// Downloads the image or file as it was stored. The body is read into memory up to the client's body size limit, or up to the limit set with `max_bytes`; a larger body is refused without being read further. `send_stream` hands it over chunk by chunk as it arrives instead, under the same limit, so a large file is never held whole.
     ///
     /// # HTTP
     ///

@@ -21,6 +21,8 @@ mod azure;
 mod body;
 #[path = "../../../onenote-api/src/builder.rs"]
 mod builder;
+#[path = "../../../onenote-api/src/byte_stream.rs"]
+mod byte_stream;
 #[path = "../../../onenote-api/src/client.rs"]
 mod client;
 #[path = "../../../onenote-api/src/clock.rs"]
@@ -75,6 +77,7 @@ pub use auth::{
 pub use azure::{AzureCredential, ONENOTE_SCOPE};
 pub use body::Multipart;
 pub use builder::{HasAsyncForm, Json, Operation, Receive, Request};
+pub use byte_stream::ByteStream;
 pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, TokioClock};
