@@ -26,6 +26,12 @@
 //! refreshed before expiry), [`Pacing`] under OneNote's published limits, retries under a
 //! [`RetryPolicy`], one [`Error`] type, [`Response`] metadata, paging with [`ItemStream`] and
 //! asynchronous operations with [`OperationHandle`].
+//!
+//! Optional features: `azure` (`AzureCredential`: an `azure_identity` credential as the token
+//! provider). The default `rustls-ring` sets up TLS; without it, pass your own `reqwest::Client`.
+
+// docs.rs (`--cfg docsrs`) marks the items of optional features with the feature they need.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 #[cfg(feature = "azure")]
@@ -68,6 +74,7 @@ pub use auth::{
     AccessToken, BoxError, REFRESH_BEFORE_EXPIRY, StaticToken, TokenFuture, TokenProvider,
 };
 #[cfg(feature = "azure")]
+#[cfg_attr(docsrs, doc(cfg(feature = "azure")))]
 pub use azure::{AzureCredential, ONENOTE_SCOPE};
 pub use body::Multipart;
 pub use builder::{HasAsyncForm, Json, Operation, Receive, Request};
