@@ -6,7 +6,12 @@
 # How CI calls it: from .ci/run, after `cargo test --workspace`, as
 #     bash .ci/conformance.sh
 # Not there yet: the export still promises more than the fake accepts until #21's
-# spec-constraints wave lands (the baseline is in that wave's notes); that wave adds the line.
+# spec-constraints wave lands; that wave adds the line. The baseline it starts from (seed 21,
+# 20 fuzzing cases per operation, the export and fake of commit 83e3a5a), the same in two runs:
+# 11,005 cases over 222 operations (coverage 7,088, fuzzing 3,418, stateful 499); 70 unique
+# failures: 61 schema-valid requests rejected (ST202), 7 responses violating the schema (ST108),
+# 2 undeclared methods not answered 405 (ST204). schemathesis took 170 s on a quiet machine,
+# 458 s with a workspace build beside it.
 #
 # It sets up all it needs inside the checkout: a virtualenv in target/conformance/venv (never
 # system-wide) with schemathesis and every package it pulls in pinned in
@@ -16,15 +21,15 @@
 # cases, the operations and the failures by check.
 #
 # Settings (environment): CONFORMANCE_SEED (default 21), CONFORMANCE_MAX_EXAMPLES (cases per
-# operation in the fuzzing phase, default 20), CONFORMANCE_TIMEOUT (seconds for the whole run,
-# default 600; a run cut short fails).
+# operation in the fuzzing phase, default 20), CONFORMANCE_TIMEOUT (seconds for the
+# schemathesis run, default 900; a run cut short fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
 seed=${CONFORMANCE_SEED:-21}
 max_examples=${CONFORMANCE_MAX_EXAMPLES:-20}
-budget=${CONFORMANCE_TIMEOUT:-600}
+budget=${CONFORMANCE_TIMEOUT:-900}
 export_file=$root/openapi/onenote.openapi.json
 requirements=$root/.ci/conformance-requirements.txt
 # A user of the fake's demo tenant (`Tenant::demo`): a teacher, not an administrator.
