@@ -4,7 +4,8 @@
 use onenote_api::DateTime;
 
 use crate::api::class_notebooks::{CreateRequest, create_now};
-use crate::api::container_owners;
+use crate::api::creation::create_notebook;
+use crate::api::lookup::container_owners;
 use crate::error::ApiError;
 use crate::store::{Container, State};
 use crate::tenant::{
@@ -63,7 +64,7 @@ fn seed_notebook(state: &mut State, seed: &NotebookSeed, now: DateTime) -> Resul
                 seed.id.as_deref(),
             )?
         }
-        None => crate::api::notebooks::create_now(
+        None => create_notebook(
             state,
             now,
             &container,

@@ -360,6 +360,10 @@ impl OperationStatus {
     }
 }
 
+/// How stored page HTML names a resource (`onenote-fake-resource:{id}`); made a
+/// `…/resources/{id}/$value` URL when the content is served.
+pub(crate) const RESOURCE_REF: &str = "onenote-fake-resource:";
+
 /// Deepest nesting of section groups followed; the fake never makes deeper ones.
 const MAX_DEPTH: usize = 64;
 /// Most notebooks, section groups, sections and pages together by default: past it, creating

@@ -8,7 +8,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Call, Ctx, Reply, display_name, location_context, require, visible};
+use super::lookup::{display_name, require, visible};
+use super::request::{Call, Ctx, Reply};
+use super::urls::location_context;
 use crate::error::ApiError;
 use crate::odata::{self, Kind, Schema, Supported};
 use crate::route::Holder;

@@ -8,6 +8,7 @@ mod faults;
 mod harness;
 mod hostile_input;
 mod limits;
+mod module_layers;
 mod notebooks_and_pages;
 mod odata;
 mod page_creation_and_copies;
