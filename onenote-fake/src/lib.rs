@@ -56,10 +56,11 @@
 //!   `UpdateMembership` (group locations only: owners become teachers, other members
 //!   students, leavers are removed); `RepairNotebook`; transfer (administrators only, always
 //!   asynchronous).
-//! - Roles: the container's owners (and the creator) are Owners, teachers Contributors of the
-//!   whole notebook, each student Contributor of their own section group and of
-//!   `_Collaboration Space` and Reader of `_Content Library`. So students see their own
-//!   section group and not each other's, and nothing of `_Teacher Only`.
+//! - Roles: the container's owners are Owners of everything in it (the document library's
+//!   roles), the creator Owner of what they make, teachers Contributors of the whole notebook,
+//!   each student Contributor of their own section group and of `_Collaboration Space` and
+//!   Reader of `_Content Library`. So students see their own section group and not each
+//!   other's, and nothing of `_Teacher Only`.
 //! - Notebooks, section groups and sections: listed (every one at a location, or those in a
 //!   parent; what the caller can see; `name asc`), got with their parents (`id`, `name`,
 //!   `self`) and, with `$expand`, their children, and created where the caller may write
@@ -68,10 +69,17 @@
 //!   lock date when asked, deleted, and changed by content commands (`append`, `prepend`,
 //!   `insert`, `replace`, `delete` on `body`, `title`, `#data-id` or a generated id), all or
 //!   nothing.
-//! - Permissions on notebooks, section groups and sections: inherited by children; the most
-//!   permissive role wins (a user's own and their groups'); `GET` shows the highest role per
-//!   principal; `POST` appends (raises, never lowers); `DELETE` removes the principal's roles
-//!   from the entity and everything inside it; only Owners may list, get, create or delete.
+//! - Permissions on notebooks, section groups and sections, as 002 describes them: a grant is
+//!   pushed down to every child, present and future (a new child starts with its parent's
+//!   roles); `DELETE` at any level removes the principal's role there and below, while their
+//!   roles above stay, so deleting and then granting a lesser role at a child leaves the child
+//!   lesser and the parent greater; the most permissive role wins (a user's own and their
+//!   groups'); `GET` shows the highest role per principal; `POST` appends (raises, never
+//!   lowers); only Owners may list, get, create or delete. Above every notebook are the roles of
+//!   the document library that holds it: the OneDrive's owner; a group's owners (Owner) and
+//!   members (Contributor); a site's owners and members (a class notebook keeps only the
+//!   owners). They are listed, follow the tenant as it changes, and cannot be deleted through
+//!   a notebook (400, saying where they are managed).
 //! - Asynchronous forms (`Prefer: respond-async`): `202` and a `Location` under
 //!   `me/notes/operations/`; the operation goes `notStarted` → `running` → `completed` (with
 //!   `resourceLocation` and `resourceId`) or `failed` (with `error` and `@api.diagnostics`,
@@ -104,7 +112,7 @@
 //!   no token expiry, no app-only tokens.
 //! - E-mail: `sendemail=true` is recorded ([`State::sent_emails`]), nothing is sent.
 //! - Languages: `omkt` is checked and recorded, section names are not translated.
-//! - SharePoint: group and site notebooks have no document library behind them; "Everyone"
+//! - SharePoint: a document library is only its owners' and members' roles; "Everyone"
 //!   style claims do not exist; links are plausible URLs that open nothing.
 //! - Search indexing delay (a site is indexed or not), and the service's own latency.
 //! - Azure AD object ids: users are addressed by UPN only (`users/{upn}`), groups by the id
@@ -131,7 +139,8 @@
 //! - A student's `userRole` on a class notebook is `Reader`: they hold roles only inside it
 //!   (their section group, the content library, the collaboration space).
 //! - Re-adding a student who was removed gives them back the section group they had.
-//! - Deleting a permission that is only inherited is a 400 naming the parent it comes from.
+//! - Deleting a permission the document library gives is a 400 (code 10017) that names the
+//!   library and where its roles are managed.
 //! - Too many requests at once is code 10003 ("too many active requests"), the rates 20166.
 //! - Page creation: part names compare ignoring case; an HTML reference to a part the request
 //!   lacks is 20011 (the documents name no code for it); a body that is neither HTML nor
@@ -163,6 +172,7 @@ mod api;
 mod clock;
 mod error;
 mod faults;
+mod grants;
 mod journal;
 mod odata;
 mod rng;

@@ -6,8 +6,12 @@
 use onenote_api::DateTime;
 use serde_json::{Map, Value, json};
 
-use super::classroom::{dedupe, ensure_student_group, grant_class_roles, member_from, unknown};
-use super::creation::{NOTEBOOK_NAME_MAX, SECTION_NAME_MAX, check_name, may_create_in};
+use super::classroom::{
+    dedupe, ensure_student_group, grant_class_roles, grant_roles_of, member_from, unknown,
+};
+use super::creation::{
+    NOTEBOOK_NAME_MAX, SECTION_NAME_MAX, check_name, grant_creator, may_create_in,
+};
 use super::lookup::{class_notebook_by_id, container, require, visible_class_notebook};
 use super::operations::{self, Job};
 use super::representation::{CLASS_NOTEBOOK_SCHEMA as SCHEMA, class_notebook_json};
@@ -194,7 +198,7 @@ pub(crate) fn create_now(
         ensure_student_group(state, &id, student, creator, now)?;
     }
     grant_class_roles(state, &id);
-    state.grant(&id, Grantee::user(creator), Role::Owner);
+    grant_creator(state, &id, creator);
     if request.send_email {
         for person in &everyone {
             state.record_email(&person.id, &id);
@@ -664,8 +668,9 @@ pub(crate) fn transfer_now(
     }) {
         return Err(ApiError::name_exists(&request.name));
     }
+    let user_upn = user.upn.clone();
     let destination = Member {
-        id: user.upn.clone(),
+        id: user_upn.clone(),
         kind: PrincipalKind::Person,
     };
     if let Some(notebook) = state.notebook_mut(notebook_id) {
@@ -678,8 +683,10 @@ pub(crate) fn transfer_now(
             }
         }
     }
-    state.revoke_below(notebook_id, &Grantee::user(&source.id));
-    grant_class_roles(state, notebook_id);
+    let source = Grantee::user(&source.id);
+    state.revoke_below(notebook_id, &source);
+    grant_roles_of(state, notebook_id, &source);
+    grant_roles_of(state, notebook_id, &Grantee::user(&user_upn));
     state.touch(notebook_id, by, now);
     Ok(target)
 }

@@ -3,7 +3,8 @@
 //!
 //! Roles, as the documents describe them (`RepairNotebook` re-applies exactly these):
 //! - the container's owners (the OneDrive's user, the group's or site's owners): Owner of
-//!   the notebook; its creator also gets Owner when it is made;
+//!   everything, from the document library ([`State::library_grants`]); its creator also gets
+//!   Owner when it is made;
 //! - teachers: Contributor of the notebook ("read/write"), so of everything in it;
 //! - each student: Contributor of their own section group, Reader of `_Content Library`,
 //!   Contributor of `_Collaboration Space`, nothing else: they see their own section group and
@@ -11,8 +12,9 @@
 
 use onenote_api::DateTime;
 
-use super::lookup::{container_owners, display_name};
+use super::lookup::display_name;
 use crate::error::ApiError;
+use crate::route::MemberRole;
 use crate::store::{ClassSectionGroup, Grantee, Member, PrincipalKind, Role, State};
 
 /// A `Principal` from a request, checked for its type.
@@ -105,29 +107,62 @@ pub(crate) fn ensure_student_group(
     Ok(group)
 }
 
-/// (Re-)applies every role the class notebook's metadata implies; never lowers one.
+/// (Re-)applies every role the class notebook's metadata implies to every teacher and student
+/// (`RepairNotebook`); never lowers one.
 pub(crate) fn grant_class_roles(state: &mut State, notebook_id: &str) {
-    let Some(notebook) = state.notebook(notebook_id) else {
+    let Some(class) = state.notebook(notebook_id).and_then(|n| n.class.clone()) else {
         return;
     };
-    let Some(class) = notebook.class.clone() else {
-        return;
-    };
-    for owner in container_owners(state, &notebook.container) {
-        state.grant(notebook_id, Grantee::user(&owner), Role::Owner);
-    }
     for teacher in &class.teachers {
-        state.grant(notebook_id, teacher.grantee(), Role::Contributor);
+        grant_member_roles(state, notebook_id, MemberRole::Teacher, teacher);
     }
     for student in &class.students {
-        let grantee = student.grantee();
-        if let Some(group) = state
-            .section_group_for(notebook_id, &grantee)
-            .map(|g| g.id.clone())
-        {
-            state.grant(&group, grantee.clone(), Role::Contributor);
+        grant_member_roles(state, notebook_id, MemberRole::Student, student);
+    }
+}
+
+/// Applies the roles of every membership `grantee` has in the class notebook (after their
+/// roles were revoked for one of them: whatever else they still are keeps its roles).
+pub(crate) fn grant_roles_of(state: &mut State, notebook_id: &str, grantee: &Grantee) {
+    let Some(class) = state.notebook(notebook_id).and_then(|n| n.class.clone()) else {
+        return;
+    };
+    for teacher in class.teachers.iter().filter(|t| t.grantee() == *grantee) {
+        grant_member_roles(state, notebook_id, MemberRole::Teacher, teacher);
+    }
+    for student in class.students.iter().filter(|s| s.grantee() == *grantee) {
+        grant_member_roles(state, notebook_id, MemberRole::Student, student);
+    }
+}
+
+/// Applies the roles one teacher or student holds in the class notebook: a teacher
+/// Contributor of the notebook (pushed down to everything in it); a student Contributor of
+/// their own section group and of `_Collaboration Space`, Reader of `_Content Library`.
+pub(crate) fn grant_member_roles(
+    state: &mut State,
+    notebook_id: &str,
+    role: MemberRole,
+    member: &Member,
+) {
+    let Some((library, space)) = state
+        .notebook(notebook_id)
+        .and_then(|n| n.class.as_ref())
+        .map(|c| (c.content_library.clone(), c.collaboration_space.clone()))
+    else {
+        return;
+    };
+    let grantee = member.grantee();
+    match role {
+        MemberRole::Teacher => state.grant(notebook_id, grantee, Role::Contributor),
+        MemberRole::Student => {
+            if let Some(group) = state
+                .section_group_for(notebook_id, &grantee)
+                .map(|g| g.id.clone())
+            {
+                state.grant(&group, grantee.clone(), Role::Contributor);
+            }
+            state.grant(&library, grantee.clone(), Role::Reader);
+            state.grant(&space, grantee, Role::Contributor);
         }
-        state.grant(&class.content_library, grantee.clone(), Role::Reader);
-        state.grant(&class.collaboration_space, grantee, Role::Contributor);
     }
 }

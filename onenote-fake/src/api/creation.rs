@@ -3,7 +3,6 @@
 
 use onenote_api::DateTime;
 
-use super::lookup::container_owners;
 use crate::error::ApiError;
 use crate::store::{Container, Grantee, Role, State};
 
@@ -72,8 +71,8 @@ pub(crate) fn may_create_in(
     }
 }
 
-/// Makes a regular notebook: the container's owners and its creator own it; a group's or
-/// site's members may edit it (its library's roles, inherited).
+/// Makes a regular notebook: the document library's roles apply to it (see
+/// [`State::library_grants`]), and its creator owns it.
 pub(crate) fn create_notebook(
     state: &mut State,
     now: DateTime,
@@ -91,23 +90,17 @@ pub(crate) fn create_notebook(
         return Err(ApiError::name_exists(name));
     }
     let id = state.add_notebook(wanted_id, name, container.clone(), creator, now)?;
-    for owner in container_owners(state, container) {
-        state.grant(&id, Grantee::user(&owner), Role::Owner);
-    }
-    state.grant(&id, Grantee::user(creator), Role::Owner);
-    match container {
-        Container::Group(group) => state.grant(&id, Grantee::group(group), Role::Contributor),
-        Container::Site { collection, site } => {
-            let members = state
-                .tenant()
-                .find_site(collection, site)
-                .map(|s| s.members.clone())
-                .unwrap_or_default();
-            for member in members {
-                state.grant(&id, Grantee::user(&member), Role::Contributor);
-            }
-        }
-        Container::OneDrive(_) => {}
-    }
+    grant_creator(state, &id, creator);
     Ok(id)
+}
+
+/// The creator owns the notebook they made: Owner of it, unless the document library already
+/// makes them its Owner (then there is nothing to grant, and nothing to delete later).
+pub(crate) fn grant_creator(state: &mut State, notebook_id: &str, creator: &str) {
+    let by_library = state
+        .library_grants(notebook_id)
+        .contains(&(Grantee::user(creator), Role::Owner));
+    if !by_library {
+        state.grant(notebook_id, Grantee::user(creator), Role::Owner);
+    }
 }

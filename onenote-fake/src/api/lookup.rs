@@ -60,23 +60,6 @@ pub(crate) fn container(
     }
 }
 
-/// The UPNs that own everything in a container: the OneDrive's user, the group's or the
-/// site's owners.
-pub(crate) fn container_owners(state: &State, container: &Container) -> Vec<String> {
-    let tenant = state.tenant();
-    match container {
-        Container::OneDrive(upn) => vec![upn.clone()],
-        Container::Group(id) => tenant
-            .find_group(id)
-            .map(|g| g.owners.iter().map(|o| o.to_ascii_lowercase()).collect())
-            .unwrap_or_default(),
-        Container::Site { collection, site } => tenant
-            .find_site(collection, site)
-            .map(|s| s.owners.iter().map(|o| o.to_ascii_lowercase()).collect())
-            .unwrap_or_default(),
-    }
-}
-
 /// Checks that the notebook, section group or section `id` exists at the request's location
 /// and that the caller can see it (404 otherwise, so its existence is not revealed).
 pub(crate) fn visible(

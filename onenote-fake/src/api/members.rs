@@ -4,7 +4,9 @@
 use onenote_api::DateTime;
 use serde_json::json;
 
-use super::classroom::{ensure_student_group, grant_class_roles, member_from, unknown};
+use super::classroom::{
+    ensure_student_group, grant_member_roles, grant_roles_of, member_from, unknown,
+};
 use super::lookup::{class_notebook_by_id, container, require, visible_class_notebook};
 use super::operations::{self, Job};
 use super::request::{Call, Ctx, Reply};
@@ -49,7 +51,7 @@ pub(crate) fn add_member(
             list.push(member.clone());
         }
     }
-    grant_class_roles(state, notebook_id);
+    grant_member_roles(state, notebook_id, role, member);
     state.touch(notebook_id, by, now);
     Ok(())
 }
@@ -88,9 +90,11 @@ pub(crate) fn remove_member(
             role.noun()
         )));
     };
-    state.revoke_below(notebook_id, &removed.grantee());
-    // Whatever else they still are (the OneDrive's owner, also a teacher) keeps its roles.
-    grant_class_roles(state, notebook_id);
+    let grantee = removed.grantee();
+    state.revoke_below(notebook_id, &grantee);
+    // Whatever else they still are (also a teacher) keeps its roles; the library's (the
+    // OneDrive's owner) are not revoked.
+    grant_roles_of(state, notebook_id, &grantee);
     state.touch(notebook_id, by, now);
     Ok(())
 }

@@ -14,7 +14,7 @@ pub(crate) mod class_notebooks;
 mod classroom;
 mod copies;
 pub(crate) mod creation;
-pub(crate) mod lookup;
+mod lookup;
 mod members;
 mod multipart;
 mod notebooks;
