@@ -337,13 +337,12 @@ fn process(
     has_token: bool,
 ) -> (Outcome, bool) {
     let Some(target) = target else {
-        return (
-            Outcome::error(&ApiError::not_found(format!(
-                "The OneNote API has no {method} endpoint at '{path}' (the fake serves the \
-                 routes of the spec: https://www.onenote.com/api/{{version}}/{{location}}/notes/…)."
-            ))),
-            false,
-        );
+        let (error, allow) = api::unrouted(method, path);
+        let mut outcome = Outcome::error(&error);
+        outcome
+            .headers
+            .extend(allow.map(|methods| ("allow", methods)));
+        return (outcome, false);
     };
     let Some(user) = user else {
         let message = if has_token {

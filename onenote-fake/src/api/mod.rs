@@ -35,7 +35,27 @@ pub use request::AsyncPace;
 pub(crate) use request::{Call, Content, Ctx, Reply, Settings};
 
 use crate::error::ApiError;
-use crate::route::Endpoint;
+use crate::route::{self, Endpoint};
+
+/// What a request that routes nowhere gets: `405 Method Not Allowed` and the methods served
+/// there (for `Allow`) when the path is served for other methods, `404` otherwise.
+pub(crate) fn unrouted(method: &str, path: &str) -> (ApiError, Option<String>) {
+    let allowed = route::allowed(path);
+    if allowed.is_empty() {
+        let error = ApiError::not_found(format!(
+            "The OneNote API has no {method} endpoint at '{path}' (the fake serves the routes of \
+             the spec: https://www.onenote.com/api/{{version}}/{{location}}/notes/…)."
+        ));
+        return (error, None);
+    }
+    let allow = allowed.join(", ");
+    let error = ApiError::new(
+        405,
+        "10017",
+        format!("The OneNote API has no {method} endpoint at '{path}'; it takes {allow} there."),
+    );
+    (error, Some(allow))
+}
 
 /// Answers one request.
 pub(crate) fn dispatch(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {

@@ -191,7 +191,7 @@ async fn an_unknown_route_gets_the_services_404_body() {
     let (fake, _clock) = start().await;
     for (method, path) in [
         ("GET", "/v1.0/me/notes/notebooks/1-x/pages"),
-        ("PUT", "/v1.0/me/notes/classNotebooks"),
+        ("PUT", "/v1.0/me/notes/nothing"),
         ("GET", "/v3/me/notes/classNotebooks"),
         ("GET", "/v1.0/me/notes/classNotebooks//teachers"),
         ("GET", "/"),
@@ -218,6 +218,39 @@ async fn an_unknown_route_gets_the_services_404_body() {
                 .as_str()
                 .unwrap()
                 .ends_with("#20102")
+        );
+    }
+}
+
+/// RFC 9110, 15.5.6: a method the target resource does not support is 405 Method Not Allowed
+/// with an `Allow` header listing the methods it does (the fake's choice where the documents
+/// are silent; an unknown path stays 404).
+#[tokio::test]
+async fn a_method_a_route_lacks_gets_405_with_the_methods_it_has() {
+    let (fake, _clock) = start().await;
+    for (method, path, allow) in [
+        ("TRACE", "/v1.0/me/notes/classNotebooks", "GET, POST"),
+        ("PUT", "/v1.0/me/notes/classNotebooks", "GET, POST"),
+        (
+            "PUT",
+            "/v1.0/me/notes/classNotebooks/1-x",
+            "DELETE, GET, PATCH",
+        ),
+        (
+            "POST",
+            "/v1.0/me/notes/notebooks/1-x/permissions/1-4",
+            "DELETE, GET",
+        ),
+    ] {
+        let response = send(&fake, method, path, TEACHER, None).await;
+        assert_eq!(response.status, 405, "{method} {path}");
+        assert_eq!(response.header("allow"), Some(allow), "{method} {path}");
+        let body = response.json();
+        assert_eq!(
+            body["error"]["message"],
+            format!(
+                "The OneNote API has no {method} endpoint at '/api{path}'; it takes {allow} there."
+            ),
         );
     }
 }
