@@ -311,6 +311,10 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
         _ => outcome,
     };
 
+    let mut outcome = outcome;
+    if let Some(Content::Json(body)) = outcome.body.as_mut() {
+        crate::error::add_diagnostics(operation, body);
+    }
     entry.status = Some(outcome.status);
     entry.error_code = outcome.error_code;
     let wall = shared.time.wall();

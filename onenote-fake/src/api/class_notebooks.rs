@@ -12,7 +12,9 @@ use super::classroom::{
 use super::creation::{
     NOTEBOOK_NAME_MAX, SECTION_NAME_MAX, check_name, grant_creator, may_create_in,
 };
-use super::lookup::{class_notebook_by_id, container, require, visible_class_notebook};
+use super::lookup::{
+    class_notebook_by_id, container, require, require_teacher, visible_class_notebook,
+};
 use super::operations::{self, Job};
 use super::representation::{CLASS_NOTEBOOK_SCHEMA as SCHEMA, class_notebook_json};
 use super::request::{Call, Ctx, Reply};
@@ -73,26 +75,50 @@ impl CreateRequest {
     }
 }
 
+/// One of the 38 languages for `omkt`, the code in any case: language tags compare without
+/// case (BCP 47), and 001's own list writes `sr-Latn-RS` beside `de-de`. The lower-case and the
+/// canonical spelling (`sr-Latn-RS`) between them name every one.
+fn language(code: &str) -> Result<onenote_api::Language, ApiError> {
+    let lower = code.to_ascii_lowercase();
+    let canonical: Vec<String> = lower
+        .split('-')
+        .enumerate()
+        .map(|(i, subtag)| match (i, subtag.len()) {
+            (0, _) => subtag.to_owned(),
+            (_, 4) => {
+                let mut chars = subtag.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(chars)
+                    .collect()
+            }
+            _ => subtag.to_ascii_uppercase(),
+        })
+        .collect();
+    [lower.as_str(), canonical.join("-").as_str()]
+        .into_iter()
+        .map(onenote_api::Language::from)
+        .find(|language| !matches!(language, onenote_api::Language::Unknown(_)))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "omkt={code} is not one of the 38 supported languages (bg-bg, cs-cz, de-de, \
+                 en-us, …, sr-Latn-RS, zh-tw); the default is en-us."
+            ))
+        })
+}
+
 fn parse_create(call: &Call<'_>) -> Result<CreateRequest, ApiError> {
     let query = odata::parse(call.query, &Supported::NONE, SCHEMA)?;
     let language = match query.param("omkt") {
         None => "en-us".to_owned(),
-        Some(code) => {
-            let language: onenote_api::Language =
-                serde_json::from_value(Value::String(code.to_owned()))
-                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
-            if matches!(language, onenote_api::Language::Unknown(_)) {
-                return Err(ApiError::bad_request(format!(
-                    "omkt={code} is not one of the 38 supported languages (bg-bg, cs-cz, de-de, \
-                     en-us, …, sr-Latn-RS, zh-tw); the default is en-us."
-                )));
-            }
-            language.as_str().to_owned()
-        }
+        Some(code) => language(code)?.as_str().to_owned(),
     };
     let send_email = match query.param("sendemail") {
-        None | Some("false") => false,
-        Some("true") => true,
+        None => false,
+        Some(flag) if flag.eq_ignore_ascii_case("true") => true,
+        Some(flag) if flag.eq_ignore_ascii_case("false") => false,
         Some(other) => {
             return Err(ApiError::bad_request(format!(
                 "sendemail takes true or false, not {other:?}."
@@ -481,6 +507,12 @@ pub(crate) fn distribute_page(
     page_id: &str,
 ) -> Result<Reply, ApiError> {
     let notebook = visible_class_notebook(ctx.state, call, notebook_id)?;
+    require_teacher(
+        ctx.state,
+        call.user,
+        notebook_id,
+        "distributing a page to a student",
+    )?;
     let class = notebook.class.clone().unwrap_or_else(unreachable_class);
     let page = ctx
         .state

@@ -108,6 +108,24 @@ pub(crate) fn require(
     })
 }
 
+/// Requires the caller to teach the class notebook (or own it): Contributor of the notebook
+/// itself, which its students never are (they hold roles only inside it). Locking pages and
+/// distributing them are a teacher's task.
+pub(crate) fn require_teacher(
+    state: &State,
+    user: &str,
+    notebook_id: &str,
+    doing: &str,
+) -> Result<(), ApiError> {
+    require(
+        state,
+        user,
+        notebook_id,
+        Role::Contributor,
+        &format!("{doing} (a teacher's task)"),
+    )
+}
+
 /// The display name of a UPN, or the UPN when it is not a user of the tenant.
 pub(crate) fn display_name(state: &State, upn: &str) -> String {
     state

@@ -287,7 +287,9 @@ pub(crate) fn update_membership(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Re
     Ok(Reply::empty(204))
 }
 
-/// An asynchronous add.
+/// An asynchronous add. Its `resourceLocation` is the class notebook's endpoint (000: "the
+/// endpoint for the resource"; a student or teacher has no endpoint of their own to GET), like
+/// a remove's.
 #[derive(Debug)]
 struct AddMemberJob {
     location: Location,
@@ -311,13 +313,10 @@ impl Job for AddMemberJob {
             self.role,
             &self.member,
         )?;
-        let mut url = format!(
-            "{}/{}s/",
+        Ok((
             ctx.entity_url(version, &self.location, "classNotebooks", &self.notebook),
-            self.role.noun()
-        );
-        onenote_api::path::push_segment(&mut url, &self.member.id);
-        Ok((url, self.member.id.clone()))
+            self.notebook.clone(),
+        ))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::lookup::{container, require, visible};
+use super::lookup::{container, require, require_teacher, visible};
 use super::page_content;
 use super::representation::{Extras, PAGE_SCHEMA as SCHEMA, page_json};
 use super::request::{Call, Ctx, Reply};
@@ -210,12 +210,11 @@ pub(crate) fn update_lock(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Resul
     )?;
     if let Some(notebook) = ctx.state.notebook_of(id).filter(|n| n.class.is_some()) {
         let notebook_id = notebook.id.clone();
-        require(
+        require_teacher(
             ctx.state,
             call.user,
             &notebook_id,
-            Role::Contributor,
-            "locking a page of a class notebook (a teacher's task)",
+            "locking a page of a class notebook",
         )?;
     }
     let body = call.json_object()?;

@@ -320,3 +320,206 @@ async fn a_page_goes_only_to_a_student_of_the_class() {
         "the original stays where it was"
     );
 }
+
+/// 001, under create, get, add and remove, DistributePageToStudent, the page lock (set and
+/// get), UpdateMembership and RepairNotebook: "Wenn die Anforderung nicht erfüllt wird, gibt
+/// die API Fehler im @api.diagnostics-Objekt im Antworttext zurück" (the API returns errors
+/// in the @api.diagnostics object of the response body).
+#[tokio::test]
+async fn failures_of_the_calls_001_names_carry_api_diagnostics_beside_error() {
+    let (fake, _clock) = start().await;
+    let id = class_notebook(&fake, "Math 101", &STUDENTS[..1]).await;
+    let class = format!("/v1.0/me/notes/classNotebooks/{id}");
+    let nobody = serde_json::json!({ "id": "ghost@contoso.com", "principalType": "Person" });
+    let lock = serde_json::json!({ "blockEditsInClientStartDate": "2018-02-25T15:17:16Z" });
+    let distribute = serde_json::json!({
+        "studentUserPrincipalName": STUDENTS[3],
+        "lockStartDate": "2018-12-15T23:17:16Z",
+        "targetSectionName": "quizes",
+    });
+    for (method, path, body) in [
+        (
+            "POST",
+            "/v1.0/me/notes/classNotebooks".to_owned(),
+            Some(serde_json::json!({ "name": "a:b" })),
+        ),
+        (
+            "GET",
+            "/v1.0/me/notes/classNotebooks?$filter=nope".to_owned(),
+            None,
+        ),
+        (
+            "GET",
+            "/v1.0/me/notes/classNotebooks/1-nope".to_owned(),
+            None,
+        ),
+        ("POST", format!("{class}/students"), Some(nobody.clone())),
+        ("POST", format!("{class}/teachers"), Some(nobody)),
+        ("DELETE", format!("{class}/students/{}", STUDENTS[2]), None),
+        ("DELETE", format!("{class}/teachers/{}", STUDENTS[2]), None),
+        (
+            "POST",
+            format!("{class}/pages('{QUIZ}')/Microsoft.OneNote.Api.DistributePageToStudent"),
+            Some(distribute),
+        ),
+        (
+            "PATCH",
+            "/v1.0/me/notes/pages/1-nope".to_owned(),
+            Some(lock),
+        ),
+        (
+            "GET",
+            "/v1.0/me/notes/pages/1-nope?blockEditsInClientStartDate=true".to_owned(),
+            None,
+        ),
+        (
+            "POST",
+            "/v1.0/me/notes/classNotebooks/Microsoft.OneNote.Api.UpdateMembership".to_owned(),
+            None,
+        ),
+        (
+            "POST",
+            "/v1.0/me/notes/classNotebooks/1-nope/Microsoft.OneNote.Api.RepairNotebook".to_owned(),
+            None,
+        ),
+    ] {
+        let answer = send(&fake, method, &path, TEACHER, body).await;
+        assert!(answer.status >= 400, "{method} {path}: {}", answer.status);
+        let body = answer.json();
+        let error = &body["error"];
+        assert_eq!(
+            body["@api.diagnostics"],
+            serde_json::json!([{
+                "code": error["code"],
+                "message": error["message"],
+                "url": error["@api.url"],
+            }]),
+            "{method} {path}: {body}"
+        );
+    }
+    // Where the documents say only "errors in the response body" (update, delete, the content
+    // library, permissions), the fake sends `error` alone: a client cannot come to rely on
+    // diagnostics the service does not promise there.
+    for (method, path, body) in [
+        (
+            "PATCH",
+            class.clone(),
+            Some(serde_json::json!({ "name": "x" })),
+        ),
+        (
+            "DELETE",
+            "/v1.0/me/notes/classNotebooks/1-nope".to_owned(),
+            None,
+        ),
+        (
+            "GET",
+            "/v1.0/me/notes/notebooks/1-nope/permissions".to_owned(),
+            None,
+        ),
+    ] {
+        let answer = send(&fake, method, &path, TEACHER, body).await;
+        assert!(answer.status >= 400, "{method} {path}");
+        let body = answer.json();
+        assert!(body["error"].is_object(), "{method} {path}: {body}");
+        assert!(
+            body.get("@api.diagnostics").is_none(),
+            "{method} {path}: {body}"
+        );
+    }
+}
+
+/// 001, "Die Seiten an den Kursteilnehmer verteilen" gives the student a read-only copy from a
+/// lock date on; the fake leaves distributing (like locking) to teachers.
+#[tokio::test]
+async fn a_student_cannot_distribute_a_page_to_themselves() {
+    let (fake, _clock) = start().await;
+    let id = class_notebook(&fake, "Math 101", &STUDENTS[..1]).await;
+    let own = fake
+        .state()
+        .student_section_group(&id, STUDENTS[0])
+        .unwrap()
+        .id
+        .clone();
+    let homework = fake.state().sections_in(&own)[0].id.clone();
+    let page = fake.add_page(&homework, "My notes").unwrap();
+    let due = "2018-12-15T23:17:16Z".parse().unwrap();
+    let refused = client(&fake, STUDENTS[0])
+        .user(TEACHER)
+        .class_notebook(&id)
+        .distribute_page_to_student(
+            &page,
+            DistributePageToStudent::new(STUDENTS[0], due, "Quizzes"),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(403));
+    assert_eq!(refused.code(), Some(ErrorCode::WriteDenied));
+    let state = fake.state();
+    assert!(state.sections_in(&own).iter().all(|s| s.name != "Quizzes"));
+    assert_eq!(state.page(&page).unwrap().lock, None);
+}
+
+/// 001, "Unterstützte Sprachen": the codes are language tags (its own list writes
+/// `sr-Latn-RS` beside `de-de`), which BCP 47 compares without case; `sendemail` is a boolean.
+#[tokio::test]
+async fn omkt_takes_a_language_tag_in_any_case_and_sendemail_any_boolean_spelling() {
+    let (fake, _clock) = start().await;
+    for (query, name, language) in [
+        ("omkt=DE-DE", "Mathe", "de-de"),
+        ("omkt=sr-latn-rs&sendemail=True", "Matematika", "sr-Latn-RS"),
+        (
+            "omkt=Sr-Latn-Rs&sendemail=FALSE",
+            "Matematika 2",
+            "sr-Latn-RS",
+        ),
+    ] {
+        let made = send(
+            &fake,
+            "POST",
+            &format!("/v1.0/me/notes/classNotebooks?{query}"),
+            TEACHER,
+            Some(serde_json::json!({ "name": name, "students": [{ "id": STUDENTS[0], "principalType": "Person" }] })),
+        )
+        .await;
+        assert_eq!(made.status, 201, "{query}: {}", made.json());
+        let id = made.json()["id"].as_str().unwrap().to_owned();
+        let class = fake.state().notebook(&id).unwrap().class.clone().unwrap();
+        assert_eq!(class.language, language, "{query}");
+    }
+    let sent = fake.state().sent_emails().len();
+    assert_eq!(sent, 1, "True sends, FALSE does not");
+}
+
+/// The client's error exposes a synchronous failure's `@api.diagnostics` as it does a failed
+/// operation's (001's diagnostics, read through `onenote_api::Error::diagnostics`).
+#[tokio::test]
+async fn the_clients_error_exposes_the_diagnostics_of_a_synchronous_failure() {
+    let (fake, _clock) = start().await;
+    let teacher = client(&fake, TEACHER);
+    let missing = teacher
+        .me()
+        .class_notebook("1-nope")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    let diagnostics = missing.diagnostics();
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["code"], "20102");
+    assert_eq!(diagnostics[0]["message"].as_str(), missing.message());
+    let id = class_notebook(&fake, "Math 101", &[]).await;
+    let failed = teacher
+        .me()
+        .class_notebook(&id)
+        .students()
+        .add(person("ghost@contoso.com"))
+        .respond_async()
+        .send()
+        .await
+        .unwrap()
+        .wait()
+        .await
+        .unwrap_err();
+    assert_eq!(failed.diagnostics()[0]["code"], "30109");
+}
