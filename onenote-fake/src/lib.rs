@@ -91,7 +91,10 @@
 //!   Everything else (functions, `not`, unknown properties, a literal of the wrong type) is a
 //!   400 that says what is wrong.
 //! - Every answer has `X-CorrelationId` (a GUID) and `Date`; every error is
-//!   `{"error":{"code","message","@api.url","isRetriable"}}` with a OneNote code.
+//!   `{"error":{"code","message","@api.url","isRetriable"}}` with a OneNote code, and for the
+//!   calls 001 names (create, get, add and remove, distribute, the page lock, UpdateMembership,
+//!   RepairNotebook) `@api.diagnostics` beside it. A method a path is not served for is `405`
+//!   with `Allow`.
 //! - Throttling ([`Throttling`], off unless asked for): per user 120 requests a minute, 400
 //!   an hour, 5 at once; `429` with code 20166 (the rates) or 10003 (too many at once), and no
 //!   `Retry-After` unless asked for.
@@ -121,6 +124,9 @@
 //!
 //! # Choices where the documents are silent or disagree
 //!
+//! `CONFORMANCE.md` (beside `Cargo.toml`) lists every rule of the four documents with the test
+//! that shows the fake follows it, and every choice below with why.
+//!
 //! - Errors: the documents show no error body. The fake sends Microsoft's published shape and
 //!   codes: 20102 not found, 40003/40002 access or write denied, 30109 unknown users, 20117
 //!   name taken (409), 20126 malformed body, 30114 missing field, 20108/20103/20106/20101/20128
@@ -135,7 +141,14 @@
 //!   OneDrive under its new name, and the destination teacher replaces the source one.
 //! - `UpdateMembership` syncs the group's first class notebook (its "default"), and only a
 //!   group owner may call it.
-//! - Page locks: in a class notebook only teachers and owners may set or clear them.
+//! - Page locks: in a class notebook only teachers and owners may set or clear them, or
+//!   distribute pages (which sets one). The lock is not enforced on API writes: it is
+//!   `blockEditsInClient…`, a date from which OneNote clients stop editing.
+//! - A second copy of a section into the content library is 409 (20117): that name is taken
+//!   there.
+//! - Asynchronous work moves only when polled unless [`AsyncPace::Time`] is chosen (the
+//!   binary's flag for it belongs to its argument parsing); a completed add's or remove's
+//!   `resourceLocation` is the class notebook's URL.
 //! - A student's `userRole` on a class notebook is `Reader`: they hold roles only inside it
 //!   (their section group, the content library, the collaboration space).
 //! - Re-adding a student who was removed gives them back the section group they had.

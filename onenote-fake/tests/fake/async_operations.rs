@@ -311,3 +311,40 @@ async fn a_completed_adds_resource_location_is_the_class_notebooks_endpoint() {
         assert_eq!(got.json()["id"], id.as_str());
     }
 }
+
+/// 000, "Transfer notebook": asynchronous (`202` and a `Location` to poll), and "This API
+/// requires tenant administrative privileges."
+#[tokio::test]
+async fn transfer_needs_a_tenant_administrator_and_runs_as_an_operation() {
+    let (fake, _clock) = start().await;
+    let id = class_notebook(&fake, "Math 101", &STUDENTS[..1]).await;
+    let path =
+        format!("/v1.0/me/notes/classnotebooks/{id}/Microsoft.OneNote.Api.classnotebooktransfer");
+    let body = serde_json::json!({ "ClassNotebookTransfer": {
+        "sourceTeacher": { "id": TEACHER, "principalType": "Person" },
+        "destinationTeacher": { "id": crate::harness::TEACHER2, "principalType": "Person" },
+        "destinationNotebookName": "Math 101",
+    }});
+    let refused = send(&fake, "POST", &path, TEACHER, Some(body.clone())).await;
+    assert_eq!(refused.status, 403);
+    let accepted = send(&fake, "POST", &path, crate::harness::ADMIN, Some(body)).await;
+    assert_eq!(accepted.status, 202);
+    let location = accepted.header("location").unwrap().to_owned();
+    assert!(
+        location.contains("/me/notes/operations/transfer-"),
+        "{location}"
+    );
+    assert_eq!(
+        fake.state().notebook(&id).unwrap().container,
+        onenote_fake::Container::OneDrive(TEACHER.into()),
+        "not before it finishes"
+    );
+    let handle =
+        OperationHandle::from_location(&client(&fake, crate::harness::ADMIN), &location).unwrap();
+    let done = handle.wait().await.unwrap();
+    assert_eq!(done.status, Some(OperationStatus::Completed));
+    assert_eq!(
+        fake.state().notebook(&id).unwrap().container,
+        onenote_fake::Container::OneDrive(crate::harness::TEACHER2.into())
+    );
+}

@@ -4,6 +4,7 @@ mod async_operations;
 mod auth;
 mod binary;
 mod class_notebooks;
+mod conformance;
 mod faults;
 mod harness;
 mod hostile_input;

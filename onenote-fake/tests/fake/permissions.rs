@@ -266,6 +266,11 @@ async fn students_see_their_own_section_group_and_not_each_others() {
         .await
         .unwrap();
     assert_eq!(notebook.name.as_deref(), Some("Math 101"));
+    assert_eq!(
+        notebook.user_role,
+        Some(UserRole::Reader),
+        "they hold roles only inside it"
+    );
     let listed = student
         .user(TEACHER)
         .class_notebooks()
@@ -621,4 +626,187 @@ async fn a_group_notebook_holds_the_groups_owners_and_members_from_its_library()
         .unwrap();
     assert_eq!(fake.state().role(STUDENTS[0], &id), None);
     assert_eq!(fake.state().role(STUDENTS[1], &id), Some(Role::Contributor));
+}
+
+/// 002, "Create or update permissions": "You can create or update only one permission per
+/// request."
+#[tokio::test]
+async fn one_permission_is_created_per_request() {
+    let (fake, _clock) = start().await;
+    let path = format!("/v1.0/me/notes/notebooks/{LESSONS}/permissions");
+    let two = send(
+        &fake,
+        "POST",
+        &path,
+        TEACHER,
+        Some(serde_json::json!([
+            { "userRole": "Reader", "userId": STUDENTS[0] },
+            { "userRole": "Reader", "userId": STUDENTS[1] },
+        ])),
+    )
+    .await;
+    assert_eq!(two.status, 400);
+    assert_eq!(two.json()["error"]["code"], "20126");
+    assert_eq!(fake.state().permissions(LESSONS).len(), 1);
+    let one = send(
+        &fake,
+        "POST",
+        &path,
+        TEACHER,
+        Some(serde_json::json!({ "userRole": "Reader", "userId": STUDENTS[0] })),
+    )
+    .await;
+    assert_eq!(one.status, 201);
+}
+
+/// 002, "Get permissions": `GET ../permissions[?filter,orderby,select,top,skip,count]`,
+/// `GET ../permissions/{permission-id}[?select]`; "The permissions endpoint does not support
+/// the expand query option."
+#[tokio::test]
+async fn permissions_take_filter_orderby_select_top_skip_count_and_refuse_expand() {
+    let (fake, _clock) = start().await;
+    let teacher = client(&fake, TEACHER);
+    let permissions = teacher.me().notebook(LESSONS).permissions();
+    for (role, user) in [
+        (UserRole::Reader, STUDENTS[0]),
+        (UserRole::Contributor, STUDENTS[1]),
+        (UserRole::Reader, TEACHER2),
+    ] {
+        permissions.create(grant(role, user)).send().await.unwrap();
+    }
+    let readers = permissions
+        .list()
+        .filter("userRole eq 'Reader'")
+        .orderby("name desc")
+        .select(["name", "userRole"])
+        .top(1)
+        .skip(1)
+        .count(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(readers.count, Some(2));
+    assert_eq!(readers.value.len(), 1);
+    assert_eq!(readers.value[0].name.as_deref(), Some("Student One"));
+    assert_eq!(readers.value[0].id, None, "not selected");
+    let base = format!("/v1.0/me/notes/notebooks/{LESSONS}/permissions");
+    let one = send(
+        &fake,
+        "GET",
+        &format!("{base}/1-13?$select=userRole"),
+        TEACHER,
+        None,
+    )
+    .await;
+    assert_eq!(one.json()["userRole"], "Reader");
+    assert!(one.json().get("name").is_none());
+    for query in ["$expand=userId", "$top=1"] {
+        let path = if query.starts_with("$top") {
+            format!("{base}/1-13?{query}")
+        } else {
+            format!("{base}?{query}")
+        };
+        let refused = send(&fake, "GET", &path, TEACHER, None).await;
+        assert_eq!(refused.status, 400, "{path}");
+    }
+}
+
+/// 002, "Permissions, inheritance, and precedence": Reader "Read-only access"; Contributor
+/// "Can add, edit, and delete notebooks, section groups, and sections"; Owner "All the
+/// permissions above, also can manage permissions".
+#[tokio::test]
+async fn a_reader_only_reads_a_contributor_adds_edits_and_deletes_and_an_owner_manages() {
+    let (fake, _clock) = start().await;
+    let teacher = client(&fake, TEACHER);
+    let notebook = teacher.me().notebook(LESSONS).permissions();
+    notebook
+        .create(grant(UserRole::Reader, STUDENTS[0]))
+        .send()
+        .await
+        .unwrap();
+    notebook
+        .create(grant(UserRole::Contributor, STUDENTS[1]))
+        .send()
+        .await
+        .unwrap();
+    let root = format!("/v1.0/users/{TEACHER}/notes");
+    let page = format!("{root}/pages/{}", crate::harness::QUIZ);
+    let section = serde_json::json!({ "name": "New" });
+    let edit = serde_json::json!([{ "target": "body", "action": "append", "content": "<p>x</p>" }]);
+    let reader = STUDENTS[0];
+    assert_eq!(send(&fake, "GET", &page, reader, None).await.status, 200);
+    let sections = format!("{root}/notebooks/{LESSONS}/sections");
+    assert_eq!(
+        send(&fake, "POST", &sections, reader, Some(section.clone()))
+            .await
+            .status,
+        403
+    );
+    let content = format!("{page}/content");
+    assert_eq!(
+        send(&fake, "PATCH", &content, reader, Some(edit.clone()))
+            .await
+            .status,
+        403
+    );
+    let contributor = STUDENTS[1];
+    assert_eq!(
+        send(&fake, "POST", &sections, contributor, Some(section))
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        send(&fake, "PATCH", &content, contributor, Some(edit))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        send(&fake, "DELETE", &page, contributor, None).await.status,
+        204
+    );
+    let manage = format!("{root}/notebooks/{LESSONS}/permissions");
+    assert_eq!(
+        send(&fake, "GET", &manage, contributor, None).await.status,
+        403
+    );
+    assert_eq!(send(&fake, "GET", &manage, TEACHER, None).await.status, 200);
+}
+
+/// 002: "Managing permissions is supported for Office 365 personal, site, and unified group
+/// notebooks"; the request URI starts at any of the four service roots.
+#[tokio::test]
+async fn permissions_are_managed_on_personal_site_and_group_notebooks() {
+    let (fake, _clock) = start().await;
+    for root in [
+        "/v1.0/me/notes",
+        "/v1.0/myOrganization/siteCollections/09d1a587-a84b-4264-3d15-669429be8cc5/sites/d9e4d5c8-683f-4363-89ae-18c4e3da91e9/notes",
+        "/v1.0/myOrganization/groups/1d13f814-83e5-4c11-8294-53bf40defd91/notes",
+    ] {
+        let made = send(
+            &fake,
+            "POST",
+            &format!("{root}/notebooks"),
+            TEACHER,
+            Some(serde_json::json!({ "name": "Shared notes" })),
+        )
+        .await;
+        assert_eq!(made.status, 201, "{root}");
+        let id = made.json()["id"].as_str().unwrap().to_owned();
+        let granted = send(
+            &fake,
+            "POST",
+            &format!("{root}/notebooks/{id}/permissions"),
+            TEACHER,
+            Some(serde_json::json!({ "userRole": "Owner", "userId": TEACHER2 })),
+        )
+        .await;
+        assert_eq!(granted.status, 201, "{root}: {}", granted.json());
+        assert_eq!(
+            fake.state().role(TEACHER2, &id),
+            Some(Role::Owner),
+            "{root}"
+        );
+    }
 }
