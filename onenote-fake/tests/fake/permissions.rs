@@ -810,3 +810,40 @@ async fn permissions_are_managed_on_personal_site_and_group_notebooks() {
         );
     }
 }
+
+/// 002, "Inheritance": a site notebook inherits the site library's owners (Owner) and members
+/// (Contributor); deleting one through the notebook says they are managed in SharePoint.
+#[tokio::test]
+async fn a_site_notebook_holds_the_sites_owners_and_members_from_its_library() {
+    let (fake, _clock) = start().await;
+    let root = "/v1.0/myOrganization/siteCollections/09d1a587-a84b-4264-3d15-669429be8cc5/sites/d9e4d5c8-683f-4363-89ae-18c4e3da91e9/notes";
+    let made = send(
+        &fake,
+        "POST",
+        &format!("{root}/notebooks"),
+        TEACHER,
+        Some(serde_json::json!({ "name": "Department" })),
+    )
+    .await;
+    let id = made.json()["id"].as_str().unwrap().to_owned();
+    let state = fake.state();
+    assert_eq!(state.role(TEACHER, &id), Some(Role::Owner));
+    assert_eq!(state.role(TEACHER2, &id), Some(Role::Contributor));
+    let refused = send(
+        &fake,
+        "DELETE",
+        &format!("{root}/notebooks/{id}/permissions/1-12"),
+        TEACHER,
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(
+        refused.json()["error"]["message"],
+        "Permission '1-12' (teacher2@contoso.com, Contributor) comes from the document library \
+         that holds this notebook, the SharePoint site https://contoso.sharepoint.com/sites/math: \
+         it cannot be deleted through the notebook. Change the site's owners and members instead \
+         (the site's permissions in SharePoint)."
+    );
+    assert_eq!(fake.state().role(TEACHER2, &id), Some(Role::Contributor));
+}
