@@ -118,11 +118,11 @@ pub(crate) fn add(
     let member = member_from(&principal)?;
     let location = call.location()?.clone();
     if call.respond_async {
-        let job = AddMemberJob {
+        let job = MemberJob {
             location,
             notebook: notebook_id.to_owned(),
             role,
-            member,
+            change: MemberChange::Add(member),
         };
         return Ok(operations::accept(ctx, call, "classnotebookmember", job));
     }
@@ -164,11 +164,11 @@ pub(crate) fn remove(
         "removing teachers and students",
     )?;
     if call.respond_async {
-        let job = RemoveMemberJob {
+        let job = MemberJob {
             location: call.location()?.clone(),
             notebook: notebook_id.to_owned(),
             role,
-            member: member_id.to_owned(),
+            change: MemberChange::Remove(member_id.to_owned()),
         };
         return Ok(operations::accept(ctx, call, "classnotebookmember", job));
     }
@@ -287,65 +287,39 @@ pub(crate) fn update_membership(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Re
     Ok(Reply::empty(204))
 }
 
-/// An asynchronous add. Its `resourceLocation` is the class notebook's endpoint (000: "the
-/// endpoint for the resource"; a student or teacher has no endpoint of their own to GET), like
-/// a remove's.
+/// An asynchronous add or remove of one teacher or student. Its `resourceLocation` is the
+/// class notebook's endpoint either way (000: "the endpoint for the resource"; a student or
+/// teacher has no endpoint of their own to GET).
 #[derive(Debug)]
-struct AddMemberJob {
+struct MemberJob {
     location: Location,
     notebook: String,
     role: MemberRole,
-    member: Member,
+    change: MemberChange,
 }
 
-impl Job for AddMemberJob {
+/// What a [`MemberJob`] does.
+#[derive(Debug)]
+enum MemberChange {
+    Add(Member),
+    /// Remove the member with this id.
+    Remove(String),
+}
+
+impl Job for MemberJob {
     fn run(
         &self,
         ctx: &mut Ctx<'_>,
         by: &str,
         version: &str,
     ) -> Result<(String, String), ApiError> {
-        add_member(
-            ctx.state,
-            ctx.now,
-            by,
-            &self.notebook,
-            self.role,
-            &self.member,
-        )?;
+        let (state, now, notebook) = (&mut *ctx.state, ctx.now, self.notebook.as_str());
+        match &self.change {
+            MemberChange::Add(member) => add_member(state, now, by, notebook, self.role, member)?,
+            MemberChange::Remove(id) => remove_member(state, now, by, notebook, self.role, id)?,
+        }
         Ok((
-            ctx.entity_url(version, &self.location, "classNotebooks", &self.notebook),
-            self.notebook.clone(),
-        ))
-    }
-}
-
-/// An asynchronous remove.
-#[derive(Debug)]
-struct RemoveMemberJob {
-    location: Location,
-    notebook: String,
-    role: MemberRole,
-    member: String,
-}
-
-impl Job for RemoveMemberJob {
-    fn run(
-        &self,
-        ctx: &mut Ctx<'_>,
-        by: &str,
-        version: &str,
-    ) -> Result<(String, String), ApiError> {
-        remove_member(
-            ctx.state,
-            ctx.now,
-            by,
-            &self.notebook,
-            self.role,
-            &self.member,
-        )?;
-        Ok((
-            ctx.entity_url(version, &self.location, "classNotebooks", &self.notebook),
+            ctx.entity_url(version, &self.location, "classNotebooks", notebook),
             self.notebook.clone(),
         ))
     }
