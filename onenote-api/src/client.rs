@@ -131,7 +131,7 @@ impl Client {
         let invalid = |detail: String| {
             Err(Error::new(ErrorKind::InvalidRequest, Some(call.operation)).with_detail(detail))
         };
-        if path.starts_with('/') || path.ends_with('/') || path.contains("//") {
+        if crate::path::has_empty_segment(path) {
             return invalid(format!(
                 "the path {path:?} has an empty segment (an empty id?); refusing to send it"
             ));

@@ -744,6 +744,18 @@ impl Error {
         self.0.service.as_ref()
     }
 
+    /// The service's `@api.diagnostics` entries (at most 16), as sent; empty when there were
+    /// none. The same for a failed call, where they stand beside `error` in the body (001
+    /// documents them for create, get, adding and removing students and teachers,
+    /// `DistributePageToStudent`, the page lock, `UpdateMembership` and `RepairNotebook`), and
+    /// for a failed asynchronous operation, where they stand beside its `error`.
+    pub fn diagnostics(&self) -> &[Value] {
+        self.0
+            .service
+            .as_ref()
+            .map_or(&[], |service| service.diagnostics.as_slice())
+    }
+
     /// The start of the response body (at most 512 bytes), for errors that had one.
     pub fn body_snippet(&self) -> Option<&str> {
         self.0.body_snippet.as_deref()
@@ -999,6 +1011,30 @@ pub(crate) mod tests {
             vec![serde_json::json!({"message":"d1"})]
         );
         assert_eq!(parsed.error_code(), Some(ErrorCode::ResourceNotFound));
+    }
+
+    #[test]
+    fn diagnostics_are_exposed_alike_for_calls_and_operations() {
+        let body = br#"{"error":{"code":"20102","message":"m"},"@api.diagnostics":[{"code":"20102","message":"m","url":"u"}]}"#;
+        let call = Error::from_status("getClassNotebook", response(404), body, Redact::NONE);
+        assert_eq!(
+            call.diagnostics(),
+            [serde_json::json!({"code": "20102", "message": "m", "url": "u"})]
+        );
+        let model = OperationModel::default()
+            .with_error(serde_json::json!({"code": "30109", "message": "x"}))
+            .with_api_diagnostics(serde_json::json!([{"message": "student9@contoso.com"}]));
+        let operation = Error::new(ErrorKind::OperationFailed, Some("addStudent"))
+            .with_service(ServiceError::from_operation(&model));
+        assert_eq!(
+            operation.diagnostics(),
+            [serde_json::json!({"message": "student9@contoso.com"})]
+        );
+        assert!(
+            Error::new(ErrorKind::Timeout, None)
+                .diagnostics()
+                .is_empty()
+        );
     }
 
     #[test]

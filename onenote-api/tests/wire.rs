@@ -1291,7 +1291,7 @@ async fn site_ids_from_url_quote_the_odata_literal() {
     let sent = requests(&h.server).await;
     assert_eq!(
         line(&sent[0]),
-        "GET /v1.0/myOrganization/siteCollections/FromUrl(url='https%3A%2F%2Fdomain.com%2Fsites%2FO%27%27Brien%20site')"
+        "GET /v1.0/myOrganization/siteCollections/FromUrl(url='https://domain.com/sites/O%27%27Brien%20site')"
     );
     assert_eq!(
         h.client.site(ids.site_collection_id, ids.site_id).path(),

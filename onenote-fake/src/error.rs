@@ -1,5 +1,6 @@
 //! The service's errors: an HTTP status, a OneNote error code and a message, sent as
-//! `{"error":{"code","message","@api.url","isRetriable"}}`.
+//! `{"error":{"code","message","@api.url","isRetriable"}}`, with `@api.diagnostics` beside
+//! `error` for the calls whose documents say so.
 
 use serde_json::{Value, json};
 
@@ -142,8 +143,49 @@ impl ApiError {
 
     /// The `@api.diagnostics` of a failed operation: the same message, as the service lists it.
     pub(crate) fn diagnostics(&self) -> Value {
-        json!([{ "code": self.code, "message": self.message, "url": self.api_url() }])
+        diagnostics_of(&self.error_object())
     }
+}
+
+/// The calls whose failures 001 says carry `@api.diagnostics` ("Wenn die Anforderung nicht
+/// erfüllt wird, gibt die API Fehler im @api.diagnostics-Objekt im Antworttext zurück"):
+/// create, get and list, add and remove students and teachers, `DistributePageToStudent`, the
+/// page lock (set, and get with `blockEditsInClientStartDate=true`), `UpdateMembership` and
+/// `RepairNotebook`. The others' documents say only "errors in the response body" (update,
+/// delete, copy to the content library, permissions): they get `error` alone.
+const DIAGNOSED: &[&str] = &[
+    "createClassNotebook",
+    "listClassNotebooks",
+    "getClassNotebook",
+    "addStudent",
+    "addTeacher",
+    "removeStudent",
+    "removeTeacher",
+    "distributePageToStudent",
+    "updatePageLock",
+    "getPage",
+    "updateMembership",
+    "repairNotebook",
+];
+
+/// Puts `@api.diagnostics` beside `error` in an error body of a call 001 says has it (other
+/// bodies are left as they are).
+pub(crate) fn add_diagnostics(operation: Option<&str>, body: &mut Value) {
+    if !operation.is_some_and(|op| DIAGNOSED.contains(&op)) {
+        return;
+    }
+    let Some(error) = body.get("error").filter(|e| e.is_object()) else {
+        return;
+    };
+    let diagnostics = diagnostics_of(error);
+    if let Some(body) = body.as_object_mut() {
+        body.insert("@api.diagnostics".to_owned(), diagnostics);
+    }
+}
+
+/// The diagnostics for an `error` object: one entry with its code, message and link.
+fn diagnostics_of(error: &Value) -> Value {
+    json!([{ "code": error["code"], "message": error["message"], "url": error["@api.url"] }])
 }
 
 #[cfg(test)]
@@ -162,6 +204,23 @@ mod tests {
                 "isRetriable": false
             }})
         );
+    }
+
+    #[test]
+    fn diagnostics_go_beside_error_only_for_the_calls_001_names() {
+        let error = ApiError::not_found("No class notebook with id '1-x'.");
+        let mut body = error.body();
+        add_diagnostics(Some("getClassNotebook"), &mut body);
+        assert_eq!(body["@api.diagnostics"], error.diagnostics());
+        assert_eq!(body["@api.diagnostics"][0]["code"], "20102");
+        for other in [Some("deletePermission"), Some("updateClassNotebook"), None] {
+            let mut body = error.body();
+            add_diagnostics(other, &mut body);
+            assert_eq!(body, error.body(), "{other:?}");
+        }
+        let mut success = json!({ "id": "1-x" });
+        add_diagnostics(Some("getClassNotebook"), &mut success);
+        assert_eq!(success, json!({ "id": "1-x" }));
     }
 
     #[test]

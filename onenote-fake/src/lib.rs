@@ -56,10 +56,11 @@
 //!   `UpdateMembership` (group locations only: owners become teachers, other members
 //!   students, leavers are removed); `RepairNotebook`; transfer (administrators only, always
 //!   asynchronous).
-//! - Roles: the container's owners (and the creator) are Owners, teachers Contributors of the
-//!   whole notebook, each student Contributor of their own section group and of
-//!   `_Collaboration Space` and Reader of `_Content Library`. So students see their own
-//!   section group and not each other's, and nothing of `_Teacher Only`.
+//! - Roles: the container's owners are Owners of everything in it (the document library's
+//!   roles), the creator Owner of what they make, teachers Contributors of the whole notebook,
+//!   each student Contributor of their own section group and of `_Collaboration Space` and
+//!   Reader of `_Content Library`. So students see their own section group and not each
+//!   other's, and nothing of `_Teacher Only`.
 //! - Notebooks, section groups and sections: listed (every one at a location, or those in a
 //!   parent; what the caller can see; `name asc`), got with their parents (`id`, `name`,
 //!   `self`) and, with `$expand`, their children, and created where the caller may write
@@ -68,10 +69,17 @@
 //!   lock date when asked, deleted, and changed by content commands (`append`, `prepend`,
 //!   `insert`, `replace`, `delete` on `body`, `title`, `#data-id` or a generated id), all or
 //!   nothing.
-//! - Permissions on notebooks, section groups and sections: inherited by children; the most
-//!   permissive role wins (a user's own and their groups'); `GET` shows the highest role per
-//!   principal; `POST` appends (raises, never lowers); `DELETE` removes the principal's roles
-//!   from the entity and everything inside it; only Owners may list, get, create or delete.
+//! - Permissions on notebooks, section groups and sections, as 002 describes them: a grant is
+//!   pushed down to every child, present and future (a new child starts with its parent's
+//!   roles); `DELETE` at any level removes the principal's role there and below, while their
+//!   roles above stay, so deleting and then granting a lesser role at a child leaves the child
+//!   lesser and the parent greater; the most permissive role wins (a user's own and their
+//!   groups'); `GET` shows the highest role per principal; `POST` appends (raises, never
+//!   lowers); only Owners may list, get, create or delete. Above every notebook are the roles of
+//!   the document library that holds it: the OneDrive's owner; a group's owners (Owner) and
+//!   members (Contributor); a site's owners and members (a class notebook keeps only the
+//!   owners). They are listed, follow the tenant as it changes, and cannot be deleted through
+//!   a notebook (400, saying where they are managed).
 //! - Asynchronous forms (`Prefer: respond-async`): `202` and a `Location` under
 //!   `me/notes/operations/`; the operation goes `notStarted` → `running` → `completed` (with
 //!   `resourceLocation` and `resourceId`) or `failed` (with `error` and `@api.diagnostics`,
@@ -83,7 +91,10 @@
 //!   Everything else (functions, `not`, unknown properties, a literal of the wrong type) is a
 //!   400 that says what is wrong.
 //! - Every answer has `X-CorrelationId` (a GUID) and `Date`; every error is
-//!   `{"error":{"code","message","@api.url","isRetriable"}}` with a OneNote code.
+//!   `{"error":{"code","message","@api.url","isRetriable"}}` with a OneNote code, and for the
+//!   calls 001 names (create, get, add and remove, distribute, the page lock, UpdateMembership,
+//!   RepairNotebook) `@api.diagnostics` beside it. A method a path is not served for is `405`
+//!   with `Allow`.
 //! - Throttling ([`Throttling`], off unless asked for): per user 120 requests a minute, 400
 //!   an hour, 5 at once; `429` with code 20166 (the rates) or 10003 (too many at once), and no
 //!   `Retry-After` unless asked for.
@@ -104,7 +115,7 @@
 //!   no token expiry, no app-only tokens.
 //! - E-mail: `sendemail=true` is recorded ([`State::sent_emails`]), nothing is sent.
 //! - Languages: `omkt` is checked and recorded, section names are not translated.
-//! - SharePoint: group and site notebooks have no document library behind them; "Everyone"
+//! - SharePoint: a document library is only its owners' and members' roles; "Everyone"
 //!   style claims do not exist; links are plausible URLs that open nothing.
 //! - Search indexing delay (a site is indexed or not), and the service's own latency.
 //! - Azure AD object ids: users are addressed by UPN only (`users/{upn}`), groups by the id
@@ -112,6 +123,9 @@
 //! - TLS and HTTP/2: plain HTTP/1.1 on 127.0.0.1.
 //!
 //! # Choices where the documents are silent or disagree
+//!
+//! `CONFORMANCE.md` (beside `Cargo.toml`) lists every rule of the four documents with the test
+//! that shows the fake follows it, and every choice below with why.
 //!
 //! - Errors: the documents show no error body. The fake sends Microsoft's published shape and
 //!   codes: 20102 not found, 40003/40002 access or write denied, 30109 unknown users, 20117
@@ -127,11 +141,19 @@
 //!   OneDrive under its new name, and the destination teacher replaces the source one.
 //! - `UpdateMembership` syncs the group's first class notebook (its "default"), and only a
 //!   group owner may call it.
-//! - Page locks: in a class notebook only teachers and owners may set or clear them.
+//! - Page locks: in a class notebook only teachers and owners may set or clear them, or
+//!   distribute pages (which sets one). The lock is not enforced on API writes: it is
+//!   `blockEditsInClient…`, a date from which OneNote clients stop editing.
+//! - A second copy of a section into the content library is 409 (20117): that name is taken
+//!   there.
+//! - Asynchronous work moves only when polled unless [`AsyncPace::Time`] is chosen (the
+//!   binary's flag for it belongs to its argument parsing); a completed add's or remove's
+//!   `resourceLocation` is the class notebook's URL.
 //! - A student's `userRole` on a class notebook is `Reader`: they hold roles only inside it
 //!   (their section group, the content library, the collaboration space).
 //! - Re-adding a student who was removed gives them back the section group they had.
-//! - Deleting a permission that is only inherited is a 400 naming the parent it comes from.
+//! - Deleting a permission the document library gives is a 400 (code 10017) that names the
+//!   library and where its roles are managed.
 //! - Too many requests at once is code 10003 ("too many active requests"), the rates 20166.
 //! - Page creation: part names compare ignoring case; an HTML reference to a part the request
 //!   lacks is 20011 (the documents name no code for it); a body that is neither HTML nor
@@ -163,6 +185,7 @@ mod api;
 mod clock;
 mod error;
 mod faults;
+mod grants;
 mod journal;
 mod odata;
 mod rng;

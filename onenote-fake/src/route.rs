@@ -1,10 +1,13 @@
 //! The router: a request's method and path to a location and an endpoint (with its decoded
 //! ids), or nothing. Parsed by hand, segment by segment, as the service reads its URLs.
 //!
-//! - Paths are split on `/` first and each segment is percent-decoded after, so `%2F` inside an
-//!   id stays inside that id.
+//! - Paths are split on `/` (outside literals) first and each segment is percent-decoded after,
+//!   so `%2F` inside an id stays inside that id.
 //! - `pages('{id}')` and `FromUrl(url='{url}')` are OData string literals: decoded, then the
-//!   doubled quotes undone (`''` is `'`; a lone quote is not a literal).
+//!   doubled quotes undone (`''` is `'`; a lone quote is not a literal). A `/` inside a literal
+//!   does not end its segment: the documents write `FromUrl(url='https://…/sites/math')` with
+//!   the URL's slashes as they are; the percent-encoded literal is the same call.
+//! - A path served for other methods is answered `405` with `Allow` ([`allowed`]).
 //! - Keywords (`classNotebooks`, `sectiongroups`, the action names, …) match in any case: the
 //!   documents spell them both ways and the service accepts both.
 //! - Requests are served under `/api/{version}/…` (the service's own prefix) and under
@@ -212,10 +215,18 @@ pub fn route(method: &str, target: &str) -> Option<&'static str> {
     parse(method, path).map(|target| target.endpoint.operation_id())
 }
 
+/// The methods the fake serves at `path` (no query), in alphabetical order: what a `405 Method
+/// Not Allowed` lists in its `Allow` header. Empty when nothing is served there.
+pub(crate) fn allowed(path: &str) -> Vec<&'static str> {
+    ["DELETE", "GET", "PATCH", "POST"]
+        .into_iter()
+        .filter(|method| parse(method, path).is_some())
+        .collect()
+}
+
 /// Routes `method` and `path` (no query).
 pub(crate) fn parse(method: &str, path: &str) -> Option<Target> {
-    let raw = path.strip_prefix('/')?;
-    let raw: Vec<&str> = raw.split('/').take(MAX_SEGMENTS + 1).collect();
+    let raw = segments(path.strip_prefix('/')?);
     // An empty segment (`//`, a trailing `/`, an empty id) is never part of a route.
     if raw.len() > MAX_SEGMENTS || raw.iter().any(|s| s.is_empty()) {
         return None;
@@ -251,6 +262,31 @@ pub(crate) fn parse(method: &str, path: &str) -> Option<Target> {
         location: Some(location),
         endpoint,
     })
+}
+
+/// The path's segments, split on the `/`s outside OData literals (at most one more than
+/// [`MAX_SEGMENTS`]). A literal's quotes inside it are percent-encoded, so each raw `'` opens
+/// or closes one; a `/` inside (`FromUrl(url='https://contoso.sharepoint.com/sites/math')`, as
+/// the documents write it) stays in its segment.
+fn segments(path: &str) -> Vec<&str> {
+    let mut segments = Vec::new();
+    let mut start = 0;
+    let mut in_literal = false;
+    for (at, byte) in path.bytes().enumerate() {
+        match byte {
+            b'\'' => in_literal = !in_literal,
+            b'/' if !in_literal => {
+                segments.push(path.get(start..at).unwrap_or_default());
+                start = at + 1;
+                if segments.len() > MAX_SEGMENTS {
+                    return segments;
+                }
+            }
+            _ => {}
+        }
+    }
+    segments.push(path.get(start..).unwrap_or_default());
+    segments
 }
 
 /// Splits off the location and the `notes` segment; returns the segments after it.
@@ -519,17 +555,54 @@ mod tests {
     }
 
     #[test]
-    fn from_url_is_a_version_root_call() {
-        let routed = target(
-            "GET",
+    fn from_url_is_a_version_root_call_in_the_documents_form_or_percent_encoded() {
+        for path in [
+            "/api/v1.0/myOrganization/siteCollections/FromUrl(url='https://contoso.sharepoint.com/site-a')",
+            "/api/v1.0/myOrganization/siteCollections/FromUrl(url='https:%2F%2Fcontoso.sharepoint.com%2Fsite-a')",
             "/api/v1.0/myOrganization/siteCollections/FromUrl(url='https%3A%2F%2Fcontoso.sharepoint.com%2Fsite-a')",
+            "/v1.0/myorganization/SITECOLLECTIONS/fromurl(URL='https://contoso.sharepoint.com/site-a')",
+        ] {
+            let routed = target("GET", path).unwrap();
+            assert_eq!(routed.location, None, "{path}");
+            assert_eq!(
+                routed.endpoint,
+                Endpoint::GetSiteMetadataFromUrl("https://contoso.sharepoint.com/site-a".into()),
+                "{path}"
+            );
+        }
+        let quoted = target(
+            "GET",
+            "/v1.0/myOrganization/siteCollections/FromUrl(url='https://x.com/o''brien')",
         )
         .unwrap();
-        assert_eq!(routed.location, None);
         assert_eq!(
-            routed.endpoint,
-            Endpoint::GetSiteMetadataFromUrl("https://contoso.sharepoint.com/site-a".into())
+            quoted.endpoint,
+            Endpoint::GetSiteMetadataFromUrl("https://x.com/o'brien".into())
         );
+        for broken in [
+            "/v1.0/myOrganization/siteCollections/FromUrl(url='https://x.com/o'brien')",
+            "/v1.0/myOrganization/siteCollections/FromUrl(url='https://x.com'",
+            "/v1.0/myOrganization/siteCollections/FromUrl(url=https://x.com)",
+        ] {
+            assert_eq!(target("GET", broken), None, "{broken}");
+        }
+    }
+
+    #[test]
+    fn allowed_lists_the_methods_a_path_is_served_for() {
+        assert_eq!(
+            allowed("/api/v1.0/me/notes/classNotebooks"),
+            ["GET", "POST"]
+        );
+        assert_eq!(
+            allowed("/api/v1.0/me/notes/classNotebooks/1-x"),
+            ["DELETE", "GET", "PATCH"]
+        );
+        assert_eq!(
+            allowed("/api/v1.0/myOrganization/siteCollections/FromUrl(url='https://x.com')"),
+            ["GET"]
+        );
+        assert!(allowed("/api/v1.0/me/notes/nothing").is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use onenote_api::DateTime;
 
 use crate::api::class_notebooks::{CreateRequest, create_now};
-use crate::api::container_owners;
+use crate::api::creation::create_notebook;
 use crate::error::ApiError;
 use crate::store::{Container, State};
 use crate::tenant::{
@@ -48,7 +48,7 @@ fn seed_notebook(state: &mut State, seed: &NotebookSeed, now: DateTime) -> Resul
     let creator = seed
         .created_by
         .clone()
-        .or_else(|| container_owners(state, &container).into_iter().next())
+        .or_else(|| state.container_owners(&container).into_iter().next())
         .or_else(|| state.tenant().users.first().map(|u| u.upn.clone()))
         .unwrap_or_default();
     let id = match &seed.class {
@@ -63,7 +63,7 @@ fn seed_notebook(state: &mut State, seed: &NotebookSeed, now: DateTime) -> Resul
                 seed.id.as_deref(),
             )?
         }
-        None => crate::api::notebooks::create_now(
+        None => create_notebook(
             state,
             now,
             &container,

@@ -311,6 +311,10 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
         _ => outcome,
     };
 
+    let mut outcome = outcome;
+    if let Some(Content::Json(body)) = outcome.body.as_mut() {
+        crate::error::add_diagnostics(operation, body);
+    }
     entry.status = Some(outcome.status);
     entry.error_code = outcome.error_code;
     let wall = shared.time.wall();
@@ -337,13 +341,12 @@ fn process(
     has_token: bool,
 ) -> (Outcome, bool) {
     let Some(target) = target else {
-        return (
-            Outcome::error(&ApiError::not_found(format!(
-                "The OneNote API has no {method} endpoint at '{path}' (the fake serves the \
-                 routes of the spec: https://www.onenote.com/api/{{version}}/{{location}}/notes/…)."
-            ))),
-            false,
-        );
+        let (error, allow) = api::unrouted(method, path);
+        let mut outcome = Outcome::error(&error);
+        outcome
+            .headers
+            .extend(allow.map(|methods| ("allow", methods)));
+        return (outcome, false);
     };
     let Some(user) = user else {
         let message = if has_token {

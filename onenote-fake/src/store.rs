@@ -1,11 +1,11 @@
 //! The fake's state: notebooks, section groups, sections and pages as first-class entities,
 //! the roles granted on them, asynchronous operations, and who may therefore do what.
 //!
-//! Permissions follow the documents: a role granted on an entity applies to all its children
-//! (inheritance), the most permissive role a principal holds wins (a user holds their own roles
-//! and their groups' roles), and only the highest role per principal is visible. A grant is
-//! stored as the highest role given to that principal on that entity, which is everything
-//! "POST appends a role" can be observed to do.
+//! Permissions follow 002: roles granted on an entity are pushed down to everything inside it
+//! and kept there ([`crate::grants`]), above them all are the roles of the document library
+//! that holds the notebook ([`State::library_grants`]), the most permissive role a principal
+//! holds wins (a user holds their own roles and their groups' roles), and only the highest role
+//! per principal is visible.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -13,61 +13,10 @@ use onenote_api::DateTime;
 
 use crate::api::Work;
 use crate::error::ApiError;
+use crate::grants::Grants;
+pub use crate::grants::{Grantee, Role};
 use crate::rng::Rng;
 use crate::tenant::{Group, Tenant, User};
-
-/// A role on a notebook, section group or section; `Owner` > `Contributor` > `Reader`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    /// Read-only access.
-    Reader,
-    /// Can add, edit and delete notebooks, section groups and sections.
-    Contributor,
-    /// Everything, and managing permissions.
-    Owner,
-}
-
-impl Role {
-    /// The role as the service writes it (`Owner`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Reader => "Reader",
-            Role::Contributor => "Contributor",
-            Role::Owner => "Owner",
-        }
-    }
-
-    /// Parses the service's spelling (exactly `Owner`, `Contributor` or `Reader`).
-    pub(crate) fn parse(text: &str) -> Option<Role> {
-        match text {
-            "Owner" => Some(Role::Owner),
-            "Contributor" => Some(Role::Contributor),
-            "Reader" => Some(Role::Reader),
-            _ => None,
-        }
-    }
-}
-
-/// Who a role is granted to: a user (by UPN) or a unified group (by id), both lower-cased.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Grantee {
-    /// A user, by lower-case UPN.
-    User(String),
-    /// A unified group, by lower-case id.
-    Group(String),
-}
-
-impl Grantee {
-    /// The grantee for the user `upn` (any case).
-    pub fn user(upn: &str) -> Grantee {
-        Grantee::User(upn.to_ascii_lowercase())
-    }
-
-    /// The grantee for the group `id` (any case).
-    pub fn group(id: &str) -> Grantee {
-        Grantee::Group(id.to_ascii_lowercase())
-    }
-}
 
 /// Where a notebook's files are: the container behind a location.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -360,6 +309,10 @@ impl OperationStatus {
     }
 }
 
+/// How stored page HTML names a resource (`onenote-fake-resource:{id}`); made a
+/// `…/resources/{id}/$value` URL when the content is served.
+pub(crate) const RESOURCE_REF: &str = "onenote-fake-resource:";
+
 /// Deepest nesting of section groups followed; the fake never makes deeper ones.
 const MAX_DEPTH: usize = 64;
 /// Most notebooks, section groups, sections and pages together by default: past it, creating
@@ -379,8 +332,8 @@ pub struct State {
     sections: BTreeMap<String, Section>,
     pages: BTreeMap<String, Page>,
     resources: BTreeMap<String, Resource>,
-    /// entity id → grantee → the highest role granted there.
-    grants: BTreeMap<String, BTreeMap<Grantee, Role>>,
+    /// The roles granted on notebooks, section groups and sections (pushed down).
+    grants: Grants,
     operations: BTreeMap<String, Operation>,
     emails: Vec<SentEmail>,
     /// Indexes, kept by the methods that add and remove entities, so lookups do not scan a
@@ -418,7 +371,7 @@ impl State {
             sections: BTreeMap::new(),
             pages: BTreeMap::new(),
             resources: BTreeMap::new(),
-            grants: BTreeMap::new(),
+            grants: Grants::default(),
             operations: BTreeMap::new(),
             emails: Vec::new(),
             ids: Rng::new(seed),
@@ -595,34 +548,131 @@ impl State {
         &self.emails
     }
 
-    /// The roles granted on exactly this entity (not inherited ones), by grantee.
+    /// The roles held on exactly this entity (a page: on its section), granted there or
+    /// pushed down from a parent; not the document library's (see [`library_grants`]).
+    ///
+    /// [`library_grants`]: Self::library_grants
     pub fn grants_on(&self, entity_id: &str) -> BTreeMap<Grantee, Role> {
-        self.grants.get(entity_id).cloned().unwrap_or_default()
+        self.grants
+            .on(self.holder(entity_id))
+            .map(|(grantee, role)| (grantee.clone(), role))
+            .collect()
     }
 
-    /// What `GET …/permissions` shows for an entity: every grantee with a role on it or on a
-    /// parent, with their highest role.
-    pub fn permissions(&self, entity_id: &str) -> BTreeMap<Grantee, Role> {
-        let mut highest: BTreeMap<Grantee, Role> = BTreeMap::new();
-        for entity in self.chain(entity_id) {
-            for (grantee, role) in self.grants.get(&entity).into_iter().flatten() {
-                let slot = highest.entry(grantee.clone()).or_insert(*role);
-                *slot = (*slot).max(*role);
+    /// The roles the document library that holds the notebook grants on everything in it
+    /// (002: "notebooks inherit the permissions of the document library that contains the
+    /// notebook"): a OneDrive's owner is Owner; a group's owners are Owners and its members
+    /// (the group) Contributors; a site's owners are Owners and its members Contributors. A
+    /// class notebook keeps only the owners: its other members hold roles as its teachers and
+    /// students, so a student does not see the others' section groups (001). They come from
+    /// the tenant as it is now, and cannot be deleted through the notebook.
+    pub fn library_grants(&self, notebook_id: &str) -> Vec<(Grantee, Role)> {
+        let Some(notebook) = self.notebooks.get(notebook_id) else {
+            return Vec::new();
+        };
+        let owners = self.container_owners(&notebook.container);
+        let mut grants: Vec<(Grantee, Role)> = owners
+            .iter()
+            .map(|upn| (Grantee::user(upn), Role::Owner))
+            .collect();
+        if notebook.class.is_none() {
+            match &notebook.container {
+                Container::OneDrive(_) => {}
+                Container::Group(id) => grants.push((Grantee::group(id), Role::Contributor)),
+                Container::Site { collection, site } => {
+                    let members = self
+                        .tenant
+                        .find_site(collection, site)
+                        .map(|s| s.members.as_slice())
+                        .unwrap_or_default();
+                    grants.extend(
+                        members
+                            .iter()
+                            .map(|upn| (Grantee::user(upn), Role::Contributor)),
+                    );
+                }
             }
+        }
+        grants
+    }
+
+    /// The UPNs (lower case) that own a container: the OneDrive's user, the group's or the
+    /// site's owners.
+    pub fn container_owners(&self, container: &Container) -> Vec<String> {
+        let lower = |list: &[String]| list.iter().map(|o| o.to_ascii_lowercase()).collect();
+        match container {
+            Container::OneDrive(upn) => vec![upn.clone()],
+            Container::Group(id) => self
+                .tenant
+                .find_group(id)
+                .map(|g| lower(&g.owners))
+                .unwrap_or_default(),
+            Container::Site { collection, site } => self
+                .tenant
+                .find_site(collection, site)
+                .map(|s| lower(&s.owners))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What `GET …/permissions` shows for an entity: every principal with a role on it (the
+    /// library's, and those granted there or pushed down), with their highest role.
+    pub fn permissions(&self, entity_id: &str) -> BTreeMap<Grantee, Role> {
+        let mut highest = self.grants_on(entity_id);
+        let notebook = self.notebook_of(entity_id).map(|n| n.id.clone());
+        for (grantee, role) in notebook
+            .map(|n| self.library_grants(&n))
+            .unwrap_or_default()
+        {
+            let slot = highest.entry(grantee).or_insert(role);
+            *slot = (*slot).max(role);
         }
         highest
     }
 
-    /// The user's effective role on an entity: the highest role granted to them or to a group
-    /// they belong to, on the entity or any parent.
+    /// The user's effective role on an entity: the highest role held there by them or by a
+    /// group they belong to, or given them by the document library (a page takes its
+    /// section's).
     pub fn role(&self, upn: &str, entity_id: &str) -> Option<Role> {
+        let notebook = self.notebook_of(entity_id)?;
         let grantees = self.grantees_of(upn);
-        self.chain(entity_id)
+        let holder = self.holder(entity_id);
+        let held = grantees
             .iter()
-            .filter_map(|entity| self.grants.get(entity))
-            .flat_map(|granted| grantees.iter().filter_map(|g| granted.get(g)))
-            .max()
-            .copied()
+            .filter_map(|g| self.grants.role_on(holder, g))
+            .max();
+        held.max(self.library_role(notebook, upn, &grantees))
+    }
+
+    /// The role the document library gives the user (`grantees`: them and their groups) on
+    /// everything in `notebook`: [`library_grants`](Self::library_grants), without listing
+    /// them.
+    fn library_role(&self, notebook: &Notebook, upn: &str, grantees: &[Grantee]) -> Option<Role> {
+        let listed = |list: &[String]| list.iter().any(|u| u.eq_ignore_ascii_case(upn));
+        let member_role = (notebook.class.is_none()).then_some(Role::Contributor);
+        match &notebook.container {
+            Container::OneDrive(owner) => owner.eq_ignore_ascii_case(upn).then_some(Role::Owner),
+            Container::Group(id) => {
+                let group = self.tenant.find_group(id)?;
+                if listed(&group.owners) {
+                    Some(Role::Owner)
+                } else if grantees.contains(&Grantee::group(id)) {
+                    member_role
+                } else {
+                    None
+                }
+            }
+            Container::Site { collection, site } => {
+                let site = self.tenant.find_site(collection, site)?;
+                if listed(&site.owners) {
+                    Some(Role::Owner)
+                } else if listed(&site.members) {
+                    member_role
+                } else {
+                    None
+                }
+            }
+        }
     }
 
     /// Whether the user sees the entity at all: a role on it, or on something inside it (a
@@ -631,11 +681,51 @@ impl State {
         if self.role(upn, entity_id).is_some() {
             return true;
         }
+        let Some(notebook) = self.notebook_of(entity_id) else {
+            return false;
+        };
         let grantees = self.grantees_of(upn);
-        self.grants.iter().any(|(entity, granted)| {
-            grantees.iter().any(|g| granted.contains_key(g))
-                && self.chain(entity).iter().any(|e| e == entity_id)
+        if !grantees
+            .iter()
+            .any(|g| self.grants.holds_in(g, &notebook.id))
+        {
+            return false;
+        }
+        if notebook.id == entity_id {
+            return true;
+        }
+        self.holders_below(entity_id).iter().any(|inside| {
+            grantees
+                .iter()
+                .any(|g| self.grants.role_on(inside, g).is_some())
         })
+    }
+
+    /// The entity roles are held on for `entity_id`: itself, or a page's section.
+    fn holder<'a>(&'a self, entity_id: &'a str) -> &'a str {
+        self.pages
+            .get(entity_id)
+            .map_or(entity_id, |page| page.section_id.as_str())
+    }
+
+    /// The notebooks, section groups and sections in the entity (itself included; none for a
+    /// page or an unknown id).
+    fn holders_below(&self, entity_id: &str) -> Vec<String> {
+        let holds = self.notebooks.contains_key(entity_id)
+            || self.section_groups.contains_key(entity_id)
+            || self.sections.contains_key(entity_id);
+        if !holds {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        let mut next: Vec<&str> = vec![entity_id];
+        while let Some(id) = next.pop() {
+            for children in [&self.groups_by_parent, &self.sections_by_parent] {
+                next.extend(children.get(id).into_iter().flatten().map(String::as_str));
+            }
+            found.push(id.to_owned());
+        }
+        found
     }
 
     /// The user and the groups they belong to.
@@ -670,9 +760,15 @@ impl State {
 
     /// The notebook an entity is in (itself for a notebook).
     pub(crate) fn notebook_of(&self, entity_id: &str) -> Option<&Notebook> {
-        self.chain(entity_id)
-            .last()
-            .and_then(|id| self.notebooks.get(id))
+        let notebook_id = if self.notebooks.contains_key(entity_id) {
+            entity_id
+        } else if let Some(group) = self.section_groups.get(entity_id) {
+            &group.notebook_id
+        } else {
+            let section = self.holder(entity_id);
+            &self.sections.get(section)?.notebook_id
+        };
+        self.notebooks.get(notebook_id)
     }
 
     /// The entity and everything inside it.
@@ -816,6 +912,7 @@ impl State {
                 .entry((notebook_id.clone(), grantee.clone()))
                 .or_insert_with(|| id.clone());
         }
+        self.grants.inherit(&notebook_id, parent_id, &id);
         self.section_groups.insert(
             id.clone(),
             SectionGroup {
@@ -851,6 +948,7 @@ impl State {
             .entry(parent_id.to_owned())
             .or_default()
             .insert(id.clone());
+        self.grants.inherit(&notebook_id, parent_id, &id);
         self.sections.insert(
             id.clone(),
             Section {
@@ -946,31 +1044,24 @@ impl State {
         self.resources.retain(|_, r| r.page_id != id);
     }
 
-    /// Grants `role` (keeping a higher one already granted there).
+    /// Grants `role` on the entity and pushes it down to everything inside it, keeping a
+    /// higher role held anywhere there.
     pub(crate) fn grant(&mut self, entity_id: &str, grantee: Grantee, role: Role) {
-        let slot = self
-            .grants
-            .entry(entity_id.to_owned())
-            .or_default()
-            .entry(grantee)
-            .or_insert(role);
-        *slot = (*slot).max(role);
+        let Some(notebook) = self.notebook_of(entity_id).map(|n| n.id.clone()) else {
+            return;
+        };
+        let entities = self.holders_below(entity_id);
+        self.grants.raise(&notebook, &entities, &grantee, role);
     }
 
-    /// Removes every role `grantee` was granted on the entity and everything inside it;
-    /// returns how many grants went.
+    /// Removes every role `grantee` holds on the entity and everything inside it (not the
+    /// library's, not on its parents); returns on how many entities they held one.
     pub(crate) fn revoke_below(&mut self, entity_id: &str, grantee: &Grantee) -> usize {
-        let subtree = self.subtree(entity_id);
-        let mut removed = 0;
-        for entity in subtree {
-            if let Some(granted) = self.grants.get_mut(&entity)
-                && granted.remove(grantee).is_some()
-            {
-                removed += 1;
-            }
-        }
-        self.grants.retain(|_, granted| !granted.is_empty());
-        removed
+        let Some(notebook) = self.notebook_of(entity_id).map(|n| n.id.clone()) else {
+            return 0;
+        };
+        let entities = self.holders_below(entity_id);
+        self.grants.remove(&notebook, &entities, grantee)
     }
 
     /// Deletes a notebook with everything inside it and every role granted there.
@@ -980,11 +1071,11 @@ impl State {
             self.section_groups.remove(entity);
             self.sections.remove(entity);
             self.pages.remove(entity);
-            self.grants.remove(entity);
             self.groups_by_parent.remove(entity);
             self.sections_by_parent.remove(entity);
             self.pages_by_section.remove(entity);
         }
+        self.grants.forget(id, &subtree);
         self.student_groups
             .retain(|(notebook, _), _| notebook != id);
         self.resources.retain(|_, r| !subtree.contains(&r.page_id));
@@ -1040,6 +1131,7 @@ mod tests {
         let tenant = Tenant::new("x.com")
             .user(User::new("t@x.com", "T"))
             .user(User::new("s@x.com", "S"))
+            .user(User::new("o@x.com", "O"))
             .group(Group::new("G1", "G").members(["s@x.com"]));
         let mut state = State::new(tenant, 1, DEFAULT_MAX_ENTITIES);
         let notebook = state
@@ -1061,17 +1153,39 @@ mod tests {
     }
 
     #[test]
-    fn roles_are_inherited_and_the_highest_wins() {
+    fn roles_are_pushed_down_and_the_highest_wins() {
         let (mut state, notebook, group, section) = state();
         state.grant(&notebook, Grantee::user("S@X.COM"), Role::Reader);
         assert_eq!(state.role("s@x.com", &section), Some(Role::Reader));
+        assert_eq!(
+            state.grants_on(&section).get(&Grantee::user("s@x.com")),
+            Some(&Role::Reader),
+            "kept on the child, not computed from the parent"
+        );
         state.grant(&section, Grantee::user("s@x.com"), Role::Contributor);
         assert_eq!(state.role("s@x.com", &section), Some(Role::Contributor));
         assert_eq!(state.role("s@x.com", &group), Some(Role::Reader));
         // A group's role counts for its members.
         state.grant(&group, Grantee::group("g1"), Role::Owner);
         assert_eq!(state.role("s@x.com", &section), Some(Role::Owner));
-        assert_eq!(state.role("t@x.com", &section), None);
+        assert_eq!(state.role("o@x.com", &section), None);
+        // The OneDrive's owner owns everything in it, through the library.
+        assert_eq!(state.role("t@x.com", &section), Some(Role::Owner));
+        assert!(
+            !state
+                .grants_on(&notebook)
+                .contains_key(&Grantee::user("t@x.com"))
+        );
+    }
+
+    #[test]
+    fn a_child_made_later_starts_with_its_parents_roles() {
+        let (mut state, _, group, _) = state();
+        state.grant(&group, Grantee::user("s@x.com"), Role::Contributor);
+        let later = state
+            .add_section(None, &group, "Later", "t@x.com", now())
+            .unwrap();
+        assert_eq!(state.role("s@x.com", &later), Some(Role::Contributor));
     }
 
     #[test]
@@ -1090,8 +1204,13 @@ mod tests {
         state.grant(&group, s.clone(), Role::Contributor);
         state.grant(&section, s.clone(), Role::Owner);
         assert_eq!(state.revoke_below(&group, &s), 2);
+        assert_eq!(state.role("s@x.com", &section), None);
+        assert_eq!(state.role("s@x.com", &group), None);
+        assert_eq!(state.role("s@x.com", &notebook), Some(Role::Reader));
+        assert_eq!(state.permissions(&section).get(&s), None);
+        // A lesser role granted there after stays lesser there.
+        state.grant(&group, s.clone(), Role::Reader);
         assert_eq!(state.role("s@x.com", &section), Some(Role::Reader));
-        assert_eq!(state.permissions(&section).get(&s), Some(&Role::Reader));
     }
 
     #[test]

@@ -231,7 +231,7 @@ async fn the_teacher_workflow_runs_end_to_end() {
     assert_eq!(copies, ["1-copy-for-student1", "1-copy-for-student2"]);
     let sent = server.received_requests().await.unwrap();
     let distribute = format!(
-        "POST /v1.0/me/notes/classNotebooks/{CLASS}/pages('1-126bc4155684422c827e1682b1e5f2ed%2162-3a2cebc9-3121-4162-b84a-07e61671e653')/Microsoft.OneNote.Api.DistributePageToStudent"
+        "POST /v1.0/me/notes/classNotebooks/{CLASS}/pages('1-126bc4155684422c827e1682b1e5f2ed!62-3a2cebc9-3121-4162-b84a-07e61671e653')/Microsoft.OneNote.Api.DistributePageToStudent"
     );
     assert_eq!(
         sent.iter().map(line).collect::<Vec<_>>(),

@@ -405,7 +405,7 @@ async fn distribute_page_to_student_puts_the_page_id_in_an_odata_literal() {
         &only_request(&server).await,
         Expected {
             method: "POST",
-            target: "/v1.0/me/notes/classNotebooks/1-b60795e6-0345-4893-a878-ce365d246651/pages('1-b168ad794f2f469b8de2696dd737d2b3%2169-d39b2f49-a8fc-4c92-894b-32a4c27595bb')/Microsoft.OneNote.Api.DistributePageToStudent",
+            target: "/v1.0/me/notes/classNotebooks/1-b60795e6-0345-4893-a878-ce365d246651/pages('1-b168ad794f2f469b8de2696dd737d2b3!69-d39b2f49-a8fc-4c92-894b-32a4c27595bb')/Microsoft.OneNote.Api.DistributePageToStudent",
             body: Some(json!({
                 "studentUserPrincipalName": "student1@contoso.net",
                 "lockStartDate": "2018-12-15T23:17:16Z",

@@ -126,7 +126,7 @@ async fn getting_the_page_lock_asks_for_the_lock_date() {
 }
 
 #[tokio::test]
-async fn site_metadata_from_url_is_outside_notes_and_quotes_the_url() {
+async fn site_metadata_from_url_is_outside_notes_and_sends_the_url_as_the_documents_write_it() {
     let server = server_answering(ResponseTemplate::new(200).set_body_json(json!({
         "@odata.context": "https://www.onenote.com/api/v1.0/$metadata#Microsoft.OneNote.Api.SiteMetadata",
         "siteCollectionId": "09d1a587-a84b-4264-3d15-669429be8cc5",
@@ -144,7 +144,7 @@ async fn site_metadata_from_url_is_outside_notes_and_quotes_the_url() {
         &only_request(&server).await,
         Expected {
             method: "GET",
-            target: "/v1.0/myOrganization/siteCollections/FromUrl(url='https%3A%2F%2Fdomain.sharepoint.com%2Fsite-a')",
+            target: "/v1.0/myOrganization/siteCollections/FromUrl(url='https://domain.sharepoint.com/site-a')",
             body: None,
             respond_async: false,
         },
@@ -172,6 +172,6 @@ async fn a_single_quote_in_an_odata_literal_is_doubled_before_encoding() {
 
     assert_eq!(
         only_request(&server).await.url.path(),
-        "/v1.0/myOrganization/siteCollections/FromUrl(url='https%3A%2F%2Fcontoso.com%2Fsites%2Fo%27%27brien%27%27%29%2Fx')"
+        "/v1.0/myOrganization/siteCollections/FromUrl(url='https://contoso.com/sites/o%27%27brien%27%27%29/x')"
     );
 }

@@ -46,7 +46,7 @@ pub type GetSiteMetadataFromUrlRequest = crate::Request<
 impl crate::Client {
     /// Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).
     ///
-    /// Make this call only when needed and store the result: the ids do not change. It works only for indexed sites (indexing a new site can take several hours), and the signed-in user must be a member of the site. The URL goes into the path as an OData string literal: quotes doubled, then percent-encoded.
+    /// Make this call only when needed and store the result: the ids do not change. It works only for indexed sites (indexing a new site can take several hours), and the signed-in user must be a member of the site. The URL goes into the path as an OData string literal, as the documents write it: quotes doubled, then percent-encoded except `:` `@` `!` and `/` (`FromUrl(url='https://domain.sharepoint.com/site-a')`); a URL with a `.` or `..` between slashes has its slashes encoded too, so normalisation cannot move the request.
     ///
     /// # HTTP
     ///

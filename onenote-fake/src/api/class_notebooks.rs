@@ -6,38 +6,25 @@
 use onenote_api::DateTime;
 use serde_json::{Map, Value, json};
 
-use super::members::{self, class_notebook_by_id, principal_json, visible_class_notebook};
-use super::notebooks::notebook_json;
-use super::operations::{self, Work};
-use super::{Call, Ctx, Reply, container, location_context, may_create_in, require};
+use super::classroom::{
+    dedupe, ensure_student_group, grant_class_roles, grant_roles_of, member_from, unknown,
+};
+use super::creation::{
+    NOTEBOOK_NAME_MAX, SECTION_NAME_MAX, check_name, grant_creator, may_create_in,
+};
+use super::lookup::{
+    class_notebook_by_id, container, require, require_teacher, visible_class_notebook,
+};
+use super::operations::{self, Job};
+use super::representation::{CLASS_NOTEBOOK_SCHEMA as SCHEMA, class_notebook_json};
+use super::request::{Call, Ctx, Reply};
+use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Kind, Schema, Supported};
+use crate::odata::{self, Supported};
 use crate::route::Location;
 use crate::store::{
-    ClassNotebookInfo, ClassSectionGroup, Container, Grantee, Member, Notebook, PrincipalKind,
-    Role, State,
+    ClassNotebookInfo, ClassSectionGroup, Container, Grantee, Member, PrincipalKind, Role, State,
 };
-
-/// The properties of a class notebook's JSON form.
-pub(crate) const SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("createdBy", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedBy", Kind::Text),
-    ("lastModifiedTime", Kind::DateTime),
-    ("isDefault", Kind::Boolean),
-    ("isShared", Kind::Boolean),
-    ("userRole", Kind::Text),
-    ("sectionsUrl", Kind::Text),
-    ("sectionGroupsUrl", Kind::Text),
-    ("links", Kind::Other),
-    ("studentSections", Kind::Other),
-    ("teachers", Kind::Other),
-    ("students", Kind::Other),
-    ("hasTeacherOnlySectionGroup", Kind::Boolean),
-];
 
 const EXPANDABLE: &[&str] = &["teachers", "students"];
 
@@ -52,46 +39,6 @@ const GET: Supported = Supported {
     expand: EXPANDABLE,
     ..Supported::SELECT
 };
-
-/// Characters OneNote does not allow in notebook and section names.
-const FORBIDDEN: &[char] = &[
-    '?', '*', '\\', '/', ':', '<', '>', '|', '&', '#', '"', '%', '~',
-];
-/// The longest section name.
-const SECTION_NAME: usize = 50;
-
-/// Checks a notebook, section group or section name as the service does: not empty, at
-/// most `max` characters, none it forbids.
-pub(crate) fn check_name(name: &str, what: &str, max: usize) -> Result<(), ApiError> {
-    if name.trim().is_empty() {
-        return Err(ApiError::new(
-            400,
-            "20152",
-            format!("The {what} needs a name."),
-        ));
-    }
-    if name.chars().count() > max {
-        return Err(ApiError::new(
-            400,
-            "20155",
-            format!("The {what} name is longer than {max} characters."),
-        ));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| FORBIDDEN.contains(c) || c.is_control())
-    {
-        return Err(ApiError::new(
-            400,
-            "20153",
-            format!(
-                "The {what} name {name:?} contains {c:?}, which OneNote does not allow in names \
-                 (? * \\ / : < > | & # \" % ~ and control characters)."
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// A `POST classNotebooks`, checked for shape (the rest is checked when it is carried out).
 #[derive(Clone, Debug)]
@@ -128,26 +75,50 @@ impl CreateRequest {
     }
 }
 
+/// One of the 38 languages for `omkt`, the code in any case: language tags compare without
+/// case (BCP 47), and 001's own list writes `sr-Latn-RS` beside `de-de`. The lower-case and the
+/// canonical spelling (`sr-Latn-RS`) between them name every one.
+fn language(code: &str) -> Result<onenote_api::Language, ApiError> {
+    let lower = code.to_ascii_lowercase();
+    let canonical: Vec<String> = lower
+        .split('-')
+        .enumerate()
+        .map(|(i, subtag)| match (i, subtag.len()) {
+            (0, _) => subtag.to_owned(),
+            (_, 4) => {
+                let mut chars = subtag.chars();
+                chars
+                    .next()
+                    .map(|first| first.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(chars)
+                    .collect()
+            }
+            _ => subtag.to_ascii_uppercase(),
+        })
+        .collect();
+    [lower.as_str(), canonical.join("-").as_str()]
+        .into_iter()
+        .map(onenote_api::Language::from)
+        .find(|language| !matches!(language, onenote_api::Language::Unknown(_)))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "omkt={code} is not one of the 38 supported languages (bg-bg, cs-cz, de-de, \
+                 en-us, …, sr-Latn-RS, zh-tw); the default is en-us."
+            ))
+        })
+}
+
 fn parse_create(call: &Call<'_>) -> Result<CreateRequest, ApiError> {
     let query = odata::parse(call.query, &Supported::NONE, SCHEMA)?;
     let language = match query.param("omkt") {
         None => "en-us".to_owned(),
-        Some(code) => {
-            let language: onenote_api::Language =
-                serde_json::from_value(Value::String(code.to_owned()))
-                    .map_err(|e| ApiError::bad_request(e.to_string()))?;
-            if matches!(language, onenote_api::Language::Unknown(_)) {
-                return Err(ApiError::bad_request(format!(
-                    "omkt={code} is not one of the 38 supported languages (bg-bg, cs-cz, de-de, \
-                     en-us, …, sr-Latn-RS, zh-tw); the default is en-us."
-                )));
-            }
-            language.as_str().to_owned()
-        }
+        Some(code) => language(code)?.as_str().to_owned(),
     };
     let send_email = match query.param("sendemail") {
-        None | Some("false") => false,
-        Some("true") => true,
+        None => false,
+        Some(flag) if flag.eq_ignore_ascii_case("true") => true,
+        Some(flag) if flag.eq_ignore_ascii_case("false") => false,
         Some(other) => {
             return Err(ApiError::bad_request(format!(
                 "sendemail takes true or false, not {other:?}."
@@ -159,9 +130,9 @@ fn parse_create(call: &Call<'_>) -> Result<CreateRequest, ApiError> {
         let members = list
             .unwrap_or_default()
             .iter()
-            .map(members::member_from)
+            .map(member_from)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(members::dedupe(members))
+        Ok(dedupe(members))
     };
     Ok(CreateRequest {
         name: body.name,
@@ -185,9 +156,9 @@ pub(crate) fn create_now(
     wanted_id: Option<&str>,
 ) -> Result<String, ApiError> {
     may_create_in(state, creator, container)?;
-    check_name(&request.name, "notebook", super::notebooks::MAX_NAME)?;
+    check_name(&request.name, "notebook", NOTEBOOK_NAME_MAX)?;
     for section in &request.student_sections {
-        check_name(section, "section", SECTION_NAME)?;
+        check_name(section, "section", SECTION_NAME_MAX)?;
     }
     if state
         .notebooks()
@@ -201,7 +172,7 @@ pub(crate) fn create_now(
         .chain(&request.students)
         .cloned()
         .collect();
-    let missing = members::unknown(state, &everyone);
+    let missing = unknown(state, &everyone);
     if !missing.is_empty() {
         return Err(ApiError::users_not_found(&missing));
     }
@@ -250,46 +221,16 @@ pub(crate) fn create_now(
         });
     }
     for student in &request.students {
-        members::ensure_student_group(state, &id, student, creator, now)?;
+        ensure_student_group(state, &id, student, creator, now)?;
     }
-    members::grant_class_roles(state, &id);
-    state.grant(&id, Grantee::user(creator), Role::Owner);
+    grant_class_roles(state, &id);
+    grant_creator(state, &id, creator);
     if request.send_email {
         for person in &everyone {
             state.record_email(&person.id, &id);
         }
     }
     Ok(id)
-}
-
-/// The class notebook's JSON form, as `userRole` etc. look to `user`: a notebook's
-/// properties and the class ones.
-pub(crate) fn representation(
-    ctx: &Ctx<'_>,
-    version: &str,
-    location: &Location,
-    user: &str,
-    notebook: &Notebook,
-    teachers: bool,
-    students: bool,
-) -> Map<String, Value> {
-    let mut body = notebook_json(ctx, version, location, user, notebook, "classNotebooks");
-    if let Some(class) = &notebook.class {
-        body.insert("studentSections".into(), json!(class.student_sections));
-        if teachers {
-            let teachers = class.teachers.iter().map(principal_json).collect();
-            body.insert("teachers".into(), Value::Array(teachers));
-        }
-        if students {
-            let students = class.students.iter().map(principal_json).collect();
-            body.insert("students".into(), Value::Array(students));
-        }
-        body.insert(
-            "hasTeacherOnlySectionGroup".into(),
-            json!(class.has_teacher_only_section_group),
-        );
-    }
-    body
 }
 
 fn entity_context(ctx: &Ctx<'_>, call: &Call<'_>, location: &Location) -> String {
@@ -309,16 +250,16 @@ pub(crate) fn create(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiErr
     may_create_in(ctx.state, call.user, &container)?;
     let request = parse_create(call)?;
     if call.respond_async {
-        let work = Work::Create {
+        let job = CreateJob {
             location: location.clone(),
             container,
             request,
         };
-        return Ok(operations::accept(ctx, call, "classnotebook", work));
+        return Ok(operations::accept(ctx, call, "classnotebook", job));
     }
     let id = create_now(ctx.state, ctx.now, &container, call.user, &request, None)?;
     let notebook = class_notebook_by_id(ctx.state, &id)?;
-    let mut body = representation(
+    let mut body = class_notebook_json(
         ctx,
         call.version(),
         location,
@@ -345,7 +286,7 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError
         .filter(|n| n.class.is_some() && n.container == container)
         .filter(|n| ctx.state.can_see(call.user, &n.id))
         .map(|n| {
-            representation(
+            class_notebook_json(
                 ctx,
                 call.version(),
                 location,
@@ -375,7 +316,7 @@ pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply,
     let location = call.location()?;
     let query = odata::parse(call.query, &GET, SCHEMA)?;
     let notebook = visible_class_notebook(ctx.state, call, id)?;
-    let mut body = representation(
+    let mut body = class_notebook_json(
         ctx,
         call.version(),
         location,
@@ -423,7 +364,7 @@ pub(crate) fn update(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Rep
             other => {
                 return Err(ApiError::invalid_body(format!(
                     "hasTeacherOnlySectionGroup must be true, not {}.",
-                    super::json_kind(other)
+                    super::request::json_kind(other)
                 )));
             }
         }
@@ -566,6 +507,12 @@ pub(crate) fn distribute_page(
     page_id: &str,
 ) -> Result<Reply, ApiError> {
     let notebook = visible_class_notebook(ctx.state, call, notebook_id)?;
+    require_teacher(
+        ctx.state,
+        call.user,
+        notebook_id,
+        "distributing a page to a student",
+    )?;
     let class = notebook.class.clone().unwrap_or_else(unreachable_class);
     let page = ctx
         .state
@@ -591,9 +538,8 @@ pub(crate) fn distribute_page(
             notebook.name
         )));
     };
-    check_name(&body.target_section_name, "section", SECTION_NAME)?;
-    let group =
-        members::ensure_student_group(ctx.state, notebook_id, &student, call.user, ctx.now)?;
+    check_name(&body.target_section_name, "section", SECTION_NAME_MAX)?;
+    let group = ensure_student_group(ctx.state, notebook_id, &student, call.user, ctx.now)?;
     require(
         ctx.state,
         call.user,
@@ -676,9 +622,9 @@ pub(crate) fn repair(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Rep
         "repairing a class notebook",
     )?;
     for student in &students {
-        members::ensure_student_group(ctx.state, id, student, call.user, ctx.now)?;
+        ensure_student_group(ctx.state, id, student, call.user, ctx.now)?;
     }
-    members::grant_class_roles(ctx.state, id);
+    grant_class_roles(ctx.state, id);
     Ok(Reply::empty(204))
 }
 
@@ -706,15 +652,15 @@ pub(crate) fn transfer(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<R
     let body: onenote_api::ClassNotebookTransferBody = call.json_as("ClassNotebookTransferBody")?;
     let transfer = body.class_notebook_transfer;
     let request = TransferRequest {
-        source: members::member_from(&transfer.source_teacher)?,
-        destination: members::member_from(&transfer.destination_teacher)?,
+        source: member_from(&transfer.source_teacher)?,
+        destination: member_from(&transfer.destination_teacher)?,
         name: transfer.destination_notebook_name,
     };
-    let work = Work::Transfer {
+    let job = TransferJob {
         notebook: id.to_owned(),
         request,
     };
-    Ok(operations::accept(ctx, call, "transfer", work))
+    Ok(operations::accept(ctx, call, "transfer", job))
 }
 
 /// Carries out a transfer: the notebook moves to the destination teacher's OneDrive under its
@@ -748,14 +694,15 @@ pub(crate) fn transfer_now(
         )));
     };
     let target = Container::OneDrive(user.upn.to_ascii_lowercase());
-    check_name(&request.name, "notebook", super::notebooks::MAX_NAME)?;
+    check_name(&request.name, "notebook", NOTEBOOK_NAME_MAX)?;
     if state.notebooks().any(|n| {
         n.id != notebook_id && n.container == target && n.name.eq_ignore_ascii_case(&request.name)
     }) {
         return Err(ApiError::name_exists(&request.name));
     }
+    let user_upn = user.upn.clone();
     let destination = Member {
-        id: user.upn.clone(),
+        id: user_upn.clone(),
         kind: PrincipalKind::Person,
     };
     if let Some(notebook) = state.notebook_mut(notebook_id) {
@@ -768,8 +715,61 @@ pub(crate) fn transfer_now(
             }
         }
     }
-    state.revoke_below(notebook_id, &Grantee::user(&source.id));
-    members::grant_class_roles(state, notebook_id);
+    let source = Grantee::user(&source.id);
+    state.revoke_below(notebook_id, &source);
+    grant_roles_of(state, notebook_id, &source);
+    grant_roles_of(state, notebook_id, &Grantee::user(&user_upn));
     state.touch(notebook_id, by, now);
     Ok(target)
+}
+
+/// An asynchronous create: made when the operation finishes.
+#[derive(Debug)]
+struct CreateJob {
+    location: Location,
+    container: Container,
+    request: CreateRequest,
+}
+
+impl Job for CreateJob {
+    fn run(
+        &self,
+        ctx: &mut Ctx<'_>,
+        by: &str,
+        version: &str,
+    ) -> Result<(String, String), ApiError> {
+        let id = create_now(ctx.state, ctx.now, &self.container, by, &self.request, None)?;
+        Ok((
+            ctx.entity_url(version, &self.location, "classNotebooks", &id),
+            id,
+        ))
+    }
+}
+
+/// A transfer (always asynchronous): the notebook is at the destination teacher's OneDrive
+/// when it finishes.
+#[derive(Debug)]
+struct TransferJob {
+    notebook: String,
+    request: TransferRequest,
+}
+
+impl Job for TransferJob {
+    fn run(
+        &self,
+        ctx: &mut Ctx<'_>,
+        by: &str,
+        version: &str,
+    ) -> Result<(String, String), ApiError> {
+        let container = transfer_now(ctx.state, ctx.now, by, &self.notebook, &self.request)?;
+        let owner = match container {
+            Container::OneDrive(upn) => upn,
+            _ => String::new(),
+        };
+        let at = Location::User(owner);
+        Ok((
+            ctx.entity_url(version, &at, "classNotebooks", &self.notebook),
+            self.notebook.clone(),
+        ))
+    }
 }

@@ -7,17 +7,17 @@
 
 use onenote_api::DateTime;
 
-use super::notebooks;
-use super::operations::accept_copy;
-use super::sections::MAX_NAME;
-use super::{Call, Ctx, Reply, container, require, visible};
+use super::creation::{SECTION_NAME_MAX, check_name, create_notebook};
+use super::lookup::{container, require, visible};
+use super::operations::{Job, accept_copy};
+use super::request::{Call, Ctx, Reply};
 use crate::error::ApiError;
 use crate::route::{Holder, Location};
-use crate::store::{Container, Role, State};
+use crate::store::{Container, RESOURCE_REF, Role, State};
 
 /// What to copy where, as accepted.
 #[derive(Clone, Debug)]
-pub(crate) struct Copy {
+struct Copy {
     kind: Kind,
     source: String,
     /// Where the copy goes, and the location its URL is written at.
@@ -167,8 +167,19 @@ fn destination(
     Ok((location, container))
 }
 
-/// Makes the copy; returns the new entity's URL and id.
-pub(crate) fn run(
+impl Job for Copy {
+    /// Makes the copy; returns the new entity's URL and id.
+    fn run(
+        &self,
+        ctx: &mut Ctx<'_>,
+        by: &str,
+        version: &str,
+    ) -> Result<(String, String), ApiError> {
+        run(ctx, by, version, self)
+    }
+}
+
+fn run(
     ctx: &mut Ctx<'_>,
     by: &str,
     version: &str,
@@ -193,7 +204,7 @@ pub(crate) fn run(
                     .map(|n| n.name.clone())
                     .unwrap_or_default(),
             };
-            let id = notebooks::create_now(state, now, &copy.container, by, &name, None)?;
+            let id = create_notebook(state, now, &copy.container, by, &name, None)?;
             copy_children(state, &copy.source, &id, by, now)?;
             ("notebooks", id)
         }
@@ -206,7 +217,7 @@ pub(crate) fn run(
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
             };
-            super::class_notebooks::check_name(&name, "section", MAX_NAME)?;
+            check_name(&name, "section", SECTION_NAME_MAX)?;
             if state
                 .sections_in(destination)
                 .iter()
@@ -323,8 +334,8 @@ fn copy_page_into(
     for resource in resources {
         let id = state.add_resource(&copy, &resource.content_type, resource.bytes);
         content = content.replace(
-            &format!("{}{}", super::page_create::RESOURCE_REF, resource.id),
-            &format!("{}{id}", super::page_create::RESOURCE_REF),
+            &format!("{}{}", RESOURCE_REF, resource.id),
+            &format!("{}{id}", RESOURCE_REF),
         );
     }
     if let Some(stored) = state.page_mut(&copy) {

@@ -1,141 +1,19 @@
-//! Teachers and students of class notebooks: adding and removing them, the section group
-//! each student gets, the roles the documents give each of them, and `UpdateMembership`.
-//!
-//! Roles, as the documents describe them (`RepairNotebook` re-applies exactly these):
-//! - the container's owners (the OneDrive's user, the group's or site's owners): Owner of
-//!   the notebook; its creator also gets Owner when it is made;
-//! - teachers: Contributor of the notebook ("read/write"), so of everything in it;
-//! - each student: Contributor of their own section group, Reader of `_Content Library`,
-//!   Contributor of `_Collaboration Space`, nothing else: they see their own section group and
-//!   not each other's, and nothing of `_Teacher Only`.
+//! Teachers and students of class notebooks: adding and removing them (at once or as an
+//! operation), and `UpdateMembership`, which syncs a group's class notebook with the group.
 
 use onenote_api::DateTime;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::operations::{self, Work};
-use super::{
-    Call, Ctx, Reply, container, container_owners, display_name, location_context, require,
+use super::classroom::{
+    ensure_student_group, grant_member_roles, grant_roles_of, member_from, unknown,
 };
+use super::lookup::{class_notebook_by_id, container, require, visible_class_notebook};
+use super::operations::{self, Job};
+use super::request::{Call, Ctx, Reply};
+use super::urls::location_context;
 use crate::error::ApiError;
 use crate::route::{Location, MemberRole};
-use crate::store::{ClassSectionGroup, Container, Grantee, Member, PrincipalKind, Role, State};
-
-/// A `Principal` from a request, checked for its type.
-pub(crate) fn member_from(principal: &onenote_api::Principal) -> Result<Member, ApiError> {
-    let kind = match &principal.principal_type {
-        onenote_api::PrincipalType::Person => PrincipalKind::Person,
-        onenote_api::PrincipalType::Group => PrincipalKind::Group,
-        other => {
-            return Err(ApiError::invalid_body(format!(
-                "principalType is '{}'; it must be Person or Group.",
-                other.as_str()
-            )));
-        }
-    };
-    if principal.id.trim().is_empty() {
-        return Err(ApiError::missing(
-            "A principal's id (its user principal name) is empty.",
-        ));
-    }
-    Ok(Member {
-        id: principal.id.clone(),
-        kind,
-    })
-}
-
-/// The members that are not users (persons) or groups of the tenant.
-pub(crate) fn unknown(state: &State, members: &[Member]) -> Vec<String> {
-    members
-        .iter()
-        .filter(|m| match m.kind {
-            PrincipalKind::Person => state.user(&m.id).is_none(),
-            PrincipalKind::Group => state.tenant().find_group(&m.id).is_none(),
-        })
-        .map(|m| m.id.clone())
-        .collect()
-}
-
-/// The members without repeats (ids compared in any case), in their first order.
-pub(crate) fn dedupe(members: Vec<Member>) -> Vec<Member> {
-    let mut kept: Vec<Member> = Vec::with_capacity(members.len());
-    for member in members {
-        if !kept.iter().any(|k| k.is(&member.id)) {
-            kept.push(member);
-        }
-    }
-    kept
-}
-
-fn member_name(state: &State, member: &Member) -> String {
-    match member.kind {
-        PrincipalKind::Person => display_name(state, &member.id),
-        PrincipalKind::Group => state
-            .tenant()
-            .find_group(&member.id)
-            .map_or_else(|| member.id.clone(), |g| g.display_name.clone()),
-    }
-}
-
-/// The student's section group, made (with the notebook's student sections) if it does not
-/// exist yet; a student who comes back finds the one they had.
-pub(crate) fn ensure_student_group(
-    state: &mut State,
-    notebook_id: &str,
-    member: &Member,
-    by: &str,
-    now: DateTime,
-) -> Result<String, ApiError> {
-    let grantee = member.grantee();
-    if let Some(group) = state.section_group_for(notebook_id, &grantee) {
-        return Ok(group.id.clone());
-    }
-    let sections = state
-        .notebook(notebook_id)
-        .and_then(|n| n.class.as_ref())
-        .map(|c| c.student_sections.clone())
-        .unwrap_or_default();
-    state.ensure_room(1 + sections.len())?;
-    let name = member_name(state, member);
-    let group = state.add_section_group(
-        None,
-        notebook_id,
-        &name,
-        Some(ClassSectionGroup::Student(grantee)),
-        by,
-        now,
-    )?;
-    for section in &sections {
-        state.add_section(None, &group, section, by, now)?;
-    }
-    Ok(group)
-}
-
-/// (Re-)applies every role the class notebook's metadata implies; never lowers one.
-pub(crate) fn grant_class_roles(state: &mut State, notebook_id: &str) {
-    let Some(notebook) = state.notebook(notebook_id) else {
-        return;
-    };
-    let Some(class) = notebook.class.clone() else {
-        return;
-    };
-    for owner in container_owners(state, &notebook.container) {
-        state.grant(notebook_id, Grantee::user(&owner), Role::Owner);
-    }
-    for teacher in &class.teachers {
-        state.grant(notebook_id, teacher.grantee(), Role::Contributor);
-    }
-    for student in &class.students {
-        let grantee = student.grantee();
-        if let Some(group) = state
-            .section_group_for(notebook_id, &grantee)
-            .map(|g| g.id.clone())
-        {
-            state.grant(&group, grantee.clone(), Role::Contributor);
-        }
-        state.grant(&class.content_library, grantee.clone(), Role::Reader);
-        state.grant(&class.collaboration_space, grantee, Role::Contributor);
-    }
-}
+use crate::store::{Container, Member, PrincipalKind, Role, State};
 
 /// Adds one teacher or student (again: re-adding one who is there re-applies their roles).
 pub(crate) fn add_member(
@@ -173,7 +51,7 @@ pub(crate) fn add_member(
             list.push(member.clone());
         }
     }
-    grant_class_roles(state, notebook_id);
+    grant_member_roles(state, notebook_id, role, member);
     state.touch(notebook_id, by, now);
     Ok(())
 }
@@ -212,44 +90,13 @@ pub(crate) fn remove_member(
             role.noun()
         )));
     };
-    state.revoke_below(notebook_id, &removed.grantee());
-    // Whatever else they still are (the OneDrive's owner, also a teacher) keeps its roles.
-    grant_class_roles(state, notebook_id);
+    let grantee = removed.grantee();
+    state.revoke_below(notebook_id, &grantee);
+    // Whatever else they still are (also a teacher) keeps its roles; the library's (the
+    // OneDrive's owner) are not revoked.
+    grant_roles_of(state, notebook_id, &grantee);
     state.touch(notebook_id, by, now);
     Ok(())
-}
-
-/// The class notebook with this id, wherever it is.
-pub(crate) fn class_notebook_by_id<'s>(
-    state: &'s State,
-    notebook_id: &str,
-) -> Result<&'s crate::store::Notebook, ApiError> {
-    state
-        .notebook(notebook_id)
-        .filter(|n| n.class.is_some())
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "There is no class notebook with id '{notebook_id}'."
-            ))
-        })
-}
-
-/// The class notebook `id` at the request's location, if the caller can see it.
-pub(crate) fn visible_class_notebook<'s>(
-    state: &'s State,
-    call: &Call<'_>,
-    id: &str,
-) -> Result<&'s crate::store::Notebook, ApiError> {
-    let container = container(state, call.user, call.location()?)?;
-    state
-        .notebook(id)
-        .filter(|n| n.class.is_some() && n.container == container && state.can_see(call.user, id))
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "There is no class notebook with id '{id}' at this location that {} can see.",
-                call.user
-            ))
-        })
 }
 
 /// `POST …/students` and `POST …/teachers`.
@@ -271,13 +118,13 @@ pub(crate) fn add(
     let member = member_from(&principal)?;
     let location = call.location()?.clone();
     if call.respond_async {
-        let work = Work::AddMember {
+        let job = MemberJob {
             location,
             notebook: notebook_id.to_owned(),
             role,
-            member,
+            change: MemberChange::Add(member),
         };
-        return Ok(operations::accept(ctx, call, "classnotebookmember", work));
+        return Ok(operations::accept(ctx, call, "classnotebookmember", job));
     }
     add_member(ctx.state, ctx.now, call.user, notebook_id, role, &member)?;
     let mut id = String::new();
@@ -317,13 +164,13 @@ pub(crate) fn remove(
         "removing teachers and students",
     )?;
     if call.respond_async {
-        let work = Work::RemoveMember {
+        let job = MemberJob {
             location: call.location()?.clone(),
             notebook: notebook_id.to_owned(),
             role,
-            member: member_id.to_owned(),
+            change: MemberChange::Remove(member_id.to_owned()),
         };
-        return Ok(operations::accept(ctx, call, "classnotebookmember", work));
+        return Ok(operations::accept(ctx, call, "classnotebookmember", job));
     }
     remove_member(ctx.state, ctx.now, call.user, notebook_id, role, member_id)?;
     Ok(Reply::empty(204))
@@ -430,17 +277,72 @@ pub(crate) fn update_membership(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Re
         call.json_object()?;
     }
     if call.respond_async {
-        let work = Work::UpdateMembership {
+        let job = UpdateMembershipJob {
             location: location.clone(),
             group: group_id.clone(),
         };
-        return Ok(operations::accept(ctx, call, "updatemembership", work));
+        return Ok(operations::accept(ctx, call, "updatemembership", job));
     }
     update_membership_now(ctx.state, ctx.now, call.user, group_id)?;
     Ok(Reply::empty(204))
 }
 
-/// The JSON of a principal (`teachers`, `students`).
-pub(crate) fn principal_json(member: &Member) -> Value {
-    json!({ "id": member.id, "principalType": member.kind.as_str() })
+/// An asynchronous add or remove of one teacher or student. Its `resourceLocation` is the
+/// class notebook's endpoint either way (000: "the endpoint for the resource"; a student or
+/// teacher has no endpoint of their own to GET).
+#[derive(Debug)]
+struct MemberJob {
+    location: Location,
+    notebook: String,
+    role: MemberRole,
+    change: MemberChange,
+}
+
+/// What a [`MemberJob`] does.
+#[derive(Debug)]
+enum MemberChange {
+    Add(Member),
+    /// Remove the member with this id.
+    Remove(String),
+}
+
+impl Job for MemberJob {
+    fn run(
+        &self,
+        ctx: &mut Ctx<'_>,
+        by: &str,
+        version: &str,
+    ) -> Result<(String, String), ApiError> {
+        let (state, now, notebook) = (&mut *ctx.state, ctx.now, self.notebook.as_str());
+        match &self.change {
+            MemberChange::Add(member) => add_member(state, now, by, notebook, self.role, member)?,
+            MemberChange::Remove(id) => remove_member(state, now, by, notebook, self.role, id)?,
+        }
+        Ok((
+            ctx.entity_url(version, &self.location, "classNotebooks", notebook),
+            self.notebook.clone(),
+        ))
+    }
+}
+
+/// An asynchronous `UpdateMembership`.
+#[derive(Debug)]
+struct UpdateMembershipJob {
+    location: Location,
+    group: String,
+}
+
+impl Job for UpdateMembershipJob {
+    fn run(
+        &self,
+        ctx: &mut Ctx<'_>,
+        by: &str,
+        version: &str,
+    ) -> Result<(String, String), ApiError> {
+        let id = update_membership_now(ctx.state, ctx.now, by, &self.group)?;
+        Ok((
+            ctx.entity_url(version, &self.location, "classNotebooks", &id),
+            id,
+        ))
+    }
 }

@@ -11,21 +11,21 @@ use bytes::Bytes;
 use onenote_api::DateTime;
 use serde_json::{Value, json};
 
-use super::class_notebooks::check_name;
+use super::creation::{SECTION_NAME_MAX, check_name};
+use super::lookup::{container, require, visible};
 use super::multipart;
-use super::sections::MAX_NAME;
-use super::{Call, Ctx, Reply, container, location_context, pages, require, visible};
+use super::representation::{PAGE_SCHEMA, metadata_json};
+use super::request::{Call, Ctx, Reply};
+use super::urls::location_context;
 use crate::error::ApiError;
 use crate::odata::{self, Supported};
 use crate::route::Holder;
-use crate::store::{Role, State};
+use crate::store::{RESOURCE_REF, Role, State};
 
 /// Largest binary part the service takes (error 20014).
 const MAX_PART: usize = 25 * 1024 * 1024;
 /// The section a page goes to in a default notebook without one.
 const DEFAULT_SECTION: &str = "Quick Notes";
-/// How stored HTML names a resource; made a `…/resources/{id}/$value` URL when served.
-pub(crate) const RESOURCE_REF: &str = "onenote-fake-resource:";
 
 /// A page body, read and checked: the HTML and the binary parts by name.
 struct PageBody {
@@ -41,7 +41,7 @@ pub(crate) fn create(
     call: &Call<'_>,
     section: Option<&str>,
 ) -> Result<Reply, ApiError> {
-    let query = odata::parse(call.query, &Supported::NONE, pages::SCHEMA)?;
+    let query = odata::parse(call.query, &Supported::NONE, PAGE_SCHEMA)?;
     if let Some(section) = section {
         visible(ctx.state, call, Holder::Section, section)?;
         require(
@@ -67,7 +67,7 @@ pub(crate) fn create(
         .page(&id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("The page went away."))?;
-    let mut body = pages::metadata_json(ctx, call.version(), location, &page);
+    let mut body = metadata_json(ctx, call.version(), location, &page);
     body.insert(
         "@odata.context".into(),
         json!(ctx.context(
@@ -103,7 +103,7 @@ fn default_section(
     top.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
     let (existing, wanted) = match name {
         Some(name) => {
-            check_name(name, "section", MAX_NAME)?;
+            check_name(name, "section", SECTION_NAME_MAX)?;
             (top.iter().find(|s| s.name.eq_ignore_ascii_case(name)), name)
         }
         None => (top.first(), DEFAULT_SECTION),

@@ -4,29 +4,15 @@
 
 use serde_json::{Map, Value, json};
 
-use super::notebooks::{entity_url, links, parent_ref, web_url};
-use super::page_create::RESOURCE_REF;
-use super::{Call, Ctx, Reply, container, location_context, page_content, require, visible};
+use super::lookup::{container, require, require_teacher, visible};
+use super::page_content;
+use super::representation::{Extras, PAGE_SCHEMA as SCHEMA, page_json};
+use super::request::{Call, Ctx, Reply};
+use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Kind, Schema, Supported};
-use crate::route::{Holder, Location};
-use crate::store::{Page, Role};
-
-pub(crate) const SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("self", Kind::Text),
-    ("title", Kind::Text),
-    ("createdByAppId", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedTime", Kind::DateTime),
-    ("contentUrl", Kind::Text),
-    ("links", Kind::Other),
-    ("level", Kind::Number),
-    ("order", Kind::Number),
-    ("parentSection", Kind::Other),
-    ("parentNotebook", Kind::Other),
-    ("blockEditsInClientStartDate", Kind::DateTime),
-];
+use crate::odata::{self, Supported};
+use crate::route::Holder;
+use crate::store::{Page, RESOURCE_REF, Role};
 
 const EXPANDABLE: &[&str] = &["parentNotebook", "parentSection"];
 
@@ -42,15 +28,6 @@ const GET: Supported = Supported {
     ..Supported::SELECT
 };
 
-/// What a page's JSON includes besides its metadata.
-#[derive(Clone, Copy, Debug, Default)]
-struct Extras {
-    /// `pagelevel=true`: `level` and `order`.
-    level: bool,
-    /// `blockEditsInClientStartDate=true`: the lock date, when there is one.
-    lock: bool,
-}
-
 fn flag(query: &odata::Query, name: &str) -> Result<bool, ApiError> {
     match query.param(name) {
         None => Ok(false),
@@ -60,77 +37,6 @@ fn flag(query: &odata::Query, name: &str) -> Result<bool, ApiError> {
             "{name} takes true or false, not {other:?}."
         ))),
     }
-}
-
-/// A page's JSON form; `parentSection` always (the service's default expansion),
-/// `parentNotebook` when expanded.
-fn page_json(
-    ctx: &Ctx<'_>,
-    version: &str,
-    location: &Location,
-    page: &Page,
-    extras: Extras,
-    notebook: bool,
-) -> Map<String, Value> {
-    let state = &*ctx.state;
-    let url = entity_url(ctx, version, location, "pages", &page.id);
-    let web = state.notebook_of(&page.id).map_or_else(String::new, |n| {
-        let mut web = web_url(state, n);
-        web.push_str("?wdpageid=");
-        onenote_api::path::push_segment(&mut web, &page.id);
-        web
-    });
-    let mut body = Map::new();
-    for (key, value) in [
-        ("id", json!(page.id)),
-        ("self", json!(url)),
-        ("title", json!(page.title)),
-        ("createdByAppId", json!("onenote-fake")),
-        ("createdTime", json!(page.created.to_string())),
-        ("lastModifiedTime", json!(page.last_modified.to_string())),
-        ("contentUrl", json!(format!("{url}/content"))),
-        ("links", links(&web)),
-        (
-            "parentSection",
-            parent_ref(ctx, version, location, &page.section_id),
-        ),
-    ] {
-        body.insert(key.to_owned(), value);
-    }
-    if notebook && let Some(parent) = state.notebook_of(&page.id) {
-        body.insert(
-            "parentNotebook".into(),
-            parent_ref(ctx, version, location, &parent.id),
-        );
-    }
-    if extras.level {
-        let order = state
-            .pages_in_order(&page.section_id)
-            .iter()
-            .position(|p| p.id == page.id)
-            .unwrap_or(0);
-        body.insert("level".into(), json!(0));
-        body.insert("order".into(), json!(order));
-    }
-    if extras.lock
-        && let Some(lock) = page.lock
-    {
-        body.insert(
-            "blockEditsInClientStartDate".into(),
-            json!(lock.to_string()),
-        );
-    }
-    body
-}
-
-/// A page's metadata as `createPage` answers it.
-pub(crate) fn metadata_json(
-    ctx: &Ctx<'_>,
-    version: &str,
-    location: &Location,
-    page: &Page,
-) -> Map<String, Value> {
-    page_json(ctx, version, location, page, Extras::default(), false)
 }
 
 /// The page `id` at the request's location, if the caller can read it.
@@ -304,12 +210,11 @@ pub(crate) fn update_lock(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Resul
     )?;
     if let Some(notebook) = ctx.state.notebook_of(id).filter(|n| n.class.is_some()) {
         let notebook_id = notebook.id.clone();
-        require(
+        require_teacher(
             ctx.state,
             call.user,
             &notebook_id,
-            Role::Contributor,
-            "locking a page of a class notebook (a teacher's task)",
+            "locking a page of a class notebook",
         )?;
     }
     let body = call.json_object()?;
@@ -333,7 +238,7 @@ pub(crate) fn update_lock(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Resul
             other => {
                 return Err(ApiError::invalid_body(format!(
                     "blockEditsInClientStartDate must be a date and time or null, not {}.",
-                    super::json_kind(other)
+                    super::request::json_kind(other)
                 )));
             }
         });

@@ -1,6 +1,8 @@
 //! Permissions on notebooks, section groups and sections: list (the highest role per
-//! principal, inherited ones included), get one, create (appends: raises, never lowers) and
-//! delete (from the entity and everything inside it). Only an Owner may do any of it.
+//! principal: the document library's, and those granted there or pushed down from a parent),
+//! get one, create (appends: raises, never lowers; pushed down to everything inside) and
+//! delete (from the entity and everything inside it; the library's roles cannot be). Only an
+//! Owner may do any of it.
 //!
 //! A permission's id is `1-{member id}`, the member id being the principal's number in the
 //! tenant (users from 10 in seed order, groups from 1000); `userId` is always in claims format
@@ -8,11 +10,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Call, Ctx, Reply, display_name, location_context, require, visible};
+use super::lookup::{display_name, require, visible};
+use super::request::{Call, Ctx, Reply};
+use super::urls::location_context;
 use crate::error::ApiError;
 use crate::odata::{self, Kind, Schema, Supported};
 use crate::route::Holder;
-use crate::store::{Grantee, Role, State};
+use crate::store::{Container, Grantee, Role, State};
 
 const SCHEMA: Schema = &[
     ("id", Kind::Text),
@@ -244,9 +248,11 @@ pub(crate) fn create(
     Ok(Reply::json(201, Value::Object(reply)))
 }
 
-/// `DELETE {entity}/{id}/permissions/{permission-id}`: removes the principal's roles on the
-/// entity and everything inside it. A role inherited from a parent is not on this entity to
-/// remove: that is a 400 naming the parent to delete it from.
+/// `DELETE {entity}/{id}/permissions/{permission-id}`: removes the principal's role from the
+/// entity and everything inside it; the same principal's roles on its parents stay (002: "it
+/// is deleted from all the OneNote entities down the inheritance chain"). A role that only the
+/// document library gives (the OneDrive's owner, a group's or site's owners and members) is
+/// not the notebook's to delete: that is a 400 saying where it is managed.
 pub(crate) fn delete(
     ctx: &mut Ctx<'_>,
     call: &Call<'_>,
@@ -255,26 +261,74 @@ pub(crate) fn delete(
     permission_id: &str,
 ) -> Result<Reply, ApiError> {
     owned_holder(ctx, call, holder, id, "deleting permissions")?;
-    let visible =
-        grantee_of(ctx.state, permission_id).filter(|g| ctx.state.permissions(id).contains_key(g));
-    let Some(grantee) = visible else {
+    let shown = grantee_of(ctx.state, permission_id)
+        .and_then(|g| ctx.state.permissions(id).get(&g).map(|role| (g, *role)));
+    let Some((grantee, role)) = shown else {
         return Err(ApiError::not_found(format!(
             "There is no permission '{permission_id}' on this {}.",
             holder.noun()
         )));
     };
     if ctx.state.revoke_below(id, &grantee) == 0 {
-        let from = ctx
-            .state
-            .chain(id)
-            .into_iter()
-            .find(|e| ctx.state.grants_on(e).contains_key(&grantee))
-            .unwrap_or_default();
-        return Err(ApiError::bad_request(format!(
-            "Permission '{permission_id}' is inherited from '{from}', a parent of this {}; \
-             delete it there.",
-            holder.noun()
-        )));
+        return Err(from_the_library(
+            ctx.state,
+            holder,
+            id,
+            permission_id,
+            &grantee,
+            role,
+        ));
     }
     Ok(Reply::empty(204))
+}
+
+/// The refusal to delete a role the document library gives: which library, and where its
+/// roles are managed.
+fn from_the_library(
+    state: &State,
+    holder: Holder,
+    id: &str,
+    permission_id: &str,
+    grantee: &Grantee,
+    role: Role,
+) -> ApiError {
+    let who = match grantee {
+        Grantee::User(upn) => upn.clone(),
+        Grantee::Group(group) => format!("the group {group}"),
+    };
+    let tenant = state.tenant();
+    let (library, managed) = match state.notebook_of(id).map(|n| &n.container) {
+        Some(Container::OneDrive(owner)) => (
+            format!("{owner}'s OneDrive"),
+            "The OneDrive's owner always owns what is in it.".to_owned(),
+        ),
+        Some(Container::Group(group)) => (
+            format!(
+                "the site of the group '{}'",
+                tenant
+                    .find_group(group)
+                    .map_or(group.as_str(), |g| g.display_name.as_str())
+            ),
+            "Change the group's owners and members instead (Azure AD, Microsoft 365 groups)."
+                .to_owned(),
+        ),
+        Some(Container::Site { collection, site }) => (
+            format!(
+                "the SharePoint site {}",
+                tenant
+                    .find_site(collection, site)
+                    .map_or(site.as_str(), |s| s.url.as_str())
+            ),
+            "Change the site's owners and members instead (the site's permissions in \
+             SharePoint)."
+                .to_owned(),
+        ),
+        None => (String::from("its document library"), String::new()),
+    };
+    ApiError::bad_request(format!(
+        "Permission '{permission_id}' ({who}, {}) comes from the document library that holds \
+         this {}, {library}: it cannot be deleted through the notebook. {managed}",
+        role.as_str(),
+        holder.noun()
+    ))
 }

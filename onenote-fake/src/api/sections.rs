@@ -4,47 +4,17 @@
 
 use serde_json::{Map, Value, json};
 
-use super::class_notebooks::check_name;
-use super::notebooks::{entity_url, links, parent_ref, web_url};
-use super::{Call, Ctx, Reply, container, display_name, location_context, require, visible};
+use super::creation::{SECTION_NAME_MAX, check_name};
+use super::lookup::{container, require, visible};
+use super::representation::{
+    SECTION_GROUP_SCHEMA, SECTION_SCHEMA, section_group_json, section_json,
+};
+use super::request::{Call, Ctx, Reply};
+use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Kind, Schema, Supported};
-use crate::route::{Holder, Location};
-use crate::store::{Role, Section, SectionGroup};
-
-/// The longest section or section group name.
-pub(crate) const MAX_NAME: usize = 50;
-
-pub(crate) const SECTION_GROUP_SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("createdBy", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedBy", Kind::Text),
-    ("lastModifiedTime", Kind::DateTime),
-    ("sectionsUrl", Kind::Text),
-    ("sectionGroupsUrl", Kind::Text),
-    ("parentNotebook", Kind::Other),
-    ("parentSectionGroup", Kind::Other),
-    ("sections", Kind::Other),
-    ("sectionGroups", Kind::Other),
-];
-
-pub(crate) const SECTION_SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("createdBy", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedBy", Kind::Text),
-    ("lastModifiedTime", Kind::DateTime),
-    ("isDefault", Kind::Boolean),
-    ("pagesUrl", Kind::Text),
-    ("links", Kind::Other),
-    ("parentNotebook", Kind::Other),
-    ("parentSectionGroup", Kind::Other),
-];
+use crate::odata::{self, Schema, Supported};
+use crate::route::Holder;
+use crate::store::Role;
 
 const GROUP_EXPANDABLE: &[&str] = &[
     "sections",
@@ -96,105 +66,6 @@ impl Entity {
             Entity::Section => Holder::Section,
         }
     }
-}
-
-/// `parentNotebook` and, when the parent is a section group, `parentSectionGroup`.
-fn parents(
-    ctx: &Ctx<'_>,
-    version: &str,
-    location: &Location,
-    notebook_id: &str,
-    parent_id: &str,
-    body: &mut Map<String, Value>,
-) {
-    body.insert(
-        "parentNotebook".into(),
-        parent_ref(ctx, version, location, notebook_id),
-    );
-    let group = if ctx.state.section_group(parent_id).is_some() {
-        parent_ref(ctx, version, location, parent_id)
-    } else {
-        Value::Null
-    };
-    body.insert("parentSectionGroup".into(), group);
-}
-
-/// A section group's JSON form.
-pub(crate) fn section_group_json(
-    ctx: &Ctx<'_>,
-    version: &str,
-    location: &Location,
-    group: &SectionGroup,
-) -> Map<String, Value> {
-    let url = entity_url(ctx, version, location, "sectiongroups", &group.id);
-    let by = display_name(ctx.state, &group.created_by);
-    let mut body = Map::new();
-    for (key, value) in [
-        ("id", json!(group.id)),
-        ("name", json!(group.name)),
-        ("self", json!(url)),
-        ("createdBy", json!(by)),
-        ("createdTime", json!(group.created.to_string())),
-        ("lastModifiedBy", json!(by)),
-        ("lastModifiedTime", json!(group.created.to_string())),
-        ("sectionsUrl", json!(format!("{url}/sections"))),
-        ("sectionGroupsUrl", json!(format!("{url}/sectiongroups"))),
-    ] {
-        body.insert(key.to_owned(), value);
-    }
-    parents(
-        ctx,
-        version,
-        location,
-        &group.notebook_id,
-        &group.parent_id,
-        &mut body,
-    );
-    body
-}
-
-/// A section's JSON form.
-pub(crate) fn section_json(
-    ctx: &Ctx<'_>,
-    version: &str,
-    location: &Location,
-    section: &Section,
-) -> Map<String, Value> {
-    let url = entity_url(ctx, version, location, "sections", &section.id);
-    let by = display_name(ctx.state, &section.created_by);
-    let web = ctx
-        .state
-        .notebook(&section.notebook_id)
-        .map_or_else(String::new, |n| {
-            let mut web = web_url(ctx.state, n);
-            web.push('/');
-            onenote_api::path::push_segment(&mut web, &section.name);
-            web
-        });
-    let mut body = Map::new();
-    for (key, value) in [
-        ("id", json!(section.id)),
-        ("name", json!(section.name)),
-        ("self", json!(url)),
-        ("createdBy", json!(by)),
-        ("createdTime", json!(section.created.to_string())),
-        ("lastModifiedBy", json!(by)),
-        ("lastModifiedTime", json!(section.created.to_string())),
-        ("isDefault", json!(false)),
-        ("pagesUrl", json!(format!("{url}/pages"))),
-        ("links", links(&web)),
-    ] {
-        body.insert(key.to_owned(), value);
-    }
-    parents(
-        ctx,
-        version,
-        location,
-        &section.notebook_id,
-        &section.parent_id,
-        &mut body,
-    );
-    body
 }
 
 /// One item's JSON, with a section group's children when `$expand` asks.
@@ -376,7 +247,7 @@ pub(crate) fn create(
                 .name
         }
     };
-    check_name(&name, kind.noun(), MAX_NAME)?;
+    check_name(&name, kind.noun(), SECTION_NAME_MAX)?;
     let taken = match kind {
         Entity::SectionGroup => ctx
             .state

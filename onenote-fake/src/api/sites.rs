@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Call, Ctx, Reply};
+use super::request::{Call, Ctx, Reply};
 use crate::error::ApiError;
 
 /// `GET myOrganization/siteCollections/FromUrl(url='{url}')`.

@@ -183,7 +183,7 @@ async fn students_are_added_and_removed_asynchronously() {
         "not yet"
     );
     let done = added.wait().await.unwrap();
-    assert_eq!(done.resource_id.as_deref(), Some(STUDENTS[1]));
+    assert_eq!(done.resource_id.as_deref(), Some(id.as_str()));
     let group = fake
         .state()
         .student_section_group(&id, STUDENTS[1])
@@ -278,4 +278,73 @@ async fn update_membership_syncs_the_groups_class_notebook_with_the_group() {
         .await
         .unwrap_err();
     assert_eq!(by_student.status(), Some(403));
+}
+
+/// 000, "Operation model": "resourceLocation: The endpoint for the resource"; after an
+/// asynchronous add, that is the class notebook the student was added to (a student has no
+/// endpoint of their own to GET).
+#[tokio::test]
+async fn a_completed_adds_resource_location_is_the_class_notebooks_endpoint() {
+    let (fake, _clock) = start().await;
+    let id = class_notebook(&fake, "Math 101", &[]).await;
+    let teacher = client(&fake, TEACHER);
+    let notebook = teacher.me().class_notebook(&id);
+    let student = notebook.students().add(person(STUDENTS[1])).respond_async();
+    let colleague = notebook
+        .teachers()
+        .add(person(crate::harness::TEACHER2))
+        .respond_async();
+    for handle in [
+        student.send().await.unwrap(),
+        colleague.send().await.unwrap(),
+    ] {
+        let done = handle.wait().await.unwrap();
+        let location = done.resource_location.unwrap();
+        assert_eq!(
+            location,
+            format!("{}/v1.0/me/notes/classNotebooks/{id}", fake.base_url())
+        );
+        assert_eq!(done.resource_id.as_deref(), Some(id.as_str()));
+        let path = location.strip_prefix(fake.base_url()).unwrap();
+        let got = send(&fake, "GET", path, TEACHER, None).await;
+        assert_eq!(got.status, 200, "{location}: {}", got.json());
+        assert_eq!(got.json()["id"], id.as_str());
+    }
+}
+
+/// 000, "Transfer notebook": asynchronous (`202` and a `Location` to poll), and "This API
+/// requires tenant administrative privileges."
+#[tokio::test]
+async fn transfer_needs_a_tenant_administrator_and_runs_as_an_operation() {
+    let (fake, _clock) = start().await;
+    let id = class_notebook(&fake, "Math 101", &STUDENTS[..1]).await;
+    let path =
+        format!("/v1.0/me/notes/classnotebooks/{id}/Microsoft.OneNote.Api.classnotebooktransfer");
+    let body = serde_json::json!({ "ClassNotebookTransfer": {
+        "sourceTeacher": { "id": TEACHER, "principalType": "Person" },
+        "destinationTeacher": { "id": crate::harness::TEACHER2, "principalType": "Person" },
+        "destinationNotebookName": "Math 101",
+    }});
+    let refused = send(&fake, "POST", &path, TEACHER, Some(body.clone())).await;
+    assert_eq!(refused.status, 403);
+    let accepted = send(&fake, "POST", &path, crate::harness::ADMIN, Some(body)).await;
+    assert_eq!(accepted.status, 202);
+    let location = accepted.header("location").unwrap().to_owned();
+    assert!(
+        location.contains("/me/notes/operations/transfer-"),
+        "{location}"
+    );
+    assert_eq!(
+        fake.state().notebook(&id).unwrap().container,
+        onenote_fake::Container::OneDrive(TEACHER.into()),
+        "not before it finishes"
+    );
+    let handle =
+        OperationHandle::from_location(&client(&fake, crate::harness::ADMIN), &location).unwrap();
+    let done = handle.wait().await.unwrap();
+    assert_eq!(done.status, Some(OperationStatus::Completed));
+    assert_eq!(
+        fake.state().notebook(&id).unwrap().container,
+        onenote_fake::Container::OneDrive(crate::harness::TEACHER2.into())
+    );
 }

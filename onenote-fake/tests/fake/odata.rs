@@ -165,7 +165,7 @@ async fn the_documents_filter_without_a_dollar_works() {
     assert_eq!(
         listed.json()["@odata.context"],
         format!(
-            "{}/v1.0/$metadata#users('teacher1%40contoso.com')/notes/classNotebooks",
+            "{}/v1.0/$metadata#users('teacher1@contoso.com')/notes/classNotebooks",
             fake.base_url()
         )
     );

@@ -191,9 +191,11 @@ async fn an_unknown_route_gets_the_services_404_body() {
     let (fake, _clock) = start().await;
     for (method, path) in [
         ("GET", "/v1.0/me/notes/notebooks/1-x/pages"),
-        ("PUT", "/v1.0/me/notes/classNotebooks"),
+        ("PUT", "/v1.0/me/notes/nothing"),
         ("GET", "/v3/me/notes/classNotebooks"),
         ("GET", "/v1.0/me/notes/classNotebooks//teachers"),
+        // 001: the service root cannot be tacked onto a SharePoint REST site path.
+        ("GET", "/sites/math/_api/web/notes/classNotebooks"),
         ("GET", "/"),
     ] {
         let response = send(&fake, method, path, TEACHER, None).await;
@@ -220,4 +222,64 @@ async fn an_unknown_route_gets_the_services_404_body() {
                 .ends_with("#20102")
         );
     }
+}
+
+/// RFC 9110, 15.5.6: a method the target resource does not support is 405 Method Not Allowed
+/// with an `Allow` header listing the methods it does (the fake's choice where the documents
+/// are silent; an unknown path stays 404).
+#[tokio::test]
+async fn a_method_a_route_lacks_gets_405_with_the_methods_it_has() {
+    let (fake, _clock) = start().await;
+    for (method, path, allow) in [
+        ("TRACE", "/v1.0/me/notes/classNotebooks", "GET, POST"),
+        ("PUT", "/v1.0/me/notes/classNotebooks", "GET, POST"),
+        (
+            "PUT",
+            "/v1.0/me/notes/classNotebooks/1-x",
+            "DELETE, GET, PATCH",
+        ),
+        (
+            "POST",
+            "/v1.0/me/notes/notebooks/1-x/permissions/1-4",
+            "DELETE, GET",
+        ),
+    ] {
+        let response = send(&fake, method, path, TEACHER, None).await;
+        assert_eq!(response.status, 405, "{method} {path}");
+        assert_eq!(response.header("allow"), Some(allow), "{method} {path}");
+        let body = response.json();
+        assert_eq!(
+            body["error"]["message"],
+            format!(
+                "The OneNote API has no {method} endpoint at '/api{path}'; it takes {allow} there."
+            ),
+        );
+    }
+}
+
+/// 000, 001 and 002, under every call: "X-CorrelationId header: A GUID that uniquely identifies
+/// the request. You can use this value along with the value of the Date header when working
+/// with Microsoft support" — on successes and failures alike.
+#[tokio::test]
+async fn every_answer_carries_a_correlation_id_and_a_date() {
+    let (fake, _clock) = start().await;
+    let mut seen = std::collections::BTreeSet::new();
+    for (method, path) in [
+        ("GET", "/v1.0/me/notes/classNotebooks"),
+        ("GET", "/v1.0/me/notes/classNotebooks/1-nope"),
+        ("POST", "/v1.0/me/notes/classNotebooks"),
+        ("DELETE", "/v1.0/me/notes/notebooks/1-x/permissions/1-4"),
+    ] {
+        let answer = send(&fake, method, path, TEACHER, None).await;
+        let correlation = answer.header("x-correlationid").unwrap_or_default();
+        assert!(is_guid(correlation), "{method} {path}: {correlation:?}");
+        assert!(seen.insert(correlation.to_owned()), "unique per request");
+        let date = answer.header("date").unwrap_or_default();
+        assert!(httpdate_like(date), "{method} {path}: {date:?}");
+    }
+}
+
+/// An IMF-fixdate (`Sun, 25 Feb 2018 23:17:16 GMT`).
+fn httpdate_like(text: &str) -> bool {
+    text.len() == 29 && text.ends_with(" GMT") && text.as_bytes().get(3) == Some(&b',')
 }

@@ -137,3 +137,35 @@ async fn a_bad_tenant_does_not_start_and_says_where_it_is_wrong() {
         "{text}"
     );
 }
+
+/// 001 and 002, "Use the FromUrl method": `GET …/myOrganization/siteCollections/FromUrl(url=
+/// '{full-path-to-SharePoint-site}')` with an absolute site URL in the literal, as the documents
+/// write it; the percent-encoded literal is the same request.
+#[tokio::test]
+async fn from_url_takes_the_site_url_as_the_documents_write_it_and_percent_encoded() {
+    let (fake, _clock) = start().await;
+    for literal in [
+        "https://contoso.sharepoint.com/sites/math",
+        "https:%2F%2Fcontoso.sharepoint.com%2Fsites%2Fmath",
+        "https%3A%2F%2Fcontoso.sharepoint.com%2Fsites%2Fmath",
+    ] {
+        let path = format!("/v1.0/myOrganization/siteCollections/FromUrl(url='{literal}')");
+        let answer = crate::harness::send(&fake, "GET", &path, TEACHER, None).await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.json());
+        assert_eq!(
+            answer.json()["siteCollectionId"],
+            "09d1a587-a84b-4264-3d15-669429be8cc5"
+        );
+    }
+    // The client sends the documented form.
+    fake.clear_journal();
+    client(&fake, TEACHER)
+        .site_metadata_from_url("https://contoso.sharepoint.com/sites/math")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.journal()[0].path,
+        "/api/v1.0/myOrganization/siteCollections/FromUrl(url='https://contoso.sharepoint.com/sites/math')"
+    );
+}

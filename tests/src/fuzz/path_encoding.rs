@@ -4,8 +4,9 @@
 //! (`client.user(id).class_notebook(id)`), the URL the client sends has each id as exactly one
 //! segment that percent-decodes to the id, on the API host, with no query or fragment; only the
 //! ids URL normalisation would rewrite or drop (empty, `.`, `..`) are refused. Put in an OData
-//! string literal (`FromUrl(url='…')`, by `push_odata_string`), the segment decodes to the
-//! literal, whose doubled quotes un-double to the id.
+//! string literal (`FromUrl(url='…')`, by `push_odata_string`), the endpoint stays
+//! `myOrganization/siteCollections` and the rest of the path (its `/`s the value's own, as the
+//! documents write a site URL) decodes to the literal, whose doubled quotes un-double to the id.
 
 use std::sync::OnceLock;
 
@@ -72,9 +73,13 @@ fn check_odata_literal(id: &str) {
     let url = onenote_api::fuzzing::request_url(client(), path.clone())
         .unwrap_or_else(|e| panic!("{id:?} ({path}): {e}"));
     let segments = segments_after_version_root(&url);
-    assert_eq!(segments.len(), 3, "{id:?}: {url}");
-    let decoded = String::from_utf8(percent_decoded(&segments[2]))
-        .unwrap_or_else(|e| panic!("{id:?}: the segment is not UTF-8: {e}"));
+    assert_eq!(
+        segments.get(..2),
+        Some(&["myOrganization".to_owned(), "siteCollections".to_owned()][..]),
+        "{id:?}: {url}"
+    );
+    let decoded = String::from_utf8(percent_decoded(&segments[2..].join("/")))
+        .unwrap_or_else(|e| panic!("{id:?}: the literal is not UTF-8: {e}"));
     let literal = decoded
         .strip_prefix("FromUrl(url='")
         .and_then(|rest| rest.strip_suffix("')"))
