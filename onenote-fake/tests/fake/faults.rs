@@ -48,6 +48,7 @@ async fn a_503_before_processing_leaves_no_trace_and_the_client_does_not_repeat_
     let statuses: Vec<Option<u16>> = journal.iter().map(|e| e.status).collect();
     assert_eq!(statuses, [Some(503)]);
     assert_eq!(journal[0].error_code, Some("10002"));
+    assert_eq!(journal[0].handled, None);
     assert_eq!(
         journal[0].fault.as_deref(),
         Some("status 503 before processing")
@@ -287,5 +288,8 @@ async fn a_503_after_processing_is_not_repeated_by_the_client() {
     assert_eq!(class_notebooks(&fake), 1);
     let journal = fake.journal();
     assert_eq!(journal.len(), 1, "sent once");
-    assert_eq!(journal[0].status, Some(503));
+    assert_eq!(
+        (journal[0].status, journal[0].handled),
+        (Some(503), Some(201))
+    );
 }
