@@ -1,6 +1,7 @@
 //! `ClientExecutor`: the [`Executor`] over the OneNote client, at one location. Every write is
-//! one request of the client (paced and retried by it); failures are classified by
-//! [`WriteError::from_api`].
+//! one request of the client (paced by it, and repeated by it only when the answer proves it
+//! was not processed); failures are classified by [`WriteError::from_api`], polls of an
+//! accepted create by [`WriteError::from_poll`].
 
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
@@ -11,8 +12,7 @@ use onenote_api::{
 };
 
 use crate::actual::ActualClass;
-use crate::apply::Progress;
-use crate::executor::{Executor, Outcome, WriteError};
+use crate::executor::{Executor, Outcome, Progress, WriteError};
 use crate::roster::{Member, Role, name_key};
 
 /// Sends the engine's requests through a OneNote client at one location (`client.me()`,
@@ -113,8 +113,11 @@ impl<L: Location + 'static> Executor for ClientExecutor<L> {
         let handle = OperationHandle::from_location(self.notes.client(), location);
         let wait = self.wait_options();
         async move {
-            let handle = handle.map_err(WriteError::from_api)?;
-            let operation = handle.wait_with(wait).await.map_err(WriteError::from_api)?;
+            let handle = handle.map_err(WriteError::from_poll)?;
+            let operation = handle
+                .wait_with(wait)
+                .await
+                .map_err(WriteError::from_poll)?;
             Ok(operation.resource_id)
         }
     }
