@@ -344,7 +344,9 @@ impl FakeOneNoteBuilder {
         self
     }
 
-    /// Reads the fault plan from a JSON file when starting (see [`FaultPlan`]).
+    /// Reads the fault plan from a JSON file when starting (see [`FaultPlan`]); its seed and
+    /// throttling replace those of [`faults`](Self::faults), and rules added with
+    /// [`fault`](Self::fault) are checked after its own.
     pub fn fault_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.fault_file = Some(path.into());
         self
@@ -440,7 +442,13 @@ impl FakeOneNoteBuilder {
             (None, None) => Tenant::demo(),
         };
         let plan = match &self.fault_file {
-            Some(path) => FaultPlan::from_file(path)?,
+            // The file's plan, then the rules added with `fault` (the binary's `--fail-rate`
+            // and the like next to `--faults`).
+            Some(path) => {
+                let mut file = FaultPlan::from_file(path)?;
+                file.rules.extend(self.plan.rules);
+                file
+            }
             None => self.plan,
         };
         let clock = SharedClock(self.clock.unwrap_or_else(|| Arc::new(TokioClock)));

@@ -2,6 +2,7 @@
 //! `onenote-fake` binary and any command that embeds the fake (`#[command(flatten)]`) take the
 //! very same flags, and what they make of them: the builder, the banner, serving.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,6 +10,9 @@ use std::time::Duration;
 use crate::{
     AsyncPace, Error, FakeOneNote, FakeOneNoteBuilder, Fault, FaultRule, Phase, Tenant, Throttling,
 };
+
+/// Users the banner names; a school's tenant has thousands.
+const LISTED_USERS: usize = 20;
 
 /// How to serve a fake OneNote: the flags of `onenote-fake`.
 ///
@@ -242,13 +246,23 @@ impl ServeArgs {
             ),
             "  sign in    Authorization: Bearer fake:{upn}, with one of:".to_owned(),
         ];
-        for user in &tenant.users {
+        for user in tenant.users.iter().take(LISTED_USERS) {
             let admin = if user.admin {
                 "  (tenant administrator)"
             } else {
                 ""
             };
             lines.push(format!("               {}{admin}", user.upn));
+        }
+        if let Some(more) = tenant
+            .users
+            .len()
+            .checked_sub(LISTED_USERS)
+            .filter(|n| *n > 0)
+        {
+            lines.push(format!(
+                "               … and {more} more (see the seed file)"
+            ));
         }
         lines.push(format!(
             "  try        curl -H 'Authorization: Bearer fake:{first}' {base}/v1.0/me/notes/classNotebooks"
@@ -285,11 +299,14 @@ impl ServeArgs {
     }
 
     /// Starts the fake these options describe on the current tokio runtime, prints the banner
-    /// on stdout, and serves until the process ends.
+    /// on stdout, and serves until the process ends (also when nobody reads stdout any more).
     pub async fn serve(&self) -> Result<(), Error> {
         let tenant = self.tenant()?;
         let fake = self.builder(tenant.clone()).start().await?;
-        println!("{}", self.banner(&fake, &tenant));
+        let mut stdout = std::io::stdout().lock();
+        // A closed stdout (a reader that took the base URL and left) must not stop the server.
+        let _ = writeln!(stdout, "{}", self.banner(&fake, &tenant)).and_then(|()| stdout.flush());
+        drop(stdout);
         std::future::pending::<()>().await;
         Ok(())
     }

@@ -8,7 +8,8 @@
 //! Options: `--dry-run` (plan and print, send no write), `--journal FILE` (where the run is
 //! recorded), `--resume` (carry on the run that `--journal FILE` recorded, instead of planning
 //! again), `--max-removal SHARE` (loosen the guard: the largest share, 0–1, of a class's and
-//! of all members a plan may remove).
+//! of all members a plan may remove), `--lost-create-grace SECS` (how long an asynchronous
+//! create whose answer was lost is looked for by name before it is sent again; default 60).
 //!
 //! By default it runs against an in-process fake OneNote (`onenote-fake`) whose tenant holds
 //! the export's users and one notebook left from last term (the first class, one student short
@@ -36,7 +37,7 @@ use onenote_roster::{
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
 
 const USAGE: &str = "usage: roster_sync [--dry-run] [--journal FILE] [--resume] \
-                     [--max-removal SHARE] SDS-FOLDER";
+                     [--max-removal SHARE] [--lost-create-grace SECS] SDS-FOLDER";
 
 /// How an operator starts this example, for the commands its messages name.
 const COMMAND: &str = "cargo run -p onenote-roster --example roster_sync --";
@@ -73,6 +74,7 @@ struct Args {
     journal: Option<PathBuf>,
     resume: bool,
     max_removal: Option<f64>,
+    lost_create_grace: Option<std::time::Duration>,
 }
 
 impl Args {
@@ -99,6 +101,13 @@ impl Args {
                         );
                     }
                     parsed.max_removal = Some(share);
+                }
+                "--lost-create-grace" => {
+                    let secs = args.next().ok_or("--lost-create-grace needs seconds")?;
+                    let secs: u64 = secs
+                        .parse()
+                        .map_err(|_| format!("--lost-create-grace {secs:?}: not whole seconds"))?;
+                    parsed.lost_create_grace = Some(std::time::Duration::from_secs(secs));
                 }
                 "-h" | "--help" => return Err(USAGE.into()),
                 other if other.starts_with('-') => {
@@ -244,7 +253,11 @@ async fn sync<L: Location + 'static>(
         journal
     };
     let path = journal.path().to_path_buf();
-    let mut run = apply(ClientExecutor::new(notes), journal, ApplyOptions::default());
+    let mut options = ApplyOptions::default();
+    if let Some(grace) = args.lost_create_grace {
+        options.lost_create_grace = grace;
+    }
+    let mut run = apply(ClientExecutor::new(notes), journal, options);
     let mut bar = Bar::new(run.steps());
     while let Some(event) = run.next_event().await {
         match event {

@@ -45,13 +45,22 @@ pub struct ApplyOptions {
     /// Tries per step in one run when a write's outcome is unknown (each after reading the
     /// state).
     pub max_attempts: u32,
+    /// How long an asynchronous create whose answer was lost (a kill before its `202` was
+    /// journaled, a 5xx or a timeout after it was sent) is looked for by name before it is sent
+    /// again: its operation may still be running, and a notebook appears only when it
+    /// completes. The engine looks at 1 s, 2 s, 4 s, … through the executor's
+    /// [`pause`](Executor::pause). Zero sends it again after one look (the service's name
+    /// check, 20117, then stops a second notebook).
+    pub lost_create_grace: Duration,
 }
 
 impl Default for ApplyOptions {
+    /// 4 classes at once, 3 tries per step, 60 s of grace for a lost asynchronous create.
     fn default() -> Self {
         Self {
             concurrency: 4,
             max_attempts: 3,
+            lost_create_grace: Duration::from_secs(60),
         }
     }
 }
@@ -345,6 +354,17 @@ async fn run<E: Executor>(engine: Arc<Engine<E>>, states: Vec<StepState>) -> Rep
     report
 }
 
+/// What is known of an earlier attempt of a step when it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Earlier {
+    /// There was none: send it.
+    None,
+    /// It failed without taking effect: check, then send.
+    NotApplied,
+    /// It may have taken effect: check (an asynchronous create for a while), then send.
+    Unknown,
+}
+
 /// What reading the state says about a step.
 enum Check {
     /// Its effect is in place.
@@ -442,26 +462,33 @@ impl<E: Executor> Engine<E> {
                     Err(error) => self.fail(step, class, change, error),
                 }
             }
-            StepState::Pending => self.attempt(step, class, change, self.check_pending).await,
+            StepState::Pending if self.check_pending => {
+                self.attempt(step, class, change, Earlier::Unknown).await
+            }
+            StepState::Pending => self.attempt(step, class, change, Earlier::None).await,
+            StepState::Failed {
+                outcome: Outcome::NotApplied,
+                ..
+            } => self.attempt(step, class, change, Earlier::NotApplied).await,
             StepState::Intended { .. } | StepState::Failed { .. } => {
-                self.attempt(step, class, change, true).await
+                self.attempt(step, class, change, Earlier::Unknown).await
             }
         }
     }
 
     /// Sends the step's write, reading the state first when an earlier attempt may have
-    /// worked (`check_first`).
+    /// worked (`earlier`).
     async fn attempt(
         &self,
         step: StepId,
         class: &ClassPlan,
         change: &Change,
-        mut check_first: bool,
+        mut earlier: Earlier,
     ) -> Result<(), Stop> {
         let mut last = None;
         for attempt in 1..=self.options.max_attempts.max(1) {
-            if check_first {
-                match self.check(class, change).await {
+            if earlier != Earlier::None {
+                match self.check_earlier(class, change, earlier).await {
                     Ok(Check::InEffect) => {
                         return self.complete(step, class, change, Done::AlreadyInEffect, None);
                     }
@@ -489,7 +516,7 @@ impl<E: Executor> Engine<E> {
                 }
                 Err(error) => match error.outcome {
                     Outcome::Unknown => {
-                        check_first = true;
+                        earlier = Earlier::Unknown;
                         last = Some(error);
                     }
                     // A refused write may be refused because its effect is already there
@@ -504,6 +531,39 @@ impl<E: Executor> Engine<E> {
         let error =
             last.unwrap_or_else(|| WriteError::new(Outcome::Unknown, "no attempt was made"));
         self.fail(step, class, change, error)
+    }
+
+    /// Reads the state a step would change, after an earlier attempt. An asynchronous create
+    /// whose answer was lost may have an operation still running, so its name is looked for
+    /// again, at 1 s, 2 s, 4 s, … for up to [`ApplyOptions::lost_create_grace`], before it is
+    /// called missing.
+    async fn check_earlier(
+        &self,
+        class: &ClassPlan,
+        change: &Change,
+        earlier: Earlier,
+    ) -> Result<Check, WriteError> {
+        let lost_async_create = earlier == Earlier::Unknown
+            && matches!(
+                change,
+                Change::Create {
+                    respond_async: true,
+                    ..
+                }
+            );
+        let mut waited = Duration::ZERO;
+        let mut next = Duration::from_secs(1);
+        loop {
+            let check = self.check(class, change).await?;
+            let grace = self.options.lost_create_grace.saturating_sub(waited);
+            if !matches!(check, Check::Missing) || !lost_async_create || grace.is_zero() {
+                return Ok(check);
+            }
+            let pause = next.min(grace);
+            self.executor.pause(pause).await;
+            waited += pause;
+            next = next.saturating_mul(2);
+        }
     }
 
     /// Reads the state a step would change.

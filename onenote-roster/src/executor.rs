@@ -232,6 +232,14 @@ pub trait Executor: Send + Sync + 'static {
     fn find(&self, name: &str)
     -> impl Future<Output = Result<Vec<ActualClass>, WriteError>> + Send;
 
+    /// Waits `duration` (the engine giving a lost asynchronous create's operation time to
+    /// complete before it looks for its notebook again). The default returns at once, which
+    /// suits a double that answers at once.
+    fn pause(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        let _ = duration;
+        std::future::ready(())
+    }
+
     /// Called once when a run starts, with the handle through which the executor reports that
     /// it waits for request quota. The default ignores it.
     fn attach(&self, progress: Progress) {

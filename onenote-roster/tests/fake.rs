@@ -13,6 +13,9 @@ mod support {
     pub mod temp_journal;
 }
 
+#[path = "kill/mod.rs"]
+mod kill;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::Arc;
@@ -555,15 +558,10 @@ async fn a_create_whose_polls_are_throttled_stays_accepted_and_is_polled_again()
     assert!(answered_polls >= 1);
 }
 
-/// Issue 24, item 3: killed between a 202 and the journal's record of it, the resume sends the
-/// create again; when the first operation makes the notebook first, the second fails with
-/// 20117, and the step used to fail instead of matching the notebook by name.
-#[tokio::test]
-async fn an_asynchronous_create_that_fails_because_the_name_exists_matches_by_name() {
-    let roster = school::roster(1, 60);
-    let clock = ManualClock::new();
-    let fake = FakeOneNote::builder()
-        .tenant(school::empty(&roster))
+/// A fake whose operations complete by time (1 s not started, 1 s running), on `clock`.
+async fn timed_fake(roster: &Roster, clock: &ManualClock) -> FakeOneNote {
+    FakeOneNote::builder()
+        .tenant(school::empty(roster))
         .clock(clock.clone())
         .async_pace(AsyncPace::Time {
             not_started: Duration::from_secs(1),
@@ -571,21 +569,86 @@ async fn an_asynchronous_create_that_fails_because_the_name_exists_matches_by_na
         })
         .start()
         .await
-        .unwrap();
-    let journal = TempJournal::new("lost-202");
-    // Call 0 is the create: answered 202, then the process dies before journaling it.
-    let killable = Killable::new(executor(&fake), 0, Kill::After);
-    let first = planned(&fake, &roster, &journal).await;
+        .unwrap()
+}
+
+/// Runs the plan of `roster` until the process "dies" right after the create's 202, before the
+/// journal keeps its `Location`; returns the journal, its one step `Intended`.
+async fn killed_after_the_202(
+    fake: &FakeOneNote,
+    roster: &Roster,
+    journal: &TempJournal,
+) -> Journal {
+    let killable = Killable::new(executor(fake), 0, Kill::After);
+    let first = planned(fake, roster, journal).await;
     assert!(run_until_killed(killable, first).await.is_none());
-    let resumed = Journal::resume(&journal.0, &source(&roster)).unwrap();
+    let resumed = Journal::resume(&journal.0, &source(roster)).unwrap();
     assert_eq!(resumed.states()[0], StepState::Intended { attempt: 1 });
-    // The resume starts while the first operation still runs: its name check finds nothing.
-    clock.advance(Duration::from_millis(1_500));
-    let report = run_to_end(executor(&fake), resumed.sync_each_record(false)).await;
+    resumed.sync_each_record(false)
+}
+
+/// A resume while the lost create's operation still runs looks for its notebook again, on the
+/// executor's clock, instead of sending the create again.
+#[tokio::test]
+async fn a_create_whose_202_was_lost_is_found_by_name_once_its_operation_completes() {
+    let roster = school::roster(1, 60);
+    let clock = ManualClock::new();
+    let fake = timed_fake(&roster, &clock).await;
+    let journal = TempJournal::new("lost-202-found");
+    let resumed = killed_after_the_202(&fake, &roster, &journal).await;
+    // The resume starts while the operation still runs (it completes 2 s after acceptance).
+    clock.advance(Duration::from_millis(500));
+    let report = apply(
+        executor(&fake).clock(clock.clone()),
+        resumed,
+        ApplyOptions::default(),
+    )
+    .report()
+    .await;
     assert!(report.is_complete(), "{report}");
     assert_eq!(report.matched_existing, 1, "{report}");
     assert_converged(&fake, &roster);
-    assert_eq!(creates(&fake), 2, "the lost 202 cost one create");
+    assert_eq!(creates(&fake), 1, "the create was sent once");
+    // Looked for at once, then after 1 s and 2 s: found when the operation had completed.
+    let looks = fake
+        .journal()
+        .iter()
+        .filter(|e| e.operation == Some("listClassNotebooks"))
+        .count();
+    assert_eq!(looks, 1 + 3, "the plan's read, then three looks");
+}
+
+/// Issue 24, item 3: killed between a 202 and the journal's record of it, the resume sent the
+/// create again; when the first operation made the notebook first, the second failed with
+/// 20117, and the step failed instead of matching the notebook by name. (With no grace, as
+/// when the operation outlasts it.)
+#[tokio::test]
+async fn an_asynchronous_create_that_fails_because_the_name_exists_matches_by_name() {
+    let roster = school::roster(1, 60);
+    let clock = ManualClock::new();
+    let fake = timed_fake(&roster, &clock).await;
+    let journal = TempJournal::new("lost-202");
+    let resumed = killed_after_the_202(&fake, &roster, &journal).await;
+    // The resume starts while the first operation still runs: its name check finds nothing.
+    clock.advance(Duration::from_millis(1_500));
+    let impatient = ApplyOptions {
+        lost_create_grace: Duration::ZERO,
+        ..ApplyOptions::default()
+    };
+    let report = apply(executor(&fake), resumed, impatient).report().await;
+    assert!(report.is_complete(), "{report}");
+    assert_eq!(report.matched_existing, 1, "{report}");
+    assert_converged(&fake, &roster);
+    assert_eq!(
+        creates(&fake),
+        2,
+        "with no grace the lost 202 costs one create"
+    );
+    let failed_operation = fake
+        .state()
+        .operations()
+        .any(|o| o.error.as_ref().is_some_and(|e| e["code"] == "20117"));
+    assert!(failed_operation, "the second operation failed with 20117");
     let journal = Journal::resume(&journal.0, &source(&roster)).unwrap();
     assert!(matches!(
         journal.states()[0],

@@ -289,3 +289,65 @@ async fn the_binary_journals_to_a_file_and_paces_operations_by_time() {
     assert_eq!(seen, [("POST", 202.into()), ("GET", 200.into())]);
     assert_eq!(lines[0]["handled"], 202);
 }
+
+/// A reader that takes the base URL and closes the pipe (as a test harness does) used to kill
+/// the binary: the rest of a long banner (a school's thousands of users) failed to print, and
+/// printing panicked.
+#[tokio::test]
+async fn the_binary_serves_on_when_nobody_reads_its_output_any_more() {
+    let seed = TempFile::new("big-tenant");
+    let users: Vec<serde_json::Value> = (0..3_000)
+        .map(|n| serde_json::json!({"upn": format!("u{n}@school.edu"), "displayName": "U"}))
+        .collect();
+    let tenant = serde_json::json!({"domain": "school.edu", "users": users});
+    std::fs::write(&seed.0, tenant.to_string()).unwrap();
+    let (mut running, base) = serve(&["--seed-file", seed.0.to_str().unwrap()]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        running.0.try_wait().unwrap().is_none(),
+        "the binary stopped"
+    );
+    let client = Client::builder()
+        .base_url(&base)
+        .bearer_token(FakeOneNote::token_for("u7@school.edu"))
+        .build()
+        .unwrap();
+    let listed = client.me().class_notebooks().list().send().await;
+    assert!(listed.is_ok(), "{listed:?}");
+}
+
+/// `--faults FILE` and `--fail-rate` together: the flags' rules are added after the file's
+/// instead of being dropped for it.
+#[tokio::test]
+async fn rules_added_next_to_a_fault_file_are_kept() {
+    let file = TempFile::new("fault-file");
+    std::fs::write(
+        &file.0,
+        r#"{ "rules": [ { "operations": ["listClassNotebooks"], "fault": { "status": 502 } } ] }"#,
+    )
+    .unwrap();
+    let clock = ManualClock::new();
+    let fake = builder(&clock)
+        .fault_file(&file.0)
+        .fault(FaultRule::new(Fault::Status(500)).operation("createClassNotebook"))
+        .start()
+        .await
+        .unwrap();
+    let client = bare_client(&fake, TEACHER);
+    let listed = client
+        .me()
+        .class_notebooks()
+        .list()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(listed.status(), Some(502));
+    let created = client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(created.status(), Some(500));
+}
