@@ -845,20 +845,7 @@ impl fmt::Display for Error {
         let detail = inner.detail.as_deref().map(one_line);
         match inner.kind {
             ErrorKind::Status => {
-                let status = inner.response.status.unwrap_or(0);
-                write!(f, "HTTP {status}")?;
-                if let Some(reason) = reqwest::StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                {
-                    write!(f, " {reason}")?;
-                }
-                self.write_service(f)?;
-                if inner.service.is_none()
-                    && let Some(body) = &inner.body_snippet
-                {
-                    write!(f, "; body {:?}", short(body))?;
-                }
+                self.write_answer(f, inner.response.status.unwrap_or(0))?;
                 if let Some(detail) = &detail {
                     write!(f, "; {detail}")?;
                 }
@@ -880,19 +867,8 @@ impl fmt::Display for Error {
                 }
                 match inner.response.status {
                     Some(status) => {
-                        write!(f, "answered HTTP {status}")?;
-                        if let Some(reason) = reqwest::StatusCode::from_u16(status)
-                            .ok()
-                            .and_then(|s| s.canonical_reason())
-                        {
-                            write!(f, " {reason}")?;
-                        }
-                        self.write_service(f)?;
-                        if inner.service.is_none()
-                            && let Some(body) = &inner.body_snippet
-                        {
-                            write!(f, "; body {:?}", short(body))?;
-                        }
+                        f.write_str("answered ")?;
+                        self.write_answer(f, status)?;
                     }
                     None => f.write_str(detail.as_deref().unwrap_or("got no answer"))?,
                 }
@@ -947,6 +923,25 @@ impl fmt::Display for Error {
 }
 
 impl Error {
+    /// `HTTP 503 Service Unavailable, code C: message`, or the start of the body when it had no
+    /// service error.
+    fn write_answer(&self, f: &mut fmt::Formatter<'_>, status: u16) -> fmt::Result {
+        write!(f, "HTTP {status}")?;
+        if let Some(reason) = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+        {
+            write!(f, " {reason}")?;
+        }
+        self.write_service(f)?;
+        if self.0.service.is_none()
+            && let Some(body) = &self.0.body_snippet
+        {
+            write!(f, "; body {:?}", short(body))?;
+        }
+        Ok(())
+    }
+
     /// `, code C: message` from the service error, when there is one.
     fn write_service(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(service) = &self.0.service {

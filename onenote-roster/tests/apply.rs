@@ -19,9 +19,9 @@ use std::task::{Context, Poll, Waker};
 use futures_core::Stream;
 use onenote_api::{CreateClassNotebook, Principal, PrincipalType};
 use onenote_roster::{
-    Actual, ActualClass, ApplyOptions, ApplyRun, ClassSpec, Done, Event, Executor, Guard, Journal,
-    JournalError, Member, Outcome, PlanOptions, PlanSource, Progress, Report, Role, Roster,
-    StepState, WriteError, apply, name_key, plan, principal_key,
+    Actual, ActualClass, ApplyOptions, ApplyRun, ApprovedPlan, ClassSpec, Done, Event, Executor,
+    Guard, Journal, JournalError, Member, Outcome, PlanOptions, PlanSource, Progress, Report, Role,
+    Roster, StepState, WriteError, apply, name_key, plan, principal_key,
 };
 use support::temp_journal::TempJournal;
 
@@ -899,9 +899,9 @@ fn a_journal_changed_by_hand_is_refused_with_its_line() {
     assert!(error.to_string().contains(":2: not a journal record"));
 }
 
-#[test]
-fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
-    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 1));
+/// Starts a run that dies at its second call, so its journal is unfinished; returns a plan made
+/// after it, to start anew with.
+fn killed_at_its_second_call(double: &Double, roster: &Roster, path: &TempJournal) -> ApprovedPlan {
     double.faults(|index, _| {
         if index == 1 {
             Fault::KillBefore
@@ -909,16 +909,22 @@ fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
             Fault::None
         }
     });
-    let mut run = start(&double, &roster, &path);
-    assert!(drive(&double, &mut run).1.is_none());
+    let mut run = start(double, roster, path);
+    assert!(drive(double, &mut run).1.is_none());
     drop(run);
-    let again = Guard::unlimited()
+    Guard::unlimited()
         .approve(plan(
-            &roster,
+            roster,
             &double.service().snapshot(),
             &PlanOptions::default(),
         ))
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 1));
+    let again = killed_at_its_second_call(&double, &roster, &path);
     let error = Journal::create(&path.0, again.clone()).unwrap_err();
     assert!(
         matches!(
@@ -1082,23 +1088,7 @@ fn every_journal_error_names_the_command_to_run() {
         empty.hint(&Sync),
         format!("plan a run into it: `sync --journal {shown} term/`")
     );
-    double.faults(|index, _| {
-        if index == 1 {
-            Fault::KillBefore
-        } else {
-            Fault::None
-        }
-    });
-    let mut run = start(&double, &roster, &path);
-    assert!(drive(&double, &mut run).1.is_none());
-    drop(run);
-    let again = Guard::unlimited()
-        .approve(plan(
-            &roster,
-            &double.service().snapshot(),
-            &PlanOptions::default(),
-        ))
-        .unwrap();
+    let again = killed_at_its_second_call(&double, &roster, &path);
     let unfinished = Journal::create(&path.0, again).unwrap_err();
     assert_eq!(
         unfinished.hint(&Sync),

@@ -149,6 +149,20 @@ async fn a_status_after_processing_never_carries_a_code_that_says_it_was_refused
     }
 }
 
+/// Creates "Math 101" with a client that waits `timeout` for an answer; the error it gets.
+async fn create_giving_up_after(fake: &FakeOneNote, timeout: Duration) -> onenote_api::Error {
+    fake.client_builder_for(TEACHER)
+        .request_timeout(timeout)
+        .build()
+        .unwrap()
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .send()
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn latency_after_processing_loses_the_answer_of_a_write_that_worked() {
     let file = TempFile::new("journal-latency-after");
@@ -157,18 +171,7 @@ async fn latency_after_processing_loses_the_answer_of_a_write_that_worked() {
         vec![FaultRule::new(Fault::Latency(Duration::from_millis(400))).after_processing()],
     )
     .await;
-    let impatient = fake
-        .client_builder_for(TEACHER)
-        .request_timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let error = impatient
-        .me()
-        .class_notebooks()
-        .create(CreateClassNotebook::new("Math 101"))
-        .send()
-        .await
-        .unwrap_err();
+    let error = create_giving_up_after(&fake, Duration::from_millis(100)).await;
     assert_eq!(error.kind(), ErrorKind::OutcomeUnknown, "{error}");
     assert_eq!(class_notebooks(&fake), 1, "the write worked");
     let line = &file.lines()[0];
@@ -189,18 +192,7 @@ async fn a_request_whose_client_dies_during_the_latency_is_still_processed_and_j
         vec![FaultRule::new(Fault::Latency(Duration::from_millis(300)))],
     )
     .await;
-    let impatient = fake
-        .client_builder_for(TEACHER)
-        .request_timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
-    let error = impatient
-        .me()
-        .class_notebooks()
-        .create(CreateClassNotebook::new("Math 101"))
-        .send()
-        .await
-        .unwrap_err();
+    let error = create_giving_up_after(&fake, Duration::from_millis(50)).await;
     assert_eq!(error.kind(), ErrorKind::OutcomeUnknown, "{error}");
     // The client is gone; the fake still takes the request it received whole.
     let mut waited = Duration::ZERO;
