@@ -8,7 +8,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use onenote_api::{CreateClassNotebook, ErrorCode, ErrorKind, WaitCause};
+use onenote_api::{CreateClassNotebook, ErrorKind, WaitCause};
 
 use crate::actual::ActualClass;
 use crate::roster::{Member, Role};
@@ -120,15 +120,6 @@ impl WriteError {
             correlation_id: error.correlation_id().map(str::to_owned),
             source: Some(error),
         }
-    }
-
-    /// Whether the service said the name is taken (20117): a create whose notebook may be
-    /// the one to match.
-    pub fn name_taken(&self) -> bool {
-        self.source
-            .as_ref()
-            .and_then(onenote_api::Error::code)
-            .is_some_and(|code| code == ErrorCode::NameAlreadyExists)
     }
 }
 
