@@ -7,7 +7,8 @@ use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use crate::request::JSON;
+/// The media type of JSON bodies, and what JSON calls accept.
+pub(crate) const JSON: &str = "application/json";
 
 /// An encoded request body and its content type.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use crate::origin::ApiRoot;
 use crate::pacing::{Outcome, Pacer, Pacing, Permit};
 use crate::request::{Call, Target};
 use crate::response::{Reply, response_info, retry_after, truncate};
-use crate::retry::{Attempts, Failure, Next, RetryPolicy, Retryable};
+use crate::retry::{Answer, Attempts, Failure, Next, RetryPolicy, Retryable};
 use crate::transport::{Exchange, SentBody, Transport};
 use crate::{DEFAULT_BASE_URL, Version};
 
@@ -262,13 +262,13 @@ impl Client {
             match inner.retry.next(&failed.failure, &attempts) {
                 Next::GiveUp(gave_up) => {
                     let error = failed
-                        .into_error(call, &credential.secret, retryable)
+                        .into_error(call, &url, &credential.secret, retryable)
                         .with_attempts(attempts.sent, attempts.waited, Some(gave_up));
                     tracing::debug!(parent: &span, "giving up: {error}");
                     return Err(error);
                 }
                 Next::RetryAfter(delay) => {
-                    tracing::info!(parent: &span, ?delay, status = failed.failure.status, "retrying");
+                    tracing::info!(parent: &span, ?delay, status = failed.failure.status(), "retrying");
                     self.back_off(delay, &mut attempts).await;
                 }
                 Next::RefreshToken => {
@@ -276,7 +276,7 @@ impl Client {
                     inner.tokens.reject(&credential.secret);
                     attempts.refreshed = true;
                     let error = failed
-                        .into_error(call, &credential.secret, retryable)
+                        .into_error(call, &url, &credential.secret, retryable)
                         .with_attempts(attempts.sent, attempts.waited, Some(GaveUp::NotRetryable));
                     rejected = Some((credential.secret, error));
                 }
@@ -352,10 +352,17 @@ fn is_throttling(code: &ErrorCode) -> bool {
 
 impl FailedAttempt {
     fn transport(call: &Call, error: reqwest::Error) -> Self {
+        // A connect error comes before any byte of the request is written; anything later may
+        // have reached the service.
+        let answer = if error.is_connect() {
+            Answer::NotConnected
+        } else {
+            Answer::Lost
+        };
         Self {
             failure: Failure {
                 method: call.method,
-                status: None,
+                answer,
                 throttled_code: false,
                 service_retriable: None,
                 retry_after: None,
@@ -374,7 +381,7 @@ impl FailedAttempt {
         Self {
             failure: Failure {
                 method: call.method,
-                status: Some(exchange.status),
+                answer: Answer::Status(exchange.status),
                 throttled_code: code.as_ref().is_some_and(is_throttling),
                 service_retriable: service.as_ref().and_then(|service| service.retriable),
                 retry_after: retry_after(&exchange.headers),
@@ -389,23 +396,32 @@ impl FailedAttempt {
     fn pacing_outcome(&self) -> Outcome {
         if self.code == Some(ErrorCode::TooManyActiveRequests) {
             Outcome::TooManyActive(self.failure.retry_after)
-        } else if self.failure.status == Some(429) || self.failure.throttled_code {
+        } else if self.failure.status() == Some(429) || self.failure.throttled_code {
             Outcome::Throttled(self.failure.retry_after)
         } else {
             Outcome::Other
         }
     }
 
-    /// The request's error, built once, with the sent token redacted from the response.
-    fn into_error(self, call: &Call, secret: &str, retryable: bool) -> Error {
+    /// The request's error, built once, with the sent token redacted from the response. A
+    /// write that may have been processed is [`ErrorKind::OutcomeUnknown`], whatever the
+    /// failure.
+    fn into_error(self, call: &Call, url: &Url, secret: &str, retryable: bool) -> Error {
+        let unknown = self.failure.outcome_unknown();
         let error = match self.cause {
             Cause::Transport(error) => {
-                let kind = if error.is_timeout() {
-                    ErrorKind::Timeout
-                } else {
-                    ErrorKind::Transport
+                let timed_out = error.is_timeout();
+                let kind = match (unknown, timed_out) {
+                    (true, _) => ErrorKind::OutcomeUnknown,
+                    (false, true) => ErrorKind::Timeout,
+                    (false, false) => ErrorKind::Transport,
                 };
-                Error::new(kind, Some(call.operation)).with_source(error)
+                let error = Error::new(kind, Some(call.operation)).with_source(error);
+                match (unknown, timed_out) {
+                    (true, true) => error.with_detail("timed out after it was sent"),
+                    (true, false) => error.with_detail("lost its connection after it was sent"),
+                    (false, _) => error,
+                }
             }
             Cause::Response(exchange) => {
                 let info = response_info(exchange.status, &exchange.headers);
@@ -419,11 +435,18 @@ impl FailedAttempt {
                         redact,
                     )
                 } else {
-                    Error::from_status(call.operation, info, &exchange.body, redact)
+                    let error = Error::from_status(call.operation, info, &exchange.body, redact);
+                    if unknown {
+                        error.with_kind(ErrorKind::OutcomeUnknown)
+                    } else {
+                        error
+                    }
                 }
             }
         };
-        error.with_retryable(retryable)
+        error
+            .with_request(call.method.as_str(), url)
+            .with_retryable(retryable)
     }
 }
 

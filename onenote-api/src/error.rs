@@ -31,6 +31,14 @@ pub enum ErrorKind {
     Timeout,
     /// The service answered with a status other than success.
     Status,
+    /// A write (`POST`, `PATCH` or `DELETE`) failed in a way that leaves its effect unknown:
+    /// a 5xx without a code saying the service was throttling or busy, or a timeout or lost
+    /// connection after the request went out. It was not sent again, because it may have taken
+    /// effect: read the state before repeating it. [`Error::status`] and [`Error::code`] give
+    /// the 5xx, when there was one; [`Error::method`], [`Error::url`] and
+    /// [`Error::correlation_id`] name the request (see [`RetryPolicy`](crate::RetryPolicy) for
+    /// which failures are repeated).
+    OutcomeUnknown,
     /// The response body was not what the operation returns (malformed, truncated, wrong shape).
     Decode,
     /// An asynchronous operation reported `failed`.
@@ -598,6 +606,8 @@ pub struct Error(Box<Inner>);
 struct Inner {
     kind: ErrorKind,
     operation: Option<&'static str>,
+    /// The method and URL of the request that failed, when one was sent.
+    request: Option<(&'static str, String)>,
     detail: Option<String>,
     response: ResponseInfo,
     service: Option<ServiceError>,
@@ -615,6 +625,7 @@ impl Error {
         Self(Box::new(Inner {
             kind,
             operation,
+            request: None,
             detail: None,
             response: ResponseInfo::default(),
             service: None,
@@ -665,6 +676,18 @@ impl Error {
         error.0.body_snippet = Some(snippet(&redact.bytes(body)));
         error.0.response = response.redacted(redact);
         error
+    }
+
+    /// The same error as another kind (a status that leaves a write's outcome unknown).
+    pub(crate) fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.0.kind = kind;
+        self
+    }
+
+    /// The request that failed: its method and URL (the token is in a header, never in it).
+    pub(crate) fn with_request(mut self, method: &'static str, url: &reqwest::Url) -> Self {
+        self.0.request = Some((method, url.as_str().to_owned()));
+        self
     }
 
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -733,7 +756,7 @@ impl Error {
 
     /// The service's own word on whether repeating the request can help (`error.isRetriable`
     /// in the error body), when it gave one. The retry policy honours it: `false` stops
-    /// retries; `true` allows them for idempotent methods (see [`RetryPolicy`](crate::RetryPolicy)).
+    /// retries; `true` allows them for a `GET` (see [`RetryPolicy`](crate::RetryPolicy)).
     pub fn service_retriable(&self) -> Option<bool> {
         self.0.service.as_ref()?.retriable
     }
@@ -777,12 +800,24 @@ impl Error {
         self.0.response.retry_after
     }
 
-    /// Whether sending the same request again later may succeed, as the retry policy judges it:
-    /// throttling, 503, and for idempotent methods other 5xx statuses, timeouts and transport
-    /// failures, unless the service said `isRetriable: false` (see
+    /// Whether sending the same request again later is safe and may succeed, as the retry
+    /// policy judges it: throttling, busy codes and lost connections, and for `GET` also 5xx
+    /// statuses and timeouts, unless the service said `isRetriable: false` (see
     /// [`service_retriable`](Self::service_retriable)); also an operation wait that timed out.
+    /// Never for [`ErrorKind::OutcomeUnknown`]: check the state first.
     pub fn is_retryable(&self) -> bool {
         self.0.retryable
+    }
+
+    /// The HTTP method of the request that failed (`POST`), when one was sent.
+    pub fn method(&self) -> Option<&str> {
+        self.0.request.as_ref().map(|(method, _)| *method)
+    }
+
+    /// The URL of the request that failed, when one was sent (with its query; tokens travel in
+    /// a header, never in it).
+    pub fn url(&self) -> Option<&str> {
+        self.0.request.as_ref().map(|(_, url)| url.as_str())
     }
 
     /// The operation id of the failed call (`createClassNotebook`), when there was a call.
@@ -822,20 +857,7 @@ impl fmt::Display for Error {
         let detail = inner.detail.as_deref().map(one_line);
         match inner.kind {
             ErrorKind::Status => {
-                let status = inner.response.status.unwrap_or(0);
-                write!(f, "HTTP {status}")?;
-                if let Some(reason) = reqwest::StatusCode::from_u16(status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                {
-                    write!(f, " {reason}")?;
-                }
-                self.write_service(f)?;
-                if inner.service.is_none()
-                    && let Some(body) = &inner.body_snippet
-                {
-                    write!(f, "; body {:?}", short(body))?;
-                }
+                self.write_answer(f, inner.response.status.unwrap_or(0))?;
                 if let Some(detail) = &detail {
                     write!(f, "; {detail}")?;
                 }
@@ -848,6 +870,19 @@ impl fmt::Display for Error {
                 }
                 if let Some(body) = &inner.body_snippet {
                     write!(f, "; body {:?}", short(body))?;
+                }
+            }
+            ErrorKind::OutcomeUnknown => {
+                f.write_str("outcome unknown: ")?;
+                if let Some((method, url)) = &inner.request {
+                    write!(f, "{method} {} ", one_line(url))?;
+                }
+                match inner.response.status {
+                    Some(status) => {
+                        f.write_str("answered ")?;
+                        self.write_answer(f, status)?;
+                    }
+                    None => f.write_str(detail.as_deref().unwrap_or("got no answer"))?,
                 }
             }
             ErrorKind::OperationFailed => {
@@ -867,6 +902,12 @@ impl fmt::Display for Error {
         }
         if let Some(source) = &inner.source {
             write!(f, ": {}", one_line(&source_chain(source.as_ref())))?;
+        }
+        if inner.kind == ErrorKind::OutcomeUnknown {
+            f.write_str(
+                "; it may have taken effect, so it was not sent again: check the state before \
+                 repeating it",
+            )?;
         }
         match inner.gave_up {
             None | Some(GaveUp::NotRetryable) => {}
@@ -894,6 +935,25 @@ impl fmt::Display for Error {
 }
 
 impl Error {
+    /// `HTTP 503 Service Unavailable, code C: message`, or the start of the body when it had no
+    /// service error.
+    fn write_answer(&self, f: &mut fmt::Formatter<'_>, status: u16) -> fmt::Result {
+        write!(f, "HTTP {status}")?;
+        if let Some(reason) = reqwest::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+        {
+            write!(f, " {reason}")?;
+        }
+        self.write_service(f)?;
+        if self.0.service.is_none()
+            && let Some(body) = &self.0.body_snippet
+        {
+            write!(f, "; body {:?}", short(body))?;
+        }
+        Ok(())
+    }
+
     /// `, code C: message` from the service error, when there is one.
     fn write_service(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(service) = &self.0.service {
@@ -923,6 +983,7 @@ fn kind_text(kind: ErrorKind) -> &'static str {
         ErrorKind::Transport => "request failed",
         ErrorKind::Timeout => "request timed out",
         ErrorKind::Status => "unexpected status",
+        ErrorKind::OutcomeUnknown => "outcome unknown",
         ErrorKind::Decode => "could not decode the response",
         ErrorKind::OperationFailed => "the operation failed",
         ErrorKind::OperationTimedOut => "the operation did not finish in time",

@@ -5,11 +5,11 @@ use std::fmt;
 
 use reqwest::Url;
 
-use crate::body::{Body, Multipart, MultipartRules};
+use crate::body::{Body, JSON, Multipart, MultipartRules};
 use crate::odata::{QueryOptions, encode_query};
 
-/// The media type of JSON bodies, and what JSON calls accept.
-pub(crate) const JSON: &str = "application/json";
+/// Largest success body read unless the call sets a limit; OneNote JSON is far smaller.
+pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// The HTTP methods the API uses (the documents use no PUT).
 ///
@@ -37,10 +37,12 @@ impl Method {
         }
     }
 
-    /// Whether repeating the request has the same effect as sending it once, so a 5xx or a lost
-    /// connection may be retried. PATCH is not: a partial update is not idempotent in general.
-    pub(crate) fn is_idempotent(self) -> bool {
-        matches!(self, Self::Get | Self::Delete)
+    /// Whether the request only reads (RFC 9110's "safe"), so sending it again after a 5xx or a
+    /// lost connection cannot change anything. Every other method is a write, repeated only on
+    /// proof that it was not processed (see [`RetryPolicy`](crate::RetryPolicy) for why that
+    /// includes `DELETE`).
+    pub(crate) fn is_safe(self) -> bool {
+        matches!(self, Self::Get)
     }
 
     pub(crate) fn to_reqwest(self) -> reqwest::Method {
@@ -173,8 +175,7 @@ impl Call {
 
     /// The most bytes of a success body read: the call's own limit or the client's.
     pub(crate) fn body_limit(&self) -> usize {
-        self.max_body_bytes
-            .unwrap_or(crate::transport::MAX_BODY_BYTES)
+        self.max_body_bytes.unwrap_or(MAX_BODY_BYTES)
     }
 
     /// Switches to the asynchronous form: `Prefer: respond-async`, success is `202 Accepted`.
@@ -299,10 +300,10 @@ mod tests {
     }
 
     #[test]
-    fn idempotency() {
-        assert!(Method::Get.is_idempotent());
-        assert!(Method::Delete.is_idempotent());
-        assert!(!Method::Post.is_idempotent());
-        assert!(!Method::Patch.is_idempotent());
+    fn only_get_is_safe() {
+        assert!(Method::Get.is_safe());
+        assert!(!Method::Delete.is_safe());
+        assert!(!Method::Post.is_safe());
+        assert!(!Method::Patch.is_safe());
     }
 }

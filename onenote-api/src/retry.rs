@@ -9,27 +9,40 @@ use crate::request::Method;
 
 /// How the client repeats failed requests.
 ///
-/// What is retried:
-/// - `429 Too Many Requests` and `503 Service Unavailable`, and any status whose OneNote code
-///   says the service is throttling or busy (20166, 10003, 10007, 30103), for every method:
-///   the service refused the request before acting on it. `Retry-After` (seconds or an HTTP
-///   date) is honoured; without it the client backs off exponentially with jitter. Every
-///   retry waits for a slot of the client's [`Pacing`](crate::Pacing) too, so retries never
-///   add to the throttling.
-/// - other 5xx statuses, transport failures and timeouts, only for idempotent methods
-///   (GET, DELETE). POST and PATCH are not repeated then: the first attempt may have taken
-///   effect.
-/// - `401 Unauthorized` once, for every method, with a fresh token: the request was not
-///   processed. The cached token is dropped and the provider asked again; when it returns the
-///   same token, or the second attempt gets a 401 too, the 401 is the error. This one
-///   re-send happens even under [`none`](Self::none).
+/// A request is repeated only when repeating it cannot do twice what the caller asked once:
+/// a `GET` after any failure that may pass, a write (`POST`, `PATCH`, `DELETE`) only when the
+/// answer proves the service did not process it. Any other failure of a write is an error of
+/// kind [`ErrorKind::OutcomeUnknown`](crate::ErrorKind::OutcomeUnknown): it may have taken
+/// effect, so the caller reads the state before sending it again.
 ///
-/// The service's own `isRetriable` in the error body is honoured: `false` stops retries that
-/// would otherwise happen (a 503 the service calls permanent); `true` makes any status
-/// retryable for idempotent methods, but never makes a POST or PATCH repeat unless the status
-/// or code already says the request was not processed.
+/// | the attempt's answer | `GET` | `POST`, `PATCH`, `DELETE` |
+/// |---|---|---|
+/// | `429 Too Many Requests` | repeated | repeated |
+/// | a OneNote code saying the service throttled or was busy (20166, 10003, 10007, 30103), with any status | repeated | repeated |
+/// | `401 Unauthorized`, once, with a fresh token | repeated | repeated |
+/// | no connection: refused, or connecting timed out (nothing was sent) | repeated | repeated |
+/// | `503` or another 5xx without such a code | repeated | not repeated: `OutcomeUnknown` |
+/// | a timeout, or the connection lost, after the request went out | repeated | not repeated: `OutcomeUnknown` |
+/// | `isRetriable: true` in the body of another status | repeated | not repeated |
+/// | `isRetriable: false` in the body, whatever the status | not repeated | not repeated (a 5xx is still `OutcomeUnknown`) |
+/// | any other status (`400`, `404`, `409`, …), or a success whose body is over the limit | not repeated | not repeated |
 ///
-/// Retrying stops after [`max_attempts`](Self::max_attempts) attempts, or when the next wait
+/// Why `DELETE` counts as a write although HTTP calls it idempotent: on OneNote a `DELETE`
+/// repeated after one that worked answers `404` (code 20102), so the caller of a removal that
+/// succeeded would be told "not found"; a repeat can also undo what another writer did in
+/// between (a student added back, a permission granted again), and with
+/// `Prefer: respond-async` it starts a second operation. So a `DELETE` whose outcome is
+/// unknown is reported as such, and the caller checks (a `GET` that answers `404` means it is
+/// done). The API has no `PUT`.
+///
+/// Every wait before a repeat honours `Retry-After` (seconds or an HTTP date); without it the
+/// client backs off exponentially with jitter. Every repeat waits for a slot of the client's
+/// [`Pacing`](crate::Pacing) too, so repeats never add to the throttling. The `401` re-send
+/// happens once, even under [`none`](Self::none): the cached token is dropped and the provider
+/// asked again; when it returns the same token, or the second attempt gets a `401` too, the
+/// `401` is the error.
+///
+/// Repeating stops after [`max_attempts`](Self::max_attempts) attempts, or when the next wait
 /// would push the total time spent waiting past [`max_wait`](Self::max_wait); the final error
 /// says how many attempts were made and how long the client waited. (Waiting for a pacing slot
 /// is bounded separately, by [`Pacing::max_wait`](crate::Pacing::max_wait).)
@@ -160,12 +173,36 @@ pub(crate) enum Retryable {
     WithFreshToken,
 }
 
+/// How an attempt ended, as far as whether the service processed it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// The service answered with this status.
+    Status(u16),
+    /// No connection was made: nothing of the request was sent.
+    NotConnected,
+    /// The request went out (or may have), then no answer came: a timeout, or the connection
+    /// was lost.
+    Lost,
+}
+
+/// What an attempt's answer proves about whether the service processed the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Evidence {
+    /// Not processed: throttled or busy, refused for its token, or never sent.
+    NotProcessed,
+    /// Processed or not, nobody knows: a 5xx without a throttling code, a timeout, a lost
+    /// connection.
+    Unknown,
+    /// The service gave its answer (another status, or a success the client could not use).
+    Answered,
+}
+
 /// The facts about one failed attempt the policy decides on.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Failure {
     pub(crate) method: Method,
-    /// The HTTP status, or `None` when no response arrived (transport failure, timeout).
-    pub(crate) status: Option<u16>,
+    /// How the attempt ended.
+    pub(crate) answer: Answer,
     /// Whether the error code says the service is throttling or busy.
     pub(crate) throttled_code: bool,
     /// `isRetriable` from the error body.
@@ -175,6 +212,37 @@ pub(crate) struct Failure {
     /// Whether a success status came with a body the client could not accept (too large):
     /// never retried.
     pub(crate) unusable_success: bool,
+}
+
+impl Failure {
+    /// The status, when the service answered.
+    pub(crate) fn status(&self) -> Option<u16> {
+        match self.answer {
+            Answer::Status(status) => Some(status),
+            Answer::NotConnected | Answer::Lost => None,
+        }
+    }
+
+    /// What the answer proves about whether the request was processed.
+    pub(crate) fn evidence(&self) -> Evidence {
+        if self.unusable_success {
+            return Evidence::Answered;
+        }
+        match self.answer {
+            Answer::NotConnected => Evidence::NotProcessed,
+            Answer::Lost => Evidence::Unknown,
+            Answer::Status(401 | 429) => Evidence::NotProcessed,
+            Answer::Status(_) if self.throttled_code => Evidence::NotProcessed,
+            Answer::Status(status) if status >= 500 => Evidence::Unknown,
+            Answer::Status(_) => Evidence::Answered,
+        }
+    }
+
+    /// Whether this failure leaves the request's effect unknown to the caller: a write that
+    /// may have been processed (a `GET` changes nothing, so its outcome is never in doubt).
+    pub(crate) fn outcome_unknown(&self) -> bool {
+        !self.method.is_safe() && self.evidence() == Evidence::Unknown
+    }
 }
 
 /// Where one request stands after its attempts so far.
@@ -202,29 +270,26 @@ pub(crate) enum Next {
 }
 
 impl RetryPolicy {
-    /// Whether `failure` may be repeated at all, whatever the attempts so far.
+    /// Whether `failure` may be repeated at all, whatever the attempts so far (the table in
+    /// the type's docs).
     pub(crate) fn classify(&self, failure: &Failure) -> Retryable {
-        if failure.unusable_success {
-            return Retryable::No;
-        }
-        let Some(status) = failure.status else {
-            return if failure.method.is_idempotent() {
-                Retryable::Yes
-            } else {
-                Retryable::No
-            };
-        };
-        if status == 401 {
+        if failure.answer == Answer::Status(401) {
             return Retryable::WithFreshToken;
         }
-        // Refused before the service acted on it: safe to repeat for every method.
-        let refused = matches!(status, 429 | 503) || failure.throttled_code;
-        let by_status = refused || (status >= 500 && failure.method.is_idempotent());
-        match failure.service_retriable {
-            Some(false) => Retryable::No,
-            Some(true) if failure.method.is_idempotent() || refused => Retryable::Yes,
-            _ if by_status => Retryable::Yes,
-            _ => Retryable::No,
+        let safe = failure.method.is_safe();
+        let repeatable = match failure.evidence() {
+            Evidence::NotProcessed => true,
+            Evidence::Unknown => safe,
+            // Only the service's own word makes another answer worth repeating, and only
+            // for a read.
+            Evidence::Answered => {
+                safe && !failure.unusable_success && failure.service_retriable == Some(true)
+            }
+        };
+        if repeatable && failure.service_retriable != Some(false) {
+            Retryable::Yes
+        } else {
+            Retryable::No
         }
     }
 
@@ -350,7 +415,7 @@ mod tests {
     fn status(method: Method, status: u16) -> Failure {
         Failure {
             method,
-            status: Some(status),
+            answer: Answer::Status(status),
             throttled_code: false,
             service_retriable: None,
             retry_after: None,
@@ -358,57 +423,125 @@ mod tests {
         }
     }
 
-    fn transport(method: Method) -> Failure {
+    fn ended(method: Method, answer: Answer) -> Failure {
         Failure {
-            status: None,
+            answer,
             ..status(method, 0)
         }
     }
 
+    const WRITES: [Method; 3] = [Method::Post, Method::Patch, Method::Delete];
+
     #[test]
-    fn which_failures_retry() {
+    fn proof_of_no_processing_repeats_every_method() {
         let policy = RetryPolicy::new();
-        let yes = |failure: Failure| policy.classify(&failure) == Retryable::Yes;
-        assert!(yes(status(Method::Post, 429)));
-        assert!(yes(status(Method::Post, 503)));
-        assert!(yes(status(Method::Patch, 503)));
-        assert!(!yes(status(Method::Post, 500)));
-        assert!(!yes(status(Method::Patch, 500)));
-        assert!(yes(status(Method::Get, 500)));
-        assert!(yes(status(Method::Delete, 502)));
-        assert!(yes(status(Method::Delete, 504)));
-        assert!(!yes(status(Method::Get, 404)));
-        assert!(yes(transport(Method::Get)));
-        assert!(!yes(transport(Method::Post)));
-        assert!(!yes(transport(Method::Patch)));
-        assert_eq!(
-            policy.classify(&status(Method::Post, 401)),
-            Retryable::WithFreshToken
-        );
-        // A throttling code says the request was refused, whatever the status.
-        let busy = Failure {
-            throttled_code: true,
-            ..status(Method::Post, 500)
-        };
-        assert!(yes(busy));
+        for method in WRITES.into_iter().chain([Method::Get]) {
+            let yes = |failure: Failure| policy.classify(&failure) == Retryable::Yes;
+            assert!(yes(status(method, 429)), "{method}");
+            assert!(yes(ended(method, Answer::NotConnected)), "{method}");
+            // A throttling code says the request was refused, whatever the status.
+            for code_status in [500, 503, 400] {
+                let busy = Failure {
+                    throttled_code: true,
+                    ..status(method, code_status)
+                };
+                assert!(yes(busy), "{method} {code_status}");
+                assert!(!busy.outcome_unknown());
+            }
+            assert_eq!(
+                policy.classify(&status(method, 401)),
+                Retryable::WithFreshToken
+            );
+        }
     }
 
     #[test]
-    fn the_services_is_retriable_is_honoured_but_never_repeats_a_processed_post() {
+    fn a_write_that_may_have_been_processed_is_not_repeated_and_its_outcome_is_unknown() {
+        let policy = RetryPolicy::new();
+        for method in WRITES {
+            for failure in [
+                status(method, 500),
+                status(method, 502),
+                status(method, 503),
+                status(method, 504),
+                ended(method, Answer::Lost),
+            ] {
+                assert_eq!(policy.classify(&failure), Retryable::No, "{failure:?}");
+                assert!(failure.outcome_unknown(), "{failure:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_read_is_repeated_after_any_failure_that_may_pass() {
+        let policy = RetryPolicy::new();
+        for failure in [
+            status(Method::Get, 500),
+            status(Method::Get, 503),
+            ended(Method::Get, Answer::Lost),
+        ] {
+            assert_eq!(policy.classify(&failure), Retryable::Yes, "{failure:?}");
+            assert!(!failure.outcome_unknown());
+        }
+    }
+
+    #[test]
+    fn other_answers_are_final() {
+        let policy = RetryPolicy::new();
+        for method in WRITES.into_iter().chain([Method::Get]) {
+            for code in [400, 403, 404, 409] {
+                let failure = status(method, code);
+                assert_eq!(policy.classify(&failure), Retryable::No);
+                assert!(!failure.outcome_unknown());
+            }
+            let too_large = Failure {
+                unusable_success: true,
+                ..status(method, 200)
+            };
+            assert_eq!(policy.classify(&too_large), Retryable::No);
+            assert!(!too_large.outcome_unknown());
+        }
+    }
+
+    #[test]
+    fn the_services_is_retriable_is_honoured_but_never_repeats_a_processed_write() {
         let policy = RetryPolicy::new();
         let with = |failure: Failure, retriable: bool| {
-            policy.classify(&Failure {
+            let failure = Failure {
                 service_retriable: Some(retriable),
                 ..failure
-            })
+            };
+            (policy.classify(&failure), failure.outcome_unknown())
         };
-        assert_eq!(with(status(Method::Get, 503), false), Retryable::No);
-        assert_eq!(with(status(Method::Post, 429), false), Retryable::No);
-        assert_eq!(with(status(Method::Get, 409), true), Retryable::Yes);
-        assert_eq!(with(status(Method::Delete, 400), true), Retryable::Yes);
-        assert_eq!(with(status(Method::Post, 500), true), Retryable::No);
-        assert_eq!(with(status(Method::Patch, 409), true), Retryable::No);
-        assert_eq!(with(status(Method::Post, 503), true), Retryable::Yes);
+        assert_eq!(
+            with(status(Method::Get, 503), false),
+            (Retryable::No, false)
+        );
+        assert_eq!(
+            with(status(Method::Post, 429), false),
+            (Retryable::No, false)
+        );
+        assert_eq!(
+            with(status(Method::Post, 503), false),
+            (Retryable::No, true)
+        );
+        assert_eq!(
+            with(status(Method::Get, 409), true),
+            (Retryable::Yes, false)
+        );
+        assert_eq!(
+            with(status(Method::Delete, 400), true),
+            (Retryable::No, false)
+        );
+        assert_eq!(with(status(Method::Post, 500), true), (Retryable::No, true));
+        assert_eq!(
+            with(status(Method::Patch, 409), true),
+            (Retryable::No, false)
+        );
+        assert_eq!(
+            with(status(Method::Post, 429), true),
+            (Retryable::Yes, false)
+        );
     }
 
     #[test]

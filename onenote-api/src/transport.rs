@@ -10,8 +10,6 @@ use reqwest::header::{
 
 use crate::request::{Call, Method};
 
-/// Largest success body read unless the call sets a limit; OneNote JSON is far smaller.
-pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// Largest error body read: enough for any error document, bounded against hostile servers.
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
@@ -33,7 +31,7 @@ pub(crate) struct SentBody<'a> {
 pub(crate) struct Exchange {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
-    /// The body: at most the call's limit ([`MAX_BODY_BYTES`] unless it sets one) for a
+    /// The body: at most the call's limit (16 MiB unless it sets one) for a
     /// success, 64 KiB (best effort) otherwise.
     pub(crate) body: Vec<u8>,
     /// Whether a success body was longer than the call's limit (then cut, or not read when its

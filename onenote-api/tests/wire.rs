@@ -17,6 +17,9 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+#[path = "wire/retry_table.rs"]
+mod retry_table;
+
 const TOKEN: &str = "test-token-7f3a";
 const CORRELATION: &str = "2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f";
 const DATE: &str = "Sun, 25 Feb 2018 23:17:16 GMT";
@@ -488,10 +491,14 @@ async fn throttled_without_retry_after_backs_off() {
 }
 
 #[tokio::test]
-async fn service_unavailable_on_post_is_retried() {
+async fn a_busy_503_on_post_is_retried_with_the_same_body() {
     let h = harness(no_jitter()).await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "2"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "2")
+                .set_body_json(error_body("10007", "The server is too busy.")),
+        )
         .up_to_n_times(1)
         .mount(&h.server)
         .await;
@@ -525,6 +532,43 @@ async fn service_unavailable_on_post_is_retried() {
     );
 }
 
+/// Issue 24, item 1: a 503 can come after the write took effect (a gateway, an overloaded
+/// front end); the client used to send the POST again.
+#[tokio::test]
+async fn a_503_on_post_is_not_sent_again_and_its_outcome_is_unknown() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("POST"))
+        .respond_with(
+            with_ids(ResponseTemplate::new(503).insert_header("Retry-After", "2"))
+                .set_body_json(error_body("10002", "The service is not available.")),
+        )
+        .up_to_n_times(1)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(notebook("1-second")))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown);
+    assert_eq!(requests(&h.server).await.len(), 1);
+    assert!(h.clock.sleeps().is_empty());
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(error.method(), Some("POST"));
+    assert_eq!(
+        error.url(),
+        Some(format!("{}/v1.0/me/notes/classNotebooks", h.server.uri()).as_str())
+    );
+    assert_eq!(error.correlation_id(), Some(CORRELATION));
+}
+
 #[tokio::test]
 async fn server_error_on_post_and_patch_is_not_retried() {
     let h = harness(no_jitter()).await;
@@ -545,9 +589,16 @@ async fn server_error_on_post_and_patch_is_not_retried() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "repairNotebook: HTTP 500 Internal Server Error, code 10001: An unexpected error \
-         occurred. (X-CorrelationId 2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)"
+        format!(
+            "repairNotebook: outcome unknown: POST {}/v1.0/me/notes/classNotebooks/1-b68a/\
+             Microsoft.OneNote.Api.RepairNotebook answered HTTP 500 Internal Server Error, code \
+             10001: An unexpected error occurred.; it may have taken effect, so it was not sent \
+             again: check the state before repeating it (X-CorrelationId \
+             2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f)",
+            h.server.uri()
+        )
     );
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(error.attempts(), 1);
     assert!(!error.is_retryable());
     let error = h
@@ -559,6 +610,7 @@ async fn server_error_on_post_and_patch_is_not_retried() {
         .await
         .unwrap_err();
     assert_eq!(error.attempts(), 1);
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown);
     assert_eq!(requests(&h.server).await.len(), 2);
     assert!(h.clock.sleeps().is_empty());
 }
@@ -1300,8 +1352,8 @@ async fn site_ids_from_url_quote_the_odata_literal() {
 }
 
 #[tokio::test]
-async fn transport_failures_retry_only_idempotent_methods() {
-    // Port 1 on loopback: nothing listens, so every connect is refused.
+async fn a_refused_connection_is_retried_for_every_method() {
+    // Port 1 on loopback: nothing listens, so every connect is refused before anything is sent.
     let clock = TestClock::new();
     let client = Client::builder()
         .base_url("http://127.0.0.1:1")
@@ -1339,9 +1391,9 @@ async fn transport_failures_retry_only_idempotent_methods() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport);
-    assert_eq!(error.attempts(), 1);
-    assert!(!error.is_retryable());
-    assert_eq!(clock.sleeps().len(), 3);
+    assert_eq!(error.attempts(), 4);
+    assert!(error.is_retryable());
+    assert_eq!(clock.sleeps().len(), 6);
 }
 
 #[tokio::test]

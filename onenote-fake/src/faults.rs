@@ -42,7 +42,9 @@ pub enum Fault {
     /// Answers only after this long, so a client with a shorter timeout gives up first.
     #[serde(rename = "lateResponseMs", deserialize_with = "millis")]
     LateResponse(Duration),
-    /// Waits this long before handling the request (then handles it normally).
+    /// Waits this long before handling the request (then handles it normally); after
+    /// processing, waits this long before answering (so a client that gives up first loses the
+    /// answer of a request that took effect).
     #[serde(rename = "latencyMs", deserialize_with = "millis")]
     Latency(Duration),
 }
@@ -172,7 +174,10 @@ impl FaultPlan {
 /// What happens to one request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Decision {
+    /// Before processing.
     pub(crate) latency: Duration,
+    /// After processing, before the answer.
+    pub(crate) latency_after: Duration,
     pub(crate) before: Option<Fault>,
     pub(crate) after: Option<Fault>,
 }
@@ -222,7 +227,11 @@ impl Injector {
             match (slot, &rule.fault) {
                 (Some(slot), fault) => *slot = Some(fault.clone()),
                 (None, Fault::Latency(by)) => {
-                    decision.latency = decision.latency.saturating_add(*by);
+                    let total = match rule.phase {
+                        Phase::BeforeProcessing => &mut decision.latency,
+                        Phase::AfterProcessing => &mut decision.latency_after,
+                    };
+                    *total = total.saturating_add(*by);
                 }
                 (None, _) => {}
             }
@@ -276,9 +285,24 @@ mod tests {
         );
         let decision = injector.decide(None, None);
         assert_eq!(decision.latency, Duration::from_millis(12));
+        assert_eq!(decision.latency_after, Duration::ZERO);
         assert_eq!(decision.before, Some(Fault::Status(500)));
         // The 503 did not fire, so it still has its one time.
         assert_eq!(injector.decide(None, None).before, Some(Fault::Status(503)));
+    }
+
+    #[test]
+    fn latency_after_processing_is_kept_apart() {
+        let mut injector = Injector::new(
+            vec![
+                FaultRule::new(Fault::Latency(Duration::from_millis(5))),
+                FaultRule::new(Fault::Latency(Duration::from_millis(7))).after_processing(),
+            ],
+            1,
+        );
+        let decision = injector.decide(None, None);
+        assert_eq!(decision.latency, Duration::from_millis(5));
+        assert_eq!(decision.latency_after, Duration::from_millis(7));
     }
 
     #[test]

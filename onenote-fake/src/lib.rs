@@ -29,7 +29,12 @@
 //! ```
 //!
 //! Or run the binary, `cargo run -p onenote-fake -- --listen 127.0.0.1:8080`, and point any
-//! HTTP client at `http://127.0.0.1:8080/api` instead of `https://www.onenote.com/api`.
+//! HTTP client at `http://127.0.0.1:8080/api` instead of `https://www.onenote.com/api`. Its
+//! flags are [`ServeArgs`], a clap `Args` struct another command can flatten into its own.
+//! With `--journal FILE` it writes every request it answers to `FILE` as a JSON line (method,
+//! path, body digest, status, the status it was handled with, the fault that struck), so a test
+//! in another process sees what it received, even after killing it
+//! ([`FakeOneNoteBuilder::journal_file`]).
 //!
 //! # Authentication
 //!
@@ -100,7 +105,11 @@
 //!   `Retry-After` unless asked for.
 //! - Faults ([`FaultPlan`], [`FaultRule`]): statuses, dropped connections, late answers and
 //!   latency, by operation and user, at a seeded rate, before processing (no trace in the
-//!   state) or after (exactly one effect).
+//!   state) or after (exactly one effect; latency after processing delays the answer of a
+//!   request that took effect, so a client with a shorter timeout loses it). A status after
+//!   processing never carries a code that says the request was refused (20166, 10003, 10007,
+//!   30103 become 10001): a client may repeat a write on those. A request that arrived whole
+//!   is processed and journaled even when its client goes away while it waits.
 //! - Request bodies are bounded (80 MB, like the service: 413 with code 20016), and so is
 //!   everything a client can make the fake hold (by default 50,000 entities, then 507 with
 //!   code 30101, and 10,000 journal entries; 10,000 operations; the oldest forgotten first).
@@ -191,6 +200,7 @@ mod odata;
 mod rng;
 mod route;
 mod seed;
+mod serve;
 mod server;
 mod store;
 mod tenant;
@@ -212,6 +222,7 @@ pub use clock::ManualClock;
 pub use faults::{Fault, FaultPlan, FaultRule, Phase};
 pub use journal::{DEFAULT_JOURNAL_CAPACITY, JournalEntry};
 pub use route::route;
+pub use serve::ServeArgs;
 pub use store::{
     ClassNotebookInfo, ClassSectionGroup, Container, DEFAULT_MAX_ENTITIES, Grantee, Member,
     Notebook, Operation, OperationFamily, OperationStatus, Page, PrincipalKind, Resource, Role,
@@ -241,6 +252,8 @@ pub enum Error {
     Bind(std::io::Error),
     /// The thing named does not exist in the fake (an unknown section or group).
     NotFound(String),
+    /// The journal file could not be created.
+    JournalFile(PathBuf, std::io::Error),
 }
 
 impl fmt::Display for Error {
@@ -249,6 +262,13 @@ impl fmt::Display for Error {
             Error::Config(error) => error.fmt(f),
             Error::Bind(error) => write!(f, "cannot listen: {error}"),
             Error::NotFound(what) => f.write_str(what),
+            Error::JournalFile(path, error) => {
+                write!(
+                    f,
+                    "cannot create the journal file {}: {error}",
+                    path.display()
+                )
+            }
         }
     }
 }
@@ -259,6 +279,7 @@ impl std::error::Error for Error {
             Error::Config(error) => Some(error),
             Error::Bind(error) => Some(error),
             Error::NotFound(_) => None,
+            Error::JournalFile(_, error) => Some(error),
         }
     }
 }
@@ -284,6 +305,7 @@ pub struct FakeOneNoteBuilder {
     max_body_bytes: usize,
     max_entities: usize,
     journal_capacity: usize,
+    journal_file: Option<PathBuf>,
     listen: SocketAddr,
 }
 
@@ -316,6 +338,7 @@ impl FakeOneNoteBuilder {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_entities: DEFAULT_MAX_ENTITIES,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            journal_file: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         }
     }
@@ -344,7 +367,9 @@ impl FakeOneNoteBuilder {
         self
     }
 
-    /// Reads the fault plan from a JSON file when starting (see [`FaultPlan`]).
+    /// Reads the fault plan from a JSON file when starting (see [`FaultPlan`]); its seed and
+    /// throttling replace those of [`faults`](Self::faults), and rules added with
+    /// [`fault`](Self::fault) are checked after its own.
     pub fn fault_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.fault_file = Some(path.into());
         self
@@ -411,6 +436,20 @@ impl FakeOneNoteBuilder {
         self
     }
 
+    /// Also writes the journal to `path` (created, or emptied), one JSON line per request as
+    /// it is answered: `seq`, `at`, `method`, `path`, `query`, `operation`, `user`, `body_len`,
+    /// `body_digest` (`crc32:` and the CRC-32 of the whole body in hex), `status` (`null` when
+    /// the connection was dropped), `handled` (the status the handler gave, `null` when the
+    /// request never reached one, so a fault after processing still shows the effect),
+    /// `fault`, `error_code` and `correlation_id`. Each line is written when its request is
+    /// answered, so a test in another process can read what the fake received while it runs,
+    /// and after it is killed. The file holds every request (the capacity bounds only
+    /// [`FakeOneNote::journal`]).
+    pub fn journal_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.journal_file = Some(path.into());
+        self
+    }
+
     /// The address to listen on (default `127.0.0.1:0`, a free port).
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
@@ -426,12 +465,25 @@ impl FakeOneNoteBuilder {
             (None, None) => Tenant::demo(),
         };
         let plan = match &self.fault_file {
-            Some(path) => FaultPlan::from_file(path)?,
+            // The file's plan, then the rules added with `fault` (the binary's `--fail-rate`
+            // and the like next to `--faults`).
+            Some(path) => {
+                let mut file = FaultPlan::from_file(path)?;
+                file.rules.extend(self.plan.rules);
+                file
+            }
             None => self.plan,
         };
         let clock = SharedClock(self.clock.unwrap_or_else(|| Arc::new(TokioClock)));
         let time = FakeTime::new(clock, self.start_time.unwrap_or_else(SystemTime::now));
         let state = seed::state(&tenant, self.seed, self.max_entities, time.timestamp())?;
+        let journal_file = match &self.journal_file {
+            Some(path) => Some(
+                journal::JournalFile::create(path)
+                    .map_err(|error| Error::JournalFile(path.clone(), error))?,
+            ),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(self.listen)
             .await
             .map_err(Error::Bind)?;
@@ -441,7 +493,7 @@ impl FakeOneNoteBuilder {
         let shared = Arc::new(Shared {
             world: Mutex::new(World {
                 state,
-                journal: journal::Journal::new(self.journal_capacity),
+                journal: journal::Journal::new(self.journal_capacity, journal_file),
                 throttle: throttle::Throttle::new(throttling),
                 faults: faults::Injector::new(plan.rules, plan.seed),
                 ids: rng::Rng::new(self.seed ^ 0xC0FF_EE00),
@@ -553,7 +605,13 @@ impl FakeOneNote {
         self.shared.lock().journal.dropped()
     }
 
-    /// Forgets the journal.
+    /// Why the [journal file](FakeOneNoteBuilder::journal_file) stopped being written (a full
+    /// disk), if it did; then it lacks the requests since.
+    pub fn journal_file_error(&self) -> Option<String> {
+        self.shared.lock().journal.file_error().map(str::to_owned)
+    }
+
+    /// Forgets the journal kept in memory (the journal file keeps its lines).
     pub fn clear_journal(&self) {
         self.shared.lock().journal.clear();
     }

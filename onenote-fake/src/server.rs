@@ -169,6 +169,21 @@ impl Drop for Slot {
     }
 }
 
+/// A request as received: everything [`respond`] needs, owned, so it can run on a task of its
+/// own.
+struct Received {
+    method: String,
+    path: String,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Bytes,
+    /// The declared or counted body was over the limit (then `body` is empty).
+    too_large: bool,
+}
+
+/// Reads the request (the part that needs the connection), then answers it on a task of its
+/// own: a request that arrived whole is processed and journaled even if its client goes away
+/// while it waits (latency) or is handled.
 async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answer, Dropped> {
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
@@ -192,53 +207,107 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
                 too_large = true;
                 Bytes::new()
             }
-            // The client went away mid-body: nothing to answer.
-            Err(_) => return Err(Dropped),
+            // The client went away mid-body: the request never arrived, nothing is processed.
+            Err(_) => {
+                let received = Received {
+                    method,
+                    path,
+                    query,
+                    headers,
+                    body: Bytes::new(),
+                    too_large: false,
+                };
+                let mut arrival = Arrival::of(&shared, &received);
+                arrival.entry.fault = Some("the client closed the connection mid-body".to_owned());
+                shared.lock().journal.record(arrival.entry);
+                return Err(Dropped);
+            }
         }
     };
+    let received = Received {
+        method,
+        path,
+        query,
+        headers,
+        body,
+        too_large,
+    };
+    match tokio::spawn(respond(shared, received)).await {
+        Ok(answer) => answer,
+        Err(_) => Err(Dropped),
+    }
+}
 
-    let target = route::parse(&method, &path);
-    let operation = target.as_ref().map(|t| t.endpoint.operation_id());
-    let token_user = bearer_user(&headers);
-    let (seq, correlation_id, at, decision, user) = {
+/// What is known of a request when it arrives: its journal entry (without the outcome yet),
+/// the faults drawn for it, where it goes and who sent it.
+struct Arrival {
+    entry: JournalEntry,
+    decision: crate::faults::Decision,
+    target: Option<route::Target>,
+    /// The tenant's user the token names.
+    user: Option<String>,
+    /// Whether there was a bearer token at all.
+    has_token: bool,
+}
+
+impl Arrival {
+    fn of(shared: &Shared, received: &Received) -> Self {
+        let target = route::parse(&received.method, &received.path);
+        let operation = target.as_ref().map(|t| t.endpoint.operation_id());
+        let token_user = bearer_user(&received.headers);
         let mut world = shared.lock();
         let user = token_user
             .as_deref()
             .and_then(|upn| world.state.user(upn))
             .map(|u| u.upn.clone());
         let decision = world.faults.decide(operation, user.as_deref());
-        (
-            world.journal.next_seq(),
-            world.ids.guid(),
-            shared.time.timestamp(),
+        let entry = JournalEntry {
+            seq: world.journal.next_seq(),
+            at: shared.time.timestamp(),
+            method: received.method.clone(),
+            path: received.path.clone(),
+            query: received.query.clone(),
+            headers: received
+                .headers
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        name.as_str().to_owned(),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: received.body.to_vec(),
+            body_len: received.body.len(),
+            operation,
+            user: user.clone(),
+            status: None,
+            handled: None,
+            correlation_id: world.ids.guid(),
+            error_code: None,
+            fault: None,
+        };
+        Self {
+            entry,
             decision,
+            target,
             user,
-        )
-    };
-    let mut entry = JournalEntry {
-        seq,
-        at,
-        method: method.clone(),
-        path: path.clone(),
-        query: query.clone(),
-        headers: headers
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: body.to_vec(),
-        body_len: body.len(),
-        operation,
-        user: user.clone(),
-        status: None,
-        correlation_id: correlation_id.clone(),
-        error_code: None,
-        fault: None,
-    };
+            has_token: token_user.is_some(),
+        }
+    }
+}
+
+/// Answers one received request: latency, faults before, processing, faults after, the
+/// journal, latency after, the answer.
+async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Dropped> {
+    let Arrival {
+        mut entry,
+        decision,
+        target,
+        user,
+        has_token,
+    } = Arrival::of(&shared, &received);
+    let correlation_id = entry.correlation_id.clone();
 
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
@@ -261,7 +330,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
                 entry.fault = Some(format!("answered {by:?} late"));
                 late = Some(*by);
             }
-            if too_large {
+            if received.too_large {
                 Outcome::error(&ApiError::new(
                     413,
                     "20016",
@@ -273,20 +342,19 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
             } else {
                 let (outcome, admitted) = process(
                     &shared,
-                    &method,
-                    &path,
-                    query.as_deref(),
-                    &headers,
-                    &body,
+                    &received,
                     target.as_ref(),
                     user.as_deref(),
-                    token_user.is_some(),
+                    has_token,
                 );
-                if let (true, Some(user)) = (admitted, &user) {
-                    slot = Some(Slot {
-                        shared: shared.clone(),
-                        user: user.clone(),
-                    });
+                if admitted {
+                    entry.handled = Some(outcome.status);
+                    if let Some(user) = &user {
+                        slot = Some(Slot {
+                            shared: shared.clone(),
+                            user: user.clone(),
+                        });
+                    }
                 }
                 outcome
             }
@@ -296,7 +364,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
     let outcome = match &decision.after {
         Some(Fault::Status(status)) => {
             entry.fault = Some(format!("status {status} after processing"));
-            Outcome::error(&ApiError::injected(*status))
+            Outcome::error(&after_processing(*status))
         }
         Some(Fault::DropConnection) => {
             entry.fault = Some("connection dropped after processing".to_owned());
@@ -310,10 +378,18 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
         }
         _ => outcome,
     };
+    if !decision.latency_after.is_zero() {
+        let note = format!("{:?} latency after processing", decision.latency_after);
+        entry.fault = Some(match entry.fault.take() {
+            Some(fault) => format!("{fault}, {note}"),
+            None => note,
+        });
+        late = Some(late.unwrap_or_default() + decision.latency_after);
+    }
 
     let mut outcome = outcome;
     if let Some(Content::Json(body)) = outcome.body.as_mut() {
-        crate::error::add_diagnostics(operation, body);
+        crate::error::add_diagnostics(entry.operation, body);
     }
     entry.status = Some(outcome.status);
     entry.error_code = outcome.error_code;
@@ -326,20 +402,34 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
     Ok(answer(outcome, &correlation_id, wall))
 }
 
+/// The error an after-processing status fault answers: the injected status with a code that
+/// does not claim the request was refused (after processing it was not: a throttling or busy
+/// code there would tell a client it may safely send it again).
+fn after_processing(status: u16) -> ApiError {
+    let error = ApiError::injected(status);
+    if matches!(error.code, "20166" | "10003" | "10007" | "30103") {
+        ApiError::new(
+            status,
+            "10001",
+            "An unexpected error occurred after the request was processed (fault injected by \
+             onenote-fake).",
+        )
+        .retriable()
+    } else {
+        error
+    }
+}
+
 /// Routes, authenticates, throttles and handles one request; the flag says whether the
 /// caller took a concurrency slot.
-#[allow(clippy::too_many_arguments)]
 fn process(
     shared: &Shared,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    headers: &HeaderMap,
-    body: &[u8],
+    received: &Received,
     target: Option<&route::Target>,
     user: Option<&str>,
     has_token: bool,
 ) -> (Outcome, bool) {
+    let (method, path, headers) = (&received.method, &received.path, &received.headers);
     let Some(target) = target else {
         let (error, allow) = api::unrouted(method, path);
         let mut outcome = Outcome::error(&error);
@@ -367,8 +457,8 @@ fn process(
     }
     let call = Call {
         path,
-        query,
-        body,
+        query: received.query.as_deref(),
+        body: &received.body,
         content_type: headers
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),

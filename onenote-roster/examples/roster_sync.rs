@@ -8,7 +8,8 @@
 //! Options: `--dry-run` (plan and print, send no write), `--journal FILE` (where the run is
 //! recorded), `--resume` (carry on the run that `--journal FILE` recorded, instead of planning
 //! again), `--max-removal SHARE` (loosen the guard: the largest share, 0–1, of a class's and
-//! of all members a plan may remove).
+//! of all members a plan may remove), `--lost-create-grace SECS` (how long an asynchronous
+//! create whose answer was lost is looked for by name before it is sent again; default 60).
 //!
 //! By default it runs against an in-process fake OneNote (`onenote-fake`) whose tenant holds
 //! the export's users and one notebook left from last term (the first class, one student short
@@ -29,14 +30,41 @@ use onenote_api::{Client, Location, Notes, WaitCause};
 use onenote_fake::{ClassSeed, FakeOneNote, LocationSeed, NotebookSeed, User};
 use onenote_roster::sds::{self, SdsOptions};
 use onenote_roster::{
-    Actual, ApplyOptions, ClientExecutor, Event, Guard, Journal, PlanOptions, Report, Role, Roster,
-    apply, plan,
+    Actual, ApplyOptions, ClientExecutor, Commands, Event, Guard, Journal, PlanOptions, PlanSource,
+    Report, Role, Roster, apply, plan,
 };
 
 type Result<T = ()> = std::result::Result<T, Box<dyn Error>>;
 
 const USAGE: &str = "usage: roster_sync [--dry-run] [--journal FILE] [--resume] \
-                     [--max-removal SHARE] SDS-FOLDER";
+                     [--max-removal SHARE] [--lost-create-grace SECS] SDS-FOLDER";
+
+/// How an operator starts this example, for the commands its messages name.
+const COMMAND: &str = "cargo run -p onenote-roster --example roster_sync --";
+
+/// The commands of this example, for the hints of journal errors and guard refusals.
+struct ExampleCommands<'a> {
+    folder: &'a std::path::Path,
+}
+
+impl Commands for ExampleCommands<'_> {
+    fn resume(&self, journal: &std::path::Path) -> String {
+        format!(
+            "{COMMAND} --resume --journal {} {}",
+            journal.display(),
+            self.folder.display()
+        )
+    }
+
+    fn plan(&self, journal: &std::path::Path, max_removal: Option<f64>) -> String {
+        let guard = max_removal.map_or(String::new(), |share| format!(" --max-removal {share}"));
+        format!(
+            "{COMMAND}{guard} --journal {} {}",
+            journal.display(),
+            self.folder.display()
+        )
+    }
+}
 
 /// The command line.
 #[derive(Debug, Default)]
@@ -46,6 +74,7 @@ struct Args {
     journal: Option<PathBuf>,
     resume: bool,
     max_removal: Option<f64>,
+    lost_create_grace: Option<std::time::Duration>,
 }
 
 impl Args {
@@ -72,6 +101,13 @@ impl Args {
                         );
                     }
                     parsed.max_removal = Some(share);
+                }
+                "--lost-create-grace" => {
+                    let secs = args.next().ok_or("--lost-create-grace needs seconds")?;
+                    let secs: u64 = secs
+                        .parse()
+                        .map_err(|_| format!("--lost-create-grace {secs:?}: not whole seconds"))?;
+                    parsed.lost_create_grace = Some(std::time::Duration::from_secs(secs));
                 }
                 "-h" | "--help" => return Err(USAGE.into()),
                 other if other.starts_with('-') => {
@@ -179,8 +215,17 @@ async fn sync<L: Location + 'static>(
     args: &Args,
     journal: PathBuf,
 ) -> Result<Option<Report>> {
+    let commands = ExampleCommands {
+        folder: &args.folder,
+    };
+    let with_hint = |error: &dyn Error, hint: String| format!("{error}\n  = hint: {hint}");
+    let options = PlanOptions::default();
     let journal = if args.resume {
-        let journal = Journal::resume(&journal)?;
+        let journal = Journal::resume(&journal, &PlanSource::of(roster, &options))
+            .map_err(|e| with_hint(&e, e.hint(&commands)))?;
+        if let Some(torn) = journal.torn_record() {
+            eprintln!("note: {torn}");
+        }
         println!(
             "resuming {}: {} of {} steps left",
             journal.path().display(),
@@ -190,7 +235,7 @@ async fn sync<L: Location + 'static>(
         journal
     } else {
         let actual = Actual::read(&notes).await?;
-        let plan = plan(roster, &actual, &PlanOptions::default());
+        let plan = plan(roster, &actual, &options);
         println!("\n{plan}\n");
         if args.dry_run {
             println!("dry run: nothing sent");
@@ -199,11 +244,20 @@ async fn sync<L: Location + 'static>(
         let guard = args
             .max_removal
             .map_or_else(Guard::default, Guard::max_removal);
-        let journal = Journal::create(&journal, guard.approve(plan)?)?;
+        let approved = guard
+            .approve(plan)
+            .map_err(|e| with_hint(&e, e.hint(&commands, &journal)))?;
+        let journal =
+            Journal::create(&journal, approved).map_err(|e| with_hint(&e, e.hint(&commands)))?;
         println!("journal: {}", journal.path().display());
         journal
     };
-    let mut run = apply(ClientExecutor::new(notes), journal, ApplyOptions::default());
+    let path = journal.path().to_path_buf();
+    let mut options = ApplyOptions::default();
+    if let Some(grace) = args.lost_create_grace {
+        options.lost_create_grace = grace;
+    }
+    let mut run = apply(ClientExecutor::new(notes), journal, options);
     let mut bar = Bar::new(run.steps());
     while let Some(event) = run.next_event().await {
         match event {
@@ -224,6 +278,21 @@ async fn sync<L: Location + 'static>(
             Event::Finished(report) => {
                 bar.finish();
                 println!("{report}");
+                let refused = report
+                    .failures
+                    .iter()
+                    .all(|f| f.outcome == onenote_roster::Outcome::Rejected);
+                if report.aborted.is_some() || !refused {
+                    println!(
+                        "the run is not finished; once the cause is fixed, resume it: `{}`",
+                        commands.resume(&path)
+                    );
+                } else if !report.is_complete() {
+                    println!(
+                        "the service refused the steps above; fix them, then plan again: `{}`",
+                        commands.plan(&path, None)
+                    );
+                }
                 return Ok(Some(report));
             }
         }
@@ -404,5 +473,140 @@ mod tests {
         );
         assert_eq!(parse(&[]).unwrap_err(), USAGE);
         assert!(parse(&["--dry-run", "--journal", "j", "x"]).is_ok());
+    }
+
+    /// A journal path of its own, removed when dropped.
+    struct TempPath(PathBuf);
+
+    impl TempPath {
+        fn new(name: &str) -> Self {
+            Self(
+                std::env::temp_dir()
+                    .join(format!("roster-sync-{name}-{}.journal", std::process::id())),
+            )
+        }
+
+        fn text(&self) -> String {
+            self.0.display().to_string()
+        }
+    }
+
+    impl Drop for TempPath {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    /// The sample export with one class more, in a folder of its own.
+    fn another_export() -> TempFolder {
+        let folder = TempFolder(
+            std::env::temp_dir().join(format!("roster-sync-export-{}", std::process::id())),
+        );
+        std::fs::create_dir_all(&folder.0).unwrap();
+        for (file, extra) in [
+            ("classes.csv", "C-9999,S-01,Physics 12,FY2027,PHY12\n"),
+            ("enrollments.csv", "C-9999,U-001,teacher\n"),
+            ("users.csv", ""),
+        ] {
+            let text = std::fs::read_to_string(format!("{}/{file}", sample())).unwrap();
+            std::fs::write(folder.0.join(file), text + extra).unwrap();
+        }
+        folder
+    }
+
+    struct TempFolder(PathBuf);
+
+    impl Drop for TempFolder {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    /// Issue 24, item 4: resumed with another export, it carried on the journal's old plan and
+    /// reported success.
+    #[tokio::test]
+    async fn resuming_with_another_export_is_refused_naming_both_rosters() {
+        let journal = TempPath::new("other-export");
+        let report = run(args(&["--journal", &journal.text(), &sample()]))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(report.is_complete(), "{report}");
+        let other = another_export();
+        let folder = other.0.display().to_string();
+        let error = run(args(&["--resume", "--journal", &journal.text(), &folder]))
+            .await
+            .unwrap_err()
+            .to_string();
+        let (planned, given) = {
+            let load = |path: &str| {
+                let roster = sds::load_folder(path, &SdsOptions::default())
+                    .unwrap()
+                    .roster;
+                PlanSource::of(&roster, &PlanOptions::default())
+            };
+            (load(&sample()), load(&folder))
+        };
+        assert_eq!(
+            error,
+            format!(
+                "journal {j} was planned from {planned}, not from the {given} given now\n  = \
+                 hint: resume it with the export it was planned from ({planned}); or, to sync \
+                 this export, remove {j} and run `{COMMAND} --journal {j} {folder}`",
+                j = journal.text()
+            )
+        );
+        assert!(
+            planned.to_string().contains("(4 classes, 19 enrolments)"),
+            "{planned}"
+        );
+        assert!(
+            given.to_string().contains("(5 classes, 20 enrolments)"),
+            "{given}"
+        );
+    }
+
+    /// Issue 24, item 6: the messages told the operator to run again what had just failed, or
+    /// to call `Journal::create`.
+    #[tokio::test]
+    async fn journal_errors_name_the_command_to_run() {
+        let journal = TempPath::new("messages");
+        let j = journal.text();
+        std::fs::write(&journal.0, "").unwrap();
+        let empty = run(args(&["--resume", "--journal", &j, &sample()]))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            empty,
+            format!(
+                "journal {j} holds no run to resume (no file, or an empty one)\n  = hint: plan \
+                 a run into it: `{COMMAND} --journal {j} {}`",
+                sample()
+            )
+        );
+
+        // A run that never got to its first write: planning again is refused.
+        let roster = sds::load_folder(sample(), &SdsOptions::default())
+            .unwrap()
+            .roster;
+        let pending = plan(&roster, &Actual::default(), &PlanOptions::default());
+        Journal::create(&journal.0, Guard::default().approve(pending).unwrap()).unwrap();
+        let unfinished = run(args(&["--journal", &j, &sample()]))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            unfinished,
+            format!(
+                "journal {j} holds an unfinished run (4 of 4 steps left), so it is not \
+                 overwritten with a new plan\n  = hint: resume it: `{COMMAND} --resume --journal \
+                 {j} {s}`; or remove {j} and run `{COMMAND} --journal {j} {s}` to plan anew",
+                s = sample()
+            )
+        );
+        for text in [&empty, &unfinished] {
+            assert!(!text.contains("Journal::"), "{text}");
+        }
     }
 }

@@ -3,11 +3,15 @@
 //!
 //! For every step, by its journal state:
 //! - done: skipped (reported as done in an earlier run);
-//! - never sent: intent recorded, request sent, result recorded;
+//! - never sent: intent recorded, request sent, result recorded (after reading the state
+//!   first when the journal's last record was torn: it may have lost more);
 //! - intent without a result, or a failure that was not a refusal: the actual state is read
 //!   first (the notebook's members, or for a create the notebooks of that name) and the
 //!   request is sent again only if its effect is not in place;
-//! - an asynchronous create the service accepted: its stored `Location` is polled;
+//! - an asynchronous create the service accepted: its stored `Location` is polled, until the
+//!   operation answers (a failed poll leaves it accepted); an operation that failed (say, the
+//!   name is taken by a create whose answer was lost) is followed by a name check, like a
+//!   refused create;
 //! - a create that matched an existing notebook: the notebook's missing members are added;
 //! - refused by the service in an earlier run: reported again, not sent.
 //!
@@ -27,7 +31,7 @@ use onenote_api::{CreateClassNotebook, WaitCause};
 
 use crate::actual::ActualClass;
 use crate::bounded::Bounded;
-use crate::executor::{Executor, Outcome, WriteError};
+use crate::executor::{Executor, Outcome, Progress, WriteError};
 use crate::journal::{Done, Journal, Record, StepState};
 use crate::plan::{Change, ClassPlan, Plan, StepId};
 use crate::roster::{Member, Role, name_key};
@@ -41,13 +45,22 @@ pub struct ApplyOptions {
     /// Tries per step in one run when a write's outcome is unknown (each after reading the
     /// state).
     pub max_attempts: u32,
+    /// How long an asynchronous create whose answer was lost (a kill before its `202` was
+    /// journaled, a 5xx or a timeout after it was sent) is looked for by name before it is sent
+    /// again: its operation may still be running, and a notebook appears only when it
+    /// completes. The engine looks at 1 s, 2 s, 4 s, … through the executor's
+    /// [`pause`](Executor::pause). Zero sends it again after one look (the service's name
+    /// check, 20117, then stops a second notebook).
+    pub lost_create_grace: Duration,
 }
 
 impl Default for ApplyOptions {
+    /// 4 classes at once, 3 tries per step, 60 s of grace for a lost asynchronous create.
     fn default() -> Self {
         Self {
             concurrency: 4,
             max_attempts: 3,
+            lost_create_grace: Duration::from_secs(60),
         }
     }
 }
@@ -174,20 +187,23 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The handle an [`Executor`] reports quota waits through.
-#[derive(Clone, Debug)]
-pub struct Progress {
-    events: Arc<Mutex<VecDeque<Event>>>,
-}
+/// The run's events not yet handed out.
+#[derive(Clone, Default)]
+struct Events(Arc<Mutex<VecDeque<Event>>>);
 
-impl Progress {
-    /// Reports that a request waits at least `wait` for `limit`.
-    pub fn waiting_for_quota(&self, wait: Duration, limit: WaitCause) {
-        lock(&self.events).push_back(Event::WaitingForQuota { wait, limit });
+impl Events {
+    fn push(&self, event: Event) {
+        lock(&self.0).push_back(event);
     }
 
-    fn push(&self, event: Event) {
-        lock(&self.events).push_back(event);
+    fn pop(&self) -> Option<Event> {
+        lock(&self.0).pop_front()
+    }
+
+    /// The handle the executor reports quota waits through: each becomes an event.
+    fn progress(&self) -> Progress {
+        let events = self.clone();
+        Progress::new(move |wait, limit| events.push(Event::WaitingForQuota { wait, limit }))
     }
 }
 
@@ -195,7 +211,7 @@ impl Progress {
 /// progress; dropping it stops the run (the journal says where).
 pub struct ApplyRun {
     engine: Option<Pin<Box<dyn Future<Output = Report> + Send>>>,
-    progress: Progress,
+    events: Events,
     steps: usize,
 }
 
@@ -231,7 +247,7 @@ impl ApplyRun {
     }
 
     fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        if let Some(event) = lock(&self.progress.events).pop_front() {
+        if let Some(event) = self.events.pop() {
             return Poll::Ready(Some(event));
         }
         let Some(engine) = self.engine.as_mut() else {
@@ -240,9 +256,9 @@ impl ApplyRun {
         let finished = engine.as_mut().poll(cx);
         if let Poll::Ready(report) = finished {
             self.engine = None;
-            self.progress.push(Event::Finished(report));
+            self.events.push(Event::Finished(report));
         }
-        match lock(&self.progress.events).pop_front() {
+        match self.events.pop() {
             Some(event) => Poll::Ready(Some(event)),
             None if self.engine.is_none() => Poll::Ready(None),
             None => Poll::Pending,
@@ -260,10 +276,11 @@ impl futures_core::Stream for ApplyRun {
 
 /// Carries out the journal's plan through `executor`.
 pub fn apply<E: Executor>(executor: E, journal: Journal, options: ApplyOptions) -> ApplyRun {
-    let progress = Progress {
-        events: Arc::new(Mutex::new(VecDeque::new())),
-    };
-    executor.attach(progress.clone());
+    let events = Events::default();
+    executor.attach(events.progress());
+    // A torn journal may have lost more than its last record (a file cut short looks the
+    // same): then no step is trusted to be unsent.
+    let check_pending = journal.torn_record().is_some();
     let plan = journal.shared_plan();
     let steps = journal.states().len();
     let states = journal.states().to_vec();
@@ -271,8 +288,9 @@ pub fn apply<E: Executor>(executor: E, journal: Journal, options: ApplyOptions) 
         executor,
         plan,
         journal: Mutex::new(journal),
-        progress: progress.clone(),
+        events: events.clone(),
         options,
+        check_pending,
         report: Mutex::new(Report {
             steps,
             ..Report::default()
@@ -280,7 +298,7 @@ pub fn apply<E: Executor>(executor: E, journal: Journal, options: ApplyOptions) 
     });
     ApplyRun {
         engine: Some(Box::pin(run(engine, states))),
-        progress,
+        events,
         steps,
     }
 }
@@ -289,8 +307,10 @@ struct Engine<E> {
     executor: E,
     plan: Arc<Plan>,
     journal: Mutex<Journal>,
-    progress: Progress,
+    events: Events,
     options: ApplyOptions,
+    /// Whether a step the journal calls never sent is checked first too.
+    check_pending: bool,
     report: Mutex<Report>,
 }
 
@@ -332,6 +352,17 @@ async fn run<E: Executor>(engine: Arc<Engine<E>>, states: Vec<StepState>) -> Rep
         }
     }
     report
+}
+
+/// What is known of an earlier attempt of a step when it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Earlier {
+    /// There was none: send it.
+    None,
+    /// It failed without taking effect: check, then send.
+    NotApplied,
+    /// It may have taken effect: check (an asynchronous create for a while), then send.
+    Unknown,
 }
 
 /// What reading the state says about a step.
@@ -431,26 +462,33 @@ impl<E: Executor> Engine<E> {
                     Err(error) => self.fail(step, class, change, error),
                 }
             }
-            StepState::Pending => self.attempt(step, class, change, false).await,
+            StepState::Pending if self.check_pending => {
+                self.attempt(step, class, change, Earlier::Unknown).await
+            }
+            StepState::Pending => self.attempt(step, class, change, Earlier::None).await,
+            StepState::Failed {
+                outcome: Outcome::NotApplied,
+                ..
+            } => self.attempt(step, class, change, Earlier::NotApplied).await,
             StepState::Intended { .. } | StepState::Failed { .. } => {
-                self.attempt(step, class, change, true).await
+                self.attempt(step, class, change, Earlier::Unknown).await
             }
         }
     }
 
     /// Sends the step's write, reading the state first when an earlier attempt may have
-    /// worked (`check_first`).
+    /// worked (`earlier`).
     async fn attempt(
         &self,
         step: StepId,
         class: &ClassPlan,
         change: &Change,
-        mut check_first: bool,
+        mut earlier: Earlier,
     ) -> Result<(), Stop> {
         let mut last = None;
         for attempt in 1..=self.options.max_attempts.max(1) {
-            if check_first {
-                match self.check(class, change).await {
+            if earlier != Earlier::None {
+                match self.check_earlier(class, change, earlier).await {
                     Ok(Check::InEffect) => {
                         return self.complete(step, class, change, Done::AlreadyInEffect, None);
                     }
@@ -478,21 +516,13 @@ impl<E: Executor> Engine<E> {
                 }
                 Err(error) => match error.outcome {
                     Outcome::Unknown => {
-                        check_first = true;
+                        earlier = Earlier::Unknown;
                         last = Some(error);
                     }
                     // A refused write may be refused because its effect is already there
                     // (a member added by someone else, a notebook of that name).
                     Outcome::Rejected => {
-                        return match self.check(class, change).await {
-                            Ok(Check::InEffect) => {
-                                self.complete(step, class, change, Done::AlreadyInEffect, None)
-                            }
-                            Ok(Check::Matched(actual)) => {
-                                self.reconcile(step, class, change, actual).await
-                            }
-                            _ => self.fail(step, class, change, error),
-                        };
+                        return self.after_refusal(step, class, change, error).await;
                     }
                     Outcome::NotApplied => return self.fail(step, class, change, error),
                 },
@@ -501,6 +531,39 @@ impl<E: Executor> Engine<E> {
         let error =
             last.unwrap_or_else(|| WriteError::new(Outcome::Unknown, "no attempt was made"));
         self.fail(step, class, change, error)
+    }
+
+    /// Reads the state a step would change, after an earlier attempt. An asynchronous create
+    /// whose answer was lost may have an operation still running, so its name is looked for
+    /// again, at 1 s, 2 s, 4 s, … for up to [`ApplyOptions::lost_create_grace`], before it is
+    /// called missing.
+    async fn check_earlier(
+        &self,
+        class: &ClassPlan,
+        change: &Change,
+        earlier: Earlier,
+    ) -> Result<Check, WriteError> {
+        let lost_async_create = earlier == Earlier::Unknown
+            && matches!(
+                change,
+                Change::Create {
+                    respond_async: true,
+                    ..
+                }
+            );
+        let mut waited = Duration::ZERO;
+        let mut next = Duration::from_secs(1);
+        loop {
+            let check = self.check(class, change).await?;
+            let grace = self.options.lost_create_grace.saturating_sub(waited);
+            if !matches!(check, Check::Missing) || !lost_async_create || grace.is_zero() {
+                return Ok(check);
+            }
+            let pause = next.min(grace);
+            self.executor.pause(pause).await;
+            waited += pause;
+            next = next.saturating_mul(2);
+        }
     }
 
     /// Reads the state a step would change.
@@ -602,7 +665,14 @@ impl<E: Executor> Engine<E> {
         }
     }
 
-    /// Polls an accepted asynchronous create until it finishes.
+    /// Polls an accepted asynchronous create until the operation gives its final answer.
+    ///
+    /// A poll that fails without one (throttled past the client's retries, 5xx, the wait
+    /// running out) leaves the create accepted: it is polled again, and after the last try
+    /// the failure is recorded as unknown, which keeps the journal's `Location` for the resumed
+    /// run. An operation that failed (or that the service no longer knows) did not create the
+    /// notebook, but another request may have (a create whose 202 was lost, then sent again,
+    /// fails with "name exists"): the name is checked before the step fails.
     async fn finish_create(
         &self,
         step: StepId,
@@ -617,11 +687,31 @@ impl<E: Executor> Engine<E> {
                     return self.complete(step, class, change, Done::Applied, notebook_id);
                 }
                 Err(error) if error.outcome == Outcome::Unknown => last = Some(error),
-                Err(error) => return self.fail(step, class, change, error),
+                Err(error) => return self.after_refusal(step, class, change, error).await,
             }
         }
-        let error = last.unwrap_or_else(|| WriteError::new(Outcome::Unknown, "not polled"));
+        let mut error = last.unwrap_or_else(|| WriteError::new(Outcome::Unknown, "not polled"));
+        error
+            .message
+            .push_str("; the operation stays accepted in the journal: a resumed run asks it again");
         self.fail(step, class, change, error)
+    }
+
+    /// A write the service refused, or a create whose operation failed: its effect may be in
+    /// place anyway (a member someone else added, a notebook of that name), so the state is
+    /// read before the step fails.
+    async fn after_refusal(
+        &self,
+        step: StepId,
+        class: &ClassPlan,
+        change: &Change,
+        error: WriteError,
+    ) -> Result<(), Stop> {
+        match self.check(class, change).await {
+            Ok(Check::InEffect) => self.complete(step, class, change, Done::AlreadyInEffect, None),
+            Ok(Check::Matched(actual)) => self.reconcile(step, class, change, actual).await,
+            Ok(Check::Missing) | Err(_) => self.fail(step, class, change, error),
+        }
     }
 
     /// A create found its notebook already there: adds the members it lacks (never removes).
@@ -747,7 +837,7 @@ impl<E: Executor> Engine<E> {
                 (false, Done::MatchedExisting) => report.matched_existing += 1,
             }
         }
-        self.progress.push(Event::Done {
+        self.events.push(Event::Done {
             step,
             notebook: class.notebook_name.clone(),
             change: change.clone(),
@@ -769,7 +859,7 @@ impl<E: Executor> Engine<E> {
                 correlation_id: error.correlation_id.clone(),
             });
         }
-        self.progress.push(Event::Failed {
+        self.events.push(Event::Failed {
             step,
             notebook: class.notebook_name.clone(),
             change: change.clone(),

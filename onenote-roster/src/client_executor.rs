@@ -1,18 +1,19 @@
 //! `ClientExecutor`: the [`Executor`] over the OneNote client, at one location. Every write is
-//! one request of the client (paced and retried by it); failures are classified by
-//! [`WriteError::from_api`].
+//! one request of the client (paced by it, and repeated by it only when the answer proves it
+//! was not processed); failures are classified by [`WriteError::from_api`], polls of an
+//! accepted create by [`WriteError::from_poll`].
 
 use std::future::Future;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use onenote_api::{
-    CreateClassNotebook, Location, Notes, OperationHandle, WaitObserver, WaitOptions,
+    Clock, CreateClassNotebook, Location, Notes, OperationHandle, TokioClock, WaitObserver,
+    WaitOptions,
 };
 
 use crate::actual::ActualClass;
-use crate::apply::Progress;
-use crate::executor::{Executor, Outcome, WriteError};
+use crate::executor::{Executor, Outcome, Progress, WriteError};
 use crate::roster::{Member, Role, name_key};
 
 /// Sends the engine's requests through a OneNote client at one location (`client.me()`,
@@ -21,13 +22,24 @@ use crate::roster::{Member, Role, name_key};
 /// Requests go through the client's pacing; its waits reach the run's events as
 /// [`Event::WaitingForQuota`](crate::Event::WaitingForQuota) (every wait of the client's
 /// [`Pacer`](onenote_api::Pacer), so also those of other clients sharing it).
-#[derive(Debug)]
 pub struct ClientExecutor<L> {
     notes: Notes<L>,
     wait_timeout: Option<Duration>,
     poll_interval: Option<Duration>,
+    /// What the engine's pauses wait on.
+    clock: Arc<dyn Clock>,
     /// Forwards the pacer's waits to the run this executor serves.
     observer: Mutex<Option<WaitObserver>>,
+}
+
+impl<L: std::fmt::Debug> std::fmt::Debug for ClientExecutor<L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientExecutor")
+            .field("notes", &self.notes)
+            .field("wait_timeout", &self.wait_timeout)
+            .field("poll_interval", &self.poll_interval)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<L: Location> ClientExecutor<L> {
@@ -37,8 +49,16 @@ impl<L: Location> ClientExecutor<L> {
             notes,
             wait_timeout: None,
             poll_interval: None,
+            clock: Arc::new(TokioClock),
             observer: Mutex::new(None),
         }
+    }
+
+    /// The clock the engine's pauses wait on (default [`TokioClock`]); give the client's, a
+    /// test's `ManualClock`, so no wait takes real time.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
     }
 
     /// How long an asynchronous create is waited for (default: [`WaitOptions`]' 10 minutes).
@@ -76,6 +96,10 @@ fn missing_id(name: &str) -> WriteError {
 }
 
 impl<L: Location + 'static> Executor for ClientExecutor<L> {
+    fn pause(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        self.clock.sleep(duration)
+    }
+
     fn attach(&self, progress: Progress) {
         let observer = self.notes.client().pacer().map(|pacer| {
             pacer.observe_waits(move |wait| progress.waiting_for_quota(wait.at_least, wait.cause))
@@ -113,8 +137,11 @@ impl<L: Location + 'static> Executor for ClientExecutor<L> {
         let handle = OperationHandle::from_location(self.notes.client(), location);
         let wait = self.wait_options();
         async move {
-            let handle = handle.map_err(WriteError::from_api)?;
-            let operation = handle.wait_with(wait).await.map_err(WriteError::from_api)?;
+            let handle = handle.map_err(WriteError::from_poll)?;
+            let operation = handle
+                .wait_with(wait)
+                .await
+                .map_err(WriteError::from_poll)?;
             Ok(operation.resource_id)
         }
     }

@@ -1,11 +1,14 @@
 //! `Executor`: the writes and reads the apply engine needs, as a trait, so the engine's logic
-//! runs the same against the service (`ClientExecutor`) and against a test double; and
-//! `WriteError`, which says whether a failed write may have taken effect.
+//! runs the same against the service (`ClientExecutor`) and against a test double;
+//! `WriteError`, which says whether a failed write may have taken effect; and `Progress`, the
+//! handle an executor reports quota waits through.
 
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 
-use onenote_api::{CreateClassNotebook, ErrorKind};
+use onenote_api::{CreateClassNotebook, ErrorKind, WaitCause};
 
 use crate::actual::ActualClass;
 use crate::roster::{Member, Role};
@@ -67,7 +70,8 @@ impl WriteError {
     /// Classifies a client error: what it means for whether the write took effect.
     ///
     /// 429 and errors raised before sending (no token) did not take effect; other 4xx were
-    /// refused; 408, 5xx, transport errors, timeouts and undecodable success bodies may have
+    /// refused; [`ErrorKind::OutcomeUnknown`] (the client's word for a write that may have
+    /// worked), 408, 5xx, transport errors, timeouts and undecodable success bodies may have
     /// taken effect. An asynchronous operation that reported `failed` did not take effect.
     pub fn from_api(error: onenote_api::Error) -> Self {
         let outcome = match (error.kind(), error.status()) {
@@ -82,6 +86,33 @@ impl WriteError {
             ) => Outcome::Rejected,
             _ => Outcome::Unknown,
         };
+        Self::classified(outcome, error)
+    }
+
+    /// Classifies a failure to learn how an accepted asynchronous create ended (its poll):
+    /// what it means for the create.
+    ///
+    /// Only a final answer is [`Outcome::NotApplied`]: the operation reported `failed` (the
+    /// notebook was not created by it, say because the name is taken), or the service no
+    /// longer knows the operation (404). Another refusal of the poll (403, …) is
+    /// [`Outcome::Rejected`]. Every other failure (throttled past the retry budget, 5xx, a
+    /// timeout, the wait running out) says nothing about the create: [`Outcome::Unknown`], and
+    /// the operation is asked again.
+    pub fn from_poll(error: onenote_api::Error) -> Self {
+        let outcome = match (error.kind(), error.status()) {
+            (ErrorKind::OperationFailed, _) | (ErrorKind::Status, Some(404)) => Outcome::NotApplied,
+            (ErrorKind::Status, Some(status))
+                if (400..500).contains(&status) && !matches!(status, 408 | 429) =>
+            {
+                Outcome::Rejected
+            }
+            (ErrorKind::InvalidLocation | ErrorKind::InvalidConfig, _) => Outcome::Rejected,
+            _ => Outcome::Unknown,
+        };
+        Self::classified(outcome, error)
+    }
+
+    fn classified(outcome: Outcome, error: onenote_api::Error) -> Self {
         Self {
             outcome,
             message: error.to_string(),
@@ -89,6 +120,33 @@ impl WriteError {
             correlation_id: error.correlation_id().map(str::to_owned),
             source: Some(error),
         }
+    }
+}
+
+/// The handle an [`Executor`] reports through that a request waits for quota; the run turns
+/// each report into an [`Event::WaitingForQuota`](crate::Event::WaitingForQuota).
+#[derive(Clone)]
+pub struct Progress {
+    on_wait: Arc<dyn Fn(Duration, WaitCause) + Send + Sync>,
+}
+
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Progress").finish_non_exhaustive()
+    }
+}
+
+impl Progress {
+    /// A handle that calls `on_wait` with each report.
+    pub fn new(on_wait: impl Fn(Duration, WaitCause) + Send + Sync + 'static) -> Self {
+        Self {
+            on_wait: Arc::new(on_wait),
+        }
+    }
+
+    /// Reports that a request waits at least `wait` for `limit`.
+    pub fn waiting_for_quota(&self, wait: Duration, limit: WaitCause) {
+        (self.on_wait)(wait, limit);
     }
 }
 
@@ -131,7 +189,9 @@ pub trait Executor: Send + Sync + 'static {
     ) -> impl Future<Output = Result<String, WriteError>> + Send;
 
     /// Waits for the asynchronous create at `location` to finish; returns the notebook id when
-    /// the service says it.
+    /// the service says it. A failure is [`Outcome::Unknown`] unless the operation gave its
+    /// final answer (see [`WriteError::from_poll`]): the engine then keeps the operation and
+    /// asks again.
     fn finish_create(
         &self,
         location: &str,
@@ -163,9 +223,17 @@ pub trait Executor: Send + Sync + 'static {
     fn find(&self, name: &str)
     -> impl Future<Output = Result<Vec<ActualClass>, WriteError>> + Send;
 
+    /// Waits `duration` (the engine giving a lost asynchronous create's operation time to
+    /// complete before it looks for its notebook again). The default returns at once, which
+    /// suits a double that answers at once.
+    fn pause(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        let _ = duration;
+        std::future::ready(())
+    }
+
     /// Called once when a run starts, with the handle through which the executor reports that
     /// it waits for request quota. The default ignores it.
-    fn attach(&self, progress: crate::apply::Progress) {
+    fn attach(&self, progress: Progress) {
         let _ = progress;
     }
 }

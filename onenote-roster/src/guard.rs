@@ -3,9 +3,11 @@
 //! lost its students. Only an [`ApprovedPlan`] can be applied.
 
 use std::fmt;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::commands::Commands;
 use crate::plan::{ClassPlan, Plan};
 
 /// How much a plan may remove.
@@ -210,9 +212,33 @@ impl fmt::Display for GuardRefusal {
         }
         write!(
             f,
-            "check the export first; if these members really left, approve the plan with a \
-             looser guard: `Guard::max_removal(0.9)` or `Guard::unlimited()` in code, \
-             `--max-removal 90` or `--allow-any-removal` on the command line"
+            "check the export first; if these members really left, plan again with a guard \
+             that allows removing {} of a class and in all",
+            percent(self.needed_share())
+        )
+    }
+}
+
+impl GuardRefusal {
+    /// The smallest share (0–1, in whole percent, rounded up) a guard must allow for this
+    /// plan to pass.
+    pub fn needed_share(&self) -> f64 {
+        let total = self.total.map(|(r, m)| share(r, m));
+        let largest = self
+            .classes
+            .iter()
+            .map(ClassRemoval::share)
+            .chain(total)
+            .fold(0.0, f64::max);
+        ((largest * 100.0).ceil() / 100.0).min(1.0)
+    }
+
+    /// What the operator runs if the members really left: the plan command with a guard that
+    /// allows this plan ([`needed_share`](Self::needed_share)), as `commands` spells it.
+    pub fn hint(&self, commands: &dyn Commands, journal: &Path) -> String {
+        format!(
+            "check the export first; if these members really left, run `{}`",
+            commands.plan(journal, Some(self.needed_share()))
         )
     }
 }
@@ -277,9 +303,46 @@ mod tests {
             text.contains("in all: removes 35 of 80 members (44%"),
             "{text}"
         );
-        assert!(text.contains("--allow-any-removal"));
+        assert!(
+            text.ends_with(
+                "if these members really left, plan again with a guard that allows removing \
+                 84% of a class and in all"
+            ),
+            "{text}"
+        );
+        assert_eq!(refusal.needed_share(), 0.84);
         assert!(Guard::unlimited().approve(plan.clone()).is_ok());
-        assert!(Guard::max_removal(0.9).approve(plan).is_ok());
+        assert!(
+            Guard::max_removal(refusal.needed_share())
+                .approve(plan.clone())
+                .is_ok()
+        );
+        assert!(Guard::max_removal(0.83).approve(plan).is_err());
+    }
+
+    struct Sync;
+
+    impl Commands for Sync {
+        fn resume(&self, journal: &Path) -> String {
+            format!("sync --resume --journal {}", journal.display())
+        }
+
+        fn plan(&self, journal: &Path, max_removal: Option<f64>) -> String {
+            let guard = max_removal.map_or(String::new(), |s| format!(" --max-removal {s}"));
+            format!("sync{guard} --journal {}", journal.display())
+        }
+    }
+
+    #[test]
+    fn the_hint_names_the_command_with_a_guard_that_passes() {
+        let refusal = Guard::default()
+            .approve(plan(vec![class("A", 10, 7)]))
+            .unwrap_err();
+        assert_eq!(
+            refusal.hint(&Sync, Path::new("term.journal")),
+            "check the export first; if these members really left, run `sync --max-removal 0.7 \
+             --journal term.journal`"
+        );
     }
 
     #[test]

@@ -1,20 +1,25 @@
-//! The journal: a JSON Lines file that holds the approved plan, then, for every write, its
-//! intent before the request is sent and its result after, so a run killed at any point can be
-//! resumed: replaying the records gives each step's [`StepState`].
+//! The journal: a JSON Lines file that holds the approved plan (with the roster it was planned
+//! from), then, for every write, its intent before the request is sent and its result after, so
+//! a run killed at any point can be resumed: replaying the records gives each step's
+//! [`StepState`].
 //!
 //! ```text
-//! {"record":"plan","format":1,"guard":{…},"plan":{…}}
-//! {"record":"intent","step":0,"attempt":1}
-//! {"record":"done","step":0,"how":"applied","notebook_id":"1-…"}
-//! {"record":"intent","step":1,"attempt":1}
-//! {"record":"accepted","step":1,"location":"https://…/operations/…"}
-//! {"record":"failed","step":2,"outcome":"rejected","error":"…","correlation_id":"…"}
-//! {"record":"reconcile","step":3,"notebook_id":"1-…"}
-//! {"record":"finished","done":3,"failed":1}
+//! {"record":"plan","format":2,"guard":{…},"plan":{"source":{"digest":"…",…},…},"crc":"…"}
+//! {"record":"intent","step":0,"attempt":1,"crc":"…"}
+//! {"record":"done","step":0,"how":"applied","notebook_id":"1-…","crc":"…"}
+//! {"record":"intent","step":1,"attempt":1,"crc":"…"}
+//! {"record":"accepted","step":1,"location":"https://…/operations/…","crc":"…"}
+//! {"record":"failed","step":2,"outcome":"rejected","error":"…","correlation_id":"…","crc":"…"}
+//! {"record":"reconcile","step":3,"notebook_id":"1-…","crc":"…"}
+//! {"record":"finished","done":3,"failed":1,"crc":"…"}
 //! ```
 //!
-//! Each record is one `write` of one line. A kill can tear only the last line; a resumed run
-//! ignores a torn last line and cuts it off before appending.
+//! Each record is one `write` of one line, and ends with `"crc"`, the CRC-32 of the line before
+//! it (the record without its check, closed by `}`): a record changed or damaged anywhere is an
+//! error at its `file:line`. Only the last line may be torn (no newline: its write never
+//! finished); a resumed run ignores it, says so, cuts it off before appending, and, since a
+//! torn tail can also be a file cut short, checks every unfinished step against the service
+//! before sending anything.
 
 use std::fmt;
 use std::fs::{File, OpenOptions};
@@ -24,12 +29,18 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::commands::Commands;
 use crate::executor::Outcome;
 use crate::guard::{ApprovedPlan, Guard};
-use crate::plan::{Plan, StepId};
+use crate::plan::{Plan, PlanSource, StepId};
 
-/// The journal format this crate writes and reads.
-pub const FORMAT: u32 = 1;
+/// The journal format this crate writes and reads (2: records carry their own check, the plan
+/// its source).
+pub const FORMAT: u32 = 2;
+
+/// What ends every record: `,"crc":"` + 8 hex digits + `"}`.
+const CHECK_PREFIX: &str = ",\"crc\":\"";
+const CHECK_LEN: usize = CHECK_PREFIX.len() + 8 + 2;
 
 /// How a step was completed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -194,7 +205,8 @@ impl StepState {
     }
 }
 
-/// Reading or writing the journal failed.
+/// Reading or writing the journal failed. `Display` says what is wrong; [`hint`](Self::hint)
+/// names the command that fixes it, as a front end spells it.
 #[derive(Debug)]
 pub enum JournalError {
     /// The file could not be read or written.
@@ -203,8 +215,11 @@ pub enum JournalError {
         path: PathBuf,
         /// Why.
         source: io::Error,
+        /// Whether the file holds a run (a resume or an append failed) rather than being
+        /// created.
+        holds_run: bool,
     },
-    /// A line is not a journal record.
+    /// A line is not a journal record, or not the record its check was made for.
     Corrupt {
         /// The journal.
         path: PathBuf,
@@ -222,17 +237,77 @@ pub enum JournalError {
         /// Steps in the plan.
         steps: usize,
     },
-    /// There is no plan to resume at this path.
+    /// There is no plan to resume at this path (no file, or an empty one).
     NoPlan {
         /// The journal.
         path: PathBuf,
     },
+    /// The journal was planned from another roster (or other plan options) than the one given
+    /// to resume it.
+    OtherRoster {
+        /// The journal.
+        path: PathBuf,
+        /// What the journal's plan was made from.
+        planned: PlanSource,
+        /// What the resume was given.
+        given: PlanSource,
+    },
+}
+
+impl JournalError {
+    fn io(path: &Path, holds_run: bool) -> impl FnOnce(io::Error) -> JournalError + '_ {
+        move |source| JournalError::Io {
+            path: path.to_path_buf(),
+            source,
+            holds_run,
+        }
+    }
+
+    /// The command that fixes it, as `commands` spells it (one line, for after the message).
+    pub fn hint(&self, commands: &dyn Commands) -> String {
+        let plan = |path: &Path| commands.plan(path, None);
+        match self {
+            JournalError::Io {
+                path,
+                holds_run: true,
+                ..
+            } => format!(
+                "fix the cause (free space, permissions), then resume: `{}`",
+                commands.resume(path)
+            ),
+            JournalError::Io { path, .. } => format!(
+                "fix the cause (the folder, permissions, free space), then run `{}`",
+                plan(path)
+            ),
+            JournalError::Corrupt { path, .. } => format!(
+                "restore {} from a copy and resume, or remove it and run `{}` (the plan reads \
+                 the notebooks, so nothing done is lost)",
+                path.display(),
+                plan(path)
+            ),
+            JournalError::Unfinished { path, .. } => format!(
+                "resume it: `{}`; or remove {} and run `{}` to plan anew",
+                commands.resume(path),
+                path.display(),
+                plan(path)
+            ),
+            JournalError::NoPlan { path } => {
+                format!("plan a run into it: `{}`", plan(path))
+            }
+            JournalError::OtherRoster { path, planned, .. } => format!(
+                "resume it with the export it was planned from ({planned}); or, to sync this \
+                 export, remove {} and run `{}`",
+                path.display(),
+                plan(path)
+            ),
+        }
+    }
 }
 
 impl fmt::Display for JournalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            JournalError::Io { path, source } => {
+            JournalError::Io { path, source, .. } => {
                 write!(f, "journal {}: {source}", path.display())
             }
             JournalError::Corrupt {
@@ -241,9 +316,8 @@ impl fmt::Display for JournalError {
                 message,
             } => write!(
                 f,
-                "journal {}:{line}: not a journal record: {message}; the file was changed by \
-                 something else: restore it, or remove it and plan again (the plan reads the \
-                 actual state, so nothing done is lost)",
+                "journal {}:{line}: {message}; the file was changed or damaged after it was \
+                 written",
                 path.display()
             ),
             JournalError::Unfinished {
@@ -252,14 +326,22 @@ impl fmt::Display for JournalError {
                 steps,
             } => write!(
                 f,
-                "journal {} holds an unfinished run ({remaining} of {steps} steps left); resume \
-                 it with Journal::resume (the example: run it again with the same --journal), \
-                 or remove the file to start a new plan",
+                "journal {} holds an unfinished run ({remaining} of {steps} steps left), so it \
+                 is not overwritten with a new plan",
                 path.display()
             ),
             JournalError::NoPlan { path } => write!(
                 f,
-                "journal {} holds no plan to resume; create one with Journal::create",
+                "journal {} holds no run to resume (no file, or an empty one)",
+                path.display()
+            ),
+            JournalError::OtherRoster {
+                path,
+                planned,
+                given,
+            } => write!(
+                f,
+                "journal {} was planned from {planned}, not from the {given} given now",
                 path.display()
             ),
         }
@@ -275,6 +357,31 @@ impl std::error::Error for JournalError {
     }
 }
 
+/// A last record cut off in mid-write, which a resume ignored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TornRecord {
+    /// The journal.
+    pub path: PathBuf,
+    /// Its 1-based line.
+    pub line: usize,
+    /// The bytes of it that were written.
+    pub bytes: usize,
+}
+
+impl fmt::Display for TornRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "journal {}:{}: the last record is cut off ({} bytes, a write that never finished, \
+             or a file cut short): ignored; every unfinished step is checked against the \
+             service before anything is sent",
+            self.path.display(),
+            self.line,
+            self.bytes
+        )
+    }
+}
+
 /// A run's journal: the plan, each step's state, and the open file records are appended to.
 #[derive(Debug)]
 pub struct Journal {
@@ -284,6 +391,7 @@ pub struct Journal {
     guard: Guard,
     replay: Replay,
     sync: bool,
+    torn: Option<TornRecord>,
 }
 
 /// Each step's state and whether the run finished: the records replayed in order.
@@ -326,6 +434,8 @@ struct Contents {
     replay: Option<Replay>,
     /// Bytes up to the end of the last complete line.
     complete: u64,
+    /// A last line without its newline.
+    torn: Option<TornRecord>,
 }
 
 impl Journal {
@@ -346,10 +456,7 @@ impl Journal {
             });
         }
         let (plan, guard) = plan.into_parts();
-        let file = File::create(&path).map_err(|source| JournalError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let file = File::create(&path).map_err(JournalError::io(&path, false))?;
         let mut journal = Journal {
             path,
             file,
@@ -357,6 +464,7 @@ impl Journal {
             plan: Arc::new(plan),
             guard,
             sync: true,
+            torn: None,
         };
         let header = Record::Plan {
             format: FORMAT,
@@ -367,25 +475,34 @@ impl Journal {
         Ok(journal)
     }
 
-    /// Opens the journal at `path` to carry on its run.
-    pub fn resume(path: impl AsRef<Path>) -> Result<Journal, JournalError> {
+    /// Opens the journal at `path` to carry on its run, which must have been planned from
+    /// `source` (the roster and options given now: [`PlanSource::of`]); another is refused
+    /// with [`JournalError::OtherRoster`], naming both.
+    pub fn resume(path: impl AsRef<Path>, source: &PlanSource) -> Result<Journal, JournalError> {
         let path = path.as_ref().to_path_buf();
         let Some(Contents {
             header: Some((guard, plan)),
             replay: Some(replay),
             complete,
+            torn,
         }) = read(&path)?
         else {
             return Err(JournalError::NoPlan { path });
         };
-        let io = |source| JournalError::Io {
-            path: path.clone(),
-            source,
-        };
-        let file = OpenOptions::new().write(true).open(&path).map_err(io)?;
+        if plan.source != *source {
+            return Err(JournalError::OtherRoster {
+                path,
+                planned: plan.source,
+                given: source.clone(),
+            });
+        }
         // Cut off a torn last line so the next record starts on a line of its own.
-        file.set_len(complete).map_err(io)?;
-        let file = OpenOptions::new().append(true).open(&path).map_err(io)?;
+        let file = OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|file| file.set_len(complete))
+            .and_then(|()| OpenOptions::new().append(true).open(&path))
+            .map_err(JournalError::io(&path, true))?;
         Ok(Journal {
             path,
             file,
@@ -393,7 +510,15 @@ impl Journal {
             guard,
             replay,
             sync: true,
+            torn,
         })
+    }
+
+    /// The last record, when it was cut off in mid-write and ignored (say so to the operator).
+    /// A run from such a journal checks every unfinished step against the service before
+    /// sending it, since the file may have lost more than that one record.
+    pub fn torn_record(&self) -> Option<&TornRecord> {
+        self.torn.as_ref()
     }
 
     /// Whether each record is flushed to the disk (`fsync`) before the request it announces is
@@ -442,27 +567,22 @@ impl Journal {
     pub(crate) fn record(&mut self, record: Record) -> Result<(), JournalError> {
         // A record about a step the plan lacks is a bug in the engine, never written.
         if let Err(message) = self.replay.apply(&record) {
-            return Err(JournalError::Io {
-                path: self.path.clone(),
-                source: io::Error::other(message),
-            });
+            return Err(JournalError::io(&self.path, true)(io::Error::other(
+                message,
+            )));
         }
         self.append(&record)
     }
 
     fn append(&mut self, record: &Record) -> Result<(), JournalError> {
-        let mut line = serde_json::to_string(record).map_err(|e| JournalError::Io {
-            path: self.path.clone(),
-            source: io::Error::other(e),
-        })?;
-        line.push('\n');
-        let io = |source| JournalError::Io {
-            path: self.path.clone(),
-            source,
-        };
+        let io = JournalError::io(&self.path, true);
+        let line = checked_line(record).map_err(|e| io(io::Error::other(e)))?;
+        let io = JournalError::io(&self.path, true);
         self.file.write_all(line.as_bytes()).map_err(io)?;
         if self.sync {
-            self.file.sync_data().map_err(io)?;
+            self.file
+                .sync_data()
+                .map_err(JournalError::io(&self.path, true))?;
         }
         Ok(())
     }
@@ -479,17 +599,62 @@ fn step_of(record: &Record) -> Option<StepId> {
     }
 }
 
+/// `record` as one line: its JSON with its check, `"crc"`, before the closing brace, and a
+/// newline.
+fn checked_line(record: &Record) -> Result<String, serde_json::Error> {
+    let json = serde_json::to_string(record)?;
+    // `json` is an object, so it ends with `}`: the check covers the record up to there.
+    let body = json.strip_suffix('}').unwrap_or(&json);
+    let crc = crc32fast::hash(format!("{body}}}").as_bytes());
+    Ok(format!("{body}{CHECK_PREFIX}{crc:08x}\"}}\n"))
+}
+
+/// The record a line holds, after its check; the error says what is wrong.
+fn checked_record(raw: &[u8]) -> Result<Record, String> {
+    let text =
+        std::str::from_utf8(raw).map_err(|_| "not a journal record: not UTF-8".to_owned())?;
+    let Some(split) = text.len().checked_sub(CHECK_LEN) else {
+        return Err(no_check(text));
+    };
+    let (Some(body), Some(check)) = (text.get(..split), text.get(split..)) else {
+        return Err(no_check(text));
+    };
+    let expected = check
+        .strip_prefix(CHECK_PREFIX)
+        .and_then(|rest| rest.strip_suffix("\"}"))
+        .filter(|hex| hex.len() == 8)
+        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+        .ok_or_else(|| no_check(text))?;
+    let record = format!("{body}}}");
+    let actual = crc32fast::hash(record.as_bytes());
+    if actual != expected {
+        return Err(format!(
+            "the record does not match its check (crc {expected:08x}, its content gives \
+             {actual:08x})"
+        ));
+    }
+    serde_json::from_str(&record).map_err(|e| format!("not a journal record: {e}"))
+}
+
+/// Why a line without a check is refused: an older format's plan says so.
+fn no_check(text: &str) -> String {
+    if let Ok(Record::Plan { format, .. }) = serde_json::from_str::<Record>(text)
+        && format != FORMAT
+    {
+        return format!(
+            "journal format {format}; this version reads format {FORMAT} (finish that run with \
+             the version that wrote it)"
+        );
+    }
+    "not a journal record: it has no check (\"crc\") at its end".to_owned()
+}
+
 /// Reads and replays the journal at `path`; `None` when there is no file.
 fn read(path: &Path) -> Result<Option<Contents>, JournalError> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(JournalError::Io {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+        Err(source) => return Err(JournalError::io(path, true)(source)),
     };
     let corrupt = |line: usize, message: String| JournalError::Corrupt {
         path: path.to_path_buf(),
@@ -500,18 +665,23 @@ fn read(path: &Path) -> Result<Option<Contents>, JournalError> {
         header: None,
         replay: None,
         complete: 0,
+        torn: None,
     };
     let mut offset = 0usize;
     for (index, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
         let line = index + 1;
-        // A line without its newline was torn by a kill in the middle of a write: the record
-        // was never complete, so it never happened.
+        // A line without its newline was torn in the middle of its write: the record was
+        // never complete, so it never happened (split_inclusive gives it only last).
         let Some(raw) = raw.strip_suffix(b"\n") else {
+            contents.torn = Some(TornRecord {
+                path: path.to_path_buf(),
+                line,
+                bytes: raw.len(),
+            });
             break;
         };
         offset += raw.len() + 1;
-        let record: Record =
-            serde_json::from_slice(raw).map_err(|e| corrupt(line, e.to_string()))?;
+        let record = checked_record(raw).map_err(|message| corrupt(line, message))?;
         match (&contents.header, record) {
             (
                 None,
@@ -615,11 +785,49 @@ mod tests {
     }
 
     #[test]
-    fn records_are_one_json_line_each_with_a_tag() {
-        let line = serde_json::to_string(&failed(Outcome::Rejected)).unwrap();
+    fn records_are_one_json_line_each_with_a_tag_and_their_check() {
+        let line = checked_line(&failed(Outcome::Rejected)).unwrap();
+        let record = r#"{"record":"failed","step":0,"outcome":"rejected","error":"boom","correlation_id":"c-1"}"#;
+        let crc = crc32fast::hash(record.as_bytes());
         assert_eq!(
             line,
-            r#"{"record":"failed","step":0,"outcome":"rejected","error":"boom","correlation_id":"c-1"}"#
+            format!("{},\"crc\":\"{crc:08x}\"}}\n", &record[..record.len() - 1])
+        );
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["crc"], format!("{crc:08x}"));
+        assert_eq!(
+            checked_record(line.trim_end().as_bytes()),
+            Ok(failed(Outcome::Rejected))
+        );
+    }
+
+    #[test]
+    fn a_record_changed_in_any_byte_fails_its_check() {
+        let line = checked_line(&failed(Outcome::Rejected)).unwrap();
+        let line = line.trim_end();
+        let changed = line.replacen("rejected", "unknown", 1);
+        let error = checked_record(changed.as_bytes()).unwrap_err();
+        assert!(
+            error.starts_with("the record does not match its check (crc "),
+            "{error}"
+        );
+        for cut in [0, 1, line.len() / 2, line.len() - 1] {
+            assert!(checked_record(&line.as_bytes()[..cut]).is_err(), "{cut}");
+        }
+        let unchecked = r#"{"record":"intent","step":0,"attempt":1}"#;
+        assert_eq!(
+            checked_record(unchecked.as_bytes()).unwrap_err(),
+            "not a journal record: it has no check (\"crc\") at its end"
+        );
+    }
+
+    #[test]
+    fn a_journal_of_the_first_format_is_named_as_such() {
+        let first = r#"{"record":"plan","format":1,"guard":{"max_class_removal":0.25,"class_allowance":2,"max_total_removal":0.1,"total_allowance":10},"plan":{"source":{"digest":"","classes":0,"enrolments":0},"classes":[],"conflicts":[],"unmanaged":[]}}"#;
+        assert_eq!(
+            checked_record(first.as_bytes()).unwrap_err(),
+            "journal format 1; this version reads format 2 (finish that run with the version \
+             that wrote it)"
         );
     }
 }

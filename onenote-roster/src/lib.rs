@@ -11,6 +11,7 @@ mod actual;
 mod apply;
 mod bounded;
 mod client_executor;
+mod commands;
 mod csv;
 mod diagnostics;
 mod dry_run;
@@ -23,13 +24,16 @@ pub mod sds;
 mod upn;
 
 pub use actual::{Actual, ActualClass, ActualError, ActualProblem};
-pub use apply::{ApplyOptions, ApplyRun, Event, Failure, Progress, Report, apply};
+pub use apply::{ApplyOptions, ApplyRun, Event, Failure, Report, apply};
 pub use client_executor::ClientExecutor;
+pub use commands::Commands;
 pub use diagnostics::{Position, Problem, Problems};
-pub use executor::{Executor, Outcome, WriteError};
+pub use executor::{Executor, Outcome, Progress, WriteError};
 pub use guard::{ApprovedPlan, ClassRemoval, Guard, GuardRefusal};
-pub use journal::{Done, FORMAT as JOURNAL_FORMAT, Journal, JournalError, StepState};
-pub use plan::{Change, ClassPlan, Conflict, NotebookRef, Plan, PlanOptions, Step, StepId, plan};
+pub use journal::{Done, FORMAT as JOURNAL_FORMAT, Journal, JournalError, StepState, TornRecord};
+pub use plan::{
+    Change, ClassPlan, Conflict, NotebookRef, Plan, PlanOptions, PlanSource, Step, StepId, plan,
+};
 pub use roster::{
     Class, ClassSpec, Member, PrincipalKind, Role, Roster, RosterBuilder, check_notebook_name,
     name_key,

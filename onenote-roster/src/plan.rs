@@ -33,6 +33,71 @@ impl Default for PlanOptions {
     }
 }
 
+/// What a plan was made from: a digest of the roster (every class, member and section it
+/// names) and of the [`PlanOptions`], with the roster's size for people to read. A journal
+/// keeps it, so a resume with another roster is refused instead of carrying out the old plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanSource {
+    /// The CRC-32 of the roster and the options, in hex.
+    pub digest: String,
+    /// Classes in the roster.
+    pub classes: usize,
+    /// Enrolments (teacher and student places) in the roster.
+    pub enrolments: usize,
+}
+
+impl PlanSource {
+    /// The source of a plan of `roster` with `options`.
+    pub fn of(roster: &Roster, options: &PlanOptions) -> Self {
+        let mut digest = crc32fast::Hasher::new();
+        // Every field length-prefixed, so no two rosters write the same bytes.
+        let mut field = |bytes: &[u8]| {
+            digest.update(&(bytes.len() as u64).to_le_bytes());
+            digest.update(bytes);
+        };
+        field(b"roster 1");
+        field(
+            &options
+                .async_create_from
+                .map_or(u64::MAX, |n| n as u64)
+                .to_le_bytes(),
+        );
+        for class in roster.classes() {
+            field(class.key().as_bytes());
+            field(class.notebook_name().as_bytes());
+            for role in [Role::Teacher, Role::Student] {
+                field(role.as_str().as_bytes());
+                for member in class.members(role) {
+                    field(member.id.as_str().as_bytes());
+                    field(&[member.principal_type as u8]);
+                }
+            }
+            for section in class.student_sections() {
+                field(section.as_bytes());
+            }
+            field(&[u8::from(class.teacher_only_section_group())]);
+        }
+        Self {
+            digest: format!("{:08x}", digest.finalize()),
+            classes: roster.classes().len(),
+            enrolments: roster.enrolments(),
+        }
+    }
+}
+
+impl std::fmt::Display for PlanSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let classes = if self.classes == 1 { "" } else { "es" };
+        write!(
+            f,
+            "roster {} ({} class{classes}, {})",
+            self.digest,
+            self.classes,
+            count(self.enrolments, "enrolment")
+        )
+    }
+}
+
 /// One write.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -177,6 +242,8 @@ pub struct Step<'a> {
 /// dry-run text is its `Display`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The roster and options it was made from.
+    pub source: PlanSource,
     /// Every class of the roster that matched at most one notebook, in roster order (by
     /// notebook name), with or without changes.
     pub classes: Vec<ClassPlan>,
@@ -232,7 +299,10 @@ pub fn plan(roster: &Roster, actual: &Actual, options: &PlanOptions) -> Plan {
             .or_default()
             .push(notebook);
     }
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        source: PlanSource::of(roster, options),
+        ..Plan::default()
+    };
     for class in roster.classes() {
         match by_name.remove(&name_key(class.notebook_name())).as_deref() {
             None => plan.classes.push(create(class, options)),

@@ -19,9 +19,9 @@ use std::task::{Context, Poll, Waker};
 use futures_core::Stream;
 use onenote_api::{CreateClassNotebook, Principal, PrincipalType};
 use onenote_roster::{
-    Actual, ActualClass, ApplyOptions, ApplyRun, ClassSpec, Done, Event, Executor, Guard, Journal,
-    JournalError, Member, Outcome, PlanOptions, Progress, Report, Role, Roster, StepState,
-    WriteError, apply, name_key, plan, principal_key,
+    Actual, ActualClass, ApplyOptions, ApplyRun, ApprovedPlan, ClassSpec, Done, Event, Executor,
+    Guard, Journal, JournalError, Member, Outcome, PlanOptions, PlanSource, Progress, Report, Role,
+    Roster, StepState, WriteError, apply, name_key, plan, principal_key,
 };
 use support::temp_journal::TempJournal;
 
@@ -416,8 +416,15 @@ fn start(double: &Double, roster: &Roster, path: &TempJournal) -> ApplyRun {
     apply(double.clone(), journal, ApplyOptions::default())
 }
 
-fn resume(double: &Double, path: &TempJournal) -> ApplyRun {
-    let journal = Journal::resume(&path.0).unwrap().sync_each_record(false);
+/// What `roster` is planned from, with the default options.
+fn source(roster: &Roster) -> PlanSource {
+    PlanSource::of(roster, &PlanOptions::default())
+}
+
+fn resume(double: &Double, path: &TempJournal, roster: &Roster) -> ApplyRun {
+    let journal = Journal::resume(&path.0, &source(roster))
+        .unwrap()
+        .sync_each_record(false);
     apply(double.clone(), journal, ApplyOptions::default())
 }
 
@@ -514,7 +521,11 @@ fn from_empty_each_class_is_one_create_and_the_journal_finishes() {
         .filter(|e| matches!(e, Event::Done { .. }))
         .count();
     assert_eq!(done, 8);
-    assert!(Journal::resume(&path.0).unwrap().is_finished());
+    assert!(
+        Journal::resume(&path.0, &source(&roster))
+            .unwrap()
+            .is_finished()
+    );
 }
 
 #[test]
@@ -630,11 +641,11 @@ fn a_refused_write_is_reported_with_its_error_and_correlation_id_and_not_retried
     );
     assert_eq!(report.failed, 1);
     // A refusal is final: the journal is finished, and a resumed run sends nothing.
-    let journal = Journal::resume(&path.0).unwrap();
+    let journal = Journal::resume(&path.0, &source(&roster)).unwrap();
     assert!(journal.is_finished());
     let before = calls(&double).len();
     double.healthy();
-    let (_, again) = run_to_end(&double, &mut resume(&double, &path));
+    let (_, again) = run_to_end(&double, &mut resume(&double, &path, &roster));
     assert_eq!(calls(&double).len(), before);
     assert_eq!(again.failed, 1);
     assert!(
@@ -651,11 +662,11 @@ fn a_throttled_write_is_left_for_the_resumed_run() {
     double.fault_on("remove 1-1 student", Fault::FailBefore(Outcome::NotApplied));
     let (_, first) = run_to_end(&double, &mut start(&double, &roster, &path));
     assert_eq!(first.failed, 1);
-    let journal = Journal::resume(&path.0).unwrap();
+    let journal = Journal::resume(&path.0, &source(&roster)).unwrap();
     assert!(!journal.is_finished());
     assert_eq!(journal.remaining(), 1);
     double.healthy();
-    let (_, second) = run_to_end(&double, &mut resume(&double, &path));
+    let (_, second) = run_to_end(&double, &mut resume(&double, &path, &roster));
     assert_converged(&double, &roster);
     assert!(second.is_complete());
     assert_eq!((second.applied, second.done_earlier), (1, first.steps - 1));
@@ -689,7 +700,7 @@ fn killed_at_every_call_and_resumed_it_converges_with_no_duplicate() {
             assert!(finished.is_none(), "the run should hang at call {at}");
             drop(run);
             double.healthy();
-            let (_, report) = run_to_end(&double, &mut resume(&double, &path));
+            let (_, report) = run_to_end(&double, &mut resume(&double, &path, &roster));
             assert!(report.is_complete(), "{kill:?} at {at}: {report}");
             assert_converged(&double, &roster);
         }
@@ -717,14 +728,16 @@ fn killed_repeatedly_at_seeded_random_points_it_still_converges() {
                 Fault::KillAfter
             };
             double.faults(move |index, _| if index == at { kill } else { Fault::None });
-            let mut current = run.take().unwrap_or_else(|| resume(&double, &path));
+            let mut current = run
+                .take()
+                .unwrap_or_else(|| resume(&double, &path, &roster));
             if drive(&double, &mut current).1.is_some() {
                 break;
             }
             drop(current);
         }
         double.healthy();
-        let (_, report) = run_to_end(&double, &mut resume(&double, &path));
+        let (_, report) = run_to_end(&double, &mut resume(&double, &path, &roster));
         assert!(report.is_complete(), "{report}");
         assert_converged(&double, &roster);
     }
@@ -737,7 +750,7 @@ fn an_accepted_asynchronous_create_is_resumed_from_its_stored_location() {
     let mut run = start(&double, &roster, &path);
     assert!(drive(&double, &mut run).1.is_none());
     drop(run);
-    let journal = Journal::resume(&path.0).unwrap();
+    let journal = Journal::resume(&path.0, &source(&roster)).unwrap();
     let StepState::Accepted { location } = &journal.states()[0] else {
         panic!("expected an accepted create: {:?}", journal.states());
     };
@@ -748,7 +761,7 @@ fn an_accepted_asynchronous_create_is_resumed_from_its_stored_location() {
     drop(journal);
     double.healthy();
     let before = calls(&double).len();
-    let (_, report) = run_to_end(&double, &mut resume(&double, &path));
+    let (_, report) = run_to_end(&double, &mut resume(&double, &path, &roster));
     assert_eq!(
         calls(&double)[before..],
         ["poll https://www.onenote.com/api/v1.0/me/notes/operations/op-1-1".to_string()]
@@ -861,7 +874,7 @@ fn a_journal_torn_by_a_kill_in_mid_write_resumes_from_its_last_whole_record() {
     bytes.extend_from_slice(br#"{"record":"done","st"#);
     std::fs::write(&path.0, &bytes).unwrap();
     double.healthy();
-    let (_, report) = run_to_end(&double, &mut resume(&double, &path));
+    let (_, report) = run_to_end(&double, &mut resume(&double, &path, &roster));
     assert!(report.is_complete());
     assert_converged(&double, &roster);
     let text = std::fs::read_to_string(&path.0).unwrap();
@@ -878,7 +891,7 @@ fn a_journal_changed_by_hand_is_refused_with_its_line() {
     let mut text = std::fs::read_to_string(&path.0).unwrap();
     text.insert_str(text.find('\n').unwrap() + 1, "{\"record\":\"intent\"}\n");
     std::fs::write(&path.0, text).unwrap();
-    let error = Journal::resume(&path.0).unwrap_err();
+    let error = Journal::resume(&path.0, &source(&roster)).unwrap_err();
     assert!(
         matches!(error, JournalError::Corrupt { line: 2, .. }),
         "{error}"
@@ -886,9 +899,9 @@ fn a_journal_changed_by_hand_is_refused_with_its_line() {
     assert!(error.to_string().contains(":2: not a journal record"));
 }
 
-#[test]
-fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
-    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 1));
+/// Starts a run that dies at its second call, so its journal is unfinished; returns a plan made
+/// after it, to start anew with.
+fn killed_at_its_second_call(double: &Double, roster: &Roster, path: &TempJournal) -> ApprovedPlan {
     double.faults(|index, _| {
         if index == 1 {
             Fault::KillBefore
@@ -896,16 +909,22 @@ fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
             Fault::None
         }
     });
-    let mut run = start(&double, &roster, &path);
-    assert!(drive(&double, &mut run).1.is_none());
+    let mut run = start(double, roster, path);
+    assert!(drive(double, &mut run).1.is_none());
     drop(run);
-    let again = Guard::unlimited()
+    Guard::unlimited()
         .approve(plan(
-            &roster,
+            roster,
             &double.service().snapshot(),
             &PlanOptions::default(),
         ))
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 1));
+    let again = killed_at_its_second_call(&double, &roster, &path);
     let error = Journal::create(&path.0, again.clone()).unwrap_err();
     assert!(
         matches!(
@@ -918,8 +937,176 @@ fn an_unfinished_journal_is_never_overwritten_but_a_finished_one_is() {
         ),
         "{error}"
     );
-    assert!(error.to_string().contains("resume it with Journal::resume"));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "journal {} holds an unfinished run (3 of 3 steps left), so it is not overwritten \
+             with a new plan",
+            path.0.display()
+        )
+    );
     double.healthy();
-    run_to_end(&double, &mut resume(&double, &path));
+    run_to_end(&double, &mut resume(&double, &path, &roster));
     assert!(Journal::create(&path.0, again).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 24: a resume checks what it resumes.
+
+/// Issue 24, item 5: a journal cut in the middle of a line half way through was read as a
+/// torn last record; the steps it lost were sent again without a check.
+#[test]
+fn a_journal_cut_short_mid_line_is_reported_and_nothing_is_sent_unchecked() {
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(6, 3));
+    drifted(&double, 6, 3);
+    run_to_end(&double, &mut start(&double, &roster, &path));
+    let bytes = std::fs::read(&path.0).unwrap();
+    let lines = bytes.iter().filter(|b| **b == b'\n').count();
+    let half = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(lines / 2 - 1)
+        .map(|(at, _)| at)
+        .unwrap();
+    std::fs::write(&path.0, &bytes[..half + 10]).unwrap();
+
+    let journal = Journal::resume(&path.0, &source(&roster)).unwrap();
+    let torn = journal.torn_record().expect("the cut is reported").clone();
+    assert_eq!((torn.line, torn.bytes), (lines / 2 + 1, 9));
+    assert_eq!(
+        torn.to_string(),
+        format!(
+            "journal {}:{}: the last record is cut off (9 bytes, a write that never finished, \
+             or a file cut short): ignored; every unfinished step is checked against the \
+             service before anything is sent",
+            path.0.display(),
+            lines / 2 + 1
+        )
+    );
+    let before = calls(&double).len();
+    let run = apply(
+        double.clone(),
+        journal.sync_each_record(false),
+        ApplyOptions::default(),
+    );
+    let (_, report) = run_to_end(&double, &mut { run });
+    assert!(report.is_complete(), "{report}");
+    // Everything had been done: the resume only read, and found each effect in place.
+    assert_converged(&double, &roster);
+    let sent = &calls(&double)[before..];
+    assert!(
+        sent.iter()
+            .all(|c| c.starts_with("read") || c.starts_with("find")),
+        "{sent:?}"
+    );
+}
+
+/// Issue 24, item 5: a record changed in the middle of the journal (still valid JSON) was
+/// accepted; each record now carries its own check.
+#[test]
+fn a_record_changed_in_the_middle_is_an_error_at_its_line() {
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 2));
+    drifted(&double, 3, 2);
+    run_to_end(&double, &mut start(&double, &roster, &path));
+    let text = std::fs::read_to_string(&path.0).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"how\":\"applied\""))
+        .unwrap()
+        + 1;
+    let changed = text.replacen("\"how\":\"applied\"", "\"how\":\"matched_existing\"", 1);
+    std::fs::write(&path.0, changed).unwrap();
+    let error = Journal::resume(&path.0, &source(&roster)).unwrap_err();
+    assert!(
+        matches!(&error, JournalError::Corrupt { line: at, .. } if *at == line),
+        "{error}"
+    );
+    assert!(
+        error.to_string().starts_with(&format!(
+            "journal {}:{line}: the record does not match its check (crc ",
+            path.0.display()
+        )),
+        "{error}"
+    );
+}
+
+/// Issue 24, item 4: a resume carried on the journal's plan whatever roster it was given.
+#[test]
+fn resuming_with_another_roster_is_refused_naming_both() {
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 2));
+    run_to_end(&double, &mut start(&double, &roster, &path));
+    let other = self::roster(4, 2);
+    let error = Journal::resume(&path.0, &source(&other)).unwrap_err();
+    let (planned, given) = (source(&roster), source(&other));
+    assert_ne!(planned.digest, given.digest);
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "journal {} was planned from roster {} (3 classes, 67 enrolments), not from the \
+             roster {} (4 classes, 70 enrolments) given now",
+            path.0.display(),
+            planned.digest,
+            given.digest
+        )
+    );
+    // Other plan options make another source too.
+    let eager = PlanOptions {
+        async_create_from: None,
+    };
+    assert_ne!(PlanSource::of(&roster, &eager), planned);
+    assert_eq!(
+        source(&roster),
+        planned,
+        "the same roster gives the same digest"
+    );
+}
+
+/// The commands of a front end, for the hints.
+struct Sync;
+
+impl onenote_roster::Commands for Sync {
+    fn resume(&self, journal: &std::path::Path) -> String {
+        format!("sync --resume --journal {} term/", journal.display())
+    }
+
+    fn plan(&self, journal: &std::path::Path, max_removal: Option<f64>) -> String {
+        let guard = max_removal.map_or(String::new(), |s| format!(" --max-removal {s}"));
+        format!("sync{guard} --journal {} term/", journal.display())
+    }
+}
+
+/// Issue 24, item 6: the messages named an API call (`Journal::create`) or told the operator to
+/// run again what had just failed.
+#[test]
+fn every_journal_error_names_the_command_to_run() {
+    let (double, path, roster) = (Double::default(), TempJournal::new("apply"), roster(3, 1));
+    let shown = path.0.display().to_string();
+    std::fs::write(&path.0, "").unwrap();
+    let empty = Journal::resume(&path.0, &source(&roster)).unwrap_err();
+    assert_eq!(
+        empty.hint(&Sync),
+        format!("plan a run into it: `sync --journal {shown} term/`")
+    );
+    let again = killed_at_its_second_call(&double, &roster, &path);
+    let unfinished = Journal::create(&path.0, again).unwrap_err();
+    assert_eq!(
+        unfinished.hint(&Sync),
+        format!(
+            "resume it: `sync --resume --journal {shown} term/`; or remove {shown} and run \
+             `sync --journal {shown} term/` to plan anew"
+        )
+    );
+    let other = Journal::resume(&path.0, &source(&self::roster(1, 1))).unwrap_err();
+    assert!(
+        other.hint(&Sync).ends_with(&format!(
+            "or, to sync this export, remove {shown} and run `sync --journal {shown} term/`"
+        )),
+        "{}",
+        other.hint(&Sync)
+    );
+    for error in [&empty, &unfinished, &other] {
+        let text = format!("{error} {}", error.hint(&Sync));
+        assert!(!text.contains("Journal::"), "{text}");
+    }
 }

@@ -13,6 +13,9 @@ mod support {
     pub mod temp_journal;
 }
 
+#[path = "kill/mod.rs"]
+mod kill;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::Arc;
@@ -24,8 +27,9 @@ use onenote_fake::{
     AsyncPace, FakeOneNote, Fault, FaultPlan, FaultRule, JournalEntry, ManualClock, Tenant,
 };
 use onenote_roster::{
-    Actual, ActualClass, ApplyOptions, ClientExecutor, Event, Executor, Guard, Journal, Member,
-    PlanOptions, Progress, Report, Role, Roster, StepState, WriteError, apply, plan,
+    Actual, ActualClass, ApplyOptions, ClientExecutor, Done, Event, Executor, Guard, Journal,
+    Member, PlanOptions, PlanSource, Progress, Report, Role, Roster, StepState, WriteError, apply,
+    plan,
 };
 use support::school::{self, ACCOUNT};
 use support::temp_journal::TempJournal;
@@ -67,6 +71,11 @@ async fn planned(fake: &FakeOneNote, roster: &Roster, journal: &TempJournal) -> 
     Journal::create(&journal.0, approved)
         .unwrap()
         .sync_each_record(false)
+}
+
+/// What `roster` is planned from, with the default options.
+fn source(roster: &Roster) -> PlanSource {
+    PlanSource::of(roster, &PlanOptions::default())
 }
 
 async fn run_to_end<E: Executor>(executor: E, journal: Journal) -> Report {
@@ -149,13 +158,13 @@ fn assert_no_duplicate_write(fake: &FakeOneNote) -> usize {
     effective.len()
 }
 
-/// 5% of requests fail: 5xx and dropped connections, before and after the fake acted. (503 is
-/// only injected before acting: OneNote sends it for requests it refused, and the client
-/// repeats it for every method.)
+/// 5% of requests fail: 5xx and dropped connections, before and after the fake acted. (A 503
+/// after acting is what a gateway sends; the client repeats a write only on a 429 or a busy
+/// code, so the engine reads before it sends one again.)
 fn five_percent_faults() -> Vec<FaultRule> {
     vec![
         FaultRule::new(Fault::Status(500)).rate(1.0),
-        FaultRule::new(Fault::Status(500))
+        FaultRule::new(Fault::Status(503))
             .rate(1.0)
             .after_processing(),
         FaultRule::new(Fault::Status(503)).rate(1.0),
@@ -378,9 +387,11 @@ async fn a_run_killed_at_random_points_and_resumed_converges_with_no_duplicate()
     let mut seeded = Seeded(0x5EED_2027);
     let mut kills = 0;
     let report = loop {
-        let resumed = next
-            .take()
-            .unwrap_or_else(|| Journal::resume(&journal.0).unwrap().sync_each_record(false));
+        let resumed = next.take().unwrap_or_else(|| {
+            Journal::resume(&journal.0, &source(&roster))
+                .unwrap()
+                .sync_each_record(false)
+        });
         if kills == 6 {
             break run_to_end(executor(&fake), resumed).await;
         }
@@ -426,7 +437,7 @@ async fn an_asynchronous_create_killed_after_acceptance_is_finished_from_its_loc
     let killable = Killable::new(executor(&fake), 1, Kill::Before);
     let first = planned(&fake, &roster, &journal).await;
     assert!(run_until_killed(killable, first).await.is_none());
-    let resumed = Journal::resume(&journal.0).unwrap();
+    let resumed = Journal::resume(&journal.0, &source(&roster)).unwrap();
     let StepState::Accepted { location } = resumed.states()[0].clone() else {
         panic!("expected an accepted create: {:?}", resumed.states());
     };
@@ -488,4 +499,162 @@ async fn the_guard_stops_a_truncated_export_before_any_write() {
         fake.journal().iter().all(|e| e.method == "GET"),
         "only reads were sent"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 24: accepted operations are kept, and a lost 202 is matched by name.
+
+fn creates(fake: &FakeOneNote) -> usize {
+    fake.journal()
+        .iter()
+        .filter(|e| e.operation == Some("createClassNotebook"))
+        .count()
+}
+
+/// Issue 24, item 2: when polling an accepted create failed past the retries (429), the
+/// journal recorded the step as failed and forgot its `Location`; the resume created it again.
+#[tokio::test]
+async fn a_create_whose_polls_are_throttled_stays_accepted_and_is_polled_again() {
+    // 60 students: the plan creates it with Prefer: respond-async.
+    let roster = school::roster(1, 60);
+    let fake = fake(
+        school::empty(&roster),
+        vec![
+            FaultRule::new(Fault::Status(429))
+                .operation("getOperation")
+                .times(1_000),
+        ],
+    )
+    .await;
+    let journal = TempJournal::new("throttled-polls");
+    let first = run_to_end(executor(&fake), planned(&fake, &roster, &journal).await).await;
+    assert_eq!(first.failed, 1, "{first}");
+    assert!(
+        first.failures[0]
+            .error
+            .ends_with("the operation stays accepted in the journal: a resumed run asks it again"),
+        "{first}"
+    );
+    let resumed = Journal::resume(&journal.0, &source(&roster)).unwrap();
+    let StepState::Accepted { location } = resumed.states()[0].clone() else {
+        panic!(
+            "expected the create to stay accepted: {:?}",
+            resumed.states()
+        );
+    };
+    assert!(!resumed.is_finished());
+
+    fake.clear_faults();
+    let report = run_to_end(executor(&fake), resumed.sync_each_record(false)).await;
+    assert!(report.is_complete(), "{report}");
+    assert_eq!(report.applied, 1);
+    assert_converged(&fake, &roster);
+    assert_eq!(creates(&fake), 1, "the create was sent once");
+    let answered_polls = fake
+        .journal()
+        .iter()
+        .filter(|e| location.ends_with(&e.path) && e.status == Some(200))
+        .count();
+    assert!(answered_polls >= 1);
+}
+
+/// A fake whose operations complete by time (1 s not started, 1 s running), on `clock`.
+async fn timed_fake(roster: &Roster, clock: &ManualClock) -> FakeOneNote {
+    FakeOneNote::builder()
+        .tenant(school::empty(roster))
+        .clock(clock.clone())
+        .async_pace(AsyncPace::Time {
+            not_started: Duration::from_secs(1),
+            running: Duration::from_secs(1),
+        })
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Runs the plan of `roster` until the process "dies" right after the create's 202, before the
+/// journal keeps its `Location`; returns the journal, its one step `Intended`.
+async fn killed_after_the_202(
+    fake: &FakeOneNote,
+    roster: &Roster,
+    journal: &TempJournal,
+) -> Journal {
+    let killable = Killable::new(executor(fake), 0, Kill::After);
+    let first = planned(fake, roster, journal).await;
+    assert!(run_until_killed(killable, first).await.is_none());
+    let resumed = Journal::resume(&journal.0, &source(roster)).unwrap();
+    assert_eq!(resumed.states()[0], StepState::Intended { attempt: 1 });
+    resumed.sync_each_record(false)
+}
+
+/// A resume while the lost create's operation still runs looks for its notebook again, on the
+/// executor's clock, instead of sending the create again.
+#[tokio::test]
+async fn a_create_whose_202_was_lost_is_found_by_name_once_its_operation_completes() {
+    let roster = school::roster(1, 60);
+    let clock = ManualClock::new();
+    let fake = timed_fake(&roster, &clock).await;
+    let journal = TempJournal::new("lost-202-found");
+    let resumed = killed_after_the_202(&fake, &roster, &journal).await;
+    // The resume starts while the operation still runs (it completes 2 s after acceptance).
+    clock.advance(Duration::from_millis(500));
+    let report = apply(
+        executor(&fake).clock(clock.clone()),
+        resumed,
+        ApplyOptions::default(),
+    )
+    .report()
+    .await;
+    assert!(report.is_complete(), "{report}");
+    assert_eq!(report.matched_existing, 1, "{report}");
+    assert_converged(&fake, &roster);
+    assert_eq!(creates(&fake), 1, "the create was sent once");
+    // Looked for at once, then after 1 s and 2 s: found when the operation had completed.
+    let looks = fake
+        .journal()
+        .iter()
+        .filter(|e| e.operation == Some("listClassNotebooks"))
+        .count();
+    assert_eq!(looks, 1 + 3, "the plan's read, then three looks");
+}
+
+/// Issue 24, item 3: killed between a 202 and the journal's record of it, the resume sent the
+/// create again; when the first operation made the notebook first, the second failed with
+/// 20117, and the step failed instead of matching the notebook by name. (With no grace, as
+/// when the operation outlasts it.)
+#[tokio::test]
+async fn an_asynchronous_create_that_fails_because_the_name_exists_matches_by_name() {
+    let roster = school::roster(1, 60);
+    let clock = ManualClock::new();
+    let fake = timed_fake(&roster, &clock).await;
+    let journal = TempJournal::new("lost-202");
+    let resumed = killed_after_the_202(&fake, &roster, &journal).await;
+    // The resume starts while the first operation still runs: its name check finds nothing.
+    clock.advance(Duration::from_millis(1_500));
+    let impatient = ApplyOptions {
+        lost_create_grace: Duration::ZERO,
+        ..ApplyOptions::default()
+    };
+    let report = apply(executor(&fake), resumed, impatient).report().await;
+    assert!(report.is_complete(), "{report}");
+    assert_eq!(report.matched_existing, 1, "{report}");
+    assert_converged(&fake, &roster);
+    assert_eq!(
+        creates(&fake),
+        2,
+        "with no grace the lost 202 costs one create"
+    );
+    let failed_operation = fake
+        .state()
+        .operations()
+        .any(|o| o.error.as_ref().is_some_and(|e| e["code"] == "20117"));
+    assert!(failed_operation, "the second operation failed with 20117");
+    let journal = Journal::resume(&journal.0, &source(&roster)).unwrap();
+    assert!(matches!(
+        journal.states()[0],
+        StepState::Done {
+            how: Done::MatchedExisting,
+            ..
+        }
+    ));
 }

@@ -165,8 +165,10 @@ async fn a_page_with_an_image_is_multipart_with_crlf_framing() {
 #[tokio::test]
 async fn a_retried_multipart_create_resends_identical_bytes() {
     let server = MockServer::start().await;
+    // A 429 proves the create was not processed (a 503 does not: a page create repeated after
+    // one that worked makes a second page, so the client never repeats it).
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -192,7 +194,7 @@ async fn a_retried_multipart_create_resends_identical_bytes() {
 
     assert_eq!(page.title.as_deref(), Some("title-value"));
     let sent = server.received_requests().await.unwrap();
-    assert_eq!(sent.len(), 2, "one 503, one retry");
+    assert_eq!(sent.len(), 2, "one 429, one retry");
     for request in &sent {
         assert_bytes_request(
             request,

@@ -14,6 +14,7 @@ mod notebooks_and_pages;
 mod odata;
 mod page_creation_and_copies;
 mod permissions;
+mod request_journal;
 mod routes;
 mod seeding;
 mod term_of_a_class;

@@ -120,7 +120,8 @@ async fn a_multipart_request_is_sent_byte_for_byte() {
 async fn a_retried_multipart_request_resends_identical_bytes() {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
+        // A 429 proves the POST was not processed, so the client sends it again.
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -141,7 +142,7 @@ async fn a_retried_multipart_request_resends_identical_bytes() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let sent = requests(&server).await;
-    assert_eq!(sent.len(), 2, "the 503 is retried once");
+    assert_eq!(sent.len(), 2, "the 429 is retried once");
     assert_bytes(&sent[0].body, &handout_bytes(HANDOUT_BOUNDARY));
     assert_bytes(&sent[1].body, &sent[0].body);
     assert_eq!(
