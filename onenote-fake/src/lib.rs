@@ -195,6 +195,7 @@ mod clock;
 mod error;
 mod faults;
 mod grants;
+mod identity;
 mod journal;
 mod odata;
 mod rng;
@@ -220,6 +221,7 @@ use tokio::task::JoinHandle;
 pub use api::AsyncPace;
 pub use clock::ManualClock;
 pub use faults::{Fault, FaultPlan, FaultRule, Phase};
+pub use identity::{SignInEvent, SignInSettings};
 pub use journal::{DEFAULT_JOURNAL_CAPACITY, JournalEntry};
 pub use route::route;
 pub use serve::ServeArgs;
@@ -307,6 +309,7 @@ pub struct FakeOneNoteBuilder {
     journal_capacity: usize,
     journal_file: Option<PathBuf>,
     listen: SocketAddr,
+    sign_in: SignInSettings,
 }
 
 impl fmt::Debug for FakeOneNoteBuilder {
@@ -340,6 +343,7 @@ impl FakeOneNoteBuilder {
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             journal_file: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            sign_in: SignInSettings::default(),
         }
     }
 
@@ -505,6 +509,7 @@ impl FakeOneNoteBuilder {
                 pace: self.pace,
             },
             max_body: self.max_body_bytes,
+            identity: identity::Identity::new(self.sign_in),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
