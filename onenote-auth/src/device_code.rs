@@ -163,6 +163,10 @@ fn device_error<RE: std::error::Error>(
         match response.error() {
             DeviceCodeErrorResponseType::AccessDenied => return SignInError::Denied(description),
             DeviceCodeErrorResponseType::ExpiredToken => return SignInError::Expired(description),
+            // Microsoft's word for RFC 8628's access_denied.
+            other if other.to_string() == "authorization_declined" => {
+                return SignInError::Denied(description);
+            }
             _ => {}
         }
     }
