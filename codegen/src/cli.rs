@@ -1088,9 +1088,17 @@ fn run_ident(words: &[String]) -> Ident {
     Ident::new(&format!("run__{name}"), Span::call_site())
 }
 
+/// The doc's first sentence: up to the first `. ` before a capital letter (so `e.g. a` does not
+/// end it), on the first line.
 fn first_sentence(doc: &str) -> String {
     let first = doc.trim().lines().next().unwrap_or_default();
-    match first.find(". ") {
+    let end = first.match_indices(". ").map(|(at, _)| at).find(|at| {
+        first[at + 2..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    });
+    match end {
         Some(end) => first[..=end].to_owned(),
         None => first.to_owned(),
     }

@@ -49,14 +49,23 @@ pub(crate) fn json_lines(out: &mut impl Write, values: &[Value]) -> io::Result<(
     Ok(())
 }
 
-/// The text of one cell: strings as they are, numbers and booleans as JSON, nothing for null.
+/// The text of one cell: strings as they are, numbers and booleans as JSON, nothing for null;
+/// cut at [`MAX_CELL`] characters.
 fn cell(value: Option<&Value>) -> String {
+    cut(whole(value))
+}
+
+/// The text of one cell, whole.
+fn whole(value: Option<&Value>) -> String {
     let text = match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(text)) => text.clone(),
         Some(other) => other.to_string(),
     };
-    let text = text.replace(['\n', '\r', '\t'], " ");
+    text.replace(['\n', '\r', '\t'], " ")
+}
+
+fn cut(text: String) -> String {
     if text.chars().count() > MAX_CELL {
         let cut: String = text.chars().take(MAX_CELL - 1).collect();
         format!("{cut}…")
@@ -93,9 +102,19 @@ pub(crate) fn table(out: &mut impl Write, items: &[Value], columns: &[&str]) -> 
             !values.is_empty() && !values.iter().all(|v| is_url(v))
         })
         .collect();
+    // The first column (the id) is never cut: it is what the next command takes.
     let rows: Vec<Vec<String>> = items
         .iter()
-        .map(|item| shown.iter().map(|c| cell(item.get(*c))).collect())
+        .map(|item| {
+            shown
+                .iter()
+                .enumerate()
+                .map(|(index, c)| match index {
+                    0 => whole(item.get(*c)),
+                    _ => cell(item.get(*c)),
+                })
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = shown.iter().map(|c| c.chars().count()).collect();
     for row in &rows {

@@ -238,7 +238,7 @@ pub(crate) static TREE: &[Node] = &[
         children: &[
             Node {
                 name: "list",
-                about: "Lists every section group of every notebook at the location, nested ones included, ordered by `name asc` unless `$orderby` says otherwise.",
+                about: "Lists every section group of every notebook at the location, nested ones included, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`; by default the parents are expanded with their `id`, `name` and `self`.",
                 help: "Lists every section group of every notebook at the location, nested ones included, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`; by default the parents are expanded with their `id`, `name` and `self`.\n\nHTTP:\n  GET {location}/notes/sectiongroups\nOperation id: listAllSectionGroups.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                 params: &[],
                 children: &[],
@@ -340,7 +340,7 @@ pub(crate) static TREE: &[Node] = &[
         children: &[
             Node {
                 name: "list",
-                about: "Lists every section of every notebook at the location, including sections in nested section groups, ordered by `name asc` unless `$orderby` says otherwise.",
+                about: "Lists every section of every notebook at the location, including sections in nested section groups, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`; by default both are expanded with their `id`, `name` and `self`.",
                 help: "Lists every section of every notebook at the location, including sections in nested section groups, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`; by default both are expanded with their `id`, `name` and `self`.\n\nHTTP:\n  GET {location}/notes/sections\nOperation id: listAllSections.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                 params: &[],
                 children: &[],
@@ -1035,7 +1035,7 @@ pub(crate) static TREE: &[Node] = &[
             },
             Node {
                 name: "list",
-                about: "Lists the class notebooks at the location.",
+                about: "Lists the class notebooks at the location. (`GET notebooks` also returns class notebooks, but without the class-notebook properties.)",
                 help: "Lists the class notebooks at the location. (`GET notebooks` also returns class notebooks, but without the class-notebook properties.)\n\nHTTP:\n  GET {location}/notes/classNotebooks\nOperation id: listClassNotebooks.\nScopes (any one): Notes.Read, Notes.ReadWrite.CreatedByApp, Notes.ReadWrite, Notes.ReadWrite.All.",
                 params: &[],
                 children: &[],
@@ -1244,7 +1244,7 @@ pub(crate) static TREE: &[Node] = &[
             },
             Node {
                 name: "get",
-                about: "Gets one notebook.",
+                about: "Gets one notebook. `$expand` takes `sections` and `sectionGroups`.",
                 help: "Gets one notebook. `$expand` takes `sections` and `sectionGroups`.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}\nOperation id: getNotebook.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                 params: &[],
                 children: &[],
@@ -1381,7 +1381,7 @@ pub(crate) static TREE: &[Node] = &[
                     },
                     Node {
                         name: "list",
-                        about: "Lists the permissions on the entity: the highest role of each principal.",
+                        about: "Lists the permissions on the entity: the highest role of each principal. `$expand` is not supported.",
                         help: "Lists the permissions on the entity: the highest role of each principal. `$expand` is not supported.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}/permissions\n  GET {location}/notes/sectiongroups/{sectionGroupId}/permissions\n  GET {location}/notes/sections/{sectionId}/permissions\nOperation id: listPermissions.\nScopes (any one): Notes.Read, Notes.ReadWrite.CreatedByApp, Notes.ReadWrite, Notes.ReadWrite.All.",
                         params: &[],
                         children: &[],
@@ -1506,7 +1506,7 @@ pub(crate) static TREE: &[Node] = &[
                     },
                     Node {
                         name: "list",
-                        about: "Lists the section groups directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise.",
+                        about: "Lists the section groups directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`.",
                         help: "Lists the section groups directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}/sectiongroups\n  GET {location}/notes/sectiongroups/{sectionGroupId}/sectiongroups\nOperation id: listSectionGroups.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                         params: &[],
                         children: &[],
@@ -1641,7 +1641,7 @@ pub(crate) static TREE: &[Node] = &[
                     },
                     Node {
                         name: "list",
-                        about: "Lists the sections directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise.",
+                        about: "Lists the sections directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`.",
                         help: "Lists the sections directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}/sections\n  GET {location}/notes/sectiongroups/{sectionGroupId}/sections\nOperation id: listSections.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                         params: &[],
                         children: &[],
@@ -1779,7 +1779,7 @@ pub(crate) static TREE: &[Node] = &[
             },
             Node {
                 name: "list",
-                about: "Lists the notebooks at the location (owned by or shared with the user), ordered by `name asc` unless `$orderby` says otherwise.",
+                about: "Lists the notebooks at the location (owned by or shared with the user), ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections` and `sectionGroups`, and nests: `sections,sectionGroups(expand=sections)`.",
                 help: "Lists the notebooks at the location (owned by or shared with the user), ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections` and `sectionGroups`, and nests: `sections,sectionGroups(expand=sections)`. Class notebooks are listed too, without their class-notebook properties (`listClassNotebooks` has them).\n\nProperty names and OData string comparisons are case-sensitive; the documents recommend `tolower(name) eq 'spring'`.\n\nHTTP:\n  GET {location}/notes/notebooks\nOperation id: listNotebooks.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                 params: &[],
                 children: &[],
@@ -2359,7 +2359,7 @@ pub(crate) static TREE: &[Node] = &[
             },
             Node {
                 name: "get",
-                about: "Gets one section.",
+                about: "Gets one section. `$expand` takes `parentNotebook` and `parentSectionGroup`.",
                 help: "Gets one section. `$expand` takes `parentNotebook` and `parentSectionGroup`.\n\nHTTP:\n  GET {location}/notes/sections/{sectionId}\nOperation id: getSection.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                 params: &[],
                 children: &[],
@@ -2644,7 +2644,7 @@ pub(crate) static TREE: &[Node] = &[
                     },
                     Node {
                         name: "list",
-                        about: "Lists the permissions on the entity: the highest role of each principal.",
+                        about: "Lists the permissions on the entity: the highest role of each principal. `$expand` is not supported.",
                         help: "Lists the permissions on the entity: the highest role of each principal. `$expand` is not supported.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}/permissions\n  GET {location}/notes/sectiongroups/{sectionGroupId}/permissions\n  GET {location}/notes/sections/{sectionId}/permissions\nOperation id: listPermissions.\nScopes (any one): Notes.Read, Notes.ReadWrite.CreatedByApp, Notes.ReadWrite, Notes.ReadWrite.All.",
                         params: &[],
                         children: &[],
@@ -2750,7 +2750,7 @@ pub(crate) static TREE: &[Node] = &[
         children: &[
             Node {
                 name: "get",
-                about: "Gets one section group.",
+                about: "Gets one section group. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup` (Microsoft Graph's Get sectionGroup page lists only the two parents).",
                 help: "Gets one section group. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup` (Microsoft Graph's Get sectionGroup page lists only the two parents).\n\nHTTP:\n  GET {location}/notes/sectiongroups/{sectionGroupId}\nOperation id: getSectionGroup.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                 params: &[],
                 children: &[],
@@ -2887,7 +2887,7 @@ pub(crate) static TREE: &[Node] = &[
                     },
                     Node {
                         name: "list",
-                        about: "Lists the permissions on the entity: the highest role of each principal.",
+                        about: "Lists the permissions on the entity: the highest role of each principal. `$expand` is not supported.",
                         help: "Lists the permissions on the entity: the highest role of each principal. `$expand` is not supported.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}/permissions\n  GET {location}/notes/sectiongroups/{sectionGroupId}/permissions\n  GET {location}/notes/sections/{sectionId}/permissions\nOperation id: listPermissions.\nScopes (any one): Notes.Read, Notes.ReadWrite.CreatedByApp, Notes.ReadWrite, Notes.ReadWrite.All.",
                         params: &[],
                         children: &[],
@@ -3012,7 +3012,7 @@ pub(crate) static TREE: &[Node] = &[
                     },
                     Node {
                         name: "list",
-                        about: "Lists the section groups directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise.",
+                        about: "Lists the section groups directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`.",
                         help: "Lists the section groups directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `sections`, `sectionGroups`, `parentNotebook` and `parentSectionGroup`.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}/sectiongroups\n  GET {location}/notes/sectiongroups/{sectionGroupId}/sectiongroups\nOperation id: listSectionGroups.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                         params: &[],
                         children: &[],
@@ -3147,7 +3147,7 @@ pub(crate) static TREE: &[Node] = &[
                     },
                     Node {
                         name: "list",
-                        about: "Lists the sections directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise.",
+                        about: "Lists the sections directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`.",
                         help: "Lists the sections directly in the notebook or section group, ordered by `name asc` unless `$orderby` says otherwise. `$expand` takes `parentNotebook` and `parentSectionGroup`.\n\nHTTP:\n  GET {location}/notes/notebooks/{notebookId}/sections\n  GET {location}/notes/sectiongroups/{sectionGroupId}/sections\nOperation id: listSections.\nScopes (any one): Notes.Create, Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.",
                         params: &[],
                         children: &[],
@@ -3246,7 +3246,7 @@ pub(crate) static TREE: &[Node] = &[
     },
     Node {
         name: "site-metadata-from-url",
-        about: "Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g.",
+        about: "Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).",
         help: "Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).\n\nMake this call only when needed and store the result: the ids do not change. It works only for indexed sites (indexing a new site can take several hours), and the signed-in user must be a member of the site. The URL goes into the path as an OData string literal: quotes doubled, then percent-encoded.\n\nHTTP:\n  GET myOrganization/siteCollections/FromUrl(url='{siteUrl}')\nOperation id: getSiteMetadataFromUrl.\nScopes: the documents name none.",
         params: &[],
         children: &[],
