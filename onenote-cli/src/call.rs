@@ -209,8 +209,12 @@ impl<'a> Inputs<'a> {
 
     /// The value of a required input (clap has checked it is there).
     pub(crate) fn required<T: DeserializeOwned>(&self, id: &str) -> Result<T, Failure> {
-        self.value(id)?
-            .ok_or_else(|| Failure::usage(format!("{} needs <{id}>", self.command())))
+        self.value(id)?.ok_or_else(|| {
+            let name = self
+                .input(id)
+                .map_or_else(|| id.to_owned(), |(input, _)| shown(input));
+            Failure::usage(format!("{} needs {name}", self.command()))
+        })
     }
 
     fn json(&self, input: &Input, values: &[String]) -> Result<Value, Failure> {

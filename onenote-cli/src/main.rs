@@ -64,9 +64,12 @@ fn command() -> Command {
                 .required(true)
                 .help("The operation's URL, as `--async` printed it"),
         );
-    // `operation wait` sits beside the generated `operation OPERATION_ID get`.
+    // `operation wait LOCATION` sits beside the generated `operation OPERATION_ID get`; the id
+    // is then required by the call (`Inputs::required`), not by clap.
     if root.find_subcommand("operation").is_some() {
-        root = root.mut_subcommand("operation", |operation| operation.subcommand(wait));
+        root = root.mut_subcommand("operation", |operation| {
+            operation.subcommand_negates_reqs(true).subcommand(wait)
+        });
     } else {
         root = root.subcommand(
             Command::new("operation")

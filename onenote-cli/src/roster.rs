@@ -106,7 +106,7 @@ pub(crate) async fn run(cx: &Context, matches: &ArgMatches) -> Result<(), Failur
     let task = Task {
         roster: import.roster,
         apply: (name == "apply").then(|| ApplyArgs::read(sub)),
-        json: sub.get_flag("json") && name == "plan",
+        json: name == "plan" && sub.get_flag("json"),
     };
     let client = cx.client()?;
     cx.location()?.visit(&client, task).await

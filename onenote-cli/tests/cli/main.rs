@@ -5,6 +5,7 @@
 mod commands;
 mod exit_codes;
 mod harness;
+mod offline;
 mod output;
 mod roster;
 mod sign_in;

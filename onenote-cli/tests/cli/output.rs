@@ -118,3 +118,50 @@ fn class_notebooks_update_membership_help_names_its_location() {
     assert!(text.contains("Only at --group"), "{text}");
     insta::assert_snapshot!("help_class_notebooks_update_membership", text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn async_prints_the_location_and_operation_wait_resumes_it() {
+    // The default pace: one poll sees notStarted, the next running, the third the result.
+    let fake = crate::harness::start().await;
+    let started = onenote(&fake, &["notebooks", "create", "Scratch"])
+        .await
+        .ok()
+        .object();
+    let scratch = started["id"].as_str().unwrap().to_owned();
+    let location = onenote(
+        &fake,
+        &[
+            "notebook",
+            &scratch,
+            "copy",
+            "--rename-as",
+            "Copy",
+            "--async",
+        ],
+    )
+    .await
+    .ok()
+    .object()["location"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        fake.state().notebook_named("Copy").is_none(),
+        "nothing waited for it yet"
+    );
+    let done = onenote(&fake, &["operation", "wait", &location])
+        .await
+        .ok()
+        .object();
+    assert_eq!(
+        done["status"].as_str().map(str::to_lowercase).as_deref(),
+        Some("completed")
+    );
+    let copy = fake
+        .state()
+        .notebook_named("Copy")
+        .expect("the copy exists")
+        .id
+        .clone();
+    assert_eq!(done["resourceId"], copy.as_str());
+}
