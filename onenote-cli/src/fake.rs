@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use onenote_fake::{FakeOneNote, SignInSettings, Tenant, Throttling};
+use onenote_fake::{FakeOneNote, SignInSettings, Tenant, Throttling, User};
 
 use crate::failure::Failure;
 
@@ -39,6 +39,12 @@ pub(crate) fn command() -> Command {
                         .long("seed-file")
                         .value_name("PATH")
                         .help("The tenant as JSON (default: the demo tenant contoso.com)"),
+                )
+                .arg(
+                    Arg::new("users-from-sds")
+                        .long("users-from-sds")
+                        .value_name("SDS-FOLDER")
+                        .help("Add every teacher and student of a School Data Sync export as users (to try `onenote roster`)"),
                 )
                 .arg(
                     Arg::new("throttle")
@@ -104,6 +110,10 @@ pub(crate) async fn serve(matches: &ArgMatches) -> Result<(), Failure> {
         Some(path) => Tenant::from_file(path).map_err(|e| Failure::usage(e.to_string()))?,
         None => Tenant::demo(),
     };
+    let tenant = match matches.get_one::<String>("users-from-sds") {
+        Some(folder) => with_roster_users(tenant, folder)?,
+        None => tenant,
+    };
     builder = builder.tenant(tenant.clone());
     if matches.get_flag("throttle") {
         builder = builder.throttling(Throttling::onenote());
@@ -141,4 +151,26 @@ pub(crate) async fn serve(matches: &ArgMatches) -> Result<(), Failure> {
     let _ = tokio::signal::ctrl_c().await;
     fake.shutdown().await;
     Ok(())
+}
+
+/// `tenant` with every teacher and student of the export as a user (the fake refuses members
+/// it does not know, as the service does).
+fn with_roster_users(tenant: Tenant, folder: &str) -> Result<Tenant, Failure> {
+    let roster =
+        onenote_roster::sds::load_folder(folder, &onenote_roster::sds::SdsOptions::default())
+            .map_err(|problems| Failure::usage(problems.to_string()))?
+            .roster;
+    let mut upns = std::collections::BTreeSet::new();
+    for class in roster.classes() {
+        for role in [onenote_roster::Role::Teacher, onenote_roster::Role::Student] {
+            upns.extend(class.members(role).iter().map(|m| m.id.key().to_owned()));
+        }
+    }
+    Ok(upns.into_iter().fold(tenant, |tenant, upn| {
+        if tenant.find_user(&upn).is_some() {
+            return tenant;
+        }
+        let name = upn.split('@').next().unwrap_or(&upn).to_owned();
+        tenant.user(User::new(upn, name))
+    }))
 }
