@@ -543,23 +543,3 @@ fn media_type_of(path: &str) -> &'static str {
         _ => "application/octet-stream",
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_binary_part_takes_its_media_type_from_the_extension_or_the_flag() {
-        let (name, path, media) = binary_part("diagram=pics/diagram.PNG").unwrap();
-        assert_eq!(
-            (name.as_str(), path.as_str(), media.as_str()),
-            ("diagram", "pics/diagram.PNG", "image/png")
-        );
-        let (_, path, media) = binary_part("notes=a.bin;type=application/x-thing").unwrap();
-        assert_eq!(
-            (path.as_str(), media.as_str()),
-            ("a.bin", "application/x-thing")
-        );
-        assert!(binary_part("diagram.png").is_err());
-    }
-}

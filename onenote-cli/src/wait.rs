@@ -72,18 +72,3 @@ fn percent(model: &OperationModel) -> Option<u64> {
     let value: f64 = text.trim().trim_end_matches('%').parse().ok()?;
     (value.is_finite() && value >= 0.0).then(|| value.min(100.0) as u64)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_complete_is_read_from_its_text() {
-        let with = |text: &str| OperationModel::default().with_percent_complete(text);
-        assert_eq!(percent(&with("50")), Some(50));
-        assert_eq!(percent(&with("99.5")), Some(99));
-        assert_eq!(percent(&with("250")), Some(100));
-        assert_eq!(percent(&with("soon")), None);
-        assert_eq!(percent(&OperationModel::default()), None);
-    }
-}

@@ -468,3 +468,22 @@ impl FakeOneNote {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_body_is_decoded_by_name() {
+        let form = Form::parse(
+            b"client_id=app&scope=https%3A%2F%2Fonenote.com%2FNotes.Read+offline_access&grant_type=",
+        );
+        assert_eq!(form.get("client_id"), Some("app"));
+        assert_eq!(
+            form.get("scope"),
+            Some("https://onenote.com/Notes.Read offline_access")
+        );
+        assert_eq!(form.get("grant_type"), Some(""));
+        assert_eq!(form.get("device_code"), None);
+    }
+}

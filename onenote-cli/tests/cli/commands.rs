@@ -339,6 +339,11 @@ async fn every_generated_command_runs_against_the_fake() {
         .expect("the page's HTML names its image")
         // The URL in the HTML is percent-encoded; the command takes the id itself.
         .replace("%21", "!");
+    // `--part NAME=FILE` took the media type from the extension.
+    assert_eq!(
+        fake.state().resource(&resource).unwrap().content_type,
+        "image/png"
+    );
     let bytes = onenote(&fake, &["page-file", &resource, "content"])
         .await
         .ok();
