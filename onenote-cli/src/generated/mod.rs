@@ -2162,7 +2162,7 @@ pub(crate) static TREE: &[Node] = &[
             Node {
                 name: "content",
                 about: "Downloads the image or file as it was stored.",
-                help: "Downloads the image or file as it was stored. The body is read into memory up to the client's body size limit, or up to the limit set with `max_bytes`; a larger body is refused without being read further.\n\nHTTP:\n  GET {location}/notes/resources/{resourceId}/$value\nOperation id: getPageFileContent.\nScopes (any one): Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.\nAnswer: The image or file's bytes.",
+                help: "Downloads the image or file as it was stored. The body is read into memory up to the client's body size limit, or up to the limit set with `max_bytes`; a larger body is refused without being read further. `send_stream` hands it over chunk by chunk as it arrives instead, under the same limit, so a large file is never held whole.\n\nHTTP:\n  GET {location}/notes/resources/{resourceId}/$value\nOperation id: getPageFileContent.\nScopes (any one): Notes.Read, Notes.ReadWrite, Notes.Read.All, Notes.ReadWrite.All.\nAnswer: The image or file's bytes.",
                 params: &[],
                 children: &[],
                 leaf: Some(Leaf {
@@ -3247,7 +3247,7 @@ pub(crate) static TREE: &[Node] = &[
     Node {
         name: "site-metadata-from-url",
         about: "Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).",
-        help: "Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).\n\nMake this call only when needed and store the result: the ids do not change. It works only for indexed sites (indexing a new site can take several hours), and the signed-in user must be a member of the site. The URL goes into the path as an OData string literal: quotes doubled, then percent-encoded.\n\nHTTP:\n  GET myOrganization/siteCollections/FromUrl(url='{siteUrl}')\nOperation id: getSiteMetadataFromUrl.\nScopes: the documents name none.",
+        help: "Looks up the site collection id and site id of a SharePoint site from its absolute URL (e.g. `https://domain.sharepoint.com/site-a`).\n\nMake this call only when needed and store the result: the ids do not change. It works only for indexed sites (indexing a new site can take several hours), and the signed-in user must be a member of the site. The URL goes into the path as an OData string literal, as the documents write it: quotes doubled, then percent-encoded except `:` `@` `!` and `/` (`FromUrl(url='https://domain.sharepoint.com/site-a')`); a URL with a `.` or `..` between slashes has its slashes encoded too, so normalisation cannot move the request.\n\nHTTP:\n  GET myOrganization/siteCollections/FromUrl(url='{siteUrl}')\nOperation id: getSiteMetadataFromUrl.\nScopes: the documents name none.",
         params: &[],
         children: &[],
         leaf: Some(Leaf {

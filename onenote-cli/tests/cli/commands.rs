@@ -475,15 +475,17 @@ fn assert_every_command_reached_the_fake(model: &Model, fake: &FakeOneNote) {
     );
 }
 
-/// Whether a request path (still percent-encoded) fits a route template.
+/// Whether a request path (still percent-encoded) fits a route template. A parameter matches
+/// any text, `/` included: a site URL in `FromUrl(url='…')` keeps its slashes.
 fn matches(template: &PathTemplate, path: &str) -> bool {
-    let segments: Vec<&str> = path.split('/').collect();
-    segments.len() == template.segments.len()
-        && template
-            .segments
-            .iter()
-            .zip(segments)
-            .all(|(segment, text)| fits(&segment.parts, text))
+    let mut parts = Vec::new();
+    for (index, segment) in template.segments.iter().enumerate() {
+        if index > 0 {
+            parts.push(Part::Literal("/".to_owned()));
+        }
+        parts.extend(segment.parts.iter().cloned());
+    }
+    fits(&parts, path)
 }
 
 fn fits(parts: &[Part], text: &str) -> bool {
