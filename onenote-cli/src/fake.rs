@@ -1,81 +1,59 @@
 //! `onenote fake serve`: the fake OneNote (`onenote-fake`) with its identity platform, on
-//! 127.0.0.1 until Ctrl-C, so every command can be tried without a tenant.
-//!
-//! The `onenote-fake` binary's own options are not shared yet (its arguments are moving to a
-//! clap `Args` struct in the library); this command takes the common ones and uses the
-//! library's builder directly.
+//! 127.0.0.1 until Ctrl-C, so every command can be tried without a tenant. Its flags are the
+//! `onenote-fake` binary's own (the library's `ServeArgs`, flattened), plus the sign-in's and
+//! `--users-from-sds`.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use clap::{Arg, ArgAction, ArgMatches, Command};
-use onenote_fake::{FakeOneNote, SignInSettings, Tenant, Throttling, User};
+use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
+use onenote_fake::{ServeArgs, SignInSettings, Tenant, User};
 
 use crate::failure::Failure;
 
 /// `fake serve`.
 pub(crate) fn command() -> Command {
+    // ServeArgs brings its own doc as the command's about: set ours after it.
+    let serve = ServeArgs::augment_args(Command::new("serve"))
+        .about("Serve the fake OneNote API and identity platform on 127.0.0.1 until Ctrl-C")
+        .long_about(
+            "Serves the fake OneNote class-notebook and permissions API (state in memory) and its \
+             Microsoft identity platform (device code sign-in) on 127.0.0.1 until Ctrl-C, and prints \
+             the lines that point the other commands at it. The flags are those of the onenote-fake \
+             binary, and the sign-in's.",
+        )
+        .arg(
+            Arg::new("users-from-sds")
+                .long("users-from-sds")
+                .value_name("SDS-FOLDER")
+                .help("Add every teacher and student of a School Data Sync export as users (to try `onenote roster`)"),
+        )
+        .arg(
+            Arg::new("approve-after")
+                .long("approve-after")
+                .value_name("POLLS")
+                .value_parser(clap::value_parser!(u32))
+                .default_value("2")
+                .help("Approve each sign-in code after this many polls"),
+        )
+        .arg(
+            Arg::new("sign-in-as")
+                .long("sign-in-as")
+                .value_name("UPN")
+                .default_value("teacher1@contoso.com")
+                .help("The user an approved sign-in is for"),
+        )
+        .arg(
+            Arg::new("token-lifetime")
+                .long("token-lifetime")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64))
+                .default_value("3600")
+                .help("How long the access tokens it issues live"),
+        );
     Command::new("fake")
         .about("An offline OneNote to try every command against")
         .subcommand_required(true)
-        .subcommand(
-            Command::new("serve")
-                .about("Serve the fake OneNote API and identity platform on 127.0.0.1 until Ctrl-C")
-                .long_about(
-                    "Serves the fake OneNote class-notebook and permissions API (state in memory) and its \
-                     Microsoft identity platform (device code sign-in) on 127.0.0.1 until Ctrl-C, and prints \
-                     the lines that point the other commands at it.",
-                )
-                .arg(
-                    Arg::new("listen")
-                        .long("listen")
-                        .value_name("ADDR")
-                        .default_value("127.0.0.1:8080")
-                        .value_parser(clap::value_parser!(SocketAddr))
-                        .help("The address to listen on (port 0: any free port)"),
-                )
-                .arg(
-                    Arg::new("seed-file")
-                        .long("seed-file")
-                        .value_name("PATH")
-                        .help("The tenant as JSON (default: the demo tenant contoso.com)"),
-                )
-                .arg(
-                    Arg::new("users-from-sds")
-                        .long("users-from-sds")
-                        .value_name("SDS-FOLDER")
-                        .help("Add every teacher and student of a School Data Sync export as users (to try `onenote roster`)"),
-                )
-                .arg(
-                    Arg::new("throttle")
-                        .long("throttle")
-                        .action(ArgAction::SetTrue)
-                        .help("OneNote's limits: 120 requests a minute, 400 an hour, 5 at once"),
-                )
-                .arg(
-                    Arg::new("approve-after")
-                        .long("approve-after")
-                        .value_name("POLLS")
-                        .value_parser(clap::value_parser!(u32))
-                        .default_value("2")
-                        .help("Approve each sign-in code after this many polls"),
-                )
-                .arg(
-                    Arg::new("sign-in-as")
-                        .long("sign-in-as")
-                        .value_name("UPN")
-                        .default_value("teacher1@contoso.com")
-                        .help("The user an approved sign-in is for"),
-                )
-                .arg(
-                    Arg::new("token-lifetime")
-                        .long("token-lifetime")
-                        .value_name("SECONDS")
-                        .value_parser(clap::value_parser!(u64))
-                        .default_value("3600")
-                        .help("How long the access tokens it issues live"),
-                ),
-        )
+        .subcommand(serve)
 }
 
 /// Runs `fake serve` until Ctrl-C.
@@ -83,10 +61,7 @@ pub(crate) async fn serve(matches: &ArgMatches) -> Result<(), Failure> {
     let Some(("serve", matches)) = matches.subcommand() else {
         return Err(Failure::usage("fake needs serve"));
     };
-    let listen = matches
-        .get_one::<SocketAddr>("listen")
-        .copied()
-        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let args = ServeArgs::from_arg_matches(matches).map_err(|e| Failure::usage(e.to_string()))?;
     let upn = matches
         .get_one::<String>("sign-in-as")
         .cloned()
@@ -105,49 +80,32 @@ pub(crate) async fn serve(matches: &ArgMatches) -> Result<(), Failure> {
                 .copied()
                 .unwrap_or(3600),
         ));
-    let mut builder = FakeOneNote::builder().listen(listen).sign_in(sign_in);
-    let tenant = match matches.get_one::<String>("seed-file") {
-        Some(path) => Tenant::from_file(path).map_err(|e| Failure::usage(e.to_string()))?,
-        None => Tenant::demo(),
-    };
+    let tenant = args.tenant().map_err(|e| Failure::usage(e.to_string()))?;
     let tenant = match matches.get_one::<String>("users-from-sds") {
         Some(folder) => with_roster_users(tenant, folder)?,
         None => tenant,
     };
-    builder = builder.tenant(tenant.clone());
-    if matches.get_flag("throttle") {
-        builder = builder.throttling(Throttling::onenote());
-    }
-    let fake = builder
+    let fake = args
+        .builder(tenant.clone())
+        .sign_in(sign_in)
         .start()
         .await
         .map_err(|e| Failure::other(format!("cannot start the fake: {e}")))?;
-    let base = fake.base_url();
     let first = tenant
         .users
         .iter()
         .find(|u| !u.admin)
         .or(tenant.users.first())
         .map_or("user@example.com", |u| u.upn.as_str());
-    println!("onenote fake: a fake OneNote on {}", fake.addr());
-    println!("  point the commands at it:");
-    println!("    export ONENOTE_BASE_URL={base}");
-    println!("    export ONENOTE_TOKEN=fake:{first}     # any user of the tenant: fake:{{upn}}");
+    println!("{}", args.banner(&fake, &tenant));
+    println!("  point the onenote commands at it:");
+    println!("    export ONENOTE_BASE_URL={}", fake.base_url());
+    println!("    export ONENOTE_TOKEN=fake:{first}");
     println!("  or sign in (approved after a few polls, as {upn}):");
     println!(
         "    onenote login --authority {} --client-id any",
         fake.authority()
     );
-    println!(
-        "  users: {}",
-        tenant
-            .users
-            .iter()
-            .map(|u| u.upn.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    println!("serving until Ctrl-C");
     let _ = tokio::signal::ctrl_c().await;
     fake.shutdown().await;
     Ok(())

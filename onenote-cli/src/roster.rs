@@ -3,7 +3,7 @@
 //! indicatif bar that shows quota waits, and Ctrl-C that stops after the writes in flight.
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,8 +13,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use onenote_api::{CreateClassNotebook, Location, Notes};
 use onenote_roster::sds::{self, SdsOptions};
 use onenote_roster::{
-    Actual, ActualClass, ApplyOptions, ClientExecutor, Event, Executor, Guard, Journal, Member,
-    Outcome, PlanOptions, Progress, Report, Role, WriteError, apply, plan,
+    Actual, ActualClass, ApplyOptions, ClientExecutor, Commands, Event, Executor, Guard, Journal,
+    JournalError, Member, Outcome, PlanOptions, PlanSource, Progress, Report, Role, WriteError,
+    apply, plan,
 };
 
 use crate::call::{AtLocation, Context};
@@ -104,6 +105,7 @@ pub(crate) async fn run(cx: &Context, matches: &ArgMatches) -> Result<(), Failur
     let import = sds::load_folder(&folder, &SdsOptions::default())
         .map_err(|problems| Failure::usage(problems.to_string()))?;
     let task = Task {
+        folder: folder.display().to_string(),
         roster: import.roster,
         apply: (name == "apply").then(|| ApplyArgs::read(sub)),
         json: name == "plan" && sub.get_flag("json"),
@@ -152,6 +154,8 @@ impl ApplyArgs {
 }
 
 struct Task {
+    /// The export's folder as given, for the commands hints name.
+    folder: String,
     roster: onenote_roster::Roster,
     apply: Option<ApplyArgs>,
     json: bool,
@@ -164,7 +168,12 @@ impl AtLocation for Task {
         Box::pin(async move {
             match self.apply {
                 None => dry_run(&self.roster, &notes, self.json).await,
-                Some(args) => sync(&self.roster, notes, args).await,
+                Some(args) => {
+                    let commands = Hints {
+                        folder: &self.folder,
+                    };
+                    sync(&self.roster, notes, args, &commands).await
+                }
             }
         })
     }
@@ -193,26 +202,43 @@ async fn sync<L: Location + Send + Sync + 'static>(
     roster: &onenote_roster::Roster,
     notes: Notes<L>,
     args: ApplyArgs,
+    commands: &Hints<'_>,
 ) -> Result<(), Failure> {
-    let journal = if args.journal.exists() {
-        let journal = Journal::resume(&args.journal).map_err(|e| Failure::other(e.to_string()))?;
-        eprintln!(
-            "resuming {}: {} of {} steps left",
-            journal.path().display(),
-            journal.remaining(),
-            journal.states().len()
-        );
-        journal
+    let options = PlanOptions::default();
+    let journal_error =
+        |e: JournalError| Failure::other(format!("{e}\n  = hint: {}", e.hint(commands)));
+    // An unfinished run in the journal is carried on; a finished one (or none) is planned anew.
+    let resumed = if args.journal.exists() {
+        Some(
+            Journal::resume(&args.journal, &PlanSource::of(roster, &options))
+                .map_err(journal_error)?,
+        )
     } else {
-        let actual = Actual::read(&notes)
-            .await
-            .map_err(|e| Failure::other(e.to_string()))?;
-        let plan = plan(roster, &actual, &PlanOptions::default());
-        let approved = args
-            .guard
-            .approve(plan)
-            .map_err(|refusal| Failure::usage(refusal.to_string()))?;
-        Journal::create(&args.journal, approved).map_err(|e| Failure::other(e.to_string()))?
+        None
+    };
+    let journal = match resumed {
+        Some(journal) if !journal.is_finished() => {
+            eprintln!(
+                "resuming {}: {} of {} steps left",
+                journal.path().display(),
+                journal.remaining(),
+                journal.states().len()
+            );
+            journal
+        }
+        _ => {
+            let actual = Actual::read(&notes)
+                .await
+                .map_err(|e| Failure::other(e.to_string()))?;
+            let plan = plan(roster, &actual, &options);
+            let approved = args.guard.approve(plan).map_err(|refusal| {
+                Failure::usage(format!(
+                    "{refusal}\n  = hint: {}",
+                    refusal.hint(commands, &args.journal)
+                ))
+            })?;
+            Journal::create(&args.journal, approved).map_err(journal_error)?
+        }
     };
     let stop = Arc::new(AtomicBool::new(false));
     let executor = Stoppable {
@@ -278,6 +304,32 @@ fn finish(report: &Report, stopped: bool) -> Result<(), Failure> {
         Err(Failure::other(
             "some steps failed: fix what the report says, then run the same command again",
         ))
+    }
+}
+
+/// The commands the roster engine's hints name: this command, with the export's folder.
+struct Hints<'a> {
+    folder: &'a str,
+}
+
+impl Commands for Hints<'_> {
+    fn resume(&self, journal: &Path) -> String {
+        format!(
+            "onenote roster apply {} --journal {}",
+            self.folder,
+            journal.display()
+        )
+    }
+
+    fn plan(&self, journal: &Path, max_removal: Option<f64>) -> String {
+        let guard = max_removal.map_or(String::new(), |share| {
+            format!(" --max-class-removal {share} --max-total-removal {share}")
+        });
+        format!(
+            "onenote roster apply {}{guard} --journal {}",
+            self.folder,
+            journal.display()
+        )
     }
 }
 
