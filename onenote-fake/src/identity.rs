@@ -3,8 +3,8 @@
 //! `device_code` and `refresh_token` grants), with the documented shapes, so a sign-in can be
 //! tested end to end offline. A code is approved, declined, expired or slowed down by the test
 //! ([`FakeOneNote::approve_sign_in`] …) or approved automatically after a number of polls
-//! ([`SignInSettings::approve_after`]). The access tokens it issues expire after
-//! [`SignInSettings::token_lifetime`] on the fake's clock; `fake:{upn}` tokens never do.
+//! ([`SignInSettings::approve_after()`]). The access tokens it issues expire after
+//! [`SignInSettings::token_lifetime()`] on the fake's clock; `fake:{upn}` tokens never do.
 //!
 //! Shapes, from Microsoft's "OAuth 2.0 device authorization grant flow" page: the device code
 //! answer has `device_code`, `user_code`, `verification_uri`, `expires_in`, `interval` and

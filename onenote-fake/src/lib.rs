@@ -46,9 +46,9 @@
 //! The fake also serves the Microsoft identity platform's device code sign-in
 //! (`/{tenant}/oauth2/v2.0/devicecode` and `/token`, at [`FakeOneNote::authority`]); the
 //! access tokens it issues are accepted like `fake:{upn}` until they expire
-//! ([`SignInSettings::token_lifetime`]). Tests approve, decline, expire or slow down a code
+//! ([`SignInSettings::token_lifetime()`]). Tests approve, decline, expire or slow down a code
 //! ([`FakeOneNote::approve_sign_in`] and its siblings) or let codes approve themselves
-//! ([`SignInSettings::approve_after`]).
+//! ([`SignInSettings::approve_after()`]).
 //!
 //! # What it emulates
 //!
