@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use oauth2::basic::{BasicClient, BasicTokenResponse};
 use oauth2::{
     ClientId, DeviceAuthorizationUrl, DeviceCodeErrorResponse, DeviceCodeErrorResponseType,
-    EndpointNotSet, EndpointSet, RequestTokenError, Scope, StandardDeviceAuthorizationResponse,
-    StandardErrorResponse, TokenResponse, TokenUrl,
+    EndpointNotSet, EndpointSet, ErrorResponseType, RequestTokenError, Scope,
+    StandardDeviceAuthorizationResponse, StandardErrorResponse, TokenResponse, TokenUrl,
 };
 
 use crate::audience::Audience;
@@ -113,13 +113,7 @@ impl DeviceCodeSignIn {
             )
             .request_async(&self.http)
             .await
-            .map_err(|error| {
-                oauth_error(
-                    error,
-                    |e: &StandardErrorResponse<_>| e.error().to_string(),
-                    |e| e.error_description().cloned(),
-                )
-            })?;
+            .map_err(oauth_error)?;
         Ok(PendingSignIn { details })
     }
 
@@ -170,23 +164,22 @@ fn device_error<RE: std::error::Error>(
             _ => {}
         }
     }
-    oauth_error(
-        error,
-        |e: &DeviceCodeErrorResponse| e.error().to_string(),
-        |e| e.error_description().cloned(),
-    )
+    oauth_error(error)
 }
 
-/// Any oauth2 failure as a `SignInError`.
-pub(crate) fn oauth_error<RE: std::error::Error, T: oauth2::ErrorResponse>(
-    error: RequestTokenError<RE, T>,
-    code: impl Fn(&T) -> String,
-    description: impl Fn(&T) -> Option<String>,
-) -> SignInError {
+/// Any oauth2 failure as a `SignInError`: the platform's error code and description, or why
+/// it could not be asked.
+pub(crate) fn oauth_error<RE, T>(
+    error: RequestTokenError<RE, StandardErrorResponse<T>>,
+) -> SignInError
+where
+    RE: std::error::Error + 'static,
+    T: ErrorResponseType + std::fmt::Display + 'static,
+{
     match error {
         RequestTokenError::ServerResponse(response) => SignInError::Refused {
-            code: code(&response),
-            description: description(&response).unwrap_or_default(),
+            code: response.error().to_string(),
+            description: response.error_description().cloned().unwrap_or_default(),
         },
         RequestTokenError::Request(error) => SignInError::Transport(chain(&error)),
         RequestTokenError::Parse(error, body) => SignInError::Transport(format!(

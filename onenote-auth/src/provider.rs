@@ -4,7 +4,7 @@
 use std::time::{Duration, SystemTime};
 
 use oauth2::basic::BasicTokenResponse;
-use oauth2::{RefreshToken, Scope, StandardErrorResponse, TokenResponse};
+use oauth2::{RefreshToken, Scope, TokenResponse};
 use onenote_api::{AccessToken, TokenFuture, TokenProvider};
 
 use crate::audience::Audience;
@@ -62,13 +62,7 @@ impl SignedIn {
             )
             .request_async(&self.http)
             .await
-            .map_err(|error| {
-                oauth_error(
-                    error,
-                    |e: &StandardErrorResponse<_>| e.error().to_string(),
-                    |e| e.error_description().cloned(),
-                )
-            })?;
+            .map_err(oauth_error)?;
         let token = audience_token(&response);
         if let Some(rotated) = response.refresh_token() {
             sign_in.refresh_token = Some(rotated.secret().clone());

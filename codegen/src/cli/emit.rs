@@ -9,8 +9,8 @@ use quote::quote;
 
 use crate::emit::EmittedFile;
 use crate::model::{
-    AsyncForm, BodyModel, Host, Model, ODataOption, OperationModel, ParamModel, QueryValue,
-    ResponseModel, TypeRef,
+    AsyncForm, BodyModel, Host, LocationModel, Model, ODataOption, OperationModel, ParamModel,
+    QueryValue, ResponseModel, TypeRef,
 };
 
 use super::inputs::{Input, Kind, Role, Types, is_accepted, leaf_inputs, resource_inputs};
@@ -121,23 +121,8 @@ fn location_tokens(model: &Model) -> TokenStream {
         }
     });
     let visits = model.api.locations.iter().map(|location| {
-        let marker = ident(&location.marker);
-        let accessor = ident(&location.accessor);
-        let names: Vec<Ident> = location.params.iter().map(|p| ident(&p.rust)).collect();
-        let values = location.params.iter().map(|p| {
-            let name = ident(&p.rust);
-            if p.ty == TypeRef::Integer {
-                quote!(*#name)
-            } else {
-                quote!(#name)
-            }
-        });
-        let pattern = if location.params.is_empty() {
-            quote!(Location::#marker)
-        } else {
-            quote!(Location::#marker { #(#names),* })
-        };
-        quote!(#pattern => visit.at(client.#accessor(#(#values),*)),)
+        let (pattern, notes) = location_arm(location, true);
+        quote!(#pattern => visit.at(client.#notes),)
     });
     quote! {
         /// The location flags, in spec order; the first without values is the default.
@@ -424,6 +409,27 @@ fn path_value(param: &ParamModel) -> TokenStream {
     }
 }
 
+/// A `Location` match arm's pattern (binding the location's values when `bind`), and the
+/// client's accessor call that makes its notes root (`user(user_id)`).
+fn location_arm(location: &LocationModel, bind: bool) -> (TokenStream, TokenStream) {
+    let marker = ident(&location.marker);
+    let accessor = ident(&location.accessor);
+    let names: Vec<Ident> = location.params.iter().map(|p| ident(&p.rust)).collect();
+    let values = location.params.iter().zip(&names).map(|(p, name)| {
+        if p.ty == TypeRef::Integer {
+            quote!(*#name)
+        } else {
+            quote!(#name)
+        }
+    });
+    let pattern = match (location.params.is_empty(), bind) {
+        (true, _) => quote!(Location::#marker),
+        (false, true) => quote!(Location::#marker { #(#names),* }),
+        (false, false) => quote!(Location::#marker { .. }),
+    };
+    (pattern, quote!(#accessor(#(#values),*)))
+}
+
 /// `match cx.location()? { … }`: the request built at each location the operation exists at,
 /// and a refusal naming those locations at the others.
 fn location_match(
@@ -452,25 +458,10 @@ fn location_match(
         .iter()
         .enumerate()
         .map(|(index, location)| {
-            let marker = ident(&location.marker);
-            let accessor = ident(&location.accessor);
-            let names: Vec<Ident> = location.params.iter().map(|p| ident(&p.rust)).collect();
-            let values = location.params.iter().map(|p| {
-                let name = ident(&p.rust);
-                if p.ty == TypeRef::Integer {
-                    quote!(*#name)
-                } else {
-                    quote!(#name)
-                }
-            });
-            let pattern = match (location.params.is_empty(), allowed(index)) {
-                (true, _) => quote!(Location::#marker),
-                (false, true) => quote!(Location::#marker { #(#names),* }),
-                (false, false) => quote!(Location::#marker { .. }),
-            };
+            let (pattern, notes) = location_arm(location, allowed(index));
             if allowed(index) {
                 quote!(#pattern => {
-                    let notes = cx.client()?.#accessor(#(#values),*);
+                    let notes = cx.client()?.#notes;
                     request(notes, inputs)?
                 })
             } else {
