@@ -3,11 +3,13 @@
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
 //! [`spec`] types) → [`validate`] (into the resolved [`model`], whose [`model::Model::routes`]
 //! every backend reads) → `emit` (token streams) → [`format`](mod@format) (prettyplease and the
-//! header); [`routes`](mod@routes) and [`openapi`](mod@openapi) are the other backends. [`template`] owns path templates,
+//! header); [`routes`](mod@routes), [`openapi`](mod@openapi) and [`cli`](mod@cli) (the
+//! `onenote` command's tree) are the other backends. [`template`] owns path templates,
 //! [`runtime`] the names the hand-written runtime reserves. The core is pure: spec text in, file
 //! text out. [`source`] reads a spec folder for its callers, `xtask` writes the output, and tests
 //! call the same [`generate`] entry point.
 
+pub mod cli;
 pub mod decode;
 pub mod diagnostics;
 mod emit;
@@ -85,7 +87,7 @@ pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     let total = sources.len();
-    for source in sources {
+    for source in &sources {
         match json::parse(&source.text) {
             Ok(node) => {
                 if let Some(spec) = decode::spec_file(&source.path, &node, &mut diagnostics) {
@@ -108,6 +110,11 @@ pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
     }
     let incomplete = files.len() < total;
     let model = validate::model(&files, incomplete, &mut diagnostics);
+    // The command line is generated in the same run: a spec it cannot express fails here, so
+    // nothing is written for any backend.
+    if let Some(model) = model.as_ref().filter(|_| diagnostics.is_empty()) {
+        cli::check(model, &sources, &mut diagnostics);
+    }
     match model {
         Some(model) if diagnostics.is_empty() => Ok(model),
         _ => Err(diagnostics),
@@ -144,6 +151,12 @@ pub fn format_files(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error
             })
         })
         .collect()
+}
+
+/// Every file of the `onenote` command's generated module (`onenote-cli/src/generated/`).
+pub fn cli(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
+    let model = load(sources).map_err(Error::Spec)?;
+    format_files(cli::files(&model))
 }
 
 /// The route listing `cargo xtask routes` prints.

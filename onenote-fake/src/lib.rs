@@ -43,6 +43,13 @@
 //! have gets `401` with code `40001`. Tenant administrators are marked in the seed
 //! ([`User::admin`]); only they may transfer class notebooks.
 //!
+//! The fake also serves the Microsoft identity platform's device code sign-in
+//! (`/{tenant}/oauth2/v2.0/devicecode` and `/token`, at [`FakeOneNote::authority`]); the
+//! access tokens it issues are accepted like `fake:{upn}` until they expire
+//! ([`SignInSettings::token_lifetime()`]). Tests approve, decline, expire or slow down a code
+//! ([`FakeOneNote::approve_sign_in`] and its siblings) or let codes approve themselves
+//! ([`SignInSettings::approve_after()`]).
+//!
 //! # What it emulates
 //!
 //! Every route of `spec/` (a test builds a request for each at every location it is allowed
@@ -121,7 +128,7 @@
 //! - HTML: page content is kept as text and changed by finding tags by name, not parsed;
 //!   nested `$expand` (`sectionGroups(expand=sections)`) is refused.
 //! - Real authentication: no Azure AD, no scopes (`Notes.Read` and the like are not checked),
-//!   no token expiry, no app-only tokens.
+//!   no passwords or consent behind the device code sign-in, no app-only tokens.
 //! - E-mail: `sendemail=true` is recorded ([`State::sent_emails`]), nothing is sent.
 //! - Languages: `omkt` is checked and recorded, section names are not translated.
 //! - SharePoint: a document library is only its owners' and members' roles; "Everyone"
@@ -195,6 +202,7 @@ mod clock;
 mod error;
 mod faults;
 mod grants;
+mod identity;
 mod journal;
 mod odata;
 mod rng;
@@ -220,6 +228,7 @@ use tokio::task::JoinHandle;
 pub use api::AsyncPace;
 pub use clock::ManualClock;
 pub use faults::{Fault, FaultPlan, FaultRule, Phase};
+pub use identity::{SignInEvent, SignInSettings};
 pub use journal::{DEFAULT_JOURNAL_CAPACITY, JournalEntry};
 pub use route::route;
 pub use serve::ServeArgs;
@@ -307,6 +316,7 @@ pub struct FakeOneNoteBuilder {
     journal_capacity: usize,
     journal_file: Option<PathBuf>,
     listen: SocketAddr,
+    sign_in: SignInSettings,
 }
 
 impl fmt::Debug for FakeOneNoteBuilder {
@@ -340,6 +350,7 @@ impl FakeOneNoteBuilder {
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             journal_file: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            sign_in: SignInSettings::default(),
         }
     }
 
@@ -505,6 +516,7 @@ impl FakeOneNoteBuilder {
                 pace: self.pace,
             },
             max_body: self.max_body_bytes,
+            identity: identity::Identity::new(self.sign_in),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));

@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub(crate) time: FakeTime,
     pub(crate) settings: Settings,
     pub(crate) max_body: usize,
+    /// The identity platform served beside the API (`identity.rs`).
+    pub(crate) identity: crate::identity::Identity,
 }
 
 impl Shared {
@@ -224,6 +226,9 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Answe
             }
         }
     };
+    if let Some(answer) = crate::identity::answer(&shared, &method, &path, &body) {
+        return Ok(answer);
+    }
     let received = Received {
         method,
         path,
@@ -254,7 +259,7 @@ impl Arrival {
     fn of(shared: &Shared, received: &Received) -> Self {
         let target = route::parse(&received.method, &received.path);
         let operation = target.as_ref().map(|t| t.endpoint.operation_id());
-        let token_user = bearer_user(&received.headers);
+        let token_user = bearer_user(shared, &received.headers);
         let mut world = shared.lock();
         let user = token_user
             .as_deref()
@@ -442,7 +447,8 @@ fn process(
         let message = if has_token {
             "The bearer token names no user of the tenant. The fake takes tokens of the form \
              fake:{upn}, for a user of its tenant (e.g. Authorization: Bearer \
-             fake:teacher1@contoso.com)."
+             fake:teacher1@contoso.com), and the tokens its identity platform issued until they \
+             expire."
         } else {
             "The request has no bearer token. Send Authorization: Bearer fake:{upn} with a user \
              of the fake's tenant (e.g. fake:teacher1@contoso.com)."
@@ -480,14 +486,22 @@ fn process(
     (outcome, true)
 }
 
-/// The UPN of a `Bearer fake:{upn}` token, if the request has one.
-fn bearer_user(headers: &HeaderMap) -> Option<String> {
+/// The UPN of a `Bearer fake:{upn}` token, or of a token the identity platform issued that
+/// has not expired (else empty), if the request has one.
+fn bearer_user(shared: &Shared, headers: &HeaderMap) -> Option<String> {
     let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Some(String::new());
     }
-    Some(token.trim().strip_prefix("fake:").unwrap_or("").to_owned())
+    let token = token.trim();
+    Some(match token.strip_prefix("fake:") {
+        Some(upn) => upn.to_owned(),
+        None => shared
+            .identity
+            .user_of(token, shared.time.instant())
+            .unwrap_or_default(),
+    })
 }
 
 /// Whether a `Prefer` header asks for `respond-async`.

@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead, pacing, roster-sync and compile-cost
+//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead, pacing, roster-sync, command-line and compile-cost
 //! benchmarks and prints one table of results against the project's targets (see BENCHMARKS.md).
 //!
 //! The timed work runs in child processes (`cargo bench`, `cargo build`, callgrind); this module
@@ -20,6 +20,10 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use serde_json::Value;
+
+/// The `onenote` command against the fake, beside curl (its own file, so this one stays the
+/// other benchmarks').
+mod command_line;
 
 /// Spec sizes the codegen benchmark builds, as multiples of the real spec.
 const FACTORS: [usize; 3] = [1, 10, 100];
@@ -185,6 +189,8 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
     pacing(root, &mut summary)?;
     section("2c/3 roster sync against the fake enforcing OneNote's limits (virtual time)");
     roster_sync(root, &mut summary)?;
+    section("2d/3 the onenote command against the fake, beside curl");
+    command_line::run(root, quick, callgrind.as_ref(), &mut summary)?;
     section("3/3 compile cost");
     compile(root, quick, &mut summary)?;
 

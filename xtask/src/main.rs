@@ -12,7 +12,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen [--check] [--spec DIR] [--out DIR]
       regenerate the client from the spec (and spec/schema.json,
-      openapi/onenote.openapi.json and the every-construct fixture's client in
+      openapi/onenote.openapi.json, the `onenote` command's tree in
+      onenote-cli/src/generated and the every-construct fixture's client in
       tests/constructs-client); --check changes nothing and fails if the
       checked-in output is stale
   cargo xtask openapi [--check] [--spec DIR] [--out DIR]
@@ -171,6 +172,10 @@ fn codegen(options: &Options) -> Result<(), String> {
         wanted.push((spec_dir.join("schema.json"), codegen::schema_json()));
         let openapi = codegen::openapi(&sources).map_err(|d| d.to_string())?;
         wanted.push((Path::new(OPENAPI_DIR).join(OPENAPI_FILE), openapi));
+        let cli = codegen::cli(&sources).map_err(|e| e.to_string())?;
+        let cli_dir = Path::new(codegen::cli::OUT_DIR);
+        wanted.extend(cli.into_iter().map(|f| (cli_dir.join(f.path), f.contents)));
+        out_dirs.push(cli_dir.to_path_buf());
         let constructs = options.read_spec(Path::new(CONSTRUCTS_SPEC))?;
         wanted.extend(generated_files(&constructs, Path::new(CONSTRUCTS_OUT))?);
         out_dirs.push(PathBuf::from(CONSTRUCTS_OUT));

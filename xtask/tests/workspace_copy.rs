@@ -18,6 +18,7 @@ const XTASK_FILES: &[&str] = &[
     "spec",
     "tests/fixtures/constructs",
     "onenote-api/src/generated",
+    "onenote-cli/src/generated",
     "tests/constructs-client/src/generated",
     "openapi",
 ];
@@ -25,6 +26,7 @@ const XTASK_FILES: &[&str] = &[
 /// The files `cargo xtask codegen` writes, by path from the checkout.
 const GENERATED: &[&str] = &[
     "onenote-api/src/generated",
+    "onenote-cli/src/generated",
     "tests/constructs-client/src/generated",
     "openapi",
     "spec/schema.json",

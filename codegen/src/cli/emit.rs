@@ -1,0 +1,563 @@
+//! The generated module of `onenote-cli`: the tree as data (`TREE`, each leaf with its inputs
+//! and its `run` function), the `Location` enum the commands match on, and one `run` function
+//! per command that builds the typed client call at the chosen location, sets its options and
+//! prints the answer through the runtime.
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::emit::EmittedFile;
+use crate::model::{
+    AsyncForm, BodyModel, Host, LocationModel, Model, ODataOption, OperationModel, ParamModel,
+    QueryValue, ResponseModel, TypeRef,
+};
+
+use super::inputs::{Input, Kind, Role, Types, is_accepted, leaf_inputs, resource_inputs};
+use super::tree::{Command, CommandNode, NodeKind, commands, tree};
+use super::word;
+
+/// The generated module of `onenote-cli`: `mod.rs`, not yet formatted.
+pub fn files(model: &Model) -> Vec<EmittedFile> {
+    let types = Types::new(model);
+    let tree = tree(model);
+    let nodes: Vec<TokenStream> = tree
+        .iter()
+        .map(|node| node_tokens(model, &types, node, &mut Vec::new()))
+        .collect();
+    let runs: Vec<TokenStream> = commands(model)
+        .iter()
+        .map(|command| run_tokens(model, &types, command))
+        .collect();
+    let location = location_tokens(model);
+    let doc = inner_doc(
+        "The commands of `onenote`, generated from the spec: the command tree (one leaf per operation and mount, with its inputs) and, per command, the typed client call it makes. `crate::tree` turns the tree into clap commands; `crate::call` sends and prints.",
+    );
+    let tokens = quote! {
+        #doc
+        use crate::call::{Context, Inputs, Run};
+        use crate::failure::Failure;
+        use crate::tree::{Input, Kind, Leaf, LocationFlag, Node, Role};
+
+        #location
+
+        /// The command tree under `onenote`.
+        pub(crate) static TREE: &[Node] = &[#(#nodes),*];
+
+        #(#runs)*
+    };
+    vec![EmittedFile {
+        path: "mod.rs".to_owned(),
+        sources: model.modules.iter().map(|m| m.source.clone()).collect(),
+        tokens,
+    }]
+}
+
+fn inner_doc(text: &str) -> TokenStream {
+    let text = format!(" {text}");
+    quote!(#![doc = #text])
+}
+
+fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The location flags and the `Location` enum the commands match on.
+fn location_tokens(model: &Model) -> TokenStream {
+    let flags = model.api.locations.iter().map(|location| {
+        let key = &location.key;
+        let flag = word(&location.accessor);
+        let values: Vec<String> = location
+            .params
+            .iter()
+            .map(|p| word(&p.rust).to_shouty_snake_case())
+            .collect();
+        let help = first_sentence(&location.doc);
+        quote!(LocationFlag { key: #key, flag: #flag, values: &[#(#values),*], help: #help })
+    });
+    let variants = model.api.locations.iter().map(|location| {
+        let marker = ident(&location.marker);
+        let fields = location.params.iter().map(|p| {
+            let name = ident(&p.rust);
+            let ty = if p.ty == TypeRef::Integer {
+                quote!(i64)
+            } else {
+                quote!(String)
+            };
+            quote!(#name: #ty)
+        });
+        if location.params.is_empty() {
+            quote!(#marker)
+        } else {
+            quote!(#marker { #(#fields),* })
+        }
+    });
+    let arms = model.api.locations.iter().map(|location| {
+        let key = &location.key;
+        let marker = ident(&location.marker);
+        let fields = location.params.iter().enumerate().map(|(index, p)| {
+            let name = ident(&p.rust);
+            let value_name = word(&p.rust).to_shouty_snake_case();
+            let value = match index {
+                0 => quote!(values.first()),
+                _ => {
+                    let index = proc_macro2::Literal::usize_unsuffixed(index);
+                    quote!(values.get(#index))
+                }
+            };
+            if p.ty == TypeRef::Integer {
+                quote!(#name: crate::call::integer(#value, #value_name)?)
+            } else {
+                quote!(#name: crate::call::text(#value, #value_name)?)
+            }
+        });
+        if location.params.is_empty() {
+            quote!(#key => Ok(Location::#marker),)
+        } else {
+            quote!(#key => Ok(Location::#marker { #(#fields),* }),)
+        }
+    });
+    let visits = model.api.locations.iter().map(|location| {
+        let (pattern, notes) = location_arm(location, true);
+        quote!(#pattern => visit.at(client.#notes),)
+    });
+    quote! {
+        /// The location flags, in spec order; the first without values is the default.
+        pub(crate) static LOCATIONS: &[LocationFlag] = &[#(#flags),*];
+
+        /// Where a command works: one variant per location of the spec.
+        pub(crate) enum Location {
+            #(#variants),*
+        }
+
+        impl Location {
+            /// The location of flag `key` with its values.
+            pub(crate) fn new(key: &str, values: &[String]) -> Result<Location, Failure> {
+                match key {
+                    #(#arms)*
+                    other => Err(Failure::usage(format!("no location {other:?}"))),
+                }
+            }
+
+            /// Calls `visit` with this location's notes root.
+            pub(crate) fn visit<V: crate::call::AtLocation>(&self, client: &onenote_api::Client, visit: V) -> V::Output {
+                match self {
+                    #(#visits)*
+                }
+            }
+        }
+    }
+}
+
+fn node_tokens(
+    model: &Model,
+    types: &Types,
+    node: &CommandNode,
+    words: &mut Vec<String>,
+) -> TokenStream {
+    words.push(node.word.clone());
+    let name = &node.word;
+    let tokens = match node.kind {
+        NodeKind::Resource(id) => {
+            let resource = model.resource(id);
+            let about = first_sentence(&resource.doc);
+            let help = resource.doc.trim().to_owned();
+            let params = resource_inputs(model, id)
+                .iter()
+                .map(input_tokens)
+                .collect::<Vec<_>>();
+            let children = node
+                .children
+                .iter()
+                .map(|child| node_tokens(model, types, child, words))
+                .collect::<Vec<_>>();
+            quote! {
+                Node {
+                    name: #name, about: #about, help: #help,
+                    params: &[#(#params),*],
+                    children: &[#(#children),*],
+                    leaf: None,
+                }
+            }
+        }
+        NodeKind::Operation(id) => {
+            let op = model.operation(id);
+            let about = first_sentence(&op.doc);
+            let help = operation_help(model, op);
+            let inputs = leaf_inputs(model, types, id)
+                .iter()
+                .map(input_tokens)
+                .collect::<Vec<_>>();
+            let operation = &op.id;
+            let run = run_ident(words);
+            quote! {
+                Node {
+                    name: #name, about: #about, help: #help,
+                    params: &[], children: &[],
+                    leaf: Some(Leaf { operation: #operation, inputs: &[#(#inputs),*], run: #run }),
+                }
+            }
+        }
+    };
+    words.pop();
+    tokens
+}
+
+fn input_tokens(input: &Input) -> TokenStream {
+    let id = &input.id;
+    let value_name = match input.role {
+        Role::Part(ref name, _) if name.is_empty() => "NAME=FILE".to_owned(),
+        Role::BodyFile | Role::TextBody | Role::Part(..) if input.positional => {
+            input.id.to_shouty_snake_case()
+        }
+        Role::BodyFile | Role::TextBody | Role::Part(..) => "FILE".to_owned(),
+        _ => input.id.to_shouty_snake_case(),
+    };
+    let help = input.help.trim();
+    let kind = match &input.kind {
+        Kind::Text => quote!(Kind::Text),
+        Kind::Integer => quote!(Kind::Integer),
+        Kind::Unsigned => quote!(Kind::Unsigned),
+        Kind::Number => quote!(Kind::Number),
+        Kind::Boolean => quote!(Kind::Boolean),
+        Kind::DateTime => quote!(Kind::DateTime),
+        Kind::File => quote!(Kind::File),
+        Kind::Choice(values) => quote!(Kind::Choice(&[#(#values),*])),
+    };
+    let role = match &input.role {
+        Role::Path => quote!(Role::Path),
+        Role::Field(wire) => quote!(Role::Field(#wire)),
+        Role::BodyFile => quote!(Role::BodyFile),
+        Role::TextBody => quote!(Role::TextBody),
+        Role::Query => quote!(Role::Query),
+        Role::Option => quote!(Role::Option),
+        Role::Part(name, _) if name.is_empty() => quote!(Role::BinaryParts),
+        Role::Part(name, media_type) => quote!(Role::Part { name: #name, media_type: #media_type }),
+    };
+    let positional = input.positional;
+    let list = input.list;
+    let nullable = input.nullable;
+    quote! {
+        Input { id: #id, value_name: #value_name, help: #help, kind: #kind, role: #role, positional: #positional, list: #list, nullable: #nullable }
+    }
+}
+
+fn run_ident(words: &[String]) -> Ident {
+    let name = words
+        .iter()
+        .map(|w| w.replace('-', "_"))
+        .collect::<Vec<_>>()
+        .join("__");
+    Ident::new(&format!("run__{name}"), Span::call_site())
+}
+
+/// The doc's first sentence: up to the first `. ` before a capital letter (so `e.g. a` does not
+/// end it), on the first line.
+fn first_sentence(doc: &str) -> String {
+    let first = doc.trim().lines().next().unwrap_or_default();
+    let end = first.match_indices(". ").map(|(at, _)| at).find(|at| {
+        first[at + 2..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    });
+    match end {
+        Some(end) => first[..=end].to_owned(),
+        None => first.to_owned(),
+    }
+}
+
+/// The long help of a leaf: the spec's doc, then how it is sent, where it exists, its scopes.
+fn operation_help(model: &Model, op: &OperationModel) -> String {
+    let mut text = op.doc.trim().to_owned();
+    let mut paths: Vec<String> = Vec::new();
+    for route in model.routes_of(op) {
+        let path = route.relative.to_template();
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    let root = if op.root == crate::model::Root::Notes {
+        format!("{{location}}/{}/", model.api.notes_root)
+    } else {
+        String::new()
+    };
+    text.push_str("\n\nHTTP:");
+    for path in paths {
+        text.push_str(&format!("\n  {} {root}{path}", op.method.as_str()));
+    }
+    text.push_str(&format!("\nOperation id: {}.", op.id));
+    match op.async_form {
+        AsyncForm::Optional => text.push_str(
+            " Also asynchronous: --async prints the operation's location instead of waiting.",
+        ),
+        AsyncForm::Only => text.push_str(
+            " Asynchronous only: waits for the operation with a progress bar (--async: print its location).",
+        ),
+        AsyncForm::None if is_accepted(op) => text.push_str(
+            " Answered with an operation: waits for it with a progress bar (--async: print its location).",
+        ),
+        AsyncForm::None => {}
+    }
+    if let Some(locations) = &op.locations {
+        let flags = locations
+            .iter()
+            .map(|id| format!("--{}", word(&model.location(*id).accessor)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push_str(&format!(
+            "\nOnly at {flags}: refused at any other location."
+        ));
+    }
+    if op.scopes.is_empty() {
+        text.push_str("\nScopes: the documents name none.");
+    } else {
+        text.push_str(&format!("\nScopes (any one): {}.", op.scopes.join(", ")));
+    }
+    if !op.response_doc.trim().is_empty() {
+        text.push_str(&format!("\nAnswer: {}", op.response_doc.trim()));
+    }
+    text
+}
+
+/// The Rust type of a value the command decodes, from `onenote_api`.
+fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::DateTime => quote!(onenote_api::DateTime),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(onenote_api::#name)
+        }
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+/// One command's `run` function: the location match, the typed call, its options, the answer.
+fn run_tokens(model: &Model, types: &Types, command: &Command) -> TokenStream {
+    let op = model.operation(command.operation);
+    let run = run_ident(&command.words);
+    let builder = ident(&op.builder);
+    let mut chain = TokenStream::new();
+    for id in &command.resources {
+        let resource = model.resource(*id);
+        let accessor = ident(&resource.accessor);
+        let args = resource.params.iter().map(path_value);
+        chain.extend(quote!(.#accessor(#(#args),*)));
+    }
+    let call = ident(&op.call);
+    let mut args: Vec<TokenStream> = op.params.iter().map(path_value).collect();
+    match &op.body {
+        Some(BodyModel::Json(ty)) => {
+            let ty = rust_type(ty);
+            args.push(quote!(inputs.json_body::<#ty>()?));
+        }
+        Some(BodyModel::Text { .. }) => args.push(quote!(inputs.text_body()?)),
+        Some(BodyModel::Multipart(_)) => args.push(quote!(inputs.multipart()?)),
+        None => {}
+    }
+    let build = quote!(#chain.#call(#(#args),*));
+    let top_host = command
+        .resources
+        .first()
+        .map(|id| &model.resource(*id).hosts)
+        .map_or_else(|| op.hosts.first().cloned(), |hosts| hosts.first().cloned());
+    let uses_inputs = !args.is_empty()
+        || command
+            .resources
+            .iter()
+            .any(|id| !model.resource(*id).params.is_empty());
+    let request = if top_host == Some(Host::Client) {
+        quote!(cx.client()? #build)
+    } else {
+        location_match(model, op, &builder, &build, uses_inputs)
+    };
+    let options = option_setters(op);
+    let answer = answer_tokens(types, op);
+    let path = command.path();
+    let doc = format!(" `onenote {path}`: `{}`.", op.id);
+    quote! {
+        #[doc = #doc]
+        #[allow(non_snake_case)]
+        fn #run<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
+            Box::pin(async move {
+                #[allow(unused_mut)]
+                let mut request: onenote_api::#builder = #request;
+                #(#options)*
+                #answer
+            })
+        }
+    }
+}
+
+fn path_value(param: &ParamModel) -> TokenStream {
+    let id = word(&param.rust);
+    if param.ty == TypeRef::Integer {
+        quote!(inputs.required::<i64>(#id)?)
+    } else {
+        quote!(inputs.required::<String>(#id)?)
+    }
+}
+
+/// A `Location` match arm's pattern (binding the location's values when `bind`), and the
+/// client's accessor call that makes its notes root (`user(user_id)`).
+fn location_arm(location: &LocationModel, bind: bool) -> (TokenStream, TokenStream) {
+    let marker = ident(&location.marker);
+    let accessor = ident(&location.accessor);
+    let names: Vec<Ident> = location.params.iter().map(|p| ident(&p.rust)).collect();
+    let values = location.params.iter().zip(&names).map(|(p, name)| {
+        if p.ty == TypeRef::Integer {
+            quote!(*#name)
+        } else {
+            quote!(#name)
+        }
+    });
+    let pattern = match (location.params.is_empty(), bind) {
+        (true, _) => quote!(Location::#marker),
+        (false, true) => quote!(Location::#marker { #(#names),* }),
+        (false, false) => quote!(Location::#marker { .. }),
+    };
+    (pattern, quote!(#accessor(#(#values),*)))
+}
+
+/// `match cx.location()? { … }`: the request built at each location the operation exists at,
+/// and a refusal naming those locations at the others.
+fn location_match(
+    model: &Model,
+    op: &OperationModel,
+    builder: &Ident,
+    build: &TokenStream,
+    uses_inputs: bool,
+) -> TokenStream {
+    let allowed = |index: usize| {
+        op.locations
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|id| id.0 == index))
+    };
+    let flags: Vec<String> = model
+        .api
+        .locations
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| allowed(*index))
+        .map(|(_, l)| l.key.clone())
+        .collect();
+    let arms = model
+        .api
+        .locations
+        .iter()
+        .enumerate()
+        .map(|(index, location)| {
+            let (pattern, notes) = location_arm(location, allowed(index));
+            if allowed(index) {
+                quote!(#pattern => {
+                    let notes = cx.client()?.#notes;
+                    request(notes, inputs)?
+                })
+            } else {
+                quote!(#pattern => return Err(inputs.not_at_location(&[#(#flags),*])),)
+            }
+        });
+    // Location-restricted operations are methods of one location's handles only, so the
+    // builder function is written for that location; the others are generic.
+    let notes_type = match op.locations.as_deref() {
+        Some([only]) => {
+            let marker = ident(&model.location(*only).marker);
+            quote!(onenote_api::Notes<onenote_api::#marker>)
+        }
+        _ => quote!(onenote_api::Notes<L>),
+    };
+    let generics = match op.locations.as_deref() {
+        Some([_]) => TokenStream::new(),
+        _ => quote!(<L: onenote_api::Location>),
+    };
+    let inputs = if uses_inputs {
+        quote!(inputs)
+    } else {
+        quote!(_inputs)
+    };
+    quote! {{
+        fn request #generics (notes: #notes_type, #inputs: &Inputs<'_>) -> Result<onenote_api::#builder, Failure> {
+            Ok(notes #build)
+        }
+        match inputs.location()? {
+            #(#arms)*
+        }
+    }}
+}
+
+fn option_setters(op: &OperationModel) -> Vec<TokenStream> {
+    let mut setters = Vec::new();
+    for query in &op.query {
+        let QueryValue::Typed(ty) = &query.value else {
+            continue;
+        };
+        let id = word(&query.rust);
+        let setter = ident(&query.rust);
+        let ty = rust_type(ty);
+        setters.push(quote! {
+            if let Some(value) = inputs.value::<#ty>(#id)? {
+                request = request.#setter(value);
+            }
+        });
+    }
+    for option in &op.odata {
+        let name = option.as_str();
+        let setter = ident(name);
+        let ty = match option {
+            ODataOption::Select | ODataOption::Expand => quote!(Vec<String>),
+            ODataOption::Top | ODataOption::Skip => quote!(u32),
+            ODataOption::Count => quote!(bool),
+            ODataOption::Filter | ODataOption::Orderby => quote!(String),
+        };
+        setters.push(quote! {
+            if let Some(value) = inputs.value::<#ty>(#name)? {
+                request = request.#setter(value);
+            }
+        });
+    }
+    setters
+}
+
+fn answer_tokens(types: &Types, op: &OperationModel) -> TokenStream {
+    let columns = |ty: &TypeRef| {
+        let columns = types.columns(ty);
+        quote!(&[#(#columns),*])
+    };
+    let sync = match &op.response {
+        _ if op.async_form == AsyncForm::Only || is_accepted(op) => {
+            quote!(inputs.follow(request.send().await?).await)
+        }
+        ResponseModel::Empty => quote!(inputs.done(request.send_with_meta().await?)),
+        ResponseModel::Json(ty) => {
+            let columns = columns(ty);
+            quote!(inputs.one(request.send().await?, #columns))
+        }
+        ResponseModel::Page(ty) => {
+            let columns = columns(ty);
+            quote!(inputs.list(request, #columns).await)
+        }
+        ResponseModel::Text { .. } => quote!(inputs.text(request.send().await?)),
+        ResponseModel::Bytes { .. } => quote!(inputs.bytes(request.send().await?)),
+    };
+    if op.async_form == AsyncForm::Optional {
+        quote! {
+            if inputs.asynchronous() {
+                return inputs.started(request.respond_async().send().await?);
+            }
+            #sync
+        }
+    } else {
+        sync
+    }
+}
