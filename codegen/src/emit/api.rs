@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::resources::param_args;
-use super::{doc, ident};
+use super::paths::{param_args, push_path};
+use super::tokens::{doc, ident};
 use crate::model::ApiModel;
 
 /// Emits the API items.
@@ -66,7 +66,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
                 format!("\n\n# Arguments\n{param_docs}")
             }
         ));
-        let pushes = location.path.push_tokens(&location.params, true);
+        let pushes = push_path(&location.path, &location.params, true);
         quote! {
             #marker_doc
             #[derive(Clone, Copy, Debug)]

@@ -5,8 +5,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::resources::{host_impl, param_args, param_docs};
-use super::{doc, ident, rust_type, type_doc};
+use super::paths::{param_args, param_docs, push_path};
+use super::resources::host_impl;
+use super::tokens::{doc, ident, rust_type, type_doc};
 use crate::model::{
     AsyncForm, BodyModel, Host, Model, ODataOption, OperationModel, PathTemplate, QueryValue,
     ResponseModel, Root, TypeRef,
@@ -39,7 +40,7 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
     let path = if op.path_from_host.is_empty() {
         start
     } else {
-        let pushes = op.path_from_host.push_tokens(&op.params, on_client);
+        let pushes = push_path(&op.path_from_host, &op.params, on_client);
         quote!({
             let mut path = #start;
             #pushes

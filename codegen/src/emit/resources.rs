@@ -3,46 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident};
-use crate::model::{Host, Model, ParamModel, PathTemplate, ResourceModel, TypeRef};
-
-/// The accessor's or operation method's arguments for path parameters.
-pub fn param_args(params: &[ParamModel]) -> Vec<TokenStream> {
-    params
-        .iter()
-        .map(|p| {
-            let name = ident(&p.rust);
-            match p.ty {
-                TypeRef::Integer => quote!(#name: i64),
-                _ => quote!(#name: impl AsRef<str>),
-            }
-        })
-        .collect()
-}
-
-/// Doc lines listing path parameters, each with how it is encoded into `template`.
-pub fn param_docs(params: &[ParamModel], template: &PathTemplate) -> String {
-    if params.is_empty() {
-        return String::new();
-    }
-    let list: String = params
-        .iter()
-        .map(|p| {
-            let quoted = template.is_quoted(&p.wire);
-            let encoding = if quoted {
-                "an OData string literal: quotes doubled, then percent-encoded"
-            } else {
-                "percent-encoded as one path segment, so no value can change the endpoint"
-            };
-            format!(
-                "\n- `{}`: {} ({encoding}).",
-                p.rust.trim_start_matches("r#"),
-                p.doc.trim_end_matches('.')
-            )
-        })
-        .collect();
-    format!("\n\n# Arguments\n{list}")
-}
+use super::paths::{param_args, param_docs, push_path};
+use super::tokens::{doc, ident};
+use crate::model::{Host, Model, ResourceModel};
 
 /// The `impl` header for methods generated on `host`.
 pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
@@ -73,7 +36,7 @@ pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
         resource.doc
     ));
     let args = param_args(&resource.params);
-    let pushes = resource.path_from_host.push_tokens(&resource.params, false);
+    let pushes = push_path(&resource.path_from_host, &resource.params, false);
     let accessor_doc = doc(&format!(
         "{}\n\nReaches `…/{}`.{}",
         resource.doc,

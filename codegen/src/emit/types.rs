@@ -3,9 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, ident, rust_type, type_doc};
+use super::tokens::{doc, ident, rust_type, type_doc};
 use crate::model::{EnumValueModel, FieldModel, TypeKind, TypeModel, TypeRef};
-use crate::validate::lenient_key;
+use crate::names::lenient_key;
 
 /// Emits one named type.
 pub fn tokens(ty: &TypeModel) -> TokenStream {

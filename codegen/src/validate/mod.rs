@@ -26,8 +26,6 @@ use crate::spec::{self, Entries, Spanned, SpecFile};
 
 use self::names::{Claim, Names, Scope, Source, taken_by};
 
-pub use self::types::lenient_key;
-
 /// Validates decoded spec files (sorted by name) and builds the model.
 ///
 /// `incomplete` says some file could not be read at all (already reported), so checks that
