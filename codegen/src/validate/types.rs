@@ -9,7 +9,7 @@ use crate::names::{Case, ident, lenient_key};
 use crate::runtime::BUILDER_SUFFIX;
 use crate::spec::{self, Entries, Spanned, SpecFile};
 
-use super::{Checker, TypeEntry};
+use super::checker::{Checker, TypeEntry};
 
 /// Collects every type name (so later references resolve whatever the file order), then
 /// resolves each file's types into its module.
