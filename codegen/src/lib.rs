@@ -13,6 +13,8 @@ pub mod diagnostics;
 mod emit;
 pub mod format;
 pub mod json;
+#[cfg(test)]
+mod layers;
 pub mod model;
 pub mod names;
 pub mod openapi;
