@@ -19,8 +19,15 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 /// `lib.rs`; `emit` is `emit/mod.rs`.
 pub const LAYERS: &[(&str, &[&str])] = &[
     (
-        "text, names and the runtime's reserved names",
-        &["json", "diagnostics", "names", "runtime", "template"],
+        "text, names, the runtime's reserved names, and running work on every core",
+        &[
+            "json",
+            "diagnostics",
+            "names",
+            "runtime",
+            "template",
+            "parallel",
+        ],
     ),
     ("the spec format", &["spec", "decode"]),
     ("the resolved model", &["model"]),
@@ -42,6 +49,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     (
         "backends over the model",
         &[
+            "emit/docs",
             "emit/tokens",
             "emit/paths",
             "emit/types",

@@ -28,7 +28,8 @@ pub mod validate;
 use std::fmt;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use emit::EmittedFile;
+pub use emit::docs::DocMode;
+pub use emit::{Emitted, EmittedFile};
 pub use spec::schema_json;
 
 /// One spec file as read from disk.
@@ -77,6 +78,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<format::Invalid> for Error {
+    fn from(invalid: format::Invalid) -> Self {
+        Error::Emit {
+            file: invalid.file,
+            message: invalid.message,
+        }
+    }
+}
+
 /// Loads, decodes and validates spec files into the resolved model.
 ///
 /// Files are processed in path order whatever order they are given in, so output never
@@ -119,31 +129,75 @@ pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
 /// Generates every file of the client's generated module from the spec.
 pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
     let model = load(sources).map_err(Error::Spec)?;
-    format_files(emit_files(&model))
+    render(&model)
 }
 
-/// The emit stage alone: the model's files as token streams, not yet formatted.
+/// Emits and formats every file of a loaded model: what [`generate`] does after [`load`].
 ///
-/// [`generate`] is [`load`], then this, then [`format_files`]; they are public separately so
-/// benchmarks (`codegen/benches/codegen.rs`) can time each stage.
-pub fn emit_files(model: &model::Model) -> Vec<EmittedFile> {
-    emit::files(model)
+/// Each file is made of pieces (a type, a resource, an operation…) that are emitted and laid
+/// out on their own, with doc comments kept out of the layout and put
+/// back after it ([`format`](mod@format)). The text is byte for byte what [`reference`] makes.
+pub fn render(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
+    let files = format::files(model, &emit::plan(model)).map_err(Error::from)?;
+    Ok(files
+        .into_iter()
+        .map(|(path, contents)| GeneratedFile { path, contents })
+        .collect())
 }
 
-/// The format stage alone: pretty-prints emitted files and puts the header on each.
-pub fn format_files(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error> {
-    files
+/// The reference output of a loaded model: every file emitted whole with its docs inline and
+/// laid out by one `prettyplease::unparse`, on this thread, as the generator always did.
+/// [`render`] must give the same bytes; the tests and the fuzz targets check that it does.
+pub fn reference(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
+    emit::files(model, DocMode::Inline)
         .into_iter()
         .map(|file| {
-            let contents =
-                format::file(&file.sources, file.tokens).map_err(|message| Error::Emit {
-                    file: file.path.clone(),
-                    message,
-                })?;
+            let tokens = file.pieces.into_iter().map(|piece| piece.tokens).collect();
+            let contents = format::file(&file.sources, tokens).map_err(|message| Error::Emit {
+                file: file.path.clone(),
+                message,
+            })?;
             Ok(GeneratedFile {
                 path: file.path,
                 contents,
             })
+        })
+        .collect()
+}
+
+/// Emits every file of a loaded model and parses it as Rust, without laying it out: everything
+/// [`render`] checks short of the layout, for the fuzz targets, which lay out only a sample.
+pub fn check_emitted(model: &model::Model) -> Result<(), Error> {
+    for file in emit::plan(model) {
+        for piece in &file.pieces {
+            let emitted = emit::piece(model, *piece, DocMode::Deferred);
+            format::parse(emitted.tokens).map_err(|message| Error::Emit {
+                file: file.path.clone(),
+                message,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The emit stage alone, on this thread: the model's files as token streams (docs deferred),
+/// not yet formatted.
+///
+/// [`render`] emits and formats piece by piece; this and [`format_files`] run the two stages
+/// apart, so benchmarks (`codegen/benches/codegen.rs`) can time
+/// each stage.
+pub fn emit_files(model: &model::Model) -> Vec<EmittedFile> {
+    emit::files(model, DocMode::Deferred)
+}
+
+/// The format stage alone, on this thread: lays out emitted files and puts the header on each.
+pub fn format_files(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error> {
+    files
+        .into_iter()
+        .map(|file| {
+            let path = file.path.clone();
+            let contents = format::emitted_file(file).map_err(Error::from)?;
+            Ok(GeneratedFile { path, contents })
         })
         .collect()
 }

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::docs::Docs;
 use super::paths::{param_args, param_docs, push_path};
-use super::tokens::{doc, ident};
+use super::tokens::ident;
 use crate::model::{Host, Model, ResourceModel};
 
 /// The `impl` header for methods generated on `host`.
@@ -21,7 +22,7 @@ pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
 
 /// Emits a resource's handle type (an alias of the runtime's `Handle`) and its accessor on
 /// every host.
-pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
+pub fn tokens(model: &Model, resource: &ResourceModel, docs: &Docs) -> TokenStream {
     let name = ident(&resource.name);
     let marker = ident(&resource.key);
     let accessor = ident(&resource.accessor);
@@ -31,13 +32,13 @@ pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
         .map(|p| format!("`{p}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let handle_doc = doc(&format!(
+    let handle_doc = docs.outer(&format!(
         "{}\n\nPath (under the location's notes root): {paths}.\n\nA handle: cheap to clone, and it sends nothing by itself.",
         resource.doc
     ));
     let args = param_args(&resource.params);
     let pushes = push_path(&resource.path_from_host, &resource.params, false);
-    let accessor_doc = doc(&format!(
+    let accessor_doc = docs.outer(&format!(
         "{}\n\nReaches `…/{}`.{}",
         resource.doc,
         resource.path_from_host,
@@ -66,9 +67,9 @@ pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
 }
 
 /// The resource's marker in `resource`, which names it in `Handle<R, L>`.
-pub fn marker(resource: &ResourceModel) -> TokenStream {
+pub fn marker(resource: &ResourceModel, docs: &Docs) -> TokenStream {
     let marker = ident(&resource.key);
-    let marker_doc = doc(&format!(
+    let marker_doc = docs.outer(&format!(
         "Names [`{name}`](crate::{name}) in [`Handle`](crate::Handle): {}",
         resource.doc,
         name = resource.name

@@ -1,5 +1,5 @@
-//! The token pieces every emitter shares: identifiers, doc attributes, and the Rust type (and
-//! its name in docs) of a type reference.
+//! The token pieces every emitter shares: identifiers, and the Rust type (and its name in
+//! docs) of a type reference.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -12,32 +12,6 @@ pub fn ident(name: &str) -> Ident {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),
         None => Ident::new(name, Span::call_site()),
     }
-}
-
-/// `#[doc = " line"]` attributes, one per line, so prettyplease prints `///` comments.
-pub fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote! { #(#[doc = #lines])* }
-}
-
-/// `#![doc = " line"]` inner attributes for a module.
-pub fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote! { #(#![doc = #lines])* }
-}
-
-fn doc_lines(text: &str) -> Vec<String> {
-    text.trim()
-        .lines()
-        .map(|line| {
-            let line = line.trim_end();
-            if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            }
-        })
-        .collect()
 }
 
 /// The Rust type for a type reference.
