@@ -1,5 +1,6 @@
 //! Lays out emitted code: prettyplease over each piece on its own, the deferred docs put back,
-//! the pieces of a file joined under the generated-file header.
+//! the pieces of a file joined under the generated-file header; [`files`] does every file of a
+//! model that way on every core.
 //!
 //! Laying out piece by piece gives the same text as laying out the whole file at once
 //! (prettyplease prints a file's items one after another, each ending in a hard line break),
@@ -13,6 +14,7 @@ use proc_macro2::TokenStream;
 use crate::emit::docs::{self, DocMode};
 use crate::emit::{self, Emitted, EmittedFile, FilePlan, Piece};
 use crate::model::Model;
+use crate::parallel;
 
 /// A file emit produced tokens for that are not Rust: a generator bug.
 #[derive(Debug)]
@@ -23,15 +25,19 @@ pub struct Invalid {
     pub message: String,
 }
 
-/// Emits and lays out every file of `plans`, piece by piece; returns each file's path and
-/// text.
+/// Emits and lays out every file of `plans`, piece by piece on every core; returns each
+/// file's path and text.
+///
+/// proc-macro2's token streams cannot move between threads, so each worker emits the pieces
+/// it lays out; the results are joined in plan order, so the output does not depend on which
+/// worker did what.
 pub fn files(model: &Model, plans: &[FilePlan<'_>]) -> Result<Vec<(String, String)>, Invalid> {
     let work: Vec<(usize, Piece<'_>)> = plans
         .iter()
         .enumerate()
         .flat_map(|(file, plan)| plan.pieces.iter().map(move |piece| (file, *piece)))
         .collect();
-    let texts = work.iter().map(|(_, piece)| {
+    let texts = parallel::map_in_order(&work, |(_, piece)| {
         let mut text = String::new();
         self::piece(emit::piece(model, *piece, DocMode::Deferred), &mut text).map(|()| text)
     });

@@ -321,6 +321,15 @@ fn every_module_uses_only_modules_below_it() {
         unplaced.is_empty(),
         "codegen/src modules not in layers::LAYERS: {unplaced:?}: give each its place in the order (and in ARCHITECTURE.md)"
     );
+    let stale: Vec<&str> = order
+        .keys()
+        .filter(|m| !known.contains_key(**m))
+        .copied()
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "layers::LAYERS lists modules that are not files of codegen/src: {stale:?}"
+    );
     let mut upward = Vec::new();
     for (module, targets) in uses(&known) {
         for target in targets {

@@ -18,6 +18,7 @@ mod layers;
 pub mod model;
 pub mod names;
 pub mod openapi;
+mod parallel;
 pub mod routes;
 pub mod runtime;
 pub mod source;
@@ -135,7 +136,7 @@ pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
 /// Emits and formats every file of a loaded model: what [`generate`] does after [`load`].
 ///
 /// Each file is made of pieces (a type, a resource, an operation…) that are emitted and laid
-/// out on their own, with doc comments kept out of the layout and put
+/// out on their own, spread over every core, with doc comments kept out of the layout and put
 /// back after it ([`format`](mod@format)). The text is byte for byte what [`reference`] makes.
 pub fn render(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
     let files = format::files(model, &emit::plan(model)).map_err(Error::from)?;
@@ -183,8 +184,8 @@ pub fn check_emitted(model: &model::Model) -> Result<(), Error> {
 /// The emit stage alone, on this thread: the model's files as token streams (docs deferred),
 /// not yet formatted.
 ///
-/// [`render`] emits and formats piece by piece; this and [`format_files`] run the two stages
-/// apart, so benchmarks (`codegen/benches/codegen.rs`) can time
+/// [`render`] emits and formats piece by piece on every core; this and [`format_files`] run
+/// the two stages apart, one thread each, so benchmarks (`codegen/benches/codegen.rs`) can time
 /// each stage.
 pub fn emit_files(model: &model::Model) -> Vec<EmittedFile> {
     emit::files(model, DocMode::Deferred)
