@@ -95,21 +95,16 @@ impl From<format::Invalid> for Error {
 pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
     let mut sources: Vec<&SpecSource> = sources.iter().collect();
     sources.sort_by(|a, b| a.path.cmp(&b.path));
+    // Files parse and decode independently, on every core; their problems are joined in file
+    // order, as one thread would have found them.
+    let decoded = parallel::map_in_order(&sources, |source| decode_file(source));
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     let total = sources.len();
-    for source in sources {
-        match json::parse(&source.text) {
-            Ok(node) => {
-                if let Some(spec) = decode::spec_file(&source.path, &node, &mut diagnostics) {
-                    files.push((source.path.clone(), spec));
-                }
-            }
-            Err(error) => diagnostics.push(
-                &source.path,
-                error.pos,
-                format!("invalid JSON: {}", error.message),
-            ),
+    for (source, (spec, found)) in sources.iter().zip(decoded) {
+        diagnostics.extend(found);
+        if let Some(spec) = spec {
+            files.push((source.path.clone(), spec));
         }
     }
     if files.is_empty() && diagnostics.is_empty() {
@@ -125,6 +120,23 @@ pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
         Some(model) if diagnostics.is_empty() => Ok(model),
         _ => Err(diagnostics),
     }
+}
+
+/// One spec file parsed and decoded, and the problems found on the way.
+fn decode_file(source: &SpecSource) -> (Option<spec::SpecFile>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let spec = match json::parse(&source.text) {
+        Ok(node) => decode::spec_file(&source.path, &node, &mut diagnostics),
+        Err(error) => {
+            diagnostics.push(
+                &source.path,
+                error.pos,
+                format!("invalid JSON: {}", error.message),
+            );
+            None
+        }
+    };
+    (spec, diagnostics)
 }
 
 /// Generates every file of the client's generated module from the spec.
