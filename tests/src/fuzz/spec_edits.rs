@@ -33,7 +33,7 @@ const MAX_EDITS: usize = 32;
 
 /// Checks one input: see the module docs.
 pub fn check(data: &[u8]) {
-    pipeline::check_sources(&sources(data));
+    pipeline::check_sources(data, &sources(data));
 }
 
 /// The spec files after applying the input's edits to the real spec.
