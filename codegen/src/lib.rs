@@ -222,8 +222,12 @@ pub fn routes(sources: &[SpecSource]) -> Result<String, Diagnostics> {
 
 /// The OpenAPI 3.0.3 document `cargo xtask openapi` writes: pretty JSON with a trailing newline.
 pub fn openapi(sources: &[SpecSource]) -> Result<String, Diagnostics> {
-    let model = load(sources)?;
-    match serde_json::to_string_pretty(&openapi::document(&model)) {
+    openapi_text(&load(sources)?)
+}
+
+/// The OpenAPI document of a loaded model, as [`openapi`] writes it.
+pub fn openapi_text(model: &model::Model) -> Result<String, Diagnostics> {
+    match serde_json::to_string_pretty(&openapi::document(model)) {
         Ok(text) => Ok(text + "\n"),
         Err(error) => {
             let mut diagnostics = Diagnostics::default();
