@@ -37,7 +37,7 @@ pub fn files(model: &Model, plans: &[FilePlan<'_>]) -> Result<Vec<(String, Strin
         .enumerate()
         .flat_map(|(file, plan)| plan.pieces.iter().map(move |piece| (file, *piece)))
         .collect();
-    let texts = parallel::map_in_order(&work, |(_, piece)| {
+    let texts = parallel::map_in_order(&work, true, |(_, piece)| {
         let mut text = String::new();
         self::piece(emit::piece(model, *piece, DocMode::Deferred), &mut text).map(|()| text)
     });

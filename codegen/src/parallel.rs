@@ -4,13 +4,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 /// `work` applied to each item, using up to one thread per core (the calling thread is one of
-/// them). Items are handed out one at a time, so a few large ones do not leave a core idle;
-/// the results come back in the order of `items` whichever thread made them. A panic in `work`
-/// is resumed on the calling thread.
-pub fn map_in_order<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+/// them) when `spread`, else on the calling thread alone. Items are handed out one at a time,
+/// so a few large ones do not leave a core idle; the results come back in the order of `items`
+/// whichever thread made them. A panic in `work` is resumed on the calling thread.
+///
+/// `spread` is the caller's judgement that the work pays for a thread: a helper thread costs
+/// little on an idle machine, but on a busy one the caller can wait for it to be scheduled.
+pub fn map_in_order<T: Sync, R: Send>(
+    items: &[T],
+    spread: bool,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let cores = if spread {
+        thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    };
+    let threads = cores.min(items.len());
     if threads <= 1 {
         return items.iter().map(work).collect();
     }
@@ -48,7 +58,7 @@ mod tests {
     #[test]
     fn results_keep_the_order_of_the_items() {
         let items: Vec<u64> = (0..1000).collect();
-        let squares = map_in_order(&items, |n| {
+        let squares = map_in_order(&items, true, |n| {
             // Uneven work, so threads finish out of order.
             if n % 7 == 0 {
                 thread::yield_now();
@@ -60,6 +70,14 @@ mod tests {
 
     #[test]
     fn no_items_give_no_results() {
-        assert!(map_in_order(&[] as &[u8], |b| *b).is_empty());
+        assert!(map_in_order(&[] as &[u8], true, |b| *b).is_empty());
+    }
+
+    #[test]
+    fn unspread_work_stays_on_the_calling_thread() {
+        let caller = thread::current().id();
+        let items = [1, 2, 3];
+        let threads = map_in_order(&items, false, |_| thread::current().id());
+        assert!(threads.iter().all(|id| *id == caller));
     }
 }
