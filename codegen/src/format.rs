@@ -5,7 +5,7 @@
 //! Laying out piece by piece gives the same text as laying out the whole file at once
 //! (prettyplease prints a file's items one after another, each ending in a hard line break),
 //! and keeps the work per operation flat however large the spec: one large syntax tree per
-//! file made formatting 1.37× slower per operation at 100× the real spec. [`file`] is that
+//! file made formatting 1.37× slower per operation at 100× the real spec. [`file()`] is that
 //! whole-file layout with inline docs, kept as the reference the tests and fuzz targets compare
 //! against.
 

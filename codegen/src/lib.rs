@@ -2,11 +2,13 @@
 //!
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
 //! [`spec`] types) → [`validate`] (into the resolved [`model`], whose [`model::Model::routes`]
-//! every backend reads) → `emit` (token streams) → [`format`](mod@format) (prettyplease and the
-//! header); [`routes`](mod@routes) and [`openapi`](mod@openapi) are the other backends. [`template`] owns path templates,
-//! [`runtime`] the names the hand-written runtime reserves. The core is pure: spec text in, file
-//! text out. [`source`] reads a spec folder for its callers, `xtask` writes the output, and tests
-//! call the same [`generate`] entry point.
+//! every backend reads) → `emit` (token streams, one piece of a file at a time) →
+//! [`format`](mod@format) (prettyplease per piece on every core, doc comments put back after
+//! layout, the header); [`routes`](mod@routes) and [`openapi`](mod@openapi) are the other
+//! backends. [`template`] owns path templates, [`runtime`] the names the hand-written runtime
+//! reserves. Imports run one way, down that order (`layers.rs` checks it). The core is pure: spec
+//! text in, file text out. [`source`] reads a spec folder for its callers, `xtask` writes the
+//! output, and tests call the same [`generate`] entry point.
 
 pub mod decode;
 pub mod diagnostics;
@@ -157,7 +159,7 @@ pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
 ///
 /// Each file is made of pieces (a type, a resource, an operation…) that are emitted and laid
 /// out on their own, spread over every core, with doc comments kept out of the layout and put
-/// back after it ([`format`](mod@format)). The text is byte for byte what [`reference`] makes.
+/// back after it ([`format`](mod@format)). The text is byte for byte what [`reference()`] makes.
 pub fn render(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
     let files = format::files(model, &emit::plan(model)).map_err(Error::from)?;
     Ok(files
@@ -233,7 +235,7 @@ pub fn openapi(sources: &[SpecSource]) -> Result<String, Diagnostics> {
     openapi_text(&load(sources)?)
 }
 
-/// The OpenAPI document of a loaded model, as [`openapi`] writes it.
+/// The OpenAPI document of a loaded model, as [`openapi()`] writes it.
 pub fn openapi_text(model: &model::Model) -> Result<String, Diagnostics> {
     match serde_json::to_string_pretty(&openapi::document(model)) {
         Ok(text) => Ok(text + "\n"),

@@ -16,12 +16,13 @@ use std::cell::RefCell;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// How [`Docs`] writes doc blocks.
+/// How emit writes doc blocks: inline attributes, or placeholders whose text goes back in
+/// after layout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocMode {
     /// `#[doc = " line"]` attributes, one per line: the reference.
     Inline,
-    /// One `#[doc = "#n"]` placeholder per block, the text kept for [`restore`].
+    /// One `#[doc = "#n"]` placeholder per block, the text kept to put back after layout.
     Deferred,
 }
 
