@@ -2,12 +2,13 @@
 //!
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
 //! [`spec`] types) → [`validate`] (into the resolved [`model`], whose [`model::Model::routes`]
-//! every backend reads) → `emit` (token streams) → [`format`](mod@format) (prettyplease and the
-//! header); [`routes`](mod@routes), [`openapi`](mod@openapi) and [`cli`](mod@cli) (the
-//! `onenote` command's tree) are the other backends. [`template`] owns path templates,
-//! [`runtime`] the names the hand-written runtime reserves. The core is pure: spec text in, file
-//! text out. [`source`] reads a spec folder for its callers, `xtask` writes the output, and tests
-//! call the same [`generate`] entry point.
+//! every backend reads) → `emit` (token streams, one piece of a file at a time) →
+//! [`format`](mod@format) (prettyplease per piece on every core, doc comments put back after
+//! layout, the header); [`routes`](mod@routes), [`openapi`](mod@openapi) and [`cli`](mod@cli)
+//! (the `onenote` command's tree) are the other backends. [`template`] owns path templates, [`runtime`] the names the hand-written runtime
+//! reserves. Imports run one way, down that order (`layers.rs` checks it). The core is pure: spec
+//! text in, file text out. [`source`] reads a spec folder for its callers, `xtask` writes the
+//! output, and tests call the same [`generate`] entry point.
 
 pub mod cli;
 pub mod decode;
@@ -15,9 +16,12 @@ pub mod diagnostics;
 mod emit;
 pub mod format;
 pub mod json;
+#[cfg(test)]
+mod layers;
 pub mod model;
 pub mod names;
 pub mod openapi;
+mod parallel;
 pub mod routes;
 pub mod runtime;
 pub mod source;
@@ -28,7 +32,8 @@ pub mod validate;
 use std::fmt;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
-pub use emit::EmittedFile;
+pub use emit::docs::DocMode;
+pub use emit::{Emitted, EmittedFile};
 pub use spec::schema_json;
 
 /// One spec file as read from disk.
@@ -77,6 +82,15 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<format::Invalid> for Error {
+    fn from(invalid: format::Invalid) -> Self {
+        Error::Emit {
+            file: invalid.file,
+            message: invalid.message,
+        }
+    }
+}
+
 /// Loads, decodes and validates spec files into the resolved model.
 ///
 /// Files are processed in path order whatever order they are given in, so output never
@@ -84,21 +98,18 @@ impl std::error::Error for Error {}
 pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
     let mut sources: Vec<&SpecSource> = sources.iter().collect();
     sources.sort_by(|a, b| a.path.cmp(&b.path));
+    // Files parse and decode independently, on every core when there is enough text to pay for
+    // a thread; their problems are joined in file order, as one thread would have found them.
+    let bytes: usize = sources.iter().map(|source| source.text.len()).sum();
+    let spread = bytes >= SPREAD_LOAD_BYTES;
+    let decoded = parallel::map_in_order(&sources, spread, |source| decode_file(source));
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     let total = sources.len();
-    for source in &sources {
-        match json::parse(&source.text) {
-            Ok(node) => {
-                if let Some(spec) = decode::spec_file(&source.path, &node, &mut diagnostics) {
-                    files.push((source.path.clone(), spec));
-                }
-            }
-            Err(error) => diagnostics.push(
-                &source.path,
-                error.pos,
-                format!("invalid JSON: {}", error.message),
-            ),
+    for (source, (spec, found)) in sources.iter().zip(decoded) {
+        diagnostics.extend(found);
+        if let Some(spec) = spec {
+            files.push((source.path.clone(), spec));
         }
     }
     if files.is_empty() && diagnostics.is_empty() {
@@ -113,7 +124,11 @@ pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
     // The command line is generated in the same run: a spec it cannot express fails here, so
     // nothing is written for any backend.
     if let Some(model) = model.as_ref().filter(|_| diagnostics.is_empty()) {
-        cli::check(model, &sources, &mut diagnostics);
+        let texts: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|source| (source.path.as_str(), source.text.as_str()))
+            .collect();
+        cli::check(model, &texts, &mut diagnostics);
     }
     match model {
         Some(model) if diagnostics.is_empty() => Ok(model),
@@ -121,34 +136,101 @@ pub fn load(sources: &[SpecSource]) -> Result<model::Model, Diagnostics> {
     }
 }
 
+/// Spec text from which [`load`] parses files on every core: 256 KiB, a few milliseconds of
+/// parsing and decoding (the real spec is 69 KB and takes under one). Below it a helper thread
+/// saves too little: the spec fuzz targets, whose inputs are at most 60 KB, spent more waiting
+/// for it to be scheduled on a busy machine than it saved.
+const SPREAD_LOAD_BYTES: usize = 256 * 1024;
+
+/// One spec file parsed and decoded, and the problems found on the way.
+fn decode_file(source: &SpecSource) -> (Option<spec::SpecFile>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    let spec = match json::parse(&source.text) {
+        Ok(node) => decode::spec_file(&source.path, &node, &mut diagnostics),
+        Err(error) => {
+            diagnostics.push(
+                &source.path,
+                error.pos,
+                format!("invalid JSON: {}", error.message),
+            );
+            None
+        }
+    };
+    (spec, diagnostics)
+}
+
 /// Generates every file of the client's generated module from the spec.
 pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
     let model = load(sources).map_err(Error::Spec)?;
-    format_files(emit_files(&model))
+    render(&model)
 }
 
-/// The emit stage alone: the model's files as token streams, not yet formatted.
+/// Emits and formats every file of a loaded model: what [`generate`] does after [`load`].
 ///
-/// [`generate`] is [`load`], then this, then [`format_files`]; they are public separately so
-/// benchmarks (`codegen/benches/codegen.rs`) can time each stage.
-pub fn emit_files(model: &model::Model) -> Vec<EmittedFile> {
-    emit::files(model)
+/// Each file is made of pieces (a type, a resource, an operation…) that are emitted and laid
+/// out on their own, spread over every core, with doc comments kept out of the layout and put
+/// back after it ([`format`](mod@format)). The text is byte for byte what [`reference()`] makes.
+pub fn render(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
+    let files = format::files(model, &emit::plan(model)).map_err(Error::from)?;
+    Ok(files
+        .into_iter()
+        .map(|(path, contents)| GeneratedFile { path, contents })
+        .collect())
 }
 
-/// The format stage alone: pretty-prints emitted files and puts the header on each.
-pub fn format_files(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error> {
-    files
+/// The reference output of a loaded model: every file emitted whole with its docs inline and
+/// laid out by one `prettyplease::unparse`, on this thread, as the generator always did.
+/// [`render`] must give the same bytes; the tests and the fuzz targets check that it does.
+pub fn reference(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
+    emit::files(model, DocMode::Inline)
         .into_iter()
         .map(|file| {
-            let contents =
-                format::file(&file.sources, file.tokens).map_err(|message| Error::Emit {
-                    file: file.path.clone(),
-                    message,
-                })?;
+            let tokens = file.pieces.into_iter().map(|piece| piece.tokens).collect();
+            let contents = format::file(&file.sources, tokens).map_err(|message| Error::Emit {
+                file: file.path.clone(),
+                message,
+            })?;
             Ok(GeneratedFile {
                 path: file.path,
                 contents,
             })
+        })
+        .collect()
+}
+
+/// Emits every file of a loaded model and parses it as Rust, without laying it out: everything
+/// [`render`] checks short of the layout, for the fuzz targets, which lay out only a sample.
+pub fn check_emitted(model: &model::Model) -> Result<(), Error> {
+    for file in emit::plan(model) {
+        for piece in &file.pieces {
+            let emitted = emit::piece(model, *piece, DocMode::Deferred);
+            format::parse(emitted.tokens).map_err(|message| Error::Emit {
+                file: file.path.clone(),
+                message,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The emit stage alone, on this thread: the model's files as token streams (docs deferred),
+/// not yet formatted.
+///
+/// [`render`] emits and formats piece by piece on every core; this and [`format_files`] run
+/// the two stages apart, one thread each, so benchmarks (`codegen/benches/codegen.rs`) can time
+/// each stage.
+pub fn emit_files(model: &model::Model) -> Vec<EmittedFile> {
+    emit::files(model, DocMode::Deferred)
+}
+
+/// The format stage alone, on this thread: lays out emitted files and puts the header on each.
+pub fn format_files(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error> {
+    files
+        .into_iter()
+        .map(|file| {
+            let path = file.path.clone();
+            let contents = format::emitted_file(file).map_err(Error::from)?;
+            Ok(GeneratedFile { path, contents })
         })
         .collect()
 }
@@ -166,8 +248,12 @@ pub fn routes(sources: &[SpecSource]) -> Result<String, Diagnostics> {
 
 /// The OpenAPI 3.0.3 document `cargo xtask openapi` writes: pretty JSON with a trailing newline.
 pub fn openapi(sources: &[SpecSource]) -> Result<String, Diagnostics> {
-    let model = load(sources)?;
-    match serde_json::to_string_pretty(&openapi::document(&model)) {
+    openapi_text(&load(sources)?)
+}
+
+/// The OpenAPI document of a loaded model, as [`openapi()`] writes it.
+pub fn openapi_text(model: &model::Model) -> Result<String, Diagnostics> {
+    match serde_json::to_string_pretty(&openapi::document(model)) {
         Ok(text) => Ok(text + "\n"),
         Err(error) => {
             let mut diagnostics = Diagnostics::default();

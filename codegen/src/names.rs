@@ -1,4 +1,5 @@
-//! The one place Rust identifiers are made from spec names: case conversion plus keyword escaping.
+//! The one place Rust identifiers are made from spec names (case conversion plus keyword
+//! escaping), and the key lenient enum values compare by.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -84,6 +85,18 @@ pub fn handle_type(key: &str) -> String {
     format!("{key}Resource")
 }
 
+/// The key lenient enums compare: lowercase, without spaces, `_` and `-`.
+///
+/// Validation uses it to find enum values that would match the same input; the emitted
+/// `From<&str>` matches on it, calling the runtime's copy (`enum_value::lenient_key`) at run time.
+pub fn lenient_key(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +146,11 @@ mod tests {
     #[test]
     fn punctuation_only_names_have_no_identifier() {
         assert_eq!(ident("--", Case::Snake), None);
+    }
+
+    #[test]
+    fn lenient_key_ignores_case_and_separators() {
+        assert_eq!(lenient_key("Not Started"), lenient_key("notStarted"));
+        assert_eq!(lenient_key("not_started"), "notstarted");
     }
 }

@@ -1,13 +1,8 @@
 //! `PathTemplate`: a path of the spec (`classNotebooks/{notebookId}/pages('{pageId}')`) parsed
-//! once, and every way it is written out: spec text, OpenAPI path, route listing, Rust tokens.
+//! once, and the ways it is written out as text: spec text, OpenAPI path, route listing (the
+//! statements that build it at run time are emit's, `emit/paths.rs`).
 
 use std::fmt;
-
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use crate::emit::ident;
-use crate::model::{ParamModel, TypeRef};
 
 /// A path template split into segments.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -122,60 +117,6 @@ impl PathTemplate {
     pub fn openapi_path(&self) -> String {
         format!("/{self}")
     }
-
-    /// Statements that append this template to a `String` named `path`, percent-encoding every
-    /// parameter (the Rust argument named after it in `params`).
-    ///
-    /// With `from_empty`, the first segment gets no leading `/` (the path starts there).
-    /// An OData literal parameter is written between the template's single quotes.
-    pub fn push_tokens(&self, params: &[ParamModel], from_empty: bool) -> TokenStream {
-        let mut statements = Vec::new();
-        let mut literal = String::new();
-        let flush = |literal: &mut String, statements: &mut Vec<TokenStream>| {
-            let text = std::mem::take(literal);
-            let mut chars = text.chars();
-            match (chars.next(), chars.next()) {
-                (None, _) => {}
-                (Some(c), None) => statements.push(quote!(path.push(#c);)),
-                _ => statements.push(quote!(path.push_str(#text);)),
-            }
-        };
-        for (index, segment) in self.segments.iter().enumerate() {
-            if index > 0 || !from_empty {
-                literal.push('/');
-            }
-            for part in &segment.parts {
-                let (name, quoted) = match part {
-                    Part::Literal(text) => {
-                        literal.push_str(text);
-                        continue;
-                    }
-                    Part::Param(name) => (name, false),
-                    Part::QuotedParam(name) => (name, true),
-                };
-                if quoted {
-                    literal.push('\'');
-                }
-                flush(&mut literal, &mut statements);
-                let param = params.iter().find(|p| &p.wire == name);
-                let rust = ident(param.map_or(name.as_str(), |p| p.rust.as_str()));
-                let value = match param.map(|p| &p.ty) {
-                    Some(TypeRef::Integer) => quote!(&#rust.to_string()),
-                    _ => quote!(#rust.as_ref()),
-                };
-                statements.push(if quoted {
-                    quote!(crate::path::push_odata_string(&mut path, #value);)
-                } else {
-                    quote!(crate::path::push_segment(&mut path, #value);)
-                });
-                if quoted {
-                    literal.push('\'');
-                }
-            }
-        }
-        flush(&mut literal, &mut statements);
-        quote!(#(#statements)*)
-    }
 }
 
 impl fmt::Display for PathTemplate {
@@ -271,15 +212,6 @@ mod tests {
         PathTemplate::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
-    fn param(wire: &str, rust: &str, ty: TypeRef) -> ParamModel {
-        ParamModel {
-            wire: wire.to_owned(),
-            rust: rust.to_owned(),
-            doc: String::new(),
-            ty,
-        }
-    }
-
     #[test]
     fn parses_odata_key_syntax() {
         let path = parse("classNotebooks/{notebookId}/pages('{pageId}')/X.Y");
@@ -347,35 +279,5 @@ mod tests {
             "/me/notes/classNotebooks/{notebookId}"
         );
         assert_eq!(PathTemplate::default().openapi_path(), "/");
-    }
-
-    #[test]
-    fn tokens_encode_each_parameter_by_its_type() {
-        let path = parse("schools/{schoolId}/campus/{campusNumber}/FromName(n='{name}')");
-        let params = [
-            param("schoolId", "school_id", TypeRef::String),
-            param("campusNumber", "campus_number", TypeRef::Integer),
-            param("name", "name", TypeRef::String),
-        ];
-        let tokens = path.push_tokens(&params, true).to_string();
-        assert_eq!(
-            tokens,
-            quote! {
-                path.push_str("schools/");
-                crate::path::push_segment(&mut path, school_id.as_ref());
-                path.push_str("/campus/");
-                crate::path::push_segment(&mut path, &campus_number.to_string());
-                path.push_str("/FromName(n='");
-                crate::path::push_odata_string(&mut path, name.as_ref());
-                path.push_str("')");
-            }
-            .to_string()
-        );
-    }
-
-    #[test]
-    fn tokens_after_a_host_start_with_a_slash() {
-        let tokens = parse("teachers").push_tokens(&[], false).to_string();
-        assert_eq!(tokens, quote!(path.push_str("/teachers");).to_string());
     }
 }

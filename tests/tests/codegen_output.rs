@@ -57,6 +57,41 @@ fn every_construct_fixture_output_matches_snapshots() {
     snapshot_each("constructs", &generate("tests/fixtures/constructs"));
 }
 
+/// The fast path (pieces laid out on every core, docs kept out of the layout) against the
+/// reference (each file emitted whole with inline docs, one prettyplease pass).
+fn assert_render_is_the_reference(relative: &str) {
+    let model = codegen::load(&read_spec(relative)).unwrap_or_else(|d| panic!("{d}"));
+    let fast = codegen::render(&model).unwrap_or_else(|e| panic!("{e}"));
+    let reference = codegen::reference(&model).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fast.len(), reference.len());
+    for (fast, reference) in fast.iter().zip(&reference) {
+        assert_eq!(fast.path, reference.path);
+        assert!(
+            fast.contents == reference.contents,
+            "{relative}: {} differs from the reference layout",
+            fast.path
+        );
+    }
+}
+
+#[test]
+fn real_spec_laid_out_piece_by_piece_is_the_whole_file_layout() {
+    assert_render_is_the_reference("spec");
+}
+
+#[test]
+fn construct_fixture_laid_out_piece_by_piece_is_the_whole_file_layout() {
+    assert_render_is_the_reference("tests/fixtures/constructs");
+}
+
+#[test]
+fn the_format_stage_alone_gives_the_same_files() {
+    let model = codegen::load(&read_spec("spec")).unwrap_or_else(|d| panic!("{d}"));
+    let staged =
+        codegen::format_files(codegen::emit_files(&model)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(staged, generate("spec"));
+}
+
 #[test]
 fn generating_twice_gives_identical_bytes() {
     assert_eq!(generate("spec"), generate("spec"));

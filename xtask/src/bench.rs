@@ -1,5 +1,6 @@
-//! `cargo xtask bench [--quick]`: runs the codegen, client-overhead, pacing, roster-sync, command-line and compile-cost
-//! benchmarks and prints one table of results against the project's targets (see BENCHMARKS.md).
+//! `cargo xtask bench [--quick] [--only SECTION] [--baseline COMMIT]`: runs the codegen,
+//! client-overhead, pacing, roster-sync, command-line and compile-cost benchmarks and prints one
+//! table of results against the project's targets (see BENCHMARKS.md).
 //!
 //! The timed work runs in child processes (`cargo bench`, `cargo build`, callgrind); this module
 //! starts them, reads what they report in machine-readable form (the benchmarks' JSON lines,
@@ -7,6 +8,11 @@
 //! by the measure that row names: instruction counts where there are any, since they do not
 //! move with the machine's load. Every command it runs is printed first (`$ cargo …`), so a
 //! result can be reproduced by hand.
+//!
+//! `--baseline COMMIT` also measures the generator of another commit (its tree extracted under
+//! `target/bench/`, given this tree's spec) in the same run and prints its codegen rows and the
+//! ratios beside this tree's: old and new side by side, on the same machine at the same time.
+//! `--only SECTION` (codegen, client, pacing, roster, compile) runs one section.
 //!
 //! Adding a benchmark: a section function that runs it and records its rows, and a line in
 //! [`TARGETS`] for each row with a target.
@@ -33,21 +39,27 @@ const FACTORS: [usize; 3] = [1, 10, 100];
 const TARGETS: &[Target] = &[
     Target {
         row: "codegen total, real spec",
-        limit: Limit::Below(0.050),
-        shown: "< 50 ms",
+        limit: Limit::Below(0.020),
+        shown: "< 20 ms",
         decided_by: Measure::Wall,
     },
     Target {
         row: "codegen total, 100x spec",
-        limit: Limit::Below(3.0),
-        shown: "< 3 s",
+        limit: Limit::Below(1.5),
+        shown: "< 1.5 s",
         decided_by: Measure::Wall,
     },
     Target {
         row: "codegen cost per operation, 100x vs 1x",
-        limit: Limit::AtMost(2.0),
-        shown: "≤ 2×",
+        limit: Limit::AtMost(1.1),
+        shown: "≤ 1.1×",
         decided_by: Measure::Instructions,
+    },
+    Target {
+        row: "cargo xtask codegen --check, warm, end to end",
+        limit: Limit::Below(0.3),
+        shown: "< 0.3 s",
+        decided_by: Measure::Wall,
     },
     Target {
         row: "client GET 50 notebooks, sequential",
@@ -165,39 +177,44 @@ enum Measure {
 
 /// Runs every benchmark and prints the summary.
 pub fn run(args: &[String], root: &Path) -> Result<(), String> {
-    let mut quick = false;
-    for arg in args {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            other => {
-                return Err(format!(
-                    "unknown option `{other}` for `bench` (only --quick)"
-                ));
-            }
-        }
-    }
+    let options = Options::parse(args)?;
+    let quick = options.quick;
     let started = Instant::now();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let callgrind = Callgrind::find()?;
     let mut summary = Summary::default();
+    println!("load average at the start: {}", load_average());
 
-    section("1/3 codegen in process");
-    codegen(root, quick, callgrind.as_ref(), &mut summary)?;
-    section("2/3 client overhead against hand-written reqwest + serde_json");
-    client(root, quick, callgrind.as_ref(), &mut summary)?;
-    section("2b/3 pacing against a local throttling server (virtual time)");
-    pacing(root, &mut summary)?;
-    section("2c/3 roster sync against the fake enforcing OneNote's limits (virtual time)");
-    roster_sync(root, &mut summary)?;
-    section("2d/3 the onenote command against the fake, beside curl");
-    command_line::run(root, quick, callgrind.as_ref(), &mut summary)?;
-    section("3/3 compile cost");
-    compile(root, quick, &mut summary)?;
+    if options.runs("codegen") {
+        section("1/3 codegen in process");
+        codegen(root, &options, callgrind.as_ref(), &mut summary)?;
+    }
+    if options.runs("client") {
+        section("2/3 client overhead against hand-written reqwest + serde_json");
+        client(root, quick, callgrind.as_ref(), &mut summary)?;
+    }
+    if options.runs("pacing") {
+        section("2b/3 pacing against a local throttling server (virtual time)");
+        pacing(root, &mut summary)?;
+    }
+    if options.runs("roster") {
+        section("2c/3 roster sync against the fake enforcing OneNote's limits (virtual time)");
+        roster_sync(root, &mut summary)?;
+    }
+    if options.runs("command-line") {
+        section("2d/3 the onenote command against the fake, beside curl");
+        command_line::run(root, quick, callgrind.as_ref(), &mut summary)?;
+    }
+    if options.runs("compile") {
+        section("3/3 compile cost");
+        compile(root, quick, &mut summary)?;
+    }
 
     section(&format!(
-        "summary ({}; {cores} cores; {:.0} s)",
+        "summary ({}; {cores} cores; {:.0} s; load average at the end {})",
         if quick { "--quick" } else { "full run" },
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        load_average()
     ));
     print!("{}", summary.table());
     if callgrind.is_none() {
@@ -211,8 +228,76 @@ pub fn run(args: &[String], root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// What `cargo xtask bench` was asked to run.
+struct Options {
+    quick: bool,
+    /// Only this section (`codegen`, `client`, `pacing`, `roster`, `compile`).
+    only: Option<String>,
+    /// A commit whose generator is measured beside this tree's.
+    baseline: Option<String>,
+}
+
+const SECTIONS: [&str; 6] = [
+    "codegen",
+    "client",
+    "pacing",
+    "roster",
+    "command-line",
+    "compile",
+];
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options {
+            quick: false,
+            only: None,
+            baseline: None,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--only" => {
+                    let section = args.next().filter(|s| SECTIONS.contains(&s.as_str()));
+                    let Some(section) = section else {
+                        return Err(format!("`--only` takes one of: {}", SECTIONS.join(", ")));
+                    };
+                    options.only = Some(section.clone());
+                }
+                "--baseline" => match args.next() {
+                    Some(commit) => options.baseline = Some(commit.clone()),
+                    None => return Err("`--baseline` takes a commit (e.g. main)".to_owned()),
+                },
+                other => {
+                    return Err(format!(
+                        "unknown option `{other}` for `bench` (--quick, --only SECTION, --baseline COMMIT)"
+                    ));
+                }
+            }
+        }
+        Ok(options)
+    }
+
+    fn runs(&self, section: &str) -> bool {
+        self.only.as_deref().is_none_or(|only| only == section)
+    }
+}
+
 fn section(title: &str) {
     println!("\n=== {title}\n");
+}
+
+/// The 1, 5 and 15 minute load averages (Linux), to read wall-clock figures by.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,26 +582,57 @@ fn bench_executable(root: &Path, package: &str, bench: &str) -> Result<PathBuf, 
 
 fn codegen(
     root: &Path,
-    quick: bool,
+    options: &Options,
     callgrind: Option<&Callgrind>,
     summary: &mut Summary,
 ) -> Result<(), String> {
-    let mut command = cargo(root);
-    command.args(["bench", "-p", "codegen", "--bench", "codegen", "--"]);
+    let executable = bench_executable(root, "codegen", "codegen")?;
+    let baseline = match &options.baseline {
+        Some(commit) => Some((commit.as_str(), baseline_executable(root, commit)?)),
+        None => None,
+    };
+    // The baseline first, then this tree, close together in time.
+    let old = match &baseline {
+        Some((commit, old)) => {
+            println!("the generator of {commit}:");
+            Some(measure_codegen(old, options.quick, callgrind)?)
+        }
+        None => None,
+    };
+    println!("this tree's generator:");
+    let new = measure_codegen(&executable, options.quick, callgrind)?;
+    codegen_rows(&new, "", summary)?;
+    if let (Some((commit, _)), Some(old)) = (&baseline, &old) {
+        let suffix = format!(", baseline {commit}");
+        codegen_rows(old, &suffix, summary)?;
+        codegen_comparison(&new, old, commit, summary)?;
+    }
+    codegen_check(root, summary)
+}
+
+/// One generator's figures: its benchmark's JSON lines (wall clock) and the instructions of one
+/// `codegen::generate` at each factor it counted.
+struct CodegenRun {
+    lines: BTreeMap<String, Value>,
+    instructions: BTreeMap<usize, f64>,
+    quick: bool,
+    counted: bool,
+}
+
+fn measure_codegen(
+    executable: &Path,
+    quick: bool,
+    callgrind: Option<&Callgrind>,
+) -> Result<CodegenRun, String> {
+    let mut command = Command::new(executable);
     if quick {
         command.arg("--quick");
     }
     let lines = json_lines(&run_echoed(command)?);
-    let operations = |factor: usize| number(&lines, &format!("spec/{factor}x"), "operations");
-    let wall = |stage: &str, factor: usize, field: &str| {
-        number(&lines, &format!("{stage}/{factor}x"), field)
-    };
-
     // Instructions of one `codegen::generate` at each size (100x: full runs only, it takes
     // minutes under callgrind).
     let mut instructions = BTreeMap::new();
     if let Some(callgrind) = callgrind {
-        let executable = bench_executable(root, "codegen", "codegen")?;
         for (factor, count) in [(1, 5), (10, 1), (100, 1)] {
             if quick && factor == 100 {
                 continue;
@@ -525,61 +641,102 @@ fn codegen(
             println!("counting instructions of {case}");
             instructions.insert(
                 factor,
-                callgrind.per_repetition(&executable, &[&case], count)?,
+                callgrind.per_repetition(executable, &[&case], count)?,
             );
         }
     }
-    let no_count = if callgrind.is_none() {
-        "valgrind not installed"
-    } else {
-        "not counted (--quick)"
-    };
+    Ok(CodegenRun {
+        lines,
+        instructions,
+        quick,
+        counted: callgrind.is_some(),
+    })
+}
 
-    let (ops_1, types_1) = (operations(1)?, number(&lines, "spec/1x", "types")?);
+impl CodegenRun {
+    fn number(&self, case: &str, field: &str) -> Result<f64, String> {
+        number(&self.lines, case, field)
+    }
+
+    fn operations(&self, factor: usize) -> Result<f64, String> {
+        self.number(&format!("spec/{factor}x"), "operations")
+    }
+
+    fn wall(&self, stage: &str, factor: usize, field: &str) -> Result<f64, String> {
+        self.number(&format!("{stage}/{factor}x"), field)
+    }
+
+    /// (median, fastest) of `codegen::generate` at `factor`.
+    fn total(&self, factor: usize) -> Result<(f64, f64), String> {
+        Ok((
+            self.wall("total", factor, "median")?,
+            self.wall("total", factor, "fastest")?,
+        ))
+    }
+
+    /// Why a factor has no instruction count.
+    fn no_count(&self) -> &'static str {
+        if !self.counted {
+            "valgrind not installed"
+        } else if self.quick {
+            "not counted (--quick)"
+        } else {
+            ""
+        }
+    }
+}
+
+/// The codegen rows of one generator; `suffix` names a baseline's rows (no target judges them).
+fn codegen_rows(run: &CodegenRun, suffix: &str, summary: &mut Summary) -> Result<(), String> {
+    let (ops_1, types_1) = (run.operations(1)?, run.number("spec/1x", "types")?);
     let stages = ["load", "emit", "format"]
         .iter()
-        .map(|stage| Ok(format!("{stage} {}", duration(wall(stage, 1, "median")?))))
+        .map(|stage| {
+            Ok(format!(
+                "{stage} {}",
+                duration(run.wall(stage, 1, "median")?)
+            ))
+        })
         .collect::<Result<Vec<_>, String>>()?;
     summary.add_without_instructions(
-        format!("codegen stages, real spec ({ops_1} operations, {types_1} types)"),
+        format!(
+            "codegen stages (one thread each), real spec ({ops_1} operations, {types_1} types){suffix}"
+        ),
         info(stages.join(", ")),
         "",
     );
-    let total_1 = (wall("total", 1, "median")?, wall("total", 1, "fastest")?);
+    let total_1 = run.total(1)?;
     summary.add(
-        "codegen total, real spec",
+        format!("codegen total, real spec{suffix}"),
         figure(total_1.1, timed(total_1)),
-        instructions
+        run.instructions
             .get(&1)
             .and_then(|&count| figure(count, count_text(count))),
     );
     let per_op_1 = total_1.0 / ops_1;
     for factor in &FACTORS[1..] {
-        let ops = operations(*factor)?;
-        let total = (
-            wall("total", *factor, "median")?,
-            wall("total", *factor, "fastest")?,
-        );
+        let ops = run.operations(*factor)?;
+        let total = run.total(*factor)?;
         let growth = (total.0 / ops) / per_op_1;
-        let counted = match (instructions.get(factor), instructions.get(&1)) {
+        let counted = match (run.instructions.get(factor), run.instructions.get(&1)) {
             (Some(&count), Some(&count_1)) => Some((count, (count / ops) / (count_1 / ops_1))),
             _ => None,
         };
         let mut per_stage = Vec::new();
         for stage in ["load", "emit", "format"] {
-            let ratio =
-                (wall(stage, *factor, "median")? / ops) / (wall(stage, 1, "median")? / ops_1);
+            let ratio = (run.wall(stage, *factor, "median")? / ops)
+                / (run.wall(stage, 1, "median")? / ops_1);
             per_stage.push(format!("{stage} {ratio:.2}×"));
         }
         summary.add_without_instructions(
-            format!("codegen cost per operation by stage, {factor}x vs 1x"),
+            format!("codegen cost per operation by stage, {factor}x vs 1x{suffix}"),
             info(per_stage.join(", ")),
             "",
         );
-        let total_row = format!("codegen total, {factor}x spec");
+        let total_row = format!("codegen total, {factor}x spec{suffix}");
         let total_wall = figure(total.1, format!("{} ({ops} operations)", timed(total)));
         let total_count = counted.and_then(|(count, _)| figure(count, count_text(count)));
-        let growth_row = format!("codegen cost per operation, {factor}x vs 1x");
+        let growth_row = format!("codegen cost per operation, {factor}x vs 1x{suffix}");
         let growth_wall = figure(
             growth,
             format!(
@@ -594,7 +751,7 @@ fn codegen(
                 format!(
                     "{ratio:.2}× ({}/op vs {}/op)",
                     count_text(count / ops),
-                    count_text(instructions[&1] / ops_1)
+                    count_text(run.instructions[&1] / ops_1)
                 ),
             )
         });
@@ -602,11 +759,127 @@ fn codegen(
             summary.add(total_row, total_wall, total_count);
             summary.add(growth_row, growth_wall, growth_count);
         } else {
-            summary.add_without_instructions(total_row, total_wall, no_count);
-            summary.add_without_instructions(growth_row, growth_wall, no_count);
+            summary.add_without_instructions(total_row, total_wall, run.no_count());
+            summary.add_without_instructions(growth_row, growth_wall, run.no_count());
         }
     }
     Ok(())
+}
+
+/// This tree ÷ the baseline, for each spec size: the fastest wall time and the instructions.
+fn codegen_comparison(
+    new: &CodegenRun,
+    old: &CodegenRun,
+    commit: &str,
+    summary: &mut Summary,
+) -> Result<(), String> {
+    for factor in FACTORS {
+        let (new_wall, old_wall) = (new.total(factor)?.1, old.total(factor)?.1);
+        let wall = new_wall / old_wall;
+        let name = match factor {
+            1 => format!("codegen total, real spec: this tree vs {commit}"),
+            _ => format!("codegen total, {factor}x spec: this tree vs {commit}"),
+        };
+        let result = figure(
+            wall,
+            format!(
+                "{wall:.2}× ({} vs {}, fastest)",
+                duration(new_wall),
+                duration(old_wall)
+            ),
+        );
+        match (new.instructions.get(&factor), old.instructions.get(&factor)) {
+            (Some(&new_count), Some(&old_count)) => {
+                let ratio = new_count / old_count;
+                let counted = figure(
+                    ratio,
+                    format!(
+                        "{ratio:.2}× ({} vs {})",
+                        count_text(new_count),
+                        count_text(old_count)
+                    ),
+                );
+                summary.add(name, result, counted);
+            }
+            _ => summary.add_without_instructions(name, result, new.no_count()),
+        }
+    }
+    Ok(())
+}
+
+/// The codegen benchmark of `commit`: its files extracted into `target/bench/baseline-<commit>`
+/// (kept between runs, with its own target folder), this tree's `spec/` copied over its own so
+/// both generators read the same input, and built there.
+fn baseline_executable(root: &Path, commit: &str) -> Result<PathBuf, String> {
+    let mut rev = Command::new("git");
+    rev.arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--short", &format!("{commit}^{{commit}}")]);
+    let short = run_quiet(rev)?.trim().to_owned();
+    let tree = root.join("target/bench").join(format!("baseline-{short}"));
+    if !tree.join("Cargo.toml").exists() {
+        fs::create_dir_all(&tree)
+            .map_err(|e| format!("error: cannot create {}: {e}", tree.display()))?;
+        let archive = Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["archive", &short])
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("error: cannot run git archive: {e}"))?;
+        let Some(stdout) = archive.stdout else {
+            return Err("error: git archive gave no output".to_owned());
+        };
+        println!("$ git archive {short} | tar -x -C {}", tree.display());
+        let status = Command::new("tar")
+            .arg("-x")
+            .arg("-C")
+            .arg(&tree)
+            .stdin(stdout)
+            .status()
+            .map_err(|e| format!("error: cannot run tar: {e}"))?;
+        if !status.success() {
+            return Err(format!("error: extracting {short} failed ({status})"));
+        }
+    }
+    let spec = tree.join("spec");
+    remove_dir(&spec);
+    copy_crate(&root.join("spec"), &spec)?;
+    bench_executable(&tree, "codegen", "codegen")
+}
+
+/// `cargo xtask codegen --check` end to end, as a user runs it: once to build and warm up, then
+/// five times; the fastest counts (load only adds time).
+fn codegen_check(root: &Path, summary: &mut Summary) -> Result<(), String> {
+    let check = || {
+        let mut command = cargo(root);
+        command.args(["xtask", "codegen", "--check"]);
+        command
+    };
+    run_quiet(check())?;
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        run_quiet(check())?;
+        times.push(start.elapsed().as_secs_f64());
+    }
+    summary.add_without_instructions(
+        "cargo xtask codegen --check, warm, end to end",
+        fastest_of(times, duration),
+        "not applicable",
+    );
+    Ok(())
+}
+
+/// The fastest of several timed runs (load only ever adds time), shown with every run.
+fn fastest_of(mut times: Vec<f64>, each: impl Fn(f64) -> String) -> Option<Figure> {
+    times.sort_by(f64::total_cmp);
+    let fastest = times.first().copied().unwrap_or(0.0);
+    let runs: Vec<String> = times.iter().map(|t| each(*t)).collect();
+    figure(
+        fastest,
+        format!("{} (runs: {})", duration(fastest), runs.join(", ")),
+    )
 }
 
 /// `8.91 ms (fastest 8.52 ms)` from (median, fastest).
@@ -845,22 +1118,9 @@ fn compile(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String
         build(&mut command);
         times.push(run_timed(command)?);
     }
-    times.sort_by(f64::total_cmp);
-    let fastest = times.first().copied().unwrap_or(0.0);
     summary.add_without_instructions(
         "onenote-api alone, clean debug build (deps built)",
-        figure(
-            fastest,
-            format!(
-                "{} (runs: {})",
-                duration(fastest),
-                times
-                    .iter()
-                    .map(|t| format!("{t:.1} s"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ),
+        fastest_of(times, |t| format!("{t:.1} s")),
         not_counted,
     );
 
@@ -1181,6 +1441,30 @@ roster sync: 40 classes
             bench_line("{\"bench\":\"pacing\"}", "roster_sync"),
             Err("error: the roster_sync benchmark printed no JSON line".to_owned())
         );
+    }
+
+    #[test]
+    fn options_choose_a_section_and_a_baseline() {
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let options = Options::parse(&args(&[
+            "--quick",
+            "--only",
+            "codegen",
+            "--baseline",
+            "main",
+        ]))
+        .unwrap();
+        assert!(options.quick && options.runs("codegen") && !options.runs("client"));
+        assert_eq!(options.baseline.as_deref(), Some("main"));
+        assert!(Options::parse(&args(&[])).unwrap().runs("compile"));
+        assert_eq!(
+            Options::parse(&args(&["--only", "everything"])).err(),
+            Some(
+                "`--only` takes one of: codegen, client, pacing, roster, command-line, compile"
+                    .to_owned()
+            )
+        );
+        assert!(Options::parse(&args(&["--baseline"])).is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask openapi [--check]`,
-//! `cargo xtask routes` and `cargo xtask bench [--quick]`.
+//! `cargo xtask routes` and `cargo xtask bench [--quick] [--only SECTION] [--baseline COMMIT]`.
 //!
 //! All file I/O lives here; the generator itself (`codegen`) is pure.
 
@@ -22,10 +22,12 @@ const USAGE: &str = "usage:
   cargo xtask routes [--spec DIR]
       print one line per operation and mount: METHOD path-template operationId,
       then `async` (or `async-only`), `[locations]` when restricted, `(version root)`
-  cargo xtask bench [--quick]
+  cargo xtask bench [--quick] [--only SECTION] [--baseline COMMIT]
       benchmark codegen time, client overhead against hand-written reqwest and
       compile cost, and print a table against the targets (BENCHMARKS.md);
-      --quick: 1–2 minutes once compiled, fewer samples, no clean hello-world builds";
+      --quick: 1–2 minutes once compiled, fewer samples, no clean hello-world builds;
+      --only: one of codegen, client, pacing, roster, command-line, compile;
+      --baseline: also measure the generator of COMMIT, beside this tree's";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -3,24 +3,28 @@
 //! positioned diagnostics, found in the spec text only when there is one to report (the model
 //! keeps no positions).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
-use crate::SpecSource;
 use crate::diagnostics::Diagnostics;
 use crate::json::{self, Node, Pos, Value};
 use crate::model::{Model, OperationId, ResourceId};
 
 use super::inputs::{Input, Origin, Types, leaf_inputs, resource_inputs};
 use super::tree::{CommandNode, NodeKind, commands, tree};
-use super::{RUNTIME_COMMAND_FLAGS, RUNTIME_COMMANDS, RUNTIME_GLOBAL_FLAGS, word};
+use super::words::{RUNTIME_COMMAND_FLAGS, RUNTIME_COMMANDS, RUNTIME_GLOBAL_FLAGS, word};
 
 /// Reports every name of the spec the command line cannot use: two inputs of one command with
 /// the same name, an input named like a flag the command line has anyway (a location flag,
 /// `--output`, `--body`, …), a subcommand named like one `onenote-cli` writes by hand.
 ///
-/// The model carries no positions, so a diagnostic finds its place in `sources` (only when
-/// there is something to report).
-pub fn check(model: &Model, sources: &[&SpecSource], diagnostics: &mut Diagnostics) {
+/// The model carries no positions, so a diagnostic finds its place in `sources` (each spec
+/// file's path and text; parsed again only when there is something to report).
+pub fn check<'a>(
+    model: &'a Model,
+    sources: &'a [(&'a str, &'a str)],
+    diagnostics: &mut Diagnostics,
+) {
     let types = Types::new(model);
     let locator = Locator::new(model, sources);
     let mut global: BTreeMap<String, String> = BTreeMap::new();
@@ -176,14 +180,16 @@ fn hint(origin: &Origin) -> &'static str {
 
 /// Finds where a spec item is written, for diagnostics only: the model keeps no positions.
 struct Locator<'a> {
-    files: Vec<(&'a str, Option<Node>)>,
+    sources: &'a [(&'a str, &'a str)],
+    /// The spec files parsed again, on the first diagnostic only.
+    files: OnceCell<Vec<(&'a str, Option<Node>)>>,
     /// The spec file of each resource and operation (by the module that holds it).
     resource_files: BTreeMap<ResourceId, &'a str>,
     operation_files: BTreeMap<OperationId, &'a str>,
 }
 
 impl<'a> Locator<'a> {
-    fn new(model: &'a Model, sources: &[&'a SpecSource]) -> Self {
+    fn new(model: &'a Model, sources: &'a [(&'a str, &'a str)]) -> Self {
         let mut resource_files = BTreeMap::new();
         let mut operation_files = BTreeMap::new();
         for module in &model.modules {
@@ -195,24 +201,31 @@ impl<'a> Locator<'a> {
             }
         }
         Locator {
-            files: sources
-                .iter()
-                .map(|s| (s.path.as_str(), json::parse(&s.text).ok()))
-                .collect(),
+            sources,
+            files: OnceCell::new(),
             resource_files,
             operation_files,
         }
     }
 
+    fn files(&self) -> &[(&'a str, Option<Node>)] {
+        self.files.get_or_init(|| {
+            self.sources
+                .iter()
+                .map(|(path, text)| (*path, json::parse(text).ok()))
+                .collect()
+        })
+    }
+
     /// The position of the deepest key of `keys` found in `file` (`*` matches any key).
     fn find(&self, file: &str, keys: &[&str]) -> Option<Pos> {
-        let (_, root) = self.files.iter().find(|(path, _)| *path == file)?;
+        let (_, root) = self.files().iter().find(|(path, _)| *path == file)?;
         find(root.as_ref()?, keys)
     }
 
     /// The first file where `keys` resolve, with the position.
     fn anywhere(&self, keys: &[&str]) -> Option<(String, Pos)> {
-        self.files.iter().find_map(|(path, root)| {
+        self.files().iter().find_map(|(path, root)| {
             let pos = find(root.as_ref()?, keys)?;
             Some(((*path).to_owned(), pos))
         })
@@ -228,7 +241,7 @@ impl<'a> Locator<'a> {
     }
 
     fn first_file(&self) -> &str {
-        self.files.first().map_or("spec", |(path, _)| path)
+        self.sources.first().map_or("spec", |(path, _)| path)
     }
 
     fn resource(&self, model: &Model, id: ResourceId) -> (String, Pos) {

@@ -7,7 +7,7 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::emit::EmittedFile;
+use crate::emit::{Emitted, EmittedFile};
 use crate::model::{
     AsyncForm, BodyModel, Host, LocationModel, Model, ODataOption, OperationModel, ParamModel,
     QueryValue, ResponseModel, TypeRef,
@@ -15,7 +15,7 @@ use crate::model::{
 
 use super::inputs::{Input, Kind, Role, Types, is_accepted, leaf_inputs, resource_inputs};
 use super::tree::{Command, CommandNode, NodeKind, commands, tree};
-use super::word;
+use super::words::word;
 
 /// The generated module of `onenote-cli`: `mod.rs`, not yet formatted.
 pub fn files(model: &Model) -> Vec<EmittedFile> {
@@ -49,7 +49,11 @@ pub fn files(model: &Model) -> Vec<EmittedFile> {
     vec![EmittedFile {
         path: "mod.rs".to_owned(),
         sources: model.modules.iter().map(|m| m.source.clone()).collect(),
-        tokens,
+        // One piece, docs inline: a file of data and small functions lays out in one go.
+        pieces: vec![Emitted {
+            tokens,
+            docs: Vec::new(),
+        }],
     }]
 }
 

@@ -9,7 +9,7 @@ use crate::model::{
     ResourceId, ResponseModel, TypeKind, TypeModel, TypeRef,
 };
 
-use super::word;
+use super::words::word;
 
 /// One input of a command, as the runtime's `Input` describes it.
 #[derive(Clone, Debug)]

@@ -11,46 +11,21 @@
 //! data (the tree, with each leaf's inputs) and one `run` function per command that calls the
 //! typed client; `onenote-cli`'s hand-written runtime builds clap from the data and prints.
 //!
-//! The stages, one file each: [`tree`] (the command tree from the model) → `inputs` (each
+//! The stages, one file each, over [`words`] (spec names as command words; the names the
+//! hand-written runtime keeps): [`tree`] (the command tree from the model) → `inputs` (each
 //! command's arguments and flags) → `check` (names the command line cannot use) → [`emit`] (the
 //! generated file).
-
-use heck::ToKebabCase;
 
 mod check;
 pub mod emit;
 mod inputs;
 pub mod tree;
+pub mod words;
 
 pub use check::check;
 pub use emit::files;
 pub use tree::{Command, CommandNode, NodeKind, commands, tree};
+pub use words::{RUNTIME_COMMAND_FLAGS, RUNTIME_COMMANDS, RUNTIME_GLOBAL_FLAGS};
 
 /// Where the generated file goes, relative to the workspace root.
 pub const OUT_DIR: &str = "onenote-cli/src/generated";
-
-/// Flags every command has, made by `onenote-cli`'s hand-written root command (besides one
-/// flag per location, which come from the spec).
-pub const RUNTIME_GLOBAL_FLAGS: &[&str] = &["output", "base-url", "help", "version"];
-
-/// Flags the runtime adds to some commands: the body from a file, the asynchronous form, every
-/// page, the binary parts of a multipart body.
-pub const RUNTIME_COMMAND_FLAGS: &[&str] = &["body", "async", "all", "part"];
-
-/// Commands `onenote-cli` writes by hand, as word paths; clap adds `help` at every level.
-pub const RUNTIME_COMMANDS: &[&[&str]] = &[
-    &["login"],
-    &["logout"],
-    &["roster"],
-    &["fake"],
-    &["completions"],
-    &["operation", "wait"],
-];
-
-/// A subcommand or argument name from a Rust name: `class_notebook` → `class-notebook`,
-/// `r#type` → `type`, `self_` → `self`.
-fn word(rust: &str) -> String {
-    rust.trim_start_matches("r#")
-        .trim_end_matches('_')
-        .to_kebab_case()
-}

@@ -4,7 +4,7 @@
 
 use crate::model::{Host, Model, OperationId, ResourceId};
 
-use super::word;
+use super::words::word;
 
 /// One node of the command tree.
 #[derive(Clone, Debug)]

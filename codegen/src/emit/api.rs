@@ -3,15 +3,16 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::resources::param_args;
-use super::{doc, ident};
+use super::docs::Docs;
+use super::paths::{param_args, push_path};
+use super::tokens::ident;
 use crate::model::ApiModel;
 
 /// Emits the API items.
-pub fn tokens(api: &ApiModel) -> TokenStream {
+pub fn tokens(api: &ApiModel, docs: &Docs) -> TokenStream {
     let base_url = &api.base_url;
     let notes_root = &api.notes_root;
-    let base_doc = doc(&format!(
+    let base_doc = docs.outer(&format!(
         "The service's base URL, without the version: `{base_url}`.\n\n{}",
         api.doc
     ));
@@ -19,7 +20,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
     let variants: Vec<_> = api.versions.iter().map(|v| ident(&v.variant)).collect();
     let segments: Vec<&String> = api.versions.iter().map(|v| &v.segment).collect();
     let version_docs = api.versions.iter().enumerate().map(|(index, v)| {
-        let doc = doc(&format!("`{}`: {}", v.segment, v.doc));
+        let doc = docs.outer(&format!("`{}`: {}", v.segment, v.doc));
         if index == api.default_version {
             quote!(#doc #[default])
         } else {
@@ -31,7 +32,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
         .get(api.default_version)
         .map(|v| v.segment.as_str())
         .unwrap_or_default();
-    let version_doc = doc(&format!(
+    let version_doc = docs.outer(&format!(
         "The API version a client calls (the path segment after the base URL). The default is `{default_segment}`."
     ));
 
@@ -40,7 +41,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
         let accessor = ident(&location.accessor);
         let key = &location.key;
         let template = location.path.to_template();
-        let marker_doc = doc(&format!(
+        let marker_doc = docs.outer(&format!(
             "Location marker for `{template}`: {}\n\nHandles reached from [`Client::{}`](crate::Client::{}) carry it, so operations the \
              service limits to some locations exist only there.",
             location.doc, location.accessor, location.accessor
@@ -57,7 +58,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
                 )
             })
             .collect();
-        let accessor_doc = doc(&format!(
+        let accessor_doc = docs.outer(&format!(
             "The notebooks at `{template}/{notes_root}/`: {}{}",
             location.doc,
             if param_docs.is_empty() {
@@ -66,7 +67,7 @@ pub fn tokens(api: &ApiModel) -> TokenStream {
                 format!("\n\n# Arguments\n{param_docs}")
             }
         ));
-        let pushes = location.path.push_tokens(&location.params, true);
+        let pushes = push_path(&location.path, &location.params, true);
         quote! {
             #marker_doc
             #[derive(Clone, Copy, Debug)]

@@ -1,187 +1,170 @@
-//! Turns the resolved model into Rust token streams, one per generated file.
+//! Turns the resolved model into Rust token streams: [`plan`] says what each generated file
+//! holds, piece by piece, and [`piece`] emits one piece.
+//!
+//! A piece is a whole number of items (or a file's own doc), so a file is its pieces laid out
+//! one after another, and each can be emitted and formatted on its own, on any thread: that
+//! keeps formatting linear in the spec's size and lets it use every core (`format::files`).
 //!
 //! Emit only walks `model`; it never looks at spec JSON. Runtime behaviour (HTTP, errors,
 //! encoding) lives in hand-written `onenote-api` code that the emitted code calls.
 
 mod api;
+pub mod docs;
 mod operations;
+mod paths;
 mod resources;
+mod tokens;
 mod types;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use crate::model::{Model, Module, TypeRef};
+use self::docs::{DocMode, Docs};
+use self::tokens::ident;
+use crate::model::{ApiModel, Model, Module, OperationModel, ResourceModel, TypeModel};
 
-/// One generated file before formatting.
-pub struct EmittedFile {
+/// What one generated file holds.
+pub struct FilePlan<'m> {
     /// Path relative to the generated folder (`class_notebooks.rs`).
     pub path: String,
     /// The spec files it comes from, for the header.
     pub sources: Vec<String>,
-    /// The file's items.
-    pub tokens: TokenStream,
+    /// Its pieces, in file order.
+    pub pieces: Vec<Piece<'m>>,
 }
 
-/// Emits every generated file: one module per spec file plus `mod.rs`.
-pub fn files(model: &Model) -> Vec<EmittedFile> {
-    let mut files: Vec<EmittedFile> = model
+/// One piece of a generated file, emitted on its own.
+#[derive(Clone, Copy)]
+pub enum Piece<'m> {
+    /// The file's own doc (`//!` lines).
+    FileDoc(&'m str),
+    /// The "api" section: base URL, versions, location markers and roots.
+    Api(&'m ApiModel),
+    /// A model (struct or enum) and its impls.
+    Type(&'m TypeModel),
+    /// A resource's handle alias and its accessors.
+    Resource(&'m ResourceModel),
+    /// An operation's builder alias, query setters and host methods.
+    Operation(&'m OperationModel),
+    /// An operation's type in `op.rs`.
+    OperationType(&'m OperationModel),
+    /// A resource's marker in `resource.rs`.
+    Marker(&'m ResourceModel),
+    /// `mod.rs`'s module declarations and re-exports.
+    Modules,
+}
+
+/// One piece's tokens, and the doc blocks its placeholders name ([`DocMode::Deferred`]).
+pub struct Emitted {
+    /// The items (or inner doc attributes).
+    pub tokens: TokenStream,
+    /// The deferred doc blocks, for `docs::restore`; empty with inline docs.
+    pub docs: Vec<String>,
+}
+
+/// One generated file with every piece emitted.
+pub struct EmittedFile {
+    /// Path relative to the generated folder.
+    pub path: String,
+    /// The spec files it comes from, for the header.
+    pub sources: Vec<String>,
+    /// Its pieces, in file order.
+    pub pieces: Vec<Emitted>,
+}
+
+const MOD_DOC: &str = "Code generated from `spec/`: models, location roots, navigation handles and request builders.\n\nEverything here is re-exported at the crate root. The modules, one per spec file, are public too, so each one's documentation (what the documents say about that part of the API) is a page of its own.";
+
+const OP_DOC: &str = "One type per operation: what its request builder ([`Request<O>`](crate::Request)) sends, what it returns and which options it supports.\n\nYou do not make these yourself: the method that makes a builder fills one in. They are public so builder types can be named: `Request<op::X>` is `XRequest`.";
+
+const RESOURCE_DOC: &str = "One marker type per resource: `Handle<resource::ClassNotebook, L>` is `ClassNotebookResource<L>`. They are never values, only names.";
+
+/// Every generated file, sorted by path: one module per spec file, `mod.rs`, `op.rs` (one
+/// type per operation) and `resource.rs` (one marker per resource).
+pub fn plan(model: &Model) -> Vec<FilePlan<'_>> {
+    let mut files: Vec<FilePlan<'_>> = model
         .modules
         .iter()
-        .map(|module| EmittedFile {
+        .map(|module| FilePlan {
             path: format!("{}.rs", module.name),
             sources: vec![module.source.clone()],
-            tokens: module_tokens(model, module),
+            pieces: module_pieces(model, module),
         })
         .collect();
     let sources: Vec<String> = model.modules.iter().map(|m| m.source.clone()).collect();
-    files.push(EmittedFile {
+    files.push(FilePlan {
         path: "mod.rs".to_owned(),
         sources: sources.clone(),
-        tokens: mod_rs(model),
+        pieces: vec![Piece::FileDoc(MOD_DOC), Piece::Modules],
     });
-    files.push(EmittedFile {
+    files.push(FilePlan {
         path: "op.rs".to_owned(),
         sources: sources.clone(),
-        tokens: op_rs(model),
+        pieces: std::iter::once(Piece::FileDoc(OP_DOC))
+            .chain(model.operations.iter().map(Piece::OperationType))
+            .collect(),
     });
-    files.push(EmittedFile {
+    files.push(FilePlan {
         path: "resource.rs".to_owned(),
         sources,
-        tokens: resource_rs(model),
+        pieces: std::iter::once(Piece::FileDoc(RESOURCE_DOC))
+            .chain(model.resources.iter().map(Piece::Marker))
+            .collect(),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
-fn module_tokens(model: &Model, module: &Module) -> TokenStream {
-    let doc = inner_doc(&module.doc);
-    let api = if module.declares_api {
-        api::tokens(&model.api)
-    } else {
-        TokenStream::new()
+/// A spec file's module: its doc, the api section if it declares it, then its types,
+/// resources and operations.
+fn module_pieces<'m>(model: &'m Model, module: &'m Module) -> Vec<Piece<'m>> {
+    let mut pieces = vec![Piece::FileDoc(&module.doc)];
+    if module.declares_api {
+        pieces.push(Piece::Api(&model.api));
+    }
+    pieces.extend(module.types.iter().map(Piece::Type));
+    pieces.extend(model.module_resources(module).map(Piece::Resource));
+    pieces.extend(model.module_operations(module).map(Piece::Operation));
+    pieces
+}
+
+/// Emits one piece, its docs written as `mode` says.
+pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
+    let docs = Docs::new(mode);
+    let tokens = match piece {
+        Piece::FileDoc(text) => docs.inner(text),
+        Piece::Api(api) => api::tokens(api, &docs),
+        Piece::Type(ty) => types::tokens(ty, &docs),
+        Piece::Resource(resource) => resources::tokens(model, resource, &docs),
+        Piece::Operation(op) => operations::tokens(model, op, &docs),
+        Piece::OperationType(op) => operations::op_type(model, op, &docs),
+        Piece::Marker(resource) => resources::marker(resource, &docs),
+        Piece::Modules => modules(model),
     };
-    let types = module.types.iter().map(types::tokens);
-    let resources = model
-        .module_resources(module)
-        .map(|resource| resources::tokens(model, resource));
-    let operations = model
-        .module_operations(module)
-        .map(|op| operations::tokens(model, op));
-    quote! {
-        #doc
-        #api
-        #(#types)*
-        #(#resources)*
-        #(#operations)*
+    Emitted {
+        tokens,
+        docs: docs.into_blocks(),
     }
 }
 
-fn mod_rs(model: &Model) -> TokenStream {
-    let doc = inner_doc(
-        "Code generated from `spec/`: models, location roots, navigation handles and request builders.\n\nEverything here is re-exported at the crate root. The modules, one per spec file, are public too, so each one's documentation (what the documents say about that part of the API) is a page of its own.",
-    );
-    let names: Vec<Ident> = model.modules.iter().map(|m| ident(&m.name)).collect();
-    quote! {
-        #doc
-        #(pub mod #names;)*
-        pub mod op;
-        pub mod resource;
-        #(pub use self::#names::*;)*
-    }
-}
-
-/// `op.rs`: one type per operation, what its `Request<O>` sends and expects.
-fn op_rs(model: &Model) -> TokenStream {
-    let doc = inner_doc(
-        "One type per operation: what its request builder ([`Request<O>`](crate::Request)) sends, what it returns and which options it supports.\n\nYou do not make these yourself: the method that makes a builder fills one in. They are public so builder types can be named: `Request<op::X>` is `XRequest`.",
-    );
-    let types = model
-        .operations
-        .iter()
-        .map(|op| operations::op_type(model, op));
-    quote! {
-        #doc
-        #(#types)*
-    }
-}
-
-/// `resource.rs`: one marker per resource, naming it in `Handle<R, L>`.
-fn resource_rs(model: &Model) -> TokenStream {
-    let doc = inner_doc(
-        "One marker type per resource: `Handle<resource::ClassNotebook, L>` is `ClassNotebookResource<L>`. They are never values, only names.",
-    );
-    let markers = model.resources.iter().map(resources::marker);
-    quote! {
-        #doc
-        #(#markers)*
-    }
-}
-
-/// An identifier from a name `names::ident` already made (raw identifiers included).
-pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// `#[doc = " line"]` attributes, one per line, so prettyplease prints `///` comments.
-pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote! { #(#[doc = #lines])* }
-}
-
-/// `#![doc = " line"]` inner attributes for a module.
-pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
-    quote! { #(#![doc = #lines])* }
-}
-
-fn doc_lines(text: &str) -> Vec<String> {
-    text.trim()
-        .lines()
-        .map(|line| {
-            let line = line.trim_end();
-            if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            }
+/// Every file of [`plan`] with every piece emitted, on this thread.
+pub fn files(model: &Model, mode: DocMode) -> Vec<EmittedFile> {
+    plan(model)
+        .into_iter()
+        .map(|file| EmittedFile {
+            pieces: file.pieces.iter().map(|p| piece(model, *p, mode)).collect(),
+            path: file.path,
+            sources: file.sources,
         })
         .collect()
 }
 
-/// The Rust type for a type reference.
-pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::Integer => quote!(i64),
-        TypeRef::Number => quote!(f64),
-        TypeRef::DateTime => quote!(crate::DateTime),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(crate::#name)
-        }
-        TypeRef::Array(inner) => {
-            let inner = rust_type(inner);
-            quote!(Vec<#inner>)
-        }
-    }
-}
-
-/// The markdown name of a type reference, for docs.
-pub(crate) fn type_doc(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "`String`".to_owned(),
-        TypeRef::Boolean => "`bool`".to_owned(),
-        TypeRef::Integer => "`i64`".to_owned(),
-        TypeRef::Number => "`f64`".to_owned(),
-        TypeRef::DateTime => "[`DateTime`](crate::DateTime)".to_owned(),
-        TypeRef::Json => "JSON".to_owned(),
-        TypeRef::Named(name) => format!("[`{name}`](crate::{name})"),
-        TypeRef::Array(inner) => format!("a list of {}", type_doc(inner)),
+/// `mod.rs`: one public module per spec file, `op` and `resource`, and the re-exports.
+fn modules(model: &Model) -> TokenStream {
+    let names: Vec<Ident> = model.modules.iter().map(|m| ident(&m.name)).collect();
+    quote! {
+        #(pub mod #names;)*
+        pub mod op;
+        pub mod resource;
+        #(pub use self::#names::*;)*
     }
 }

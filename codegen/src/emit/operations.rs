@@ -5,19 +5,21 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::resources::{host_impl, param_args, param_docs};
-use super::{doc, ident, rust_type, type_doc};
+use super::docs::Docs;
+use super::paths::{param_args, param_docs, push_path};
+use super::resources::host_impl;
+use super::tokens::{ident, rust_type, type_doc};
 use crate::model::{
     AsyncForm, BodyModel, Host, Model, ODataOption, OperationModel, PathTemplate, QueryValue,
     ResponseModel, Root, TypeRef,
 };
 
 /// The operation's builder alias, query setters and host methods, for its module.
-pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
+pub fn tokens(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
     let builder = ident(&op.builder);
     let op_type = op_type_name(op);
-    let builder_doc = doc(&builder_doc(model, op));
-    let setters = setters(op);
+    let builder_doc = docs.outer(&builder_doc(model, op));
+    let setters = setters(op, docs);
     let setters = if setters.is_empty() {
         TokenStream::new()
     } else {
@@ -39,14 +41,14 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
     let path = if op.path_from_host.is_empty() {
         start
     } else {
-        let pushes = op.path_from_host.push_tokens(&op.params, on_client);
+        let pushes = push_path(&op.path_from_host, &op.params, on_client);
         quote!({
             let mut path = #start;
             #pushes
             path
         })
     };
-    let method_doc = doc(&method_doc(model, op));
+    let method_doc = docs.outer(&method_doc(model, op));
     let method = quote! {
         #method_doc
         pub fn #call(&self, #(#args),*) -> crate::#builder {
@@ -80,7 +82,7 @@ pub fn tokens(model: &Model, op: &OperationModel) -> TokenStream {
 
 /// The operation's type in `op`: its fields (body and query values), its `Operation` impl and
 /// the options it opts into.
-pub fn op_type(model: &Model, op: &OperationModel) -> TokenStream {
+pub fn op_type(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
     let name = op_type_name(op);
     let id = &op.id;
     let method = format_ident!("{}", {
@@ -118,7 +120,7 @@ pub fn op_type(model: &Model, op: &OperationModel) -> TokenStream {
             None => quote!(impl crate::odata::#marker for #name {}),
         }
     });
-    let type_doc = doc(&format!(
+    let type_doc = docs.outer(&format!(
         "The `{id}` operation: what [`{builder}`](crate::{builder}) sends and what it returns ({} `{}`).",
         op.method.as_str(),
         relative_paths(model, op)
@@ -310,7 +312,7 @@ fn fill(op: &OperationModel) -> TokenStream {
 }
 
 /// The setters of the operation's own query parameters.
-fn setters(op: &OperationModel) -> Vec<TokenStream> {
+fn setters(op: &OperationModel, docs: &Docs) -> Vec<TokenStream> {
     op.query
         .iter()
         .filter_map(|query| {
@@ -323,7 +325,7 @@ fn setters(op: &OperationModel) -> Vec<TokenStream> {
                 TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
                 _ => (rust_ty, quote!(value)),
             };
-            let setter_doc = doc(&format!(
+            let setter_doc = docs.outer(&format!(
                 "{}\n\nSent as the `{}` query parameter ({}).",
                 query.doc,
                 query.wire,

@@ -3,46 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, ident};
-use crate::model::{Host, Model, ParamModel, PathTemplate, ResourceModel, TypeRef};
-
-/// The accessor's or operation method's arguments for path parameters.
-pub fn param_args(params: &[ParamModel]) -> Vec<TokenStream> {
-    params
-        .iter()
-        .map(|p| {
-            let name = ident(&p.rust);
-            match p.ty {
-                TypeRef::Integer => quote!(#name: i64),
-                _ => quote!(#name: impl AsRef<str>),
-            }
-        })
-        .collect()
-}
-
-/// Doc lines listing path parameters, each with how it is encoded into `template`.
-pub fn param_docs(params: &[ParamModel], template: &PathTemplate) -> String {
-    if params.is_empty() {
-        return String::new();
-    }
-    let list: String = params
-        .iter()
-        .map(|p| {
-            let quoted = template.is_quoted(&p.wire);
-            let encoding = if quoted {
-                "an OData string literal: quotes doubled, then percent-encoded"
-            } else {
-                "percent-encoded as one path segment, so no value can change the endpoint"
-            };
-            format!(
-                "\n- `{}`: {} ({encoding}).",
-                p.rust.trim_start_matches("r#"),
-                p.doc.trim_end_matches('.')
-            )
-        })
-        .collect();
-    format!("\n\n# Arguments\n{list}")
-}
+use super::docs::Docs;
+use super::paths::{param_args, param_docs, push_path};
+use super::tokens::ident;
+use crate::model::{Host, Model, ResourceModel};
 
 /// The `impl` header for methods generated on `host`.
 pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
@@ -58,7 +22,7 @@ pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
 
 /// Emits a resource's handle type (an alias of the runtime's `Handle`) and its accessor on
 /// every host.
-pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
+pub fn tokens(model: &Model, resource: &ResourceModel, docs: &Docs) -> TokenStream {
     let name = ident(&resource.name);
     let marker = ident(&resource.key);
     let accessor = ident(&resource.accessor);
@@ -68,13 +32,13 @@ pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
         .map(|p| format!("`{p}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    let handle_doc = doc(&format!(
+    let handle_doc = docs.outer(&format!(
         "{}\n\nPath (under the location's notes root): {paths}.\n\nA handle: cheap to clone, and it sends nothing by itself.",
         resource.doc
     ));
     let args = param_args(&resource.params);
-    let pushes = resource.path_from_host.push_tokens(&resource.params, false);
-    let accessor_doc = doc(&format!(
+    let pushes = push_path(&resource.path_from_host, &resource.params, false);
+    let accessor_doc = docs.outer(&format!(
         "{}\n\nReaches `…/{}`.{}",
         resource.doc,
         resource.path_from_host,
@@ -103,9 +67,9 @@ pub fn tokens(model: &Model, resource: &ResourceModel) -> TokenStream {
 }
 
 /// The resource's marker in `resource`, which names it in `Handle<R, L>`.
-pub fn marker(resource: &ResourceModel) -> TokenStream {
+pub fn marker(resource: &ResourceModel, docs: &Docs) -> TokenStream {
     let marker = ident(&resource.key);
-    let marker_doc = doc(&format!(
+    let marker_doc = docs.outer(&format!(
         "Names [`{name}`](crate::{name}) in [`Handle`](crate::Handle): {}",
         resource.doc,
         name = resource.name

@@ -3,15 +3,16 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, ident, rust_type, type_doc};
+use super::docs::Docs;
+use super::tokens::{ident, rust_type, type_doc};
 use crate::model::{EnumValueModel, FieldModel, TypeKind, TypeModel, TypeRef};
-use crate::validate::lenient_key;
+use crate::names::lenient_key;
 
 /// Emits one named type.
-pub fn tokens(ty: &TypeModel) -> TokenStream {
+pub fn tokens(ty: &TypeModel, docs: &Docs) -> TokenStream {
     match &ty.kind {
-        TypeKind::Object { fields } => object(ty, fields),
-        TypeKind::Enum { values, lenient } => enumeration(ty, values, *lenient),
+        TypeKind::Object { fields } => object(ty, fields, docs),
+        TypeKind::Enum { values, lenient } => enumeration(ty, values, *lenient, docs),
     }
 }
 
@@ -36,9 +37,9 @@ fn field_doc(field: &FieldModel) -> String {
     format!("{}\n\nJSON `{}`. {presence}", field.doc, field.wire)
 }
 
-fn object(ty: &TypeModel, fields: &[FieldModel]) -> TokenStream {
+fn object(ty: &TypeModel, fields: &[FieldModel], docs: &Docs) -> TokenStream {
     let name = ident(&ty.name);
-    let type_doc_text = doc(&ty.doc);
+    let type_doc_text = docs.outer(&ty.doc);
     let all_optional = fields.iter().all(|f| !f.required);
     let derive_default = if all_optional {
         quote!(Default,)
@@ -49,7 +50,7 @@ fn object(ty: &TypeModel, fields: &[FieldModel]) -> TokenStream {
         let rust = ident(&field.rust);
         let wire = &field.wire;
         let ty = field_type(field);
-        let doc = doc(&field_doc(field));
+        let doc = docs.outer(&field_doc(field));
         let aliases = &field.aliases;
         let serde = match (field.required, field.nullable) {
             (true, _) => quote!(#[serde(rename = #wire #(, alias = #aliases)*)]),
@@ -95,7 +96,7 @@ fn object(ty: &TypeModel, fields: &[FieldModel]) -> TokenStream {
                 quote!(#rust)
             }
         });
-        let new_doc = doc(&format!(
+        let new_doc = docs.outer(&format!(
             "Creates a `{}` from its required fields; optional fields start as `None`.",
             ty.name
         ));
@@ -124,7 +125,7 @@ fn object(ty: &TypeModel, fields: &[FieldModel]) -> TokenStream {
                 quote!(Some(value.into())),
             ),
         };
-        let doc = doc(&if field.nullable {
+        let doc = docs.outer(&if field.nullable {
             format!(
                 "Sets `{}` ({}, or `Nullable::Null` to send `null`).",
                 field.wire,
@@ -155,9 +156,14 @@ fn object(ty: &TypeModel, fields: &[FieldModel]) -> TokenStream {
     }
 }
 
-fn enumeration(ty: &TypeModel, values: &[EnumValueModel], lenient: bool) -> TokenStream {
+fn enumeration(
+    ty: &TypeModel,
+    values: &[EnumValueModel],
+    lenient: bool,
+    docs: &Docs,
+) -> TokenStream {
     let name = ident(&ty.name);
-    let type_doc_text = doc(&format!(
+    let type_doc_text = docs.outer(&format!(
         "{}\n\nValues this crate does not know are kept in `Unknown` and sent back unchanged{}.",
         ty.doc,
         if lenient {
@@ -168,9 +174,9 @@ fn enumeration(ty: &TypeModel, values: &[EnumValueModel], lenient: bool) -> Toke
     ));
     let variants: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
     let wires: Vec<&String> = values.iter().map(|v| &v.wire).collect();
-    let docs = values
+    let value_docs = values
         .iter()
-        .map(|v| doc(&format!("{}\n\nOn the wire: `{}`.", v.doc, v.wire)));
+        .map(|v| docs.outer(&format!("{}\n\nOn the wire: `{}`.", v.doc, v.wire)));
     let from_body = if lenient {
         let keys: Vec<String> = values.iter().map(|v| lenient_key(&v.wire)).collect();
         quote! {
@@ -191,7 +197,7 @@ fn enumeration(ty: &TypeModel, values: &[EnumValueModel], lenient: bool) -> Toke
         #type_doc_text
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         pub enum #name {
-            #(#docs #variants,)*
+            #(#value_docs #variants,)*
             /// A value this version of the crate does not know, kept exactly as received.
             Unknown(String),
         }

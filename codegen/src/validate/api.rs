@@ -7,8 +7,9 @@ use crate::names::{Case, ident};
 use crate::spec::{self, Spanned, SpecFile};
 use crate::template::is_literal_segment;
 
+use super::checker::{Checker, spec_claim};
 use super::names::Scope;
-use super::{Checker, spec_claim, taken_by};
+use super::names::taken_by;
 
 /// Finds the one "api" section and checks it.
 pub(super) fn check(cx: &mut Checker, files: &[(String, SpecFile)]) -> Option<ApiModel> {

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::spec::{self, BodySpec, ResponseSpec, Spanned};
 
-use super::Checker;
+use super::checker::Checker;
 
 /// The success status and what a success returns, with the response's doc.
 pub(super) fn outcome(

@@ -13,9 +13,10 @@ use crate::names::{Case, ident};
 use crate::runtime::BUILDER_SUFFIX;
 use crate::spec::{self, Spanned, SpecFile};
 
+use super::checker::{Checker, is_keyword, spec_claim};
+use super::content;
 use super::names::Scope;
 use super::resources::{Base, Chain, Placement, ResourceTable, groups};
-use super::{Checker, content, is_keyword, spec_claim};
 
 /// An operation that passed every check, with the ways to reach it under the notes root.
 pub(super) struct OperationDraft {

@@ -11,8 +11,9 @@ use crate::model::{
 use crate::names::{Case, handle_type, ident};
 use crate::spec::{self, Spanned, SpecFile};
 
+use super::checker::{Checker, spec_claim};
 use super::names::Scope;
-use super::{Checker, spec_claim, taken_by};
+use super::names::taken_by;
 
 /// Every resource, by id, and what operations need to find their hosts.
 pub(super) struct ResourceTable {

@@ -7,7 +7,7 @@ use crate::model::{FieldModel, Method, Module, ResponseModel, TypeKind, TypeMode
 use crate::runtime::{POLL_OPERATION, requires};
 use crate::spec::{Spanned, SpecFile};
 
-use super::Checker;
+use super::checker::Checker;
 use super::operations::OperationDraft;
 use super::resources::groups;
 

@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::did_you_mean;
 use crate::model::{EnumValueModel, FieldModel, Module, TypeKind, TypeModel, TypeRef};
-use crate::names::{Case, ident};
+use crate::names::{Case, ident, lenient_key};
 use crate::runtime::BUILDER_SUFFIX;
 use crate::spec::{self, Entries, Spanned, SpecFile};
 
-use super::{Checker, TypeEntry};
+use super::checker::{Checker, TypeEntry};
 
 /// Collects every type name (so later references resolve whatever the file order), then
 /// resolves each file's types into its module.
@@ -528,25 +528,5 @@ impl Checker {
                 }
             }
         }
-    }
-}
-
-/// The key lenient enums compare: lowercase, without spaces, `_` and `-`.
-pub fn lenient_key(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lenient_key_ignores_case_and_separators() {
-        assert_eq!(lenient_key("Not Started"), lenient_key("notStarted"));
-        assert_eq!(lenient_key("not_started"), "notstarted");
     }
 }

@@ -11,7 +11,7 @@ use super::pipeline;
 
 /// Checks one input: see the module docs and [`pipeline::check_sources`].
 pub fn check(data: &[u8]) {
-    pipeline::check_sources(&sources(data));
+    pipeline::check_sources(data, &sources(data));
 }
 
 /// The spec files an input stands for.
