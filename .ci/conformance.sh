@@ -82,7 +82,9 @@ status=0
 # run's failures in the next; it is removed above so each run stands alone.
 (
     cd "$work"
-    timeout --kill-after=10 "$budget" "$venv/bin/schemathesis" run "$export_file" \
+    timeout --kill-after=10 "$budget" "$venv/bin/schemathesis" \
+        --config-file "$root/.ci/conformance.toml" \
+        run "$export_file" \
         --url "$base/v1.0" \
         --header "Authorization: Bearer $token" \
         --checks all \

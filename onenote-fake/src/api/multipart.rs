@@ -5,6 +5,9 @@
 
 use crate::error::ApiError;
 
+/// The type of a part sent without a `Content-Type`.
+const UNTYPED: &str = "application/octet-stream";
+
 /// One part of a multipart body; `data` borrows the request body.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Part<'a> {
@@ -131,9 +134,11 @@ fn part(bytes: &[u8], number: usize) -> Result<Part<'_>, ApiError> {
             "part {number} has no Content-Disposition: form-data; name=\"…\""
         ))
     })?;
+    // RFC 7578 §4.4 makes a part's Content-Type optional; a part sent without one holds bytes
+    // (a Presentation part must still say it is HTML: its caller checks).
     let content_type = content_type
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| malformed(format!("part {number} ({name}) has no Content-Type")))?;
+        .unwrap_or_else(|| UNTYPED.to_owned());
     Ok(Part {
         name,
         content_type,
@@ -141,17 +146,46 @@ fn part(bytes: &[u8], number: usize) -> Result<Part<'_>, ApiError> {
     })
 }
 
-/// The `name` of `form-data; name="…"`.
+/// The `name` of `form-data; name="…"`: a quoted string (read to its closing quote, so it may
+/// hold `;`, with `\"` and `\\` escapes) or a token. An empty name is a name: RFC 7578 §4.2
+/// asks for the parameter, not for a non-empty value, and the documents are silent; such a part
+/// cannot be referred to as `name:…`, so it is kept and unused, like any unreferenced part.
 fn disposition_name(value: &str) -> Option<String> {
-    let mut params = value.split(';');
-    if !params.next()?.trim().eq_ignore_ascii_case("form-data") {
+    let (kind, mut rest) = value.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("form-data") {
         return None;
     }
-    params
-        .filter_map(|param| param.split_once('='))
-        .find(|(key, _)| key.trim().eq_ignore_ascii_case("name"))
-        .map(|(_, value)| value.trim().trim_matches('"').to_owned())
-        .filter(|name| !name.is_empty())
+    loop {
+        let (key, after) = rest.split_once('=')?;
+        let after = after.trim_start();
+        let (value, next) = if let Some(quoted) = after.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = quoted.char_indices();
+            let mut end = None;
+            while let Some((at, c)) = chars.next() {
+                match c {
+                    '"' => {
+                        end = Some(at + 1);
+                        break;
+                    }
+                    '\\' => value.extend(chars.next().map(|(_, c)| c)),
+                    c => value.push(c),
+                }
+            }
+            let rest = &quoted[end?..];
+            (value, rest.split_once(';').map_or("", |(_, next)| next))
+        } else {
+            let (token, next) = after.split_once(';').unwrap_or((after, ""));
+            (token.trim().to_owned(), next)
+        };
+        if key.trim().eq_ignore_ascii_case("name") {
+            return Some(value);
+        }
+        if next.is_empty() {
+            return None;
+        }
+        rest = next;
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -211,6 +245,22 @@ mod tests {
             error.message
         );
         assert!(parse("zz", BODY).is_err());
+    }
+
+    #[test]
+    fn a_quoted_name_is_read_to_its_closing_quote_and_may_be_empty() {
+        assert_eq!(
+            disposition_name(" form-data; name=\"a;b \\\"c\\\"\"; filename=\"f\"").as_deref(),
+            Some("a;b \"c\"")
+        );
+        assert_eq!(
+            disposition_name("form-data; filename=x; name=part1").as_deref(),
+            Some("part1")
+        );
+        assert_eq!(disposition_name("form-data; name=\"\"").as_deref(), Some(""));
+        assert_eq!(disposition_name("form-data; name=\"open"), None);
+        assert_eq!(disposition_name("attachment; name=\"x\""), None);
+        assert_eq!(disposition_name("form-data"), None);
     }
 
     #[test]
