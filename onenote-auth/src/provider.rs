@@ -82,12 +82,28 @@ fn expiry(token: &AudienceToken) -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(token.expires_at)
 }
 
+impl SignedIn {
+    /// Refuses a token for another service than the sign-in's one (OneNote).
+    fn serves(&self, audience: onenote_api::Audience) -> Result<(), SignInError> {
+        match (self.audience, audience) {
+            (Audience::OneNote, onenote_api::Audience::OneNote) => Ok(()),
+            _ => Err(SignInError::NotSignedIn),
+        }
+    }
+}
+
 impl TokenProvider for SignedIn {
-    fn token(&self) -> TokenFuture<'_, String> {
-        Box::pin(async move { Ok(self.current().await?.secret().to_owned()) })
+    fn token(&self, audience: onenote_api::Audience) -> TokenFuture<'_, String> {
+        Box::pin(async move {
+            self.serves(audience)?;
+            Ok(self.current().await?.secret().to_owned())
+        })
     }
 
-    fn access_token(&self) -> TokenFuture<'_, AccessToken> {
-        Box::pin(async move { Ok(self.current().await?) })
+    fn access_token(&self, audience: onenote_api::Audience) -> TokenFuture<'_, AccessToken> {
+        Box::pin(async move {
+            self.serves(audience)?;
+            Ok(self.current().await?)
+        })
     }
 }
