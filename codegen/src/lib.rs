@@ -5,7 +5,8 @@
 //! every backend reads) → `emit` (token streams, one piece of a file at a time) →
 //! [`format`](mod@format) (prettyplease per piece on every core, doc comments put back after
 //! layout, the header); [`routes`](mod@routes), [`openapi`](mod@openapi) and [`cli`](mod@cli)
-//! (the `onenote` command's tree) are the other backends. [`template`] owns path templates, [`runtime`] the names the hand-written runtime
+//! (the `onenote` command's tree) are the other backends; [`impact`](mod@impact) compares two
+//! models' public surfaces (what a spec edit does to users). [`template`] owns path templates, [`runtime`] the names the hand-written runtime
 //! reserves. Imports run one way, down that order (`layers.rs` checks it). The core is pure: spec
 //! text in, file text out. [`source`] reads a spec folder for its callers, `xtask` writes the
 //! output, and tests call the same [`generate`] entry point.
@@ -15,6 +16,7 @@ pub mod decode;
 pub mod diagnostics;
 mod emit;
 pub mod format;
+pub mod impact;
 pub mod json;
 #[cfg(test)]
 mod layers;
@@ -36,6 +38,7 @@ use std::fmt;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::docs::DocMode;
 pub use emit::{Emitted, EmittedFile};
+pub use impact::{Impact, impact};
 pub use spec::schema_json;
 
 /// One spec file as read from disk.

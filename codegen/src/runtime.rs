@@ -101,6 +101,7 @@ pub const ODATA_SETTERS: &[Reserved] = &[
 pub const ROOT_NAMES: &[Reserved] = &[
     at(AUTH, "AccessToken"),
     at(OPERATION, "AsyncRequest"),
+    at(AUTH, "Audience"),
     at(AZURE, "AzureCredential"),
     at(AUTH, "BoxError"),
     at(BYTE_STREAM, "ByteStream"),
@@ -114,6 +115,7 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(ERROR, "ErrorKind"),
     at(HANDLE, "Handle"),
     at(BUILDER, "HasAsyncForm"),
+    at(ERROR, "InnerError"),
     at(PAGING, "ItemStream"),
     at(BUILDER, "Json"),
     at(PACING, "Limit"),

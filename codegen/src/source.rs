@@ -37,7 +37,8 @@ pub fn read_spec_folder(dir: &Path, shown: &Path) -> Result<Vec<SpecSource>, Str
         .collect()
 }
 
-/// True for the files of a spec folder that are spec files (the schema describes the format).
-fn is_spec_file(name: &str) -> bool {
+/// True for the files of a spec folder that are spec files (the schema describes the format):
+/// the rule for a folder read some other way too (xtask reads the spec at a git revision).
+pub fn is_spec_file(name: &str) -> bool {
     name.ends_with(".json") && name != "schema.json"
 }

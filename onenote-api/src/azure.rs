@@ -1,5 +1,6 @@
 //! `AzureCredential`: an `azure_core` `TokenCredential` (any azure_identity credential) as the
-//! client's [`TokenProvider`], with the token's expiry (feature `azure`).
+//! client's [`TokenProvider`], asked for the scope of each call's audience, with the token's
+//! expiry (feature `azure`).
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,17 +8,22 @@ use std::time::SystemTime;
 
 use azure_core::credentials::TokenCredential;
 
-use crate::auth::{AccessToken, TokenFuture, TokenProvider};
+use crate::auth::{AccessToken, Audience, TokenFuture, TokenProvider};
 
-/// The scope OneNote's resource (`https://onenote.com/`) is asked for by default.
-pub const ONENOTE_SCOPE: &str = "https://onenote.com/.default";
+/// The scope OneNote's resource (`https://onenote.com/`) is asked for by default
+/// (`Audience::OneNote.default_scope()`).
+pub const ONENOTE_SCOPE: &str = Audience::OneNote.default_scope();
 
 /// Plugs an `azure_core::credentials::TokenCredential` into the client: azure_identity's
 /// `ClientSecretCredential`, `ManagedIdentityCredential`, `AzureCliCredential`, … .
 ///
-/// Tokens carry their `expires_on`, so the client caches each one and asks the credential for
-/// a new one [`REFRESH_BEFORE_EXPIRY`](crate::REFRESH_BEFORE_EXPIRY) before it expires, once
-/// however many requests are waiting.
+/// For each call the credential is asked for a token of the call's [`Audience`], with that
+/// audience's `.default` scope ([`Audience::default_scope`]: [`ONENOTE_SCOPE`] for OneNote,
+/// `https://graph.microsoft.com/.default` for Microsoft Graph) unless
+/// [`scopes`](Self::scopes) gives others. Tokens carry their `expires_on`, so the client caches
+/// each audience's token and asks the credential for a new one
+/// [`REFRESH_BEFORE_EXPIRY`](crate::REFRESH_BEFORE_EXPIRY) before it expires, once however many
+/// requests are waiting.
 ///
 /// ```no_run
 /// # use std::sync::Arc;
@@ -32,26 +38,38 @@ pub const ONENOTE_SCOPE: &str = "https://onenote.com/.default";
 #[derive(Clone)]
 pub struct AzureCredential {
     credential: Arc<dyn TokenCredential>,
-    scopes: Vec<String>,
+    /// Scopes given for an audience, in place of its `.default` scope.
+    scopes: Vec<(Audience, Vec<String>)>,
 }
 
 impl AzureCredential {
-    /// Asks `credential` for tokens for [`ONENOTE_SCOPE`].
+    /// Asks `credential` for each audience's `.default` scope.
     pub fn new(credential: Arc<dyn TokenCredential>) -> Self {
         Self {
             credential,
-            scopes: vec![ONENOTE_SCOPE.to_owned()],
+            scopes: Vec::new(),
         }
     }
 
-    /// Asks for these scopes instead of [`ONENOTE_SCOPE`].
-    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    /// Asks for these scopes for `audience`'s tokens instead of its `.default` scope. They
+    /// must all be that audience's: the identity platform issues a token for one resource.
+    pub fn scopes<I, S>(mut self, audience: Audience, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        let scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes.retain(|(own, _)| *own != audience);
+        self.scopes.push((audience, scopes));
         self
+    }
+
+    /// The scopes asked for `audience`'s token.
+    fn scopes_for(&self, audience: Audience) -> Vec<&str> {
+        match self.scopes.iter().find(|(own, _)| *own == audience) {
+            Some((_, scopes)) => scopes.iter().map(String::as_str).collect(),
+            None => vec![audience.default_scope()],
+        }
     }
 }
 
@@ -65,14 +83,14 @@ impl fmt::Debug for AzureCredential {
 }
 
 impl TokenProvider for AzureCredential {
-    fn token(&self) -> TokenFuture<'_, String> {
-        let token = self.access_token();
+    fn token(&self, audience: Audience) -> TokenFuture<'_, String> {
+        let token = self.access_token(audience);
         Box::pin(async move { Ok(token.await?.secret().to_owned()) })
     }
 
-    fn access_token(&self) -> TokenFuture<'_, AccessToken> {
+    fn access_token(&self, audience: Audience) -> TokenFuture<'_, AccessToken> {
         Box::pin(async move {
-            let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+            let scopes = self.scopes_for(audience);
             let token = self.credential.get_token(&scopes, None).await?;
             Ok(AccessToken::expiring(
                 token.token.secret(),
@@ -137,10 +155,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn azure_tokens_carry_their_expiry_and_the_onenote_scope() {
+    async fn azure_tokens_carry_their_expiry_and_the_scope_of_their_audience() {
         let fake = Arc::new(FakeCredential::default());
         let provider = AzureCredential::new(fake.clone());
-        let token = provider.access_token().await.unwrap();
+        let token = provider.access_token(Audience::OneNote).await.unwrap();
         assert_eq!(token.secret(), "azure-token-1234");
         let left = token
             .expires_at()
@@ -148,16 +166,25 @@ mod tests {
             .duration_since(SystemTime::now())
             .unwrap();
         assert!(left > Duration::from_secs(3590) && left <= Duration::from_secs(3600));
-        assert_eq!(provider.token().await.unwrap(), "azure-token-1234");
-        let custom =
-            AzureCredential::new(fake.clone()).scopes(["https://graph.microsoft.com/.default"]);
-        custom.access_token().await.unwrap();
+        assert_eq!(
+            provider.token(Audience::Graph).await.unwrap(),
+            "azure-token-1234"
+        );
+        let custom = AzureCredential::new(fake.clone())
+            .scopes(Audience::Graph, ["https://graph.microsoft.com/Notes.Read"])
+            .scopes(
+                Audience::Graph,
+                ["https://graph.microsoft.com/Notes.ReadWrite"],
+            );
+        custom.access_token(Audience::Graph).await.unwrap();
+        custom.access_token(Audience::OneNote).await.unwrap();
         assert_eq!(
             *fake.asked.lock().unwrap(),
             [
                 vec![ONENOTE_SCOPE.to_owned()],
-                vec![ONENOTE_SCOPE.to_owned()],
-                vec!["https://graph.microsoft.com/.default".to_owned()]
+                vec!["https://graph.microsoft.com/.default".to_owned()],
+                vec!["https://graph.microsoft.com/Notes.ReadWrite".to_owned()],
+                vec!["https://onenote.com/.default".to_owned()],
             ]
         );
         assert!(!format!("{provider:?}").contains("azure-token"));

@@ -192,7 +192,11 @@ impl Client {
         // The 401 that made the client refresh its token, returned if the refresh changes nothing.
         let mut rejected: Option<(Arc<str>, Error)> = None;
         loop {
-            let credential = match inner.tokens.credential(inner.clock.as_ref()).await {
+            let credential = match inner
+                .tokens
+                .credential(call.audience, inner.clock.as_ref())
+                .await
+            {
                 Ok(credential) => credential,
                 Err(error) => {
                     return Err(token_error(call.operation, error).with_attempts(
@@ -238,6 +242,7 @@ impl Client {
                         tracing::debug!(parent: &span, expected = call.status, status = exchange.status, "success with another status");
                     }
                     return Ok(Reply {
+                        audience: call.audience,
                         status: exchange.status,
                         headers: exchange.headers,
                         body: exchange.body,
@@ -272,7 +277,7 @@ impl Client {
                 }
                 Next::RefreshToken => {
                     tracing::info!(parent: &span, "401: retrying once with a fresh token");
-                    inner.tokens.reject(&credential.secret);
+                    inner.tokens.reject(call.audience, &credential.secret);
                     attempts.refreshed = true;
                     let error = failed
                         .into_error(call, &url, &credential.secret, retryable)
@@ -423,7 +428,7 @@ impl FailedAttempt {
                 }
             }
             Cause::Response(exchange) => {
-                let info = response_info(exchange.status, &exchange.headers);
+                let info = response_info(call.audience, exchange.status, &exchange.headers);
                 let redact = Redact::secret(secret);
                 if exchange.is_success() {
                     Error::decode(
@@ -581,9 +586,9 @@ impl ClientBuilder {
     }
 
     /// How requests are paced (default [`Pacing::delegated()`]: 120 requests a minute, 400 an
-    /// hour, 5 at once). The client and its clones share one budget; use
-    /// [`pacer`](Self::pacer) to share one with other clients of the same user, and
-    /// [`Pacing::off()`] to send without pacing.
+    /// hour, 5 at once). The client and its clones share one budget, whichever service a call
+    /// goes to (see [`Pacer`]); use [`pacer`](Self::pacer) to share one with other clients of
+    /// the same user, and [`Pacing::off()`] to send without pacing.
     pub fn pacing(mut self, pacing: Pacing) -> Self {
         self.pacing = PacingChoice::Own(pacing);
         self
@@ -596,13 +601,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Where access tokens come from (see [`TokenProvider`] for caching and refresh).
+    /// Where access tokens come from, for each service's [`Audience`](crate::Audience) (see
+    /// [`TokenProvider`] for caching and refresh).
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
         self.tokens = Some(Box::new(provider));
         self
     }
 
-    /// A fixed access token ([`StaticToken`]).
+    /// A fixed access token, sent to every service ([`StaticToken::new`]; a real token is for
+    /// one audience: [`StaticToken::for_audience`] gives each its own).
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.token_provider(StaticToken::new(token))
     }
@@ -701,7 +708,12 @@ fn build_http(
 
 #[cfg(test)]
 mod tests {
+    use wiremock::matchers::{header, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
     use super::*;
+    use crate::auth::Audience;
+    use crate::auth::tests::PerAudience;
     use crate::request::Method;
 
     fn client() -> Client {
@@ -853,6 +865,7 @@ mod tests {
     fn garbage_pages_never_panic_the_decoder() {
         for body in crate::error::tests::garbage(0x05EE_D0F9_A9E5, 20_000) {
             let reply = Reply {
+                audience: crate::Audience::OneNote,
                 status: 200,
                 headers: reqwest::header::HeaderMap::new(),
                 body,
@@ -872,5 +885,145 @@ mod tests {
             let _ = reply.decode::<crate::OperationModel>("getOperation");
             let _ = reply.decode::<crate::Permission>("getPermission");
         }
+    }
+
+    /// A call to Microsoft Graph as the Graph surface will make it: the audience is the
+    /// call's (the root stays this client's until the Graph root exists).
+    fn graph_call() -> Call {
+        let mut call = Call::new(
+            "listNotebooks",
+            Method::Get,
+            "me/onenote/notebooks".into(),
+            200,
+        );
+        call.audience = Audience::Graph;
+        call
+    }
+
+    fn onenote_call() -> Call {
+        Call::new(
+            "listNotebooks",
+            Method::Get,
+            "me/notes/notebooks".into(),
+            200,
+        )
+    }
+
+    fn client_at(server: &MockServer, tokens: impl TokenProvider + 'static) -> Client {
+        Client::builder()
+            .base_url(server.uri())
+            .token_provider(tokens)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap()
+    }
+
+    async fn authorizations(server: &MockServer) -> Vec<String> {
+        let received = server.received_requests().await.unwrap();
+        received
+            .iter()
+            .map(|r| r.headers["authorization"].to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_graph_call_sends_the_graph_token_and_quotes_request_id() {
+        let server = MockServer::start().await;
+        let both_ids = |template: ResponseTemplate, graph_id: &str| {
+            template
+                .insert_header("x-correlationid", "onenote-header-id")
+                .insert_header("request-id", graph_id)
+        };
+        Mock::given(method("GET"))
+            .respond_with(both_ids(
+                ResponseTemplate::new(200).set_body_string("{}"),
+                "graph-ok-id",
+            ))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(both_ids(
+                ResponseTemplate::new(404).set_body_string(
+                    r#"{"error":{"code":"20102","message":"The requested resource does not exist.","innerError":{"date":"2025-06-23T16:24:20","request-id":"graph-failed-id","client-request-id":"c-1"}}}"#,
+                ),
+                "graph-failed-id",
+            ))
+            .mount(&server)
+            .await;
+        let tokens = StaticToken::for_audience(Audience::OneNote, "onenote-token")
+            .with_audience(Audience::Graph, "graph-token");
+        let client = client_at(&server, tokens);
+
+        let response = client
+            .execute(&graph_call())
+            .await
+            .unwrap()
+            .into_response(());
+        assert_eq!(response.audience(), Audience::Graph);
+        assert_eq!(response.correlation_id(), Some("graph-ok-id"));
+        let error = client.execute(&graph_call()).await.unwrap_err();
+        assert_eq!(error.correlation_id(), Some("graph-failed-id"));
+        assert_eq!(
+            error.to_string(),
+            "listNotebooks: HTTP 404 Not Found, code 20102: The requested resource does not \
+             exist. (request-id graph-failed-id)"
+        );
+        assert_eq!(
+            error.inner_error().unwrap().client_request_id.as_deref(),
+            Some("c-1")
+        );
+        // The same answer to a OneNote call: its own header and token.
+        let error = client.execute(&onenote_call()).await.unwrap_err();
+        assert_eq!(error.correlation_id(), Some("onenote-header-id"));
+        assert!(
+            error
+                .to_string()
+                .ends_with("(X-CorrelationId onenote-header-id)"),
+            "{error}"
+        );
+        assert_eq!(
+            authorizations(&server).await,
+            [
+                "Bearer graph-token",
+                "Bearer graph-token",
+                "Bearer onenote-token"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_401_on_a_graph_call_refreshes_only_the_graph_token() {
+        let server = MockServer::start().await;
+        Mock::given(header("authorization", "Bearer graph-1"))
+            .respond_with(ResponseTemplate::new(401).set_body_string(
+                r#"{"error":{"code":"40001","message":"The request does not contain a valid authentication token."}}"#,
+            ))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+            .mount(&server)
+            .await;
+        let tokens = Arc::new(PerAudience::default());
+        let client = client_at(&server, tokens.clone());
+        client.execute(&onenote_call()).await.unwrap();
+        client.execute(&graph_call()).await.unwrap();
+        client.execute(&onenote_call()).await.unwrap();
+        client.execute(&graph_call()).await.unwrap();
+        assert_eq!(
+            *tokens.asked.lock().unwrap(),
+            [Audience::OneNote, Audience::Graph, Audience::Graph]
+        );
+        assert_eq!(
+            authorizations(&server).await,
+            [
+                "Bearer onenote-1",
+                "Bearer graph-1",
+                "Bearer graph-2",
+                "Bearer onenote-1",
+                "Bearer graph-2"
+            ]
+        );
     }
 }

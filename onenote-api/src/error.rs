@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::OperationModel;
-use crate::auth::BoxError;
+use crate::auth::{Audience, BoxError};
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -65,10 +65,13 @@ pub enum ErrorKind {
     InvalidRequest,
 }
 
-/// The error body the OneNote service sends, parsed leniently.
+/// The error body a service sends, parsed leniently: OneNote's and Microsoft Graph's.
 ///
-/// The documents show no error body, so every part is optional; Microsoft's wider OneNote API
-/// sends `{"error":{"code":"…","message":"…","@api.url":"…"},"@api.diagnostics":[…]}`.
+/// The documents show no error body, so every part is optional. OneNote sends
+/// `{"error":{"code":"…","message":"…","@api.url":"…","isRetriable":…},"@api.diagnostics":[…]}`;
+/// Microsoft Graph sends `{"error":{"code":"…","message":"…","innerError":{"date":"…",
+/// "request-id":"…","client-request-id":"…"}}}`, with OneNote's codes in `code` (`20166`
+/// when it throttles).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceError {
@@ -82,6 +85,42 @@ pub struct ServiceError {
     pub diagnostics: Vec<Value>,
     /// `error.isRetriable`: the service's own word on whether repeating the request can help.
     pub retriable: Option<bool>,
+    /// `error.innerError`: Microsoft Graph's ids of the request, when the body had any.
+    pub inner_error: Option<InnerError>,
+}
+
+/// Microsoft Graph's `error.innerError`: what support needs to find a request.
+///
+/// Graph's reference pages print `requestId`; Graph itself, its metadata and its SDKs use
+/// `request-id`. Both are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InnerError {
+    /// `request-id`: the id Graph gave the request (its `request-id` response header too).
+    pub request_id: Option<String>,
+    /// `client-request-id`: the id of the client's `client-request-id` request header, or
+    /// one Graph made up when the request had none.
+    pub client_request_id: Option<String>,
+    /// `date`: when Graph answered, as sent (UTC, without an offset:
+    /// `2025-06-23T16:24:20`).
+    pub date: Option<String>,
+}
+
+impl InnerError {
+    /// Reads `innerError` (or OData's `innererror`); `None` when it names none of the three.
+    fn from_value(value: &Value) -> Option<InnerError> {
+        let inner = value.as_object()?;
+        let text = |keys: &[&str]| {
+            keys.iter()
+                .find_map(|key| inner.get(*key)?.as_str().map(bounded))
+        };
+        let parsed = InnerError {
+            request_id: text(&["request-id", "requestId"]),
+            client_request_id: text(&["client-request-id"]),
+            date: text(&["date"]),
+        };
+        (parsed != InnerError::default()).then_some(parsed)
+    }
 }
 
 impl ServiceError {
@@ -109,6 +148,9 @@ impl ServiceError {
                 parsed.message = error.get("message").and_then(message_text);
                 parsed.api_url = error.get("@api.url").and_then(scalar_text);
                 parsed.retriable = error.get("isRetriable").and_then(Value::as_bool);
+                parsed.inner_error = ["innerError", "innererror"]
+                    .iter()
+                    .find_map(|key| InnerError::from_value(error.get(*key)?));
                 if let Some(diagnostics) = error.get("@api.diagnostics") {
                     push_diagnostics(&mut parsed.diagnostics, diagnostics);
                 }
@@ -140,6 +182,7 @@ impl ServiceError {
             && parsed.message.is_none()
             && parsed.api_url.is_none()
             && parsed.retriable.is_none()
+            && parsed.inner_error.is_none()
             && parsed.diagnostics.is_empty();
         (!empty).then_some(parsed)
     }
@@ -579,6 +622,8 @@ pub(crate) enum GaveUp {
 /// Facts about the response an error came from.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ResponseInfo {
+    /// The service that answered: which header `correlation_id` came from.
+    pub(crate) audience: Option<Audience>,
     pub(crate) status: Option<u16>,
     pub(crate) correlation_id: Option<String>,
     pub(crate) date: Option<String>,
@@ -801,10 +846,29 @@ impl Error {
         self.0.body_snippet.as_deref()
     }
 
-    /// The `X-CorrelationId` response header: quote it, with [`date`](Self::date), to Microsoft
-    /// support.
+    /// The id the service gave the request, to quote with [`date`](Self::date) to Microsoft
+    /// support: the `X-CorrelationId` response header from OneNote, the `request-id` header
+    /// from Microsoft Graph (see [`Audience::correlation_header`]), or, without that header,
+    /// the `request-id` of Graph's error body ([`inner_error`](Self::inner_error)).
     pub fn correlation_id(&self) -> Option<&str> {
-        self.0.response.correlation_id.as_deref()
+        self.correlation().map(|(_, id)| id)
+    }
+
+    /// The correlation id and the name it has: the header's, or `request-id` from the body.
+    fn correlation(&self) -> Option<(&'static str, &str)> {
+        let response = &self.0.response;
+        if let Some(id) = &response.correlation_id {
+            let header = response.audience.unwrap_or(Audience::OneNote);
+            return Some((header.correlation_header(), id));
+        }
+        let id = self.inner_error()?.request_id.as_deref()?;
+        Some((Audience::Graph.correlation_header(), id))
+    }
+
+    /// Microsoft Graph's `innerError` from the error body (`request-id`, `client-request-id`,
+    /// `date`), when it had one.
+    pub fn inner_error(&self) -> Option<&InnerError> {
+        self.0.service.as_ref()?.inner_error.as_ref()
     }
 
     /// The `Date` response header, as sent.
@@ -944,8 +1008,8 @@ impl fmt::Display for Error {
                 inner.waited
             )?,
         }
-        if let Some(id) = &inner.response.correlation_id {
-            write!(f, " (X-CorrelationId {})", one_line(id))?;
+        if let Some((name, id)) = self.correlation() {
+            write!(f, " ({name} {})", one_line(id))?;
         }
         Ok(())
     }
@@ -1064,6 +1128,7 @@ pub(crate) mod tests {
 
     fn response(status: u16) -> ResponseInfo {
         ResponseInfo {
+            audience: Some(Audience::OneNote),
             status: Some(status),
             correlation_id: Some("8a3d1c55-6c1e-4f2e-9b7a-0d1c2e3f4a5b".into()),
             date: Some("Sun, 25 Feb 2018 23:17:16 GMT".into()),
@@ -1089,6 +1154,101 @@ pub(crate) mod tests {
             vec![serde_json::json!({"message":"d1"})]
         );
         assert_eq!(parsed.error_code(), Some(ErrorCode::ResourceNotFound));
+    }
+
+    /// A 429 of Microsoft Graph, as received (obsidianmd/obsidian-importer#120): OneNote's code,
+    /// no `@api.url` or `isRetriable`, and the request's ids in `innerError`.
+    const GRAPH_THROTTLED: &[u8] = br#"{"error":{"code":"20166","message":"The app has issued too many requests on behalf of this user in a short time period.","innerError":{"date":"2023-09-25T08:41:06","request-id":"e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01","client-request-id":"e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01"}}}"#;
+
+    #[test]
+    fn parses_the_graph_error_body_with_its_inner_error() {
+        let parsed = ServiceError::from_body(GRAPH_THROTTLED).unwrap();
+        assert_eq!(parsed.error_code(), Some(ErrorCode::Throttled));
+        assert_eq!(
+            parsed.message.as_deref(),
+            Some(
+                "The app has issued too many requests on behalf of this user in a short time period."
+            )
+        );
+        assert_eq!((parsed.api_url, parsed.retriable), (None, None));
+        assert_eq!(
+            parsed.inner_error,
+            Some(InnerError {
+                request_id: Some("e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01".into()),
+                client_request_id: Some("e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01".into()),
+                date: Some("2023-09-25T08:41:06".into()),
+            })
+        );
+    }
+
+    #[test]
+    fn the_documented_request_id_spelling_and_odata_innererror_are_read_too() {
+        let documented = ServiceError::from_body(
+            br#"{"error":{"code":"20102","message":"m","innerError":{"requestId":"r-1","date":"2024-01-02T03:04:05"}}}"#,
+        )
+        .unwrap();
+        let inner = documented.inner_error.unwrap();
+        assert_eq!(inner.request_id.as_deref(), Some("r-1"));
+        assert_eq!(inner.client_request_id, None);
+        let odata =
+            ServiceError::from_body(br#"{"error":{"innererror":{"request-id":"r-2"}}}"#).unwrap();
+        assert_eq!(
+            odata.inner_error.unwrap().request_id.as_deref(),
+            Some("r-2")
+        );
+        // An inner error with none of its ids is no inner error.
+        let empty = ServiceError::from_body(br#"{"error":{"code":"1","innerError":{"x":1}}}"#);
+        assert_eq!(empty.unwrap().inner_error, None);
+    }
+
+    #[test]
+    fn a_graph_error_quotes_its_request_id_header() {
+        let info = ResponseInfo {
+            audience: Some(Audience::Graph),
+            correlation_id: Some("graph-header-id".into()),
+            ..response(429)
+        };
+        let error = Error::from_status("listNotebooks", info, GRAPH_THROTTLED, Redact::NONE);
+        assert_eq!(
+            error.to_string(),
+            "listNotebooks: HTTP 429 Too Many Requests, code 20166: The app has issued too many \
+             requests on behalf of this user in a short time period. (request-id graph-header-id)"
+        );
+        assert_eq!(error.correlation_id(), Some("graph-header-id"));
+        let inner = error.inner_error().unwrap();
+        assert_eq!(
+            inner.client_request_id.as_deref(),
+            Some("e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01")
+        );
+        assert_eq!(inner.date.as_deref(), Some("2023-09-25T08:41:06"));
+    }
+
+    #[test]
+    fn without_a_correlation_header_the_bodys_request_id_is_quoted() {
+        let info = ResponseInfo {
+            audience: Some(Audience::Graph),
+            correlation_id: None,
+            ..response(429)
+        };
+        let error = Error::from_status("listNotebooks", info, GRAPH_THROTTLED, Redact::NONE);
+        assert_eq!(
+            error.correlation_id(),
+            Some("e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01")
+        );
+        assert!(
+            error
+                .to_string()
+                .ends_with("(request-id e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01)"),
+            "{error}"
+        );
+        // A OneNote error without the header and without an inner error has none.
+        let bare = ResponseInfo {
+            correlation_id: None,
+            ..response(404)
+        };
+        let onenote =
+            Error::from_status("op", bare, br#"{"error":{"code":"20102"}}"#, Redact::NONE);
+        assert_eq!(onenote.correlation_id(), None);
     }
 
     #[test]
@@ -1386,6 +1546,8 @@ pub(crate) mod tests {
             "\"message\"",
             "\"@api.url\"",
             "\"@api.diagnostics\"",
+            "\"innerError\"",
+            "\"request-id\"",
             "\"value\"",
             "\"@odata.nextLink\"",
             "\"@odata.count\"",
@@ -1410,6 +1572,7 @@ pub(crate) mod tests {
         ];
         const VALID: &[&str] = &[
             r#"{"error":{"code":"20166","message":"Too many requests","@api.url":"u"},"@api.diagnostics":[{"message":"m"}]}"#,
+            r#"{"error":{"code":"20166","message":"Too many requests","innerError":{"date":"2023-09-25T08:41:06","request-id":"r","client-request-id":"c"}}}"#,
             r#"{"@odata.context":"c","@odata.count":3,"value":[{"id":"1"},{"id":"2"}],"@odata.nextLink":"https://www.onenote.com/api/v1.0/me/notes/x?$skip=2"}"#,
         ];
         let mut rng = Prng(seed);

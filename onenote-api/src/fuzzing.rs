@@ -8,6 +8,7 @@ pub use reqwest::Url;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
+use crate::auth::Audience;
 use crate::client::Client;
 use crate::error::{Error, Redact, Result};
 use crate::request::{Call, Method};
@@ -24,13 +25,19 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 /// The wait the client takes from a response with these headers (raw bytes, as a server may
 /// send them; a name or value that is not a valid header is left out, as hyper would refuse it).
 pub fn retry_after_of(headers: &[(&[u8], &[u8])]) -> Option<Duration> {
-    response_info(429, &header_map(headers)).retry_after
+    response_info(Audience::OneNote, 429, &header_map(headers)).retry_after
 }
 
-/// The error the client makes of a non-success response (status, headers, body) to a request
-/// that sent `token`.
-pub fn status_error(status: u16, headers: &[(&[u8], &[u8])], body: &[u8], token: &str) -> Error {
-    let info = response_info(status, &header_map(headers));
+/// The error the client makes of a non-success response (status, headers, body) from
+/// `audience`'s service to a request that sent `token`.
+pub fn status_error(
+    audience: Audience,
+    status: u16,
+    headers: &[(&[u8], &[u8])],
+    body: &[u8],
+    token: &str,
+) -> Error {
+    let info = response_info(audience, status, &header_map(headers));
     Error::from_status(OPERATION, info, body, Redact::secret(token))
 }
 
@@ -38,6 +45,7 @@ pub fn status_error(status: u16, headers: &[(&[u8], &[u8])], body: &[u8], token:
 /// or the `Decode` error it reports.
 pub fn decode_body<T: DeserializeOwned>(body: &[u8], token: &str) -> Result<T> {
     let reply = Reply {
+        audience: Audience::OneNote,
         status: 200,
         headers: HeaderMap::new(),
         body: body.to_vec(),

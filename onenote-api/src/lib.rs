@@ -72,7 +72,7 @@ mod tls;
 mod transport;
 
 pub use auth::{
-    AccessToken, BoxError, REFRESH_BEFORE_EXPIRY, StaticToken, TokenFuture, TokenProvider,
+    AccessToken, Audience, BoxError, REFRESH_BEFORE_EXPIRY, StaticToken, TokenFuture, TokenProvider,
 };
 #[cfg(feature = "azure")]
 #[cfg_attr(docsrs, doc(cfg(feature = "azure")))]
@@ -84,7 +84,7 @@ pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder};
 pub use clock::{Clock, TokioClock};
 pub use datetime::{DateTime, ParseDateTimeError};
-pub use error::{Error, ErrorCode, ErrorKind, Result, ServiceError};
+pub use error::{Error, ErrorCode, ErrorKind, InnerError, Result, ServiceError};
 pub use generated::*;
 pub use handle::Handle;
 pub use notes::{Location, Notes, NotesRoot};

@@ -16,6 +16,13 @@
 //! - Each success gives every lowered limit back a tenth of a request (additive increase): with
 //!   the delegated limits, ten successes give one request per minute back, until the
 //!   configured limits are reached.
+//!
+//! One pacer per client (or per user, shared), never one per service: calls to OneNote and to
+//! Microsoft Graph wait in the same budget. Microsoft publishes the same limits for Graph's
+//! OneNote resources (120 a minute, 400 an hour, 5 at once, per app and user, 429 without
+//! `Retry-After`) and does not say whether they are counted apart from onenote.com's; both
+//! reach the same OneNote service, so counting them together is the reading that never
+//! overruns the quota.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -276,7 +283,10 @@ impl fmt::Display for Pacing {
 /// counts per app and user, so clients that act for the same user (one per task, say) should
 /// share one: build a `Pacer` and pass it to each with
 /// [`ClientBuilder::pacer`](crate::ClientBuilder::pacer). Clients for different users need
-/// different pacers. Cheap to clone (an `Arc` inside).
+/// different pacers. Every call of a client waits in its pacer, whichever service
+/// ([`Audience`](crate::Audience)) it goes to: one per-user quota for OneNote and Microsoft
+/// Graph, whose OneNote limits Microsoft publishes with the same numbers and does not say are
+/// counted apart. Cheap to clone (an `Arc` inside).
 #[derive(Clone)]
 pub struct Pacer {
     shared: Arc<Shared>,

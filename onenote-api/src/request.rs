@@ -5,6 +5,7 @@ use std::fmt;
 
 use reqwest::Url;
 
+use crate::auth::Audience;
 use crate::body::{Body, JSON, Multipart};
 use crate::odata::{QueryOptions, encode_query};
 use crate::schema::{API, BodySchema, OperationSchema, Violation};
@@ -76,6 +77,9 @@ pub(crate) enum Target {
 /// `pub` only so [`Operation`](crate::Operation) can name it; this module is private.
 pub struct Call {
     pub(crate) operation: &'static str,
+    /// The service the call goes to: the audience of the token it sends and the header its
+    /// correlation id comes in. Every operation of the spec is OneNote's today.
+    pub(crate) audience: Audience,
     pub(crate) method: Method,
     pub(crate) target: Target,
     /// The `Accept` header.
@@ -137,6 +141,7 @@ impl Call {
     pub(crate) fn new(operation: &'static str, method: Method, path: String, status: u16) -> Call {
         Call {
             operation,
+            audience: Audience::OneNote,
             method,
             target: Target::Path(path),
             accept: JSON,
@@ -155,6 +160,7 @@ impl Call {
     pub(crate) fn absolute(operation: &'static str, method: Method, url: Url, status: u16) -> Call {
         Call {
             operation,
+            audience: Audience::OneNote,
             method,
             target: Target::Absolute(url),
             accept: JSON,
@@ -296,6 +302,7 @@ impl fmt::Debug for Call {
         };
         f.debug_struct("Call")
             .field("operation", &self.operation)
+            .field("audience", &self.audience)
             .field("method", &self.method)
             .field("target", &self.target)
             .field("accept", &self.accept)

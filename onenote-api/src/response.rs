@@ -9,19 +9,18 @@ use reqwest::Url;
 use reqwest::header::{DATE, HeaderMap, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
+use crate::auth::Audience;
 use crate::byte_stream::ByteStream;
 use crate::error::{Error, Redact, ResponseInfo, Result};
 use crate::retry::parse_retry_after;
-
-/// The header Microsoft support asks for, with `Date`, to find a request.
-const CORRELATION_ID: &str = "x-correlationid";
 
 /// A successful response: the decoded value, its HTTP status and headers.
 ///
 /// Every request builder's `send_with_meta()` returns one (the `202 Accepted` of an
 /// asynchronous call included, with the [`OperationHandle`](crate::OperationHandle) as its
-/// value). The documents ask callers to quote `X-CorrelationId` and `Date` when they contact
-/// support about any request: [`correlation_id`](Self::correlation_id) and
+/// value). The documents ask callers to quote the request's correlation id and `Date` when
+/// they contact support about any request: [`correlation_id`](Self::correlation_id) (the
+/// `X-CorrelationId` header of OneNote, the `request-id` of Microsoft Graph) and
 /// [`date`](Self::date) give them.
 ///
 /// Header values are kept as received and read only when asked for, so a plain `send()`,
@@ -32,15 +31,23 @@ pub struct Response<T> {
     status: u16,
     headers: HeaderMap,
     attempts: u32,
+    audience: Audience,
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(value: T, status: u16, headers: HeaderMap, attempts: u32) -> Self {
+    pub(crate) fn new(
+        value: T,
+        status: u16,
+        headers: HeaderMap,
+        attempts: u32,
+        audience: Audience,
+    ) -> Self {
         Self {
             value,
             status,
             headers,
             attempts,
+            audience,
         }
     }
 
@@ -49,9 +56,16 @@ impl<T> Response<T> {
         self.status
     }
 
-    /// The `X-CorrelationId` header: quote it, with [`date`](Self::date), to Microsoft support.
+    /// The id the service gave the request, to quote with [`date`](Self::date) to Microsoft
+    /// support: the header [`Audience::correlation_header`] names for the service that
+    /// answered (`X-CorrelationId` from OneNote, `request-id` from Microsoft Graph).
     pub fn correlation_id(&self) -> Option<&str> {
-        self.header(CORRELATION_ID)
+        self.header(self.audience.correlation_header())
+    }
+
+    /// The service that answered (the audience of the call's token).
+    pub fn audience(&self) -> Audience {
+        self.audience
     }
 
     /// The `Date` header, as sent.
@@ -97,6 +111,7 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             attempts: self.attempts,
+            audience: self.audience,
         }
     }
 }
@@ -118,6 +133,8 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
 /// `pub` only so [`Receive`](crate::Receive) can name it; this module is private.
 #[derive(Debug)]
 pub struct Reply {
+    /// The service that answered.
+    pub(crate) audience: Audience,
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
@@ -182,7 +199,7 @@ impl Reply {
 
     /// The status and support headers, as errors keep them.
     pub(crate) fn info(&self) -> ResponseInfo {
-        response_info(self.status, &self.headers)
+        response_info(self.audience, self.status, &self.headers)
     }
 
     /// Redacts the token this reply's attempt sent.
@@ -197,15 +214,23 @@ impl Reply {
 
     /// The metadata around `value`, dropping the body.
     pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
-        Response::new(value, self.status, self.headers, self.attempts)
+        Response::new(
+            value,
+            self.status,
+            self.headers,
+            self.attempts,
+            self.audience,
+        )
     }
 }
 
-/// Status and support headers of a response, as an [`Error`] keeps them (text bounded).
-pub(crate) fn response_info(status: u16, headers: &HeaderMap) -> ResponseInfo {
+/// Status and support headers of a response from `audience`'s service, as an [`Error`] keeps
+/// them (text bounded): the correlation id from the header that service sends it in.
+pub(crate) fn response_info(audience: Audience, status: u16, headers: &HeaderMap) -> ResponseInfo {
     ResponseInfo {
+        audience: Some(audience),
         status: Some(status),
-        correlation_id: header_text(headers, CORRELATION_ID),
+        correlation_id: header_text(headers, audience.correlation_header()),
         date: header_text(headers, DATE.as_str()),
         retry_after: retry_after(headers),
     }
@@ -254,7 +279,7 @@ mod tests {
             RETRY_AFTER,
             HeaderValue::from_static("Sun, 25 Feb 2018 23:17:19 GMT"),
         );
-        let response = Response::new(5u8, 202, headers, 2);
+        let response = Response::new(5u8, 202, headers, 2, Audience::OneNote);
         assert_eq!(response.status(), 202);
         assert_eq!(response.correlation_id(), Some("c-1"));
         assert_eq!(response.date(), Some("Sun, 25 Feb 2018 23:17:16 GMT"));
@@ -266,5 +291,23 @@ mod tests {
         assert_eq!(response.attempts(), 2);
         assert_eq!(response.header("X-CorrelationId"), Some("c-1"));
         assert_eq!(response.map(u32::from).into_value(), 5u32);
+    }
+
+    #[test]
+    fn the_correlation_id_comes_from_the_header_of_the_service_that_answered() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-correlationid", HeaderValue::from_static("onenote-id"));
+        headers.insert("request-id", HeaderValue::from_static("graph-id"));
+        let onenote = Response::new((), 200, headers.clone(), 1, Audience::OneNote);
+        assert_eq!(onenote.correlation_id(), Some("onenote-id"));
+        assert_eq!(onenote.audience(), Audience::OneNote);
+        let graph = Response::new((), 200, headers.clone(), 1, Audience::Graph);
+        assert_eq!(graph.correlation_id(), Some("graph-id"));
+        assert_eq!(graph.audience(), Audience::Graph);
+        let info = response_info(Audience::Graph, 404, &headers);
+        assert_eq!(info.correlation_id.as_deref(), Some("graph-id"));
+        headers.remove("request-id");
+        let graph = Response::new((), 200, headers, 1, Audience::Graph);
+        assert_eq!(graph.correlation_id(), None);
     }
 }

@@ -9,7 +9,7 @@ use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use onenote_api::{
-    AccessToken, BoxError, Client, Clock, CreateClassNotebook, ErrorCode, ErrorKind,
+    AccessToken, Audience, BoxError, Client, Clock, CreateClassNotebook, ErrorCode, ErrorKind,
     OperationHandle, OperationStatus, Principal, PrincipalType, RetryPolicy, TokenFuture,
     TokenProvider, WaitOptions,
 };
@@ -312,7 +312,10 @@ async fn unauthorized_with_a_token_reports_status_and_code() {
 struct FailingTokens;
 
 impl TokenProvider for FailingTokens {
-    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send + '_>> {
+    fn token(
+        &self,
+        _: Audience,
+    ) -> Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send + '_>> {
         Box::pin(async { Err("token cache is empty".into()) })
     }
 }
@@ -490,6 +493,89 @@ async fn throttled_without_retry_after_backs_off() {
     let sleeps = h.clock.sleeps();
     assert_eq!(sleeps.len(), 1);
     assert!(sleeps[0] >= Duration::from_millis(500) && sleeps[0] <= Duration::from_secs(1));
+}
+
+/// The id of Microsoft Graph's `request-id` header and `innerError` in the Graph tests.
+const GRAPH_REQUEST_ID: &str = "e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01";
+
+/// Microsoft Graph's error body (as received: obsidianmd/obsidian-importer#120): OneNote's
+/// code, no `@api.url` or `isRetriable`, the request's ids in `innerError`.
+fn graph_error_body(code: &str, message: &str) -> serde_json::Value {
+    json!({"error": {"code": code, "message": message, "innerError": {
+        "date": "2023-09-25T08:41:06",
+        "request-id": GRAPH_REQUEST_ID,
+        "client-request-id": "7b0a3f52-19c4-4d1e-8f3a-5c2e9d1b6a70",
+    }}})
+}
+
+#[tokio::test]
+async fn a_graph_20166_without_retry_after_is_throttling_and_is_repeated_even_for_post() {
+    let h = harness(no_jitter().initial_backoff(Duration::from_millis(250))).await;
+    let throttled = graph_error_body(
+        "20166",
+        "The app has issued too many requests on behalf of this user in a short time period.",
+    );
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(throttled))
+        .up_to_n_times(2)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(notebook("1-new")))
+        .mount(&h.server)
+        .await;
+    let created = h
+        .client
+        .me()
+        .class_notebooks()
+        .create(CreateClassNotebook::new("Math 101"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.id.as_deref(), Some("1-new"));
+    // Backed off without Retry-After, and the pacer lowered its limits twice.
+    assert_eq!(
+        h.clock.sleeps(),
+        vec![Duration::from_millis(250), Duration::from_millis(500)]
+    );
+    assert_eq!(requests(&h.server).await.len(), 3);
+    assert!(h.client.pacer().unwrap().factor() < 1.0);
+}
+
+#[tokio::test]
+async fn a_graph_error_body_gives_its_code_message_and_inner_error() {
+    let h = harness(no_jitter()).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(graph_error_body(
+            "20102",
+            "The requested resource does not exist.",
+        )))
+        .mount(&h.server)
+        .await;
+    let error = h
+        .client
+        .me()
+        .class_notebook("1-x")
+        .get()
+        .send()
+        .await
+        .unwrap_err();
+    // No correlation header: the request-id of the body is the one to quote.
+    assert_eq!(
+        error.to_string(),
+        "getClassNotebook: HTTP 404 Not Found, code 20102: The requested resource does not \
+         exist. (request-id e4c1d1b2-0a9f-4f57-9a55-3f6c3c8a1d01)"
+    );
+    assert_eq!(error.code(), Some(ErrorCode::ResourceNotFound));
+    assert_eq!(error.correlation_id(), Some(GRAPH_REQUEST_ID));
+    let inner = error.inner_error().unwrap();
+    assert_eq!(inner.request_id.as_deref(), Some(GRAPH_REQUEST_ID));
+    assert_eq!(
+        inner.client_request_id.as_deref(),
+        Some("7b0a3f52-19c4-4d1e-8f3a-5c2e9d1b6a70")
+    );
+    assert_eq!(inner.date.as_deref(), Some("2023-09-25T08:41:06"));
+    assert_eq!(error.service_error().unwrap().api_url, None);
 }
 
 #[tokio::test]
@@ -705,11 +791,16 @@ async fn retry_attempts_exhausted_says_attempts_and_wait() {
     assert_eq!(requests(&h.server).await.len(), 1);
 }
 
-struct CountingTokens(AtomicUsize);
+/// Hands out `token-1`, `token-2`, … and records the audience each was asked for.
+struct CountingTokens(AtomicUsize, Mutex<Vec<Audience>>);
 
 impl TokenProvider for CountingTokens {
-    fn token(&self) -> Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send + '_>> {
+    fn token(
+        &self,
+        audience: Audience,
+    ) -> Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send + '_>> {
         let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        self.1.lock().unwrap().push(audience);
         Box::pin(async move { Ok(format!("token-{n}")) })
     }
 }
@@ -722,7 +813,7 @@ async fn the_token_is_fetched_for_every_attempt() {
         ResponseTemplate::new(429).insert_header("Retry-After", "0"),
     )
     .await;
-    let tokens = Arc::new(CountingTokens(AtomicUsize::new(0)));
+    let tokens = Arc::new(CountingTokens(AtomicUsize::new(0), Mutex::default()));
     let client = Client::builder()
         .base_url(server.uri())
         .token_provider(tokens.clone())
@@ -739,6 +830,8 @@ async fn the_token_is_fetched_for_every_attempt() {
         header(&sent[1], "authorization").as_deref(),
         Some("Bearer token-2")
     );
+    // Every operation of the spec is OneNote's: its token is the one asked for.
+    assert_eq!(*tokens.1.lock().unwrap(), [Audience::OneNote; 2]);
 }
 
 #[tokio::test]
@@ -1613,11 +1706,11 @@ struct ExpiringTokens {
 }
 
 impl TokenProvider for ExpiringTokens {
-    fn token(&self) -> TokenFuture<'_, String> {
+    fn token(&self, _: Audience) -> TokenFuture<'_, String> {
         Box::pin(async { Err("use access_token".into()) })
     }
 
-    fn access_token(&self) -> TokenFuture<'_, AccessToken> {
+    fn access_token(&self, _: Audience) -> TokenFuture<'_, AccessToken> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         Box::pin(async move {
             tokio::time::sleep(Duration::from_millis(30)).await;

@@ -11,7 +11,8 @@ use oauth2::{
     StandardDeviceAuthorizationResponse, StandardErrorResponse, TokenResponse, TokenUrl,
 };
 
-use crate::audience::Audience;
+use onenote_api::Audience;
+
 use crate::error::SignInError;
 use crate::http_client::Http;
 use crate::settings::SignInSettings;
@@ -33,16 +34,21 @@ pub(crate) fn oauth_client(settings: &SignInSettings) -> Result<OAuthClient, Sig
         .set_token_uri(TokenUrl::new(settings.token_url()).map_err(|e| bad("token", e))?))
 }
 
-/// The scopes asked for: the settings', else the audience's defaults.
-pub(crate) fn scopes(settings: &SignInSettings, audience: Audience) -> Vec<String> {
-    if settings.scopes.is_empty() {
-        audience.default_scopes()
-    } else {
-        settings.scopes.clone()
-    }
-}
-
-/// A device-code sign-in for one audience.
+/// A device-code sign-in: one code entered, one refresh token for every audience.
+///
+/// The code asks for one audience's scopes ([`SignInSettings::scopes_for`]): Microsoft's v2.0
+/// endpoint issues a token for one resource per request and refuses the scopes of two resources
+/// in one request (`AADSTS28000`). The refresh token it gives is then redeemed for the other
+/// audiences ([`SignedIn::current`](crate::SignedIn::current)): a refresh token is bound to the
+/// user and the application, not to a resource, and gets a token for any resource the
+/// application may reach for the user.
+///
+/// The other audience's redemption needs consent to its permissions. The code's consent
+/// screen covers the scopes asked for: with the default, explicit scopes that is the first
+/// audience's only, so the second works where an admin (or an earlier sign-in) consented to
+/// it. Asking for the `.default` scope instead (`https://onenote.com/.default`) prompts for
+/// every permission the app registration lists, of every API, so one sign-in consents for
+/// both; the registration must then list both APIs' permissions.
 #[derive(Debug)]
 pub struct DeviceCodeSignIn {
     settings: SignInSettings,
@@ -91,7 +97,7 @@ impl PendingSignIn {
 }
 
 impl DeviceCodeSignIn {
-    /// A sign-in with `settings` for `audience`.
+    /// A sign-in with `settings` whose code asks for `audience`'s scopes.
     pub fn new(settings: SignInSettings, audience: Audience) -> Result<Self, SignInError> {
         Ok(Self {
             client: oauth_client(&settings)?,
@@ -107,7 +113,8 @@ impl DeviceCodeSignIn {
             .client
             .exchange_device_code()
             .add_scopes(
-                scopes(&self.settings, self.audience)
+                self.settings
+                    .scopes_for(self.audience)
                     .into_iter()
                     .map(Scope::new),
             )
@@ -117,9 +124,10 @@ impl DeviceCodeSignIn {
         Ok(PendingSignIn { details })
     }
 
-    /// Polls `/token` at the platform's interval until the user approves (the tokens),
-    /// declines ([`SignInError::Denied`]) or the code expires ([`SignInError::Expired`]);
-    /// `authorization_pending` polls again, `slow_down` adds 5 seconds to the interval.
+    /// Polls `/token` at the platform's interval until the user approves (the refresh token
+    /// and the sign-in audience's access token), declines ([`SignInError::Denied`]) or the
+    /// code expires ([`SignInError::Expired`]); `authorization_pending` polls again,
+    /// `slow_down` adds 5 seconds to the interval.
     pub async fn finish(&self, pending: &PendingSignIn) -> Result<StoredSignIn, SignInError> {
         let response: BasicTokenResponse = self
             .client
@@ -127,13 +135,13 @@ impl DeviceCodeSignIn {
             .request_async(&self.http, tokio::time::sleep, None)
             .await
             .map_err(device_error)?;
-        Ok(StoredSignIn {
+        let mut signed_in = StoredSignIn {
             settings: self.settings.clone(),
             refresh_token: response.refresh_token().map(|t| t.secret().clone()),
-            tokens: [(self.audience.key().to_owned(), audience_token(&response))]
-                .into_iter()
-                .collect(),
-        })
+            tokens: Default::default(),
+        };
+        signed_in.set_token(self.audience, audience_token(&response));
+        Ok(signed_in)
     }
 }
 

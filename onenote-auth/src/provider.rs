@@ -1,53 +1,56 @@
-//! `SignedIn`: the stored sign-in as the client's `TokenProvider`, refreshing the access token
-//! with the refresh token when it is about to expire.
+//! `SignedIn`: the stored sign-in as the client's `TokenProvider` for every audience, redeeming
+//! the one refresh token for an audience's access token when it has none or it is about to
+//! expire.
 
 use std::time::{Duration, SystemTime};
 
 use oauth2::basic::BasicTokenResponse;
 use oauth2::{RefreshToken, Scope, TokenResponse};
-use onenote_api::{AccessToken, TokenFuture, TokenProvider};
+use onenote_api::{AccessToken, Audience, TokenFuture, TokenProvider};
 
-use crate::audience::Audience;
-use crate::device_code::{audience_token, oauth_client, oauth_error, scopes};
+use crate::device_code::{audience_token, oauth_client, oauth_error};
 use crate::error::SignInError;
 use crate::http_client::Http;
-use crate::store::{AudienceToken, TokenStore};
+use crate::store::{AudienceToken, StoredSignIn, TokenStore};
 
 /// How long before expiry a stored token is refreshed rather than used.
 const EARLY: Duration = Duration::from_secs(60);
 
 /// The sign-in stored by `onenote login` (or [`DeviceCodeSignIn`](crate::DeviceCodeSignIn) and
-/// [`TokenStore::save`]), for one audience. The client asks it for a token with the expiry;
-/// a token that expires within a minute is refreshed with the refresh token (the
-/// `refresh_token` grant, the audience's scopes) and the new tokens are saved.
+/// [`TokenStore::save`]), for every [`Audience`]. The client asks it for the token of a call's
+/// audience: the stored one, or, when there is none or it expires within a minute, one
+/// redeemed from the refresh token with the audience's scopes
+/// ([`SignInSettings::scopes_for`](crate::SignInSettings::scopes_for)); the new tokens are
+/// saved. One redemption at a time per `SignedIn`: the refresh token may be replaced by each.
 #[derive(Debug)]
 pub struct SignedIn {
     store: TokenStore,
-    audience: Audience,
     http: Http,
+    /// Held while a refresh token is redeemed and the store rewritten.
+    redeeming: tokio::sync::Mutex<()>,
 }
 
 impl SignedIn {
-    /// The provider of `audience`'s token from `store`.
-    pub fn new(store: TokenStore, audience: Audience) -> Result<Self, SignInError> {
+    /// The provider of every audience's token from `store`.
+    pub fn new(store: TokenStore) -> Result<Self, SignInError> {
         Ok(Self {
             store,
-            audience,
             http: Http::new()?,
+            redeeming: tokio::sync::Mutex::new(()),
         })
     }
 
-    /// A current access token for the audience: the stored one, or a refreshed one.
-    pub async fn current(&self) -> Result<AccessToken, SignInError> {
-        let mut sign_in = self.store.load()?.ok_or(SignInError::NotSignedIn)?;
-        let now = SystemTime::now();
-        if let Some(token) = sign_in.tokens.get(self.audience.key())
-            && expiry(token) > now + EARLY
-        {
-            return Ok(AccessToken::expiring(
-                token.access_token.clone(),
-                expiry(token),
-            ));
+    /// A current access token for `audience`: the stored one, or one redeemed from the
+    /// refresh token (and saved).
+    pub async fn current(&self, audience: Audience) -> Result<AccessToken, SignInError> {
+        if let Some(token) = fresh(&self.load()?, audience) {
+            return Ok(token);
+        }
+        let _redeeming = self.redeeming.lock().await;
+        // Another call may have redeemed it while this one waited.
+        let sign_in = self.load()?;
+        if let Some(token) = fresh(&sign_in, audience) {
+            return Ok(token);
         }
         let refresh = sign_in
             .refresh_token
@@ -56,7 +59,9 @@ impl SignedIn {
         let response: BasicTokenResponse = oauth_client(&sign_in.settings)?
             .exchange_refresh_token(&RefreshToken::new(refresh))
             .add_scopes(
-                scopes(&sign_in.settings, self.audience)
+                sign_in
+                    .settings
+                    .scopes_for(audience)
                     .into_iter()
                     .map(Scope::new),
             )
@@ -64,18 +69,28 @@ impl SignedIn {
             .await
             .map_err(oauth_error)?;
         let token = audience_token(&response);
+        // Saved over the latest file, so another process's tokens stay.
+        let mut latest = self.store.load()?.unwrap_or(sign_in);
         if let Some(rotated) = response.refresh_token() {
-            sign_in.refresh_token = Some(rotated.secret().clone());
+            latest.refresh_token = Some(rotated.secret().clone());
         }
-        sign_in
-            .tokens
-            .insert(self.audience.key().to_owned(), token.clone());
-        self.store.save(&sign_in)?;
-        Ok(AccessToken::expiring(
-            token.access_token.clone(),
-            expiry(&token),
-        ))
+        latest.set_token(audience, token.clone());
+        self.store.save(&latest)?;
+        let expires = expiry(&token);
+        Ok(AccessToken::expiring(token.access_token, expires))
     }
+
+    fn load(&self) -> Result<StoredSignIn, SignInError> {
+        self.store.load()?.ok_or(SignInError::NotSignedIn)
+    }
+}
+
+/// `audience`'s stored token, unless it expires within a minute.
+fn fresh(sign_in: &StoredSignIn, audience: Audience) -> Option<AccessToken> {
+    let token = sign_in.token(audience)?;
+    let expires = expiry(token);
+    (expires > SystemTime::now() + EARLY)
+        .then(|| AccessToken::expiring(token.access_token.clone(), expires))
 }
 
 fn expiry(token: &AudienceToken) -> SystemTime {
@@ -83,11 +98,11 @@ fn expiry(token: &AudienceToken) -> SystemTime {
 }
 
 impl TokenProvider for SignedIn {
-    fn token(&self) -> TokenFuture<'_, String> {
-        Box::pin(async move { Ok(self.current().await?.secret().to_owned()) })
+    fn token(&self, audience: Audience) -> TokenFuture<'_, String> {
+        Box::pin(async move { Ok(self.current(audience).await?.secret().to_owned()) })
     }
 
-    fn access_token(&self) -> TokenFuture<'_, AccessToken> {
-        Box::pin(async move { Ok(self.current().await?) })
+    fn access_token(&self, audience: Audience) -> TokenFuture<'_, AccessToken> {
+        Box::pin(async move { Ok(self.current(audience).await?) })
     }
 }

@@ -7,6 +7,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use onenote_api::Audience;
 use serde::{Deserialize, Serialize};
 
 use crate::error::SignInError;
@@ -19,8 +20,20 @@ pub struct StoredSignIn {
     pub settings: SignInSettings,
     /// The refresh token (`offline_access`), redeemed for each audience's access token.
     pub refresh_token: Option<String>,
-    /// Access tokens by audience key (`onenote`).
+    /// Access tokens by audience ([`Audience::as_str`]: `onenote`, `graph`).
     pub tokens: BTreeMap<String, AudienceToken>,
+}
+
+impl StoredSignIn {
+    /// `audience`'s access token, when one was redeemed.
+    pub fn token(&self, audience: Audience) -> Option<&AudienceToken> {
+        self.tokens.get(audience.as_str())
+    }
+
+    /// Keeps `token` as `audience`'s access token (in place of the one it had).
+    pub fn set_token(&mut self, audience: Audience, token: AudienceToken) {
+        self.tokens.insert(audience.as_str().to_owned(), token);
+    }
 }
 
 /// One audience's access token.

@@ -1,5 +1,6 @@
-//! `onenote login` (the device code flow), `onenote logout`, and the token every other command
-//! sends: `ONENOTE_TOKEN` if set, else the stored sign-in, refreshed silently.
+//! `onenote login` (the device code flow, once for OneNote and Microsoft Graph), `onenote
+//! logout`, and the tokens every other command sends: `ONENOTE_TOKEN` if set, else the stored
+//! sign-in, each audience's token refreshed silently.
 
 use clap::{Arg, ArgMatches, Command};
 use onenote_api::{StaticToken, TokenProvider};
@@ -18,9 +19,12 @@ pub(crate) fn commands() -> Vec<Command> {
             .long_about(
                 "Sign in with the OAuth 2.0 device authorization grant of the Microsoft identity platform: \
                  prints a URL and a code, waits while you enter it in a browser on any device, and stores \
-                 the access and refresh tokens in a file only you can read (tokens.json in the onenote \
-                 folder of your config directory, or in ONENOTE_CONFIG_DIR). Later commands refresh the \
-                 token silently. ONENOTE_TOKEN, when set, is used instead.",
+                 the tokens in a file only you can read (tokens.json in the onenote folder of your config \
+                 directory, or in ONENOTE_CONFIG_DIR). The code asks for OneNote's scopes (one resource per \
+                 request is all the identity platform allows); its refresh token is then redeemed for \
+                 Microsoft Graph's, which needs consent to Graph's permissions (an admin's, or ask for \
+                 https://onenote.com/.default to consent to every permission the app registration lists). \
+                 Later commands refresh each token silently. ONENOTE_TOKEN, when set, is used instead.",
             )
             .arg(
                 Arg::new("client-id")
@@ -51,9 +55,14 @@ pub(crate) fn commands() -> Vec<Command> {
                     .long("scope")
                     .value_name("SCOPE")
                     .action(clap::ArgAction::Append)
-                    .help("A scope to ask for instead of the defaults (https://onenote.com/Notes.ReadWrite.All offline_access); repeatable"),
+                    .help("A scope to ask for instead of the defaults, for the service it names: https://onenote.com/… for OneNote, https://graph.microsoft.com/… (or a bare permission) for Microsoft Graph, offline_access for both; a service none names keeps its defaults (Notes.ReadWrite.All, offline_access); repeatable"),
             ),
-        Command::new("logout").about("Forget the stored sign-in (the token file)"),
+        Command::new("logout")
+            .about("Forget the stored sign-in (the token file)")
+            .long_about(
+                "Forget the stored sign-in: removes the token file, with the refresh token and the \
+                 access tokens of OneNote and Microsoft Graph.",
+            ),
     ]
 }
 
@@ -73,31 +82,56 @@ pub(crate) async fn login(matches: &ArgMatches) -> Result<(), Failure> {
         .tenant(text("tenant"))
         .authority(text("authority"));
     if let Some(scopes) = matches.get_many::<String>("scope") {
-        settings = settings.scopes(scopes.cloned().collect());
+        settings = settings.scopes(scopes).map_err(sign_in_failure)?;
     }
     let store = store()?;
-    let sign_in = DeviceCodeSignIn::new(settings, Audience::OneNote).map_err(sign_in_failure)?;
+    let sign_in = DeviceCodeSignIn::new(settings, SIGN_IN).map_err(sign_in_failure)?;
     let pending = sign_in.start().await.map_err(sign_in_failure)?;
     eprintln!("{}", pending.message());
-    let signed_in = sign_in.finish(&pending).await.map_err(sign_in_failure)?;
-    store.save(&signed_in).map_err(sign_in_failure)?;
-    eprintln!("Signed in. The tokens are in {}.", store.path().display());
+    let tokens = sign_in.finish(&pending).await.map_err(sign_in_failure)?;
+    store.save(&tokens).map_err(sign_in_failure)?;
+    // The one refresh token, redeemed for every other service now, so a refusal (no consent
+    // to its permissions) shows at sign-in rather than at its first call.
+    let signed_in = SignedIn::new(store.clone()).map_err(sign_in_failure)?;
+    let mut ready = vec![SIGN_IN.to_string()];
+    for audience in Audience::ALL.iter().filter(|a| **a != SIGN_IN) {
+        match signed_in.current(*audience).await {
+            Ok(_) => ready.push(audience.to_string()),
+            Err(error) => eprintln!(
+                "warning: no token for {audience}: {error}. Its calls will fail until the app \
+                 registration has consent to its permissions ({}); then they sign in silently.",
+                tokens.settings.scopes_for(*audience).join(" ")
+            ),
+        }
+    }
+    eprintln!(
+        "Signed in for {}. The tokens are in {}.",
+        ready.join(" and "),
+        store.path().display()
+    );
     Ok(())
 }
+
+/// The audience whose scopes the device code asks for (class notebooks and permissions are
+/// OneNote's only); the others are redeemed from its refresh token.
+const SIGN_IN: Audience = Audience::OneNote;
 
 /// `onenote logout`.
 pub(crate) fn logout() -> Result<(), Failure> {
     let store = store()?;
     if store.forget().map_err(sign_in_failure)? {
-        eprintln!("Signed out: removed {}.", store.path().display());
+        eprintln!(
+            "Signed out of OneNote and Microsoft Graph: removed {}.",
+            store.path().display()
+        );
     } else {
         eprintln!("Not signed in (no {}).", store.path().display());
     }
     Ok(())
 }
 
-/// `ONENOTE_TOKEN` if set (a fixed token, e.g. `fake:teacher1@contoso.com` for the fake),
-/// else the stored sign-in.
+/// `ONENOTE_TOKEN` if set (a fixed token for every service, e.g. `fake:teacher1@contoso.com`
+/// for the fake), else the stored sign-in (each service's own token).
 pub(crate) fn token_provider() -> Result<Box<dyn TokenProvider>, Failure> {
     if let Some(token) = std::env::var("ONENOTE_TOKEN")
         .ok()
@@ -109,7 +143,5 @@ pub(crate) fn token_provider() -> Result<Box<dyn TokenProvider>, Failure> {
     if store.load().map_err(sign_in_failure)?.is_none() {
         return Err(sign_in_failure(SignInError::NotSignedIn));
     }
-    Ok(Box::new(
-        SignedIn::new(store, Audience::OneNote).map_err(sign_in_failure)?,
-    ))
+    Ok(Box::new(SignedIn::new(store).map_err(sign_in_failure)?))
 }

@@ -6,6 +6,16 @@
 //! ([`SignInSettings::approve_after()`]). The access tokens it issues expire after
 //! [`SignInSettings::token_lifetime()`] on the fake's clock; `fake:{upn}` tokens never do.
 //!
+//! Each access token is for one audience, the resource its request's `scope` names
+//! ([`Audience::of_scope`]: `https://onenote.com/…` OneNote, `https://graph.microsoft.com/…`
+//! or a bare permission Microsoft Graph; only OpenID Connect scopes, Graph). Scopes of two
+//! resources in one request are refused, as the v2.0 endpoint refuses them (`AADSTS28000`;
+//! the `invalid_scope` code is the fake's choice), and so are another resource's
+//! (`AADSTS500011`). A refresh token is redeemed for any audience (the `scope` of the refresh
+//! request; without one, the audience it was issued with), as Microsoft's are. The API's
+//! routes refuse a token of another audience with `401` ([`wrong_audience`]); `fake:{upn}`
+//! tokens are good for every audience.
+//!
 //! Shapes, from Microsoft's "OAuth 2.0 device authorization grant flow" page: the device code
 //! answer has `device_code`, `user_code`, `verification_uri`, `expires_in`, `interval` and
 //! `message`; a poll before approval answers 400 `authorization_pending`; a declined code
@@ -22,6 +32,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::{Response, StatusCode};
 use http_body_util::Full;
+use onenote_api::Audience;
 
 use crate::server::Shared;
 use crate::{Error, FakeOneNote, FakeOneNoteBuilder};
@@ -37,6 +48,9 @@ pub struct SignInSettings {
     pub code_lifetime: u64,
     /// The lifetime of an issued access token (default one hour).
     pub token_lifetime: Duration,
+    /// Audiences the user has not consented to: a refresh token is not redeemed for them
+    /// (`invalid_grant`, `AADSTS65001`). Default none.
+    pub without_consent: Vec<Audience>,
 }
 
 impl Default for SignInSettings {
@@ -46,6 +60,7 @@ impl Default for SignInSettings {
             interval: 1,
             code_lifetime: 900,
             token_lifetime: Duration::from_secs(3600),
+            without_consent: Vec::new(),
         }
     }
 }
@@ -68,6 +83,14 @@ impl SignInSettings {
         self.token_lifetime = lifetime;
         self
     }
+
+    /// The user has not consented to `audience`'s permissions: redeeming a refresh token for
+    /// it is refused as Microsoft refuses it (`invalid_grant`, `AADSTS65001`), so a sign-in
+    /// gets a token for the audience its device code asked for only.
+    pub fn without_consent(mut self, audience: Audience) -> Self {
+        self.without_consent.push(audience);
+        self
+    }
 }
 
 /// One request the identity platform received, for assertions.
@@ -77,6 +100,9 @@ pub struct SignInEvent {
     pub request: String,
     /// What it answered: `ok`, or the OAuth error code.
     pub answer: String,
+    /// The audience of the token the request was answered for (a device code: the token
+    /// its approval gives); `None` for a refused request.
+    pub audience: Option<Audience>,
     /// When, on the fake's clock.
     pub at: Instant,
 }
@@ -94,6 +120,9 @@ enum CodeState {
 struct DeviceCode {
     device_code: String,
     user_code: String,
+    /// What the code asked for: the token issued on approval is for this.
+    scope: String,
+    audience: Audience,
     state: CodeState,
     polls: u32,
     slow_down: bool,
@@ -103,14 +132,22 @@ struct DeviceCode {
 #[derive(Debug)]
 struct Issued {
     upn: String,
+    audience: Audience,
     expires: Instant,
+}
+
+/// A refresh token not yet redeemed: whose, and the audience it was issued with.
+#[derive(Debug)]
+struct Refresh {
+    upn: String,
+    audience: Audience,
 }
 
 #[derive(Debug, Default)]
 struct Records {
     codes: Vec<DeviceCode>,
     access: HashMap<String, Issued>,
-    refresh: HashMap<String, String>,
+    refresh: HashMap<String, Refresh>,
     events: Vec<SignInEvent>,
     next: u64,
 }
@@ -134,12 +171,27 @@ impl Identity {
         self.records.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The user an issued access token belongs to, while it has not expired.
-    pub(crate) fn user_of(&self, token: &str, now: Instant) -> Option<String> {
+    /// The user an issued access token belongs to and its audience, while it has not
+    /// expired.
+    pub(crate) fn holder_of(&self, token: &str, now: Instant) -> Option<(String, Audience)> {
         let records = self.lock();
         let issued = records.access.get(token)?;
-        (now < issued.expires).then(|| issued.upn.clone())
+        (now < issued.expires).then(|| (issued.upn.clone(), issued.audience))
     }
+}
+
+/// Why a token of `token` (`None`: a `fake:{upn}` token, good for every audience) is refused by
+/// a route of `served`: the message of its 401 (code 40001, "no valid OAuth token", the code
+/// OneNote's list gives and Microsoft Graph sends for a token it cannot use).
+pub(crate) fn wrong_audience(token: Option<Audience>, served: Audience) -> Option<String> {
+    let token = token.filter(|audience| *audience != served)?;
+    Some(format!(
+        "The request does not contain a valid authentication token. Detailed error \
+         information: the token was issued for {token} ({}…), and this service takes tokens for \
+         {served}: ask for its scopes (e.g. {}).",
+        token.scope_prefix(),
+        served.scope("Notes.ReadWrite.All")
+    ))
 }
 
 type Answer = Response<Full<Bytes>>;
@@ -197,34 +249,71 @@ pub(crate) fn answer(shared: &Shared, method: &str, path: &str, body: &[u8]) -> 
         };
         (short, result)
     };
-    let outcome = match &result {
-        Ok(_) => "ok".to_owned(),
-        Err((code, _)) => (*code).to_owned(),
+    let (outcome, audience) = match &result {
+        Ok((_, audience)) => ("ok".to_owned(), Some(*audience)),
+        Err((code, _)) => ((*code).to_owned(), None),
     };
     identity.lock().events.push(SignInEvent {
         request: grant,
         answer: outcome,
+        audience,
         at: now,
     });
     Some(match result {
-        Ok(json) => json_answer(StatusCode::OK, &json),
+        Ok((json, _)) => json_answer(StatusCode::OK, &json),
         Err((code, description)) => {
             oauth_error(shared, StatusCode::BAD_REQUEST, code, &description)
         }
     })
 }
 
-type Grant = Result<serde_json::Value, (&'static str, String)>;
+/// An answer and the audience of the token it is about, or the OAuth error code and its
+/// description.
+type Grant = Result<(serde_json::Value, Audience), (&'static str, String)>;
+
+/// The audience of a token asked for with these scopes (space-separated): see the module docs.
+fn audience_of(scope: &str) -> Result<Audience, (&'static str, String)> {
+    let mut named: Option<Audience> = None;
+    for one in scope.split(' ').filter(|s| !s.is_empty()) {
+        let audience = match Audience::of_scope(one) {
+            Some(audience) => audience,
+            None if one.contains("://") => {
+                return Err((
+                    "invalid_resource",
+                    format!(
+                        "AADSTS500011: The resource principal named {one} was not found in the \
+                         tenant."
+                    ),
+                ));
+            }
+            // OpenID Connect scopes name no resource.
+            None => continue,
+        };
+        if named.is_some_and(|first| first != audience) {
+            return Err((
+                "invalid_scope",
+                format!(
+                    "AADSTS28000: Provided value for the input parameter scope is not valid \
+                     because it contains more than one resource. Scope {scope} is not valid."
+                ),
+            ));
+        }
+        named = Some(audience);
+    }
+    Ok(named.unwrap_or(Audience::Graph))
+}
 
 impl Identity {
     fn device_code(&self, shared: &Shared, form: &Form, now: Instant) -> Grant {
-        if form.get("scope").is_none_or(str::is_empty) {
+        let scope = form.get("scope").unwrap_or_default();
+        if scope.is_empty() {
             return Err((
                 "invalid_request",
                 "AADSTS900144: The request body must contain the following parameter: 'scope'."
                     .to_owned(),
             ));
         }
+        let audience = audience_of(scope)?;
         let mut records = self.lock();
         records.next += 1;
         let n = records.next;
@@ -234,20 +323,23 @@ impl Identity {
         records.codes.push(DeviceCode {
             device_code: device_code.clone(),
             user_code: user_code.clone(),
+            scope: scope.to_owned(),
+            audience,
             state: CodeState::Pending,
             polls: 0,
             slow_down: false,
             expires: now + lifetime,
         });
         let verification_uri = format!("{}/devicelogin", shared.settings.origin);
-        Ok(serde_json::json!({
+        let answer = serde_json::json!({
             "user_code": user_code,
             "device_code": device_code,
             "verification_uri": verification_uri,
             "expires_in": self.settings.code_lifetime,
             "interval": self.settings.interval,
             "message": format!("To sign in, use a web browser to open the page {verification_uri} and enter the code {user_code} to authenticate."),
-        }))
+        });
+        Ok((answer, audience))
     }
 
     fn poll(&self, form: &Form, now: Instant) -> Grant {
@@ -286,46 +378,76 @@ impl Identity {
             CodeState::Approved(upn) => upn.clone(),
         };
         code.state = CodeState::Redeemed;
-        Ok(self.issue(&mut records, &upn, form, now))
+        let (scope, audience) = (code.scope.clone(), code.audience);
+        Ok(self.issue(&mut records, &upn, audience, &scope, now))
     }
 
+    /// Redeems a refresh token for the audience the request's `scope` names (without one, the
+    /// audience it was issued with).
     fn refresh(&self, form: &Form, now: Instant) -> Grant {
+        let asked = form.get("scope").filter(|scope| !scope.is_empty());
+        let audience = asked.map(audience_of).transpose()?;
         let mut records = self.lock();
         let token = form.get("refresh_token").unwrap_or_default();
-        let Some(upn) = records.refresh.remove(token) else {
+        let Some(refresh) = records.refresh.remove(token) else {
             return Err(("invalid_grant", "AADSTS70000: The refresh token is not valid (unknown, revoked or already redeemed).".to_owned()));
         };
-        Ok(self.issue(&mut records, &upn, form, now))
+        let audience = audience.unwrap_or(refresh.audience);
+        if self.settings.without_consent.contains(&audience) {
+            // Refused before redeeming: the refresh token stays good for other audiences.
+            records.refresh.insert(token.to_owned(), refresh);
+            return Err((
+                "invalid_grant",
+                format!(
+                    "AADSTS65001: The user or administrator has not consented to use the \
+                     application with ID '{}'. Send an interactive authorization request for this \
+                     user and resource.",
+                    form.get("client_id").unwrap_or_default()
+                ),
+            ));
+        }
+        let scope = asked.unwrap_or_default();
+        Ok(self.issue(&mut records, &refresh.upn, audience, scope, now))
     }
 
-    /// A new access token and refresh token for `upn` (the old refresh token was redeemed).
+    /// A new access token for `audience` and a new refresh token for `upn` (the old refresh
+    /// token was redeemed).
     fn issue(
         &self,
         records: &mut Records,
         upn: &str,
-        form: &Form,
+        audience: Audience,
+        scope: &str,
         now: Instant,
-    ) -> serde_json::Value {
+    ) -> (serde_json::Value, Audience) {
         records.next += 1;
         let n = records.next;
-        let access = format!("fake-at-{n}.{upn}");
+        let access = format!("fake-at-{n}.{}.{upn}", audience.as_str());
         let refresh = format!("fake-rt-{n}.{upn}");
         records.access.insert(
             access.clone(),
             Issued {
                 upn: upn.to_owned(),
+                audience,
                 expires: now + self.settings.token_lifetime,
             },
         );
-        records.refresh.insert(refresh.clone(), upn.to_owned());
-        serde_json::json!({
+        records.refresh.insert(
+            refresh.clone(),
+            Refresh {
+                upn: upn.to_owned(),
+                audience,
+            },
+        );
+        let answer = serde_json::json!({
             "token_type": "Bearer",
-            "scope": form.get("scope").unwrap_or_default(),
+            "scope": scope,
             "expires_in": self.settings.token_lifetime.as_secs(),
             "ext_expires_in": self.settings.token_lifetime.as_secs(),
             "access_token": access,
             "refresh_token": refresh,
-        })
+        });
+        (answer, audience)
     }
 }
 
@@ -472,6 +594,40 @@ impl FakeOneNote {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_route_refuses_a_token_of_another_audience_and_takes_fake_tokens() {
+        for served in Audience::ALL {
+            // `fake:{upn}` tokens carry no audience: every route takes them.
+            assert_eq!(wrong_audience(None, *served), None);
+            assert_eq!(wrong_audience(Some(*served), *served), None);
+        }
+        let graph_route = wrong_audience(Some(Audience::OneNote), Audience::Graph).unwrap();
+        assert!(
+            graph_route.ends_with(
+                "the token was issued for OneNote (https://onenote.com/…), and this service \
+                 takes tokens for Microsoft Graph: ask for its scopes (e.g. \
+                 https://graph.microsoft.com/Notes.ReadWrite.All)."
+            ),
+            "{graph_route}"
+        );
+    }
+
+    #[test]
+    fn scopes_name_one_audience_and_openid_scopes_alone_mean_graph() {
+        assert_eq!(
+            audience_of("https://onenote.com/Notes.Read offline_access openid"),
+            Ok(Audience::OneNote)
+        );
+        assert_eq!(audience_of("offline_access openid"), Ok(Audience::Graph));
+        assert_eq!(audience_of("Notes.Read  User.Read"), Ok(Audience::Graph));
+        assert_eq!(
+            audience_of("https://graph.microsoft.com/Notes.Read https://onenote.com/Notes.Read")
+                .unwrap_err()
+                .0,
+            "invalid_scope"
+        );
+    }
 
     #[test]
     fn a_form_body_is_decoded_by_name() {

@@ -46,7 +46,8 @@
 //! The fake also serves the Microsoft identity platform's device code sign-in
 //! (`/{tenant}/oauth2/v2.0/devicecode` and `/token`, at [`FakeOneNote::authority`]); the
 //! access tokens it issues are accepted like `fake:{upn}` until they expire
-//! ([`SignInSettings::token_lifetime()`]). Tests approve, decline, expire or slow down a code
+//! ([`SignInSettings::token_lifetime()`]), if they are for OneNote: each is for the audience
+//! its scopes name, and a Microsoft Graph token gets `401` (code `40001`). Tests approve, decline, expire or slow down a code
 //! ([`FakeOneNote::approve_sign_in`] and its siblings) or let codes approve themselves
 //! ([`SignInSettings::approve_after()`]).
 //!
@@ -127,8 +128,9 @@
 //!   URLs); `data-render-src` PDFs are kept as one image resource, not rendered into pages.
 //! - HTML: page content is kept as text and changed by finding tags by name, not parsed;
 //!   nested `$expand` (`sectionGroups(expand=sections)`) is refused.
-//! - Real authentication: no Azure AD, no scopes (`Notes.Read` and the like are not checked),
-//!   no passwords or consent behind the device code sign-in, no app-only tokens.
+//! - Real authentication: no Azure AD, no scopes (`Notes.Read` and the like are not checked;
+//!   only the audience they name is), no passwords behind the device code sign-in and no
+//!   consent but [`SignInSettings::without_consent()`], no app-only tokens.
 //! - E-mail: `sendemail=true` is recorded ([`State::sent_emails`]), nothing is sent.
 //! - Languages: `omkt` is checked and recorded, section names are not translated.
 //! - SharePoint: a document library is only its owners' and members' roles; "Everyone"

@@ -13,6 +13,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use onenote_api::Audience;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -253,17 +254,20 @@ struct Arrival {
     user: Option<String>,
     /// Whether there was a bearer token at all.
     has_token: bool,
+    /// The audience the identity platform issued the token for (`None`: a `fake:{upn}`
+    /// token, good for every audience).
+    token_audience: Option<Audience>,
 }
 
 impl Arrival {
     fn of(shared: &Shared, received: &Received) -> Self {
         let target = route::parse(&received.method, &received.path);
         let operation = target.as_ref().map(|t| t.endpoint.operation_id());
-        let token_user = bearer_user(shared, &received.headers);
+        let bearer = bearer(shared, &received.headers);
         let mut world = shared.lock();
-        let user = token_user
-            .as_deref()
-            .and_then(|upn| world.state.user(upn))
+        let user = bearer
+            .as_ref()
+            .and_then(|(upn, _)| world.state.user(upn))
             .map(|u| u.upn.clone());
         let decision = world.faults.decide(operation, user.as_deref());
         let entry = JournalEntry {
@@ -297,7 +301,8 @@ impl Arrival {
             decision,
             target,
             user,
-            has_token: token_user.is_some(),
+            has_token: bearer.is_some(),
+            token_audience: bearer.and_then(|(_, audience)| audience),
         }
     }
 }
@@ -311,6 +316,7 @@ async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Drop
         target,
         user,
         has_token,
+        token_audience,
     } = Arrival::of(&shared, &received);
     let correlation_id = entry.correlation_id.clone();
 
@@ -351,6 +357,7 @@ async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Drop
                     target.as_ref(),
                     user.as_deref(),
                     has_token,
+                    token_audience,
                 );
                 if admitted {
                     entry.handled = Some(outcome.status);
@@ -433,6 +440,7 @@ fn process(
     target: Option<&route::Target>,
     user: Option<&str>,
     has_token: bool,
+    token_audience: Option<Audience>,
 ) -> (Outcome, bool) {
     let (method, path, headers) = (&received.method, &received.path, &received.headers);
     let Some(target) = target else {
@@ -455,6 +463,10 @@ fn process(
         };
         return (Outcome::error(&ApiError::unauthorized(message)), false);
     };
+    // Every route is OneNote's until the fake serves Microsoft Graph's root.
+    if let Some(message) = crate::identity::wrong_audience(token_audience, Audience::OneNote) {
+        return (Outcome::error(&ApiError::unauthorized(message)), false);
+    }
     let mut world = shared.lock();
     if let Err(refusal) = world.throttle.admit(user, shared.time.instant()) {
         let mut outcome = Outcome::error(&refusal.error);
@@ -498,21 +510,24 @@ fn process(
     (outcome, true)
 }
 
-/// The UPN of a `Bearer fake:{upn}` token, or of a token the identity platform issued that
-/// has not expired (else empty), if the request has one.
-fn bearer_user(shared: &Shared, headers: &HeaderMap) -> Option<String> {
+/// The UPN of a `Bearer fake:{upn}` token (for every audience), or of a token the identity
+/// platform issued that has not expired, with its audience (else an empty UPN), if the
+/// request has one.
+fn bearer(shared: &Shared, headers: &HeaderMap) -> Option<(String, Option<Audience>)> {
     let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Some(String::new());
+        return Some((String::new(), None));
     }
     let token = token.trim();
     Some(match token.strip_prefix("fake:") {
-        Some(upn) => upn.to_owned(),
+        Some(upn) => (upn.to_owned(), None),
         None => shared
             .identity
-            .user_of(token, shared.time.instant())
-            .unwrap_or_default(),
+            .holder_of(token, shared.time.instant())
+            .map_or((String::new(), None), |(upn, audience)| {
+                (upn, Some(audience))
+            }),
     })
 }
 

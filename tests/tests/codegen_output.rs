@@ -1,10 +1,13 @@
 //! Snapshot tests of what the generator emits: the real spec, file by file, and a fixture
-//! spec that uses every construct of the format; plus determinism and schema freshness.
+//! spec that uses every construct of the format; plus determinism and schema freshness, and
+//! (in `impact/`) the API-impact report of spec edits.
 
 use std::fs;
 
 use codegen::GeneratedFile;
 use tests::spec_files::{read_spec, workspace};
+
+mod impact;
 
 fn generate(relative: &str) -> Vec<GeneratedFile> {
     codegen::generate(&read_spec(relative)).unwrap_or_else(|e| panic!("{e}"))

@@ -1,9 +1,12 @@
 //! Maintainer tasks: `cargo xtask codegen [--check]`, `cargo xtask openapi [--check]`,
-//! `cargo xtask routes` and `cargo xtask bench [--quick] [--only SECTION] [--baseline COMMIT]`.
+//! `cargo xtask routes`, `cargo xtask impact [--base REV]`, `cargo xtask semver [--base REV]`
+//! and `cargo xtask bench [--quick] [--only SECTION] [--baseline COMMIT]`.
 //!
 //! All file I/O lives here; the generator itself (`codegen`) is pure.
 
 mod bench;
+mod impact;
+mod semver;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,13 +18,23 @@ const USAGE: &str = "usage:
       openapi/onenote.openapi.json, the `onenote` command's tree in
       onenote-cli/src/generated and the every-construct fixture's client in
       tests/constructs-client); --check changes nothing and fails if the
-      checked-in output is stale
+      checked-in output is stale. After writing, it prints the API impact of
+      the spec's edit since HEAD (below) when there is one
   cargo xtask openapi [--check] [--spec DIR] [--out DIR]
       write the OpenAPI 3.0.3 export of the spec to openapi/onenote.openapi.json
       (--out: another folder); --check changes nothing and fails if it is stale
   cargo xtask routes [--spec DIR]
       print one line per operation and mount: METHOD path-template operationId,
       then `async` (or `async-only`), `[locations]` when restricted, `(version root)`
+  cargo xtask impact [--base REV] [--spec DIR]
+      print what the spec's edit since REV (default HEAD) does to users of the
+      client and of the `onenote` command: each public item added, removed or
+      changed, classed breaking, behaviour, compatible or docs, with why
+      (README: What a spec edit does to users)
+  cargo xtask semver [--base REV]
+      run cargo-semver-checks on onenote-api against REV (default HEAD): the
+      cross-check of the impact report from the compiled crate's public API;
+      install it once with `cargo install cargo-semver-checks --locked`
   cargo xtask bench [--quick] [--only SECTION] [--baseline COMMIT]
       benchmark codegen time, client overhead against hand-written reqwest and
       compile cost, and print a table against the targets (BENCHMARKS.md);
@@ -48,9 +61,30 @@ fn run(args: &[String]) -> Result<(), String> {
         return bench::run(rest, &workspace_root()?);
     }
     let options = Options::parse(rest, workspace_root()?)?;
+    if options.base.is_some() && !matches!(command.as_str(), "impact" | "semver") {
+        return Err(format!("only `impact` and `semver` take --base\n{USAGE}"));
+    }
     match command.as_str() {
         "codegen" => codegen(&options),
         "openapi" => openapi(&options),
+        "impact" => {
+            if options.check || options.out.is_some() {
+                return Err(format!("`impact` takes only --base and --spec\n{USAGE}"));
+            }
+            let dir = options.spec_dir();
+            let sources = options.read_spec(&dir)?;
+            let base = options.base.as_deref().unwrap_or("HEAD");
+            let impact = impact::against(&options.root, &dir, base, &sources)
+                .map_err(|why| format!("error: no API impact: {why}"))?;
+            print!("API impact of {} since {base}: {impact}", dir.display());
+            Ok(())
+        }
+        "semver" => {
+            if options.check || options.out.is_some() || options.spec.is_some() {
+                return Err(format!("`semver` takes only --base\n{USAGE}"));
+            }
+            semver::run(&options.root, options.base.as_deref().unwrap_or("HEAD"))
+        }
         "routes" => {
             if options.check || options.out.is_some() {
                 return Err(format!("`routes` takes only --spec\n{USAGE}"));
@@ -74,6 +108,8 @@ struct Options {
     check: bool,
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
+    /// The git revision `impact` and `semver` compare with.
+    base: Option<String>,
 }
 
 impl Options {
@@ -83,11 +119,18 @@ impl Options {
             check: false,
             spec: None,
             out: None,
+            base: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--check" => options.check = true,
+                "--base" => {
+                    let Some(value) = args.next() else {
+                        return Err(format!("--base needs a git revision\n{USAGE}"));
+                    };
+                    options.base = Some(value.clone());
+                }
                 "--spec" | "--out" => {
                     let Some(value) = args.next() else {
                         return Err(format!("{arg} needs a directory\n{USAGE}"));
@@ -239,7 +282,18 @@ fn codegen(options: &Options) -> Result<(), String> {
     if changed.is_empty() && stale_extra.is_empty() {
         println!("generated code is up to date ({} files)", wanted.len());
     }
+    print_impact(options, &spec_dir, &sources);
     Ok(())
+}
+
+/// After writing: what the spec's edit since HEAD does to users, if it does anything (or, in
+/// one line, why that is unknown).
+fn print_impact(options: &Options, spec_dir: &Path, sources: &[codegen::SpecSource]) {
+    match impact::against(&options.root, spec_dir, "HEAD", sources) {
+        Ok(impact) if impact.is_empty() => {}
+        Ok(impact) => print!("API impact of {} since HEAD: {impact}", spec_dir.display()),
+        Err(why) => println!("API impact not computed: {why}"),
+    }
 }
 
 /// The generated files of one spec, as `(path under out_dir, text)`.

@@ -5,6 +5,10 @@
 //! constructs fixture, the generated code, the export), made under the target directory's
 //! temp folder; the binary is the one cargo built for this test (`CARGO_BIN_EXE_xtask`), as
 //! `cargo xtask` in either checkout would run it with a shared `CARGO_TARGET_DIR`.
+//!
+//! A copy made a git repository of its own shows `cargo xtask codegen` reporting the API impact
+//! of the spec's edit since that repository's HEAD (the report itself is `codegen::impact`'s,
+//! snapshot-tested in `tests/tests/impact/`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -208,5 +212,75 @@ fn run_directly_it_works_on_the_checkout_above_the_current_directory() {
         text(&copy.stderr).contains("notebooks.rs is stale"),
         "{}",
         text(&copy.stderr)
+    );
+}
+
+/// Runs git in `checkout`, as someone who commits there.
+fn git(checkout: &Path, args: &[&str]) {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=xtask test",
+            "-c",
+            "user.email=xtask@example.invalid",
+        ])
+        .args(args)
+        .current_dir(checkout)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn codegen_reports_the_api_impact_of_the_spec_edit_since_head() {
+    let checkouts = Checkouts::new("impact");
+    git(&checkouts.copy, &["init", "--quiet"]);
+    git(&checkouts.copy, &["add", "--all"]);
+    git(
+        &checkouts.copy,
+        &["commit", "--quiet", "--message", "the spec as committed"],
+    );
+    edit_spec(&checkouts.copy);
+
+    let run = cargo_xtask(&checkouts.copy, &["codegen"]);
+
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let stdout = text(&run.stdout);
+    let report = stdout
+        .split_once("API impact of spec since HEAD: ")
+        .map(|(_, report)| report)
+        .unwrap_or_else(|| panic!("no report after the updates:\n{stdout}"));
+    assert_eq!(
+        report,
+        "1 change: 1 docs\ndocs\n  onenote_api::notebooks (module, spec/notebooks.json)\n      docs changed\n"
+    );
+    let again = cargo_xtask(&checkouts.copy, &["impact", "--base", "HEAD"]);
+    assert_eq!(
+        text(&again.stdout),
+        format!("API impact of spec since HEAD: {report}")
+    );
+}
+
+#[test]
+fn codegen_says_in_one_line_when_there_is_no_commit_to_compare_with() {
+    let checkouts = Checkouts::new("no-commit");
+    git(&checkouts.copy, &["init", "--quiet"]);
+
+    let run = cargo_xtask(&checkouts.copy, &["codegen"]);
+
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let stdout = text(&run.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("generated code is up to date") && lines.len() == 2,
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("API impact not computed: no commit `HEAD` to compare with ("),
+        "{stdout}"
     );
 }

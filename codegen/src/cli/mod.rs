@@ -12,8 +12,8 @@
 //! typed client; `onenote-cli`'s hand-written runtime builds clap from the data and prints.
 //!
 //! The stages, one file each, over [`words`] (spec names as command words; the names the
-//! hand-written runtime keeps): [`tree`] (the command tree from the model) → `inputs` (each
-//! command's arguments and flags) → `check` (names the command line cannot use) → [`emit`] (the
+//! hand-written runtime keeps): [`tree`](mod@tree) (the command tree from the model) → `inputs` (each
+//! command's arguments and flags) → `check` (names the command line cannot use) → [`emit`](mod@emit) (the
 //! generated file).
 
 mod check;

@@ -8,6 +8,7 @@ mod conformance;
 mod faults;
 mod harness;
 mod hostile_input;
+mod identity;
 mod limits;
 mod module_layers;
 mod notebooks_and_pages;

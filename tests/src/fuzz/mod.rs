@@ -41,6 +41,7 @@ pub(crate) fn assert_no_token(error: &onenote_api::Error) {
         service.and_then(|s| s.message.clone()),
         service.and_then(|s| s.api_url.clone()),
         service.map(|s| format!("{:?}", s.diagnostics)),
+        service.map(|s| format!("{:?}", s.inner_error)),
     ];
     for text in texts.into_iter().flatten() {
         assert!(!text.contains(TOKEN), "the token shows: {text:?}");
