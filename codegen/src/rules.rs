@@ -4,8 +4,8 @@
 //! response type (`$select` names its fields, `$orderby` sorts by them).
 
 use crate::model::{
-    Constraints, ExclusiveFields, Model, ODataOption, OperationModel, Pattern, ResponseModel,
-    Rule, TypeKind, TypeRef,
+    Constraints, ExclusiveFields, Model, ODataOption, OperationModel, Pattern, ResponseModel, Rule,
+    TypeKind, TypeRef,
 };
 
 /// OneNote's codes for OData mistakes (Microsoft's list of OneNote error codes): a property

@@ -514,7 +514,7 @@ mod tests {
         for (body, message) in cases {
             assert_eq!(
                 body.encode(&PAGE),
-                Err(message.to_owned().into()),
+                Err(format!("invalid multipart body: {message}").into()),
                 "{body:?}"
             );
         }
@@ -558,7 +558,8 @@ mod tests {
         assert_eq!(
             body.encode(&PAGE),
             Err(
-                "part \"data\" could not be serialized: key must be a string"
+                "invalid multipart body: part \"data\" could not be serialized: key must be a \
+                 string"
                     .to_owned()
                     .into()
             )

@@ -523,13 +523,20 @@ fn alternatives(
             at.push_field(present.copied().unwrap_or_default());
             return Err(at.violation(
                 BODY_CODE,
-                format!("goes with `{missing}` in {}: send both, or neither", ty.name),
+                format!(
+                    "goes with `{missing}` in {}: send both, or neither",
+                    ty.name
+                ),
             ));
         }
     }
     if let [first, second, ..] = sent.as_slice() {
         at.push_field(first[0]);
-        let choices: Vec<String> = ty.exclusive.iter().map(|group| group.join(" and ")).collect();
+        let choices: Vec<String> = ty
+            .exclusive
+            .iter()
+            .map(|group| group.join(" and "))
+            .collect();
         return Err(at.violation(
             BODY_CODE,
             format!(

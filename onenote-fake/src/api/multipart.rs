@@ -257,7 +257,10 @@ mod tests {
             disposition_name("form-data; filename=x; name=part1").as_deref(),
             Some("part1")
         );
-        assert_eq!(disposition_name("form-data; name=\"\"").as_deref(), Some(""));
+        assert_eq!(
+            disposition_name("form-data; name=\"\"").as_deref(),
+            Some("")
+        );
         assert_eq!(disposition_name("form-data; name=\"open"), None);
         assert_eq!(disposition_name("attachment; name=\"x\""), None);
         assert_eq!(disposition_name("form-data"), None);

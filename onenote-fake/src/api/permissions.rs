@@ -317,10 +317,14 @@ fn from_the_library(
         ),
         None => (String::from("its document library"), String::new()),
     };
-    ApiError::new(409, "10017", format!(
-        "Permission '{permission_id}' ({who}, {}) comes from the document library that holds \
+    ApiError::new(
+        409,
+        "10017",
+        format!(
+            "Permission '{permission_id}' ({who}, {}) comes from the document library that holds \
          this {}, {library}: it cannot be deleted through the notebook. {managed}",
-        role.as_str(),
-        holder.noun()
-    ))
+            role.as_str(),
+            holder.noun()
+        ),
+    )
 }
