@@ -5,8 +5,9 @@
 //! them with the same code and message.)
 
 use onenote_api::{
-    CopySectionsToContentLibrary, CreateClassNotebook, CreateNotebook, CreatePermission,
-    CreateSection, Error, ErrorCode, ErrorKind, PageContent, RetryPolicy, UserRole,
+    CopyNotebook, CopySectionsToContentLibrary, CreateClassNotebook, CreateNotebook,
+    CreatePermission, CreateSection, Error, ErrorCode, ErrorKind, PageContent, RetryPolicy,
+    UserRole,
 };
 
 use super::{harness, requests};
@@ -175,6 +176,49 @@ async fn an_empty_page_is_refused_before_sending() {
         &h.server,
         "createPage: `Presentation` is empty; it takes at least 1 character",
         ErrorCode::InvalidBody,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn fields_of_two_alternative_groups_are_refused_before_sending() {
+    let h = harness(RetryPolicy::default()).await;
+    let body = CopyNotebook::default()
+        .with_group_id("g1")
+        .with_site_collection_id("sc1")
+        .with_site_id("s1");
+    refused(
+        h.client.me().notebook(NOTEBOOK).copy(body).send(),
+        &h.server,
+        "copyNotebook: `groupId` and `siteCollectionId` are alternatives in CopyNotebook: send \
+         one of groupId; siteCollectionId and siteId, not both",
+        ErrorCode::InvalidBody,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn half_of_an_alternative_group_is_refused_before_sending() {
+    let h = harness(RetryPolicy::default()).await;
+    let body = CopyNotebook::default().with_site_id("s1");
+    refused(
+        h.client.me().notebook(NOTEBOOK).copy(body).send(),
+        &h.server,
+        "copyNotebook: `siteId` goes with `siteCollectionId` in CopyNotebook: send both, or \
+         neither",
+        ErrorCode::InvalidBody,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_empty_filter_is_refused_before_sending() {
+    let h = harness(RetryPolicy::default()).await;
+    refused(
+        h.client.me().notebooks().list().filter("").send(),
+        &h.server,
+        "listNotebooks: `$filter` is empty; it takes at least 1 character",
+        ErrorCode::ODataSyntaxError,
     )
     .await;
 }

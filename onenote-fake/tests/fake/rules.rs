@@ -5,8 +5,8 @@
 //! message). The rules are checked before what a request names is looked up.
 
 use onenote_api::{
-    CopySectionsToContentLibrary, CreateClassNotebook, CreateNotebook, CreatePermission,
-    CreateSection, Error, ErrorKind, UserRole,
+    CopyNotebook, CopySectionsToContentLibrary, CreateClassNotebook, CreateNotebook,
+    CreatePermission, CreateSection, Error, ErrorKind, UserRole,
 };
 use onenote_fake::FakeOneNote;
 
@@ -195,4 +195,77 @@ async fn an_empty_page_is_refused_as_the_client_refuses_it() {
             answer.json()["error"]["message"].as_str().unwrap()
         )
     );
+}
+
+#[tokio::test]
+async fn fields_of_two_alternative_groups_are_refused_as_the_client_refuses_them() {
+    let (fake, _clock) = start().await;
+    let notebook = fake.state().section(FRACTIONS).unwrap().notebook_id.clone();
+    let body = CopyNotebook::default()
+        .with_group_id("g1")
+        .with_site_collection_id("sc1")
+        .with_site_id("s1");
+    let handle = client(&fake, TEACHER).me().notebook(&notebook);
+    refused_alike(
+        &fake,
+        handle.copy(body.clone()).send(),
+        "POST",
+        &format!("/v1.0/me/notes/notebooks/{notebook}/copyNotebook"),
+        json(&body),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_query_parameter_breaking_its_rule_is_refused_as_the_client_refuses_it() {
+    let (fake, _clock) = start().await;
+    let pages = client(&fake, TEACHER).me().all_pages();
+    let before = fake.journal().len();
+    let error = pages
+        .create(onenote_api::PageContent::html("<p>Hi</p>"))
+        .section_name("Week 1/2")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(fake.journal().len(), before, "the client sends nothing");
+    let auth = crate::harness::bearer(TEACHER);
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "text/html"),
+    ];
+    let answer = crate::harness::raw(
+        &fake,
+        "POST",
+        "/api/v1.0/me/notes/pages?sectionName=Week%201%2F2",
+        &headers,
+        b"<p>Hi</p>",
+    )
+    .await;
+    assert_eq!(answer.status, 400, "{}", answer.json());
+    assert_eq!(
+        answer.json()["error"]["code"].as_str(),
+        error.code().as_ref().map(|c| c.as_str())
+    );
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "createPageInDefaultNotebook: {}",
+            answer.json()["error"]["message"].as_str().unwrap()
+        )
+    );
+}
+
+#[tokio::test]
+async fn an_empty_filter_is_refused_as_the_client_refuses_it() {
+    let (fake, _clock) = start().await;
+    let list = client(&fake, TEACHER).me().notebooks().list();
+    refused_alike(
+        &fake,
+        list.filter("").send(),
+        "GET",
+        "/v1.0/me/notes/notebooks?$filter=",
+        None,
+    )
+    .await;
 }
