@@ -10,7 +10,7 @@ use onenote_api::{
 };
 use onenote_fake::FakeOneNote;
 
-use crate::harness::{FRACTIONS, TEACHER, client, send, start};
+use crate::harness::{FRACTIONS, RawResponse, TEACHER, bearer, client, raw, send, start};
 
 const NOTEBOOK: &str = "1-10143016-70dc-4449-b92a-3015225f800d";
 
@@ -23,11 +23,34 @@ async fn refused_alike<T: std::fmt::Debug>(
     target: &str,
     body: Option<serde_json::Value>,
 ) {
+    let error = refused_before_sending(fake, sent).await;
+    answered_alike(&error, &send(fake, method, target, TEACHER, body).await);
+}
+
+/// A page's HTML `body` sent past the client to `target` as `text/html`.
+async fn html_past_the_client(fake: &FakeOneNote, target: &str, body: &[u8]) -> RawResponse {
+    let auth = bearer(TEACHER);
+    let headers = [
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "text/html"),
+    ];
+    raw(fake, "POST", target, &headers, body).await
+}
+
+/// The client's refusal of `sent`, which reached nothing.
+async fn refused_before_sending<T: std::fmt::Debug>(
+    fake: &FakeOneNote,
+    sent: impl std::future::Future<Output = Result<T, Error>>,
+) -> Error {
     let before = fake.journal().len();
     let error = sent.await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
     assert_eq!(fake.journal().len(), before, "the client sends nothing");
-    let answer = send(fake, method, target, TEACHER, body).await;
+    error
+}
+
+/// The fake's `400` carries the code and message of the client's `error`.
+fn answered_alike(error: &Error, answer: &RawResponse) {
     assert_eq!(answer.status, 400, "{}", answer.json());
     let code = answer.json()["error"]["code"].as_str().unwrap().to_owned();
     assert_eq!(error.code().map(|c| c.as_str().to_owned()), Some(code));
@@ -168,33 +191,10 @@ async fn an_unknown_property_in_select_is_refused_as_the_client_refuses_it() {
 async fn an_empty_page_is_refused_as_the_client_refuses_it() {
     let (fake, _clock) = start().await;
     let pages = client(&fake, TEACHER).me().section(FRACTIONS).pages();
-    let before = fake.journal().len();
-    let error = pages
-        .create(onenote_api::PageContent::html(""))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-    assert_eq!(fake.journal().len(), before, "the client sends nothing");
-    let auth = crate::harness::bearer(TEACHER);
-    let headers = [
-        ("Authorization", auth.as_str()),
-        ("Content-Type", "text/html"),
-    ];
+    let sent = pages.create(onenote_api::PageContent::html("")).send();
+    let error = refused_before_sending(&fake, sent).await;
     let target = format!("/api/v1.0/me/notes/sections/{FRACTIONS}/pages");
-    let answer = crate::harness::raw(&fake, "POST", &target, &headers, b"").await;
-    assert_eq!(answer.status, 400);
-    assert_eq!(
-        answer.json()["error"]["code"].as_str(),
-        error.code().as_ref().map(|c| c.as_str())
-    );
-    assert_eq!(
-        error.to_string(),
-        format!(
-            "createPage: {}",
-            answer.json()["error"]["message"].as_str().unwrap()
-        )
-    );
+    answered_alike(&error, &html_past_the_client(&fake, &target, b"").await);
 }
 
 #[tokio::test]
@@ -220,39 +220,15 @@ async fn fields_of_two_alternative_groups_are_refused_as_the_client_refuses_them
 async fn a_query_parameter_breaking_its_rule_is_refused_as_the_client_refuses_it() {
     let (fake, _clock) = start().await;
     let pages = client(&fake, TEACHER).me().all_pages();
-    let before = fake.journal().len();
-    let error = pages
+    let sent = pages
         .create(onenote_api::PageContent::html("<p>Hi</p>"))
         .section_name("Week 1/2")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-    assert_eq!(fake.journal().len(), before, "the client sends nothing");
-    let auth = crate::harness::bearer(TEACHER);
-    let headers = [
-        ("Authorization", auth.as_str()),
-        ("Content-Type", "text/html"),
-    ];
-    let answer = crate::harness::raw(
-        &fake,
-        "POST",
-        "/api/v1.0/me/notes/pages?sectionName=Week%201%2F2",
-        &headers,
-        b"<p>Hi</p>",
-    )
-    .await;
-    assert_eq!(answer.status, 400, "{}", answer.json());
-    assert_eq!(
-        answer.json()["error"]["code"].as_str(),
-        error.code().as_ref().map(|c| c.as_str())
-    );
-    assert_eq!(
-        error.to_string(),
-        format!(
-            "createPageInDefaultNotebook: {}",
-            answer.json()["error"]["message"].as_str().unwrap()
-        )
+        .send();
+    let error = refused_before_sending(&fake, sent).await;
+    let target = "/api/v1.0/me/notes/pages?sectionName=Week%201%2F2";
+    answered_alike(
+        &error,
+        &html_past_the_client(&fake, target, b"<p>Hi</p>").await,
     );
 }
 
