@@ -146,10 +146,13 @@ fn part(bytes: &[u8], number: usize) -> Result<Part<'_>, ApiError> {
     })
 }
 
-/// The `name` of `form-data; name="…"`: a quoted string (read to its closing quote, so it may
-/// hold `;`, with `\"` and `\\` escapes) or a token. An empty name is a name: RFC 7578 §4.2
-/// asks for the parameter, not for a non-empty value, and the documents are silent; such a part
-/// cannot be referred to as `name:…`, so it is kept and unused, like any unreferenced part.
+/// The `name` of `form-data; name="…"`: a quoted string, read to its next `"` (so it may hold
+/// `;`), or a token. A backslash is a character of the name, not an escape: HTML's form
+/// encoding, which browsers and HTTP libraries (urllib3 among them) follow, writes a name's `"`
+/// as `%22` and its line breaks as `%0D`/`%0A` and leaves `\` as it is, so `name="a\"` is the
+/// name `a\`. An empty name is a name: RFC 7578 §4.2 asks for the parameter, not for a
+/// non-empty value, and the documents are silent; such a part cannot be referred to as
+/// `name:…`, so it is kept and unused, like any unreferenced part.
 fn disposition_name(value: &str) -> Option<String> {
     let (kind, mut rest) = value.split_once(';')?;
     if !kind.trim().eq_ignore_ascii_case("form-data") {
@@ -158,28 +161,18 @@ fn disposition_name(value: &str) -> Option<String> {
     loop {
         let (key, after) = rest.split_once('=')?;
         let after = after.trim_start();
-        let (value, next) = if let Some(quoted) = after.strip_prefix('"') {
-            let mut value = String::new();
-            let mut chars = quoted.char_indices();
-            let mut end = None;
-            while let Some((at, c)) = chars.next() {
-                match c {
-                    '"' => {
-                        end = Some(at + 1);
-                        break;
-                    }
-                    '\\' => value.extend(chars.next().map(|(_, c)| c)),
-                    c => value.push(c),
-                }
+        let (value, next) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                let (value, rest) = quoted.split_once('"')?;
+                (value, rest.split_once(';').map_or("", |(_, next)| next))
             }
-            let rest = &quoted[end?..];
-            (value, rest.split_once(';').map_or("", |(_, next)| next))
-        } else {
-            let (token, next) = after.split_once(';').unwrap_or((after, ""));
-            (token.trim().to_owned(), next)
+            None => {
+                let (token, next) = after.split_once(';').unwrap_or((after, ""));
+                (token.trim(), next)
+            }
         };
         if key.trim().eq_ignore_ascii_case("name") {
-            return Some(value);
+            return Some(value.to_owned());
         }
         if next.is_empty() {
             return None;
@@ -248,10 +241,19 @@ mod tests {
     }
 
     #[test]
+    fn a_backslash_in_a_quoted_name_is_a_character_not_an_escape() {
+        // As urllib3 and browsers write a name ending in a backslash.
+        assert_eq!(
+            disposition_name("form-data; name=\"Lp]:k\\\"; filename=\"f\"").as_deref(),
+            Some("Lp]:k\\")
+        );
+    }
+
+    #[test]
     fn a_quoted_name_is_read_to_its_closing_quote_and_may_be_empty() {
         assert_eq!(
-            disposition_name(" form-data; name=\"a;b \\\"c\\\"\"; filename=\"f\"").as_deref(),
-            Some("a;b \"c\"")
+            disposition_name(" form-data; name=\"a;b %22c%22\"; filename=\"f\"").as_deref(),
+            Some("a;b %22c%22")
         );
         assert_eq!(
             disposition_name("form-data; filename=x; name=part1").as_deref(),
