@@ -222,3 +222,16 @@ async fn an_empty_filter_is_refused_before_sending() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_expand_the_operation_does_not_take_is_refused_before_sending() {
+    let h = harness(RetryPolicy::default()).await;
+    let list = h.client.me().class_notebooks().list();
+    refused(
+        list.expand(["pupils"]).send(),
+        &h.server,
+        "listClassNotebooks: `$expand` is \"pupils\", which is not one of: teachers, students",
+        ErrorCode::PropertyNotFound,
+    )
+    .await;
+}

@@ -245,3 +245,17 @@ async fn an_empty_filter_is_refused_as_the_client_refuses_it() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_expand_the_operation_does_not_take_is_refused_as_the_client_refuses_it() {
+    let (fake, _clock) = start().await;
+    let list = client(&fake, TEACHER).me().class_notebooks().list();
+    refused_alike(
+        &fake,
+        list.expand(["pupils"]).send(),
+        "GET",
+        "/v1.0/me/notes/classNotebooks?$expand=pupils",
+        None,
+    )
+    .await;
+}
