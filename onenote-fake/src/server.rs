@@ -473,7 +473,19 @@ fn process(
         outcome.retry_after = refusal.retry_after;
         return (outcome, false);
     }
+    let api = shared.settings.api;
+    let id = target.endpoint.operation_id();
+    let Some(operation) = api.operation(id) else {
+        let error = ApiError::new(
+            500,
+            "10001",
+            format!("The fake's tables have no operation '{id}' (its router and tables disagree)."),
+        );
+        return (Outcome::error(&error), false);
+    };
     let call = Call {
+        api,
+        operation,
         path,
         query: received.query.as_deref(),
         body: &received.body,

@@ -1,7 +1,9 @@
 //! Checks the decoded spec for meaning and builds the model, in phases, one module each:
 //! `api` (base URL, versions, locations) → `types` → `resources` (the resource table, hosts
-//! and mounts) → `operations` (with `content`: bodies, statuses, responses) → `routes` (every
-//! operation at every location and mount) → `seam` (what the runtime requires of the spec).
+//! and mounts) → `operations` (with `content`: bodies, statuses, responses) → `usage` (which
+//! types requests and responses carry) → `routes` (every operation at every location and
+//! mount) → `seam` (what the runtime requires of the spec). `constraints` resolves the rules
+//! written on inputs for the phases that read them.
 //!
 //! Every check reports and carries on, so one run lists every problem; the model is only
 //! returned when nothing was found. `names` records every name generated code defines and
@@ -9,6 +11,7 @@
 
 mod api;
 mod checker;
+mod constraints;
 mod content;
 mod names;
 mod operations;
@@ -16,6 +19,7 @@ mod resources;
 mod routes;
 mod seam;
 mod types;
+mod usage;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,6 +55,7 @@ pub fn model(
     types::check(&mut cx, files, &mut modules);
     let table = resources::check(&mut cx, files, &mut modules);
     let operations = operations::check(&mut cx, files, &mut modules, api.as_ref(), &table);
+    usage::mark(&mut modules, &operations);
     // The runtime's needs are judged on a spec that is otherwise sound: a spec with other
     // mistakes may lack a required type only because its entry was dropped.
     if cx.diagnostics.is_empty() && diagnostics.is_empty() && !incomplete {

@@ -13,6 +13,7 @@ pub mod sections;
 pub mod sites;
 pub mod op;
 pub mod resource;
+pub(crate) mod tables;
 pub use self::api::*;
 pub use self::class_notebooks::*;
 pub use self::notebooks::*;
