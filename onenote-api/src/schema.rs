@@ -94,6 +94,47 @@ pub struct FieldSchema {
     pub rules: Rules,
 }
 
+impl FieldSchema {
+    /// An optional field that is never `null`, without aliases or rules; the methods below
+    /// say otherwise (the generated tables are written this way, a field to a line).
+    pub const fn new(name: &'static str, shape: Shape) -> Self {
+        FieldSchema {
+            name,
+            aliases: &[],
+            shape,
+            required: false,
+            nullable: false,
+            rules: Rules::NONE,
+        }
+    }
+
+    /// Always present.
+    pub const fn required(self) -> Self {
+        FieldSchema {
+            required: true,
+            ..self
+        }
+    }
+
+    /// May be `null`.
+    pub const fn nullable(self) -> Self {
+        FieldSchema {
+            nullable: true,
+            ..self
+        }
+    }
+
+    /// Also read under these names.
+    pub const fn aliases(self, aliases: &'static [&'static str]) -> Self {
+        FieldSchema { aliases, ..self }
+    }
+
+    /// What the service accepts in it.
+    pub const fn rules(self, rules: Rules) -> Self {
+        FieldSchema { rules, ..self }
+    }
+}
+
 /// The JSON shape of a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
@@ -216,6 +257,31 @@ pub struct ParamSchema {
     pub constant: Option<&'static str>,
     /// What the service accepts in it.
     pub rules: Rules,
+}
+
+impl ParamSchema {
+    /// A parameter without a constant value or rules; the methods below add them.
+    pub const fn new(name: &'static str, shape: Shape) -> Self {
+        ParamSchema {
+            name,
+            shape,
+            constant: None,
+            rules: Rules::NONE,
+        }
+    }
+
+    /// The value always sent.
+    pub const fn constant(self, value: &'static str) -> Self {
+        ParamSchema {
+            constant: Some(value),
+            ..self
+        }
+    }
+
+    /// What the service accepts in it.
+    pub const fn rules(self, rules: Rules) -> Self {
+        ParamSchema { rules, ..self }
+    }
 }
 
 /// A request body.

@@ -12,7 +12,8 @@ use crate::tables::{
     TypeTableKind,
 };
 
-/// `API` and `TYPES`: one table per type.
+/// `API` and `TYPES`: one table per type. The file takes `crate::schema`'s names whole: a spec
+/// without patterns or multipart bodies leaves some unused, and a glob is not an unused import.
 pub fn types(tables: &Tables, docs: &Docs) -> TokenStream {
     let count = tables.types.len();
     let types = tables.types.iter().map(type_table);
@@ -21,13 +22,14 @@ pub fn types(tables: &Tables, docs: &Docs) -> TokenStream {
     );
     let types_doc = docs.outer("One table per type, sorted by name.");
     quote! {
+        use crate::schema::*;
         #api_doc
-        pub static API: crate::schema::Api = crate::schema::Api {
+        pub static API: Api = Api {
             types: &TYPES,
             operations: &OPERATIONS,
         };
         #types_doc
-        static TYPES: [crate::schema::TypeSchema; #count] = [#(#types),*];
+        static TYPES: [TypeSchema; #count] = [#(#types),*];
     }
 }
 
@@ -38,7 +40,7 @@ pub fn operations(tables: &Tables, docs: &Docs) -> TokenStream {
     let doc = docs.outer("One table per operation, sorted by id.");
     quote! {
         #doc
-        pub(crate) static OPERATIONS: [crate::schema::OperationSchema; #count] = [#(#operations),*];
+        pub(crate) static OPERATIONS: [OperationSchema; #count] = [#(#operations),*];
     }
 }
 
@@ -47,49 +49,53 @@ fn type_table(ty: &TypeTable) -> TokenStream {
     let kind = match &ty.kind {
         TypeTableKind::Object(fields) => {
             let fields = fields.iter().map(field);
-            quote!(crate::schema::TypeKind::Object { fields: &[#(#fields),*] })
+            quote!(TypeKind::Object { fields: &[#(#fields),*] })
         }
         TypeTableKind::Enum { values, lenient } => {
-            quote!(crate::schema::TypeKind::Enum { values: &[#(#values),*], lenient: #lenient })
+            quote!(TypeKind::Enum { values: &[#(#values),*], lenient: #lenient })
         }
     };
     let groups = ty.exclusive.iter().map(|group| quote!(&[#(#group),*]));
-    quote!(crate::schema::TypeSchema { name: #name, kind: #kind, exclusive: &[#(#groups),*] })
+    quote!(TypeSchema { name: #name, kind: #kind, exclusive: &[#(#groups),*] })
 }
 
+/// `FieldSchema::new(name, shape)`, then only what differs from an optional, never-`null`
+/// field without aliases or rules: a field to a line, which lays out quicker than a struct.
 fn field(field: &FieldTable) -> TokenStream {
     let name = &field.name;
-    let aliases = &field.aliases;
     let shape = shape(&field.shape);
-    let required = field.required;
-    let nullable = field.nullable;
-    let rules = rules(&field.rules);
-    quote! {
-        crate::schema::FieldSchema {
-            name: #name,
-            aliases: &[#(#aliases),*],
-            shape: #shape,
-            required: #required,
-            nullable: #nullable,
-            rules: #rules,
-        }
+    let mut tokens = quote!(FieldSchema::new(#name, #shape));
+    if field.required {
+        tokens.extend(quote!(.required()));
     }
+    if field.nullable {
+        tokens.extend(quote!(.nullable()));
+    }
+    if !field.aliases.is_empty() {
+        let aliases = &field.aliases;
+        tokens.extend(quote!(.aliases(&[#(#aliases),*])));
+    }
+    if !field.rules.is_empty() {
+        let rules = rules(&field.rules);
+        tokens.extend(quote!(.rules(#rules)));
+    }
+    tokens
 }
 
 fn shape(shape: &Shape) -> TokenStream {
     match shape {
-        Shape::String => quote!(crate::schema::Shape::String),
-        Shape::Boolean => quote!(crate::schema::Shape::Boolean),
-        Shape::Integer => quote!(crate::schema::Shape::Integer),
-        Shape::Number => quote!(crate::schema::Shape::Number),
-        Shape::DateTime => quote!(crate::schema::Shape::DateTime),
-        Shape::Json => quote!(crate::schema::Shape::Json),
+        Shape::String => quote!(Shape::String),
+        Shape::Boolean => quote!(Shape::Boolean),
+        Shape::Integer => quote!(Shape::Integer),
+        Shape::Number => quote!(Shape::Number),
+        Shape::DateTime => quote!(Shape::DateTime),
+        Shape::Json => quote!(Shape::Json),
         Shape::Named(index) => {
-            quote!(crate::schema::Shape::Named(crate::schema::TypeIndex(#index)))
+            quote!(Shape::Named(TypeIndex(#index)))
         }
         Shape::List(inner) => {
             let inner = self::shape(inner);
-            quote!(crate::schema::Shape::List(&#inner))
+            quote!(Shape::List(&#inner))
         }
     }
 }
@@ -102,11 +108,11 @@ fn operation_table(op: &OperationTable) -> TokenStream {
         Some(BodyTable::Json { shape, rules }) => {
             let shape = self::shape(shape);
             let rules = self::rules(rules);
-            quote!(Some(crate::schema::BodySchema::Json { shape: #shape, rules: #rules }))
+            quote!(Some(BodySchema::Json { shape: #shape, rules: #rules }))
         }
         Some(BodyTable::Text { media_type, rules }) => {
             let rules = self::rules(rules);
-            quote!(Some(crate::schema::BodySchema::Text { media_type: #media_type, rules: #rules }))
+            quote!(Some(BodySchema::Text { media_type: #media_type, rules: #rules }))
         }
         Some(BodyTable::Multipart {
             parts,
@@ -119,7 +125,7 @@ fn operation_table(op: &OperationTable) -> TokenStream {
                 let required = part.required;
                 let rules = rules(&part.rules);
                 quote! {
-                    crate::schema::PartSchema {
+                    PartSchema {
                         name: #name,
                         media_type: #media_type,
                         required: #required,
@@ -130,7 +136,7 @@ fn operation_table(op: &OperationTable) -> TokenStream {
             let binary = option(binary_max_bytes.map(|max| quote!(#max)));
             let alone = option(alone.as_ref().map(|name| quote!(#name)));
             quote! {
-                Some(crate::schema::BodySchema::Multipart(crate::schema::MultipartSchema {
+                Some(BodySchema::Multipart(MultipartSchema {
                     parts: &[#(#parts),*],
                     binary_max_bytes: #binary,
                     alone: #alone,
@@ -139,20 +145,20 @@ fn operation_table(op: &OperationTable) -> TokenStream {
         }
     };
     let response = match &op.response {
-        ResponseTable::Empty => quote!(crate::schema::ResponseSchema::Empty),
+        ResponseTable::Empty => quote!(ResponseSchema::Empty),
         ResponseTable::Json(item) => {
             let item = shape(item);
-            quote!(crate::schema::ResponseSchema::Json(#item))
+            quote!(ResponseSchema::Json(#item))
         }
         ResponseTable::Page(item) => {
             let item = shape(item);
-            quote!(crate::schema::ResponseSchema::Page(#item))
+            quote!(ResponseSchema::Page(#item))
         }
-        ResponseTable::Text => quote!(crate::schema::ResponseSchema::Text),
-        ResponseTable::Bytes => quote!(crate::schema::ResponseSchema::Bytes),
+        ResponseTable::Text => quote!(ResponseSchema::Text),
+        ResponseTable::Bytes => quote!(ResponseSchema::Bytes),
     };
     quote! {
-        crate::schema::OperationSchema {
+        OperationSchema {
             id: #id,
             query: &[#(#query),*],
             body: #body,
@@ -161,14 +167,19 @@ fn operation_table(op: &OperationTable) -> TokenStream {
     }
 }
 
+/// `ParamSchema::new(name, shape)`, then its constant value and rules if it has them.
 fn param(param: &ParamTable) -> TokenStream {
     let name = &param.name;
     let shape = shape(&param.shape);
-    let constant = option(param.constant.as_ref().map(|value| quote!(#value)));
-    let rules = rules(&param.rules);
-    quote! {
-        crate::schema::ParamSchema { name: #name, shape: #shape, constant: #constant, rules: #rules }
+    let mut tokens = quote!(ParamSchema::new(#name, #shape));
+    if let Some(value) = &param.constant {
+        tokens.extend(quote!(.constant(#value)));
     }
+    if !param.rules.is_empty() {
+        let rules = rules(&param.rules);
+        tokens.extend(quote!(.rules(#rules)));
+    }
+    tokens
 }
 
 fn option(value: Option<TokenStream>) -> TokenStream {
@@ -178,14 +189,14 @@ fn option(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-/// A `crate::schema::Rules` value: the rules set, the rest from `Rules::NONE`.
+/// A `Rules` value: the rules set, the rest from `Rules::NONE`.
 fn rules(rules: &InputRules) -> TokenStream {
     if rules.is_empty() {
-        return quote!(crate::schema::Rules::NONE);
+        return quote!(Rules::NONE);
     }
     fn rule<T>(rule: &Rule<T>, value: TokenStream) -> TokenStream {
         let code = option(rule.code.as_ref().map(|code| quote!(#code)));
-        quote!(Some(crate::schema::Rule { value: #value, code: #code }))
+        quote!(Some(Rule { value: #value, code: #code }))
     }
     let mut set = Vec::new();
     if let Some(r) = &rules.min_length {
@@ -206,10 +217,7 @@ fn rules(rules: &InputRules) -> TokenStream {
     if let Some(r) = &rules.pattern {
         let regex = &r.value.regex;
         let meaning = &r.value.meaning;
-        let rule = rule(
-            r,
-            quote!(crate::schema::Pattern { regex: #regex, meaning: #meaning }),
-        );
+        let rule = rule(r, quote!(Pattern { regex: #regex, meaning: #meaning }));
         set.push(quote!(pattern: #rule,));
     }
     if let Some(r) = &rules.min_items {
@@ -232,5 +240,5 @@ fn rules(rules: &InputRules) -> TokenStream {
         let rule = rule(r, quote!(#value));
         set.push(quote!(maximum: #rule,));
     }
-    quote!(crate::schema::Rules { #(#set)* ..crate::schema::Rules::NONE })
+    quote!(Rules { #(#set)* ..Rules::NONE })
 }
