@@ -3,7 +3,7 @@
 //! Every name here is already a Rust identifier made by `names::ident`, every reference is
 //! resolved, and every list is in the order it reaches the output.
 
-pub use crate::spec::{AsyncForm, Method, ODataOption, Root};
+pub use crate::spec::{AsyncForm, Method, ODataOption, Root, Service};
 pub use crate::template::{Part, PathTemplate, Segment};
 
 /// The whole API, ready to emit.
@@ -23,6 +23,55 @@ pub struct Model {
     /// Every operation expanded once per location it is allowed at and per mount of its group,
     /// in operation order, then location order, then mount order. What a server must answer.
     pub routes: Vec<Route>,
+    /// Microsoft Graph, when the spec describes it: what it serves and in which shapes.
+    pub graph: Option<GraphModel>,
+}
+
+/// Microsoft Graph, the second service: its root, the shapes of its types, and the operations
+/// it serves (the main service's, written once, with Graph's types).
+#[derive(Clone, Debug)]
+pub struct GraphModel {
+    /// What Graph offers here.
+    pub doc: String,
+    /// Default base URL, without the version (`https://graph.microsoft.com`).
+    pub base_url: String,
+    /// The segment after the location (`onenote`).
+    pub notes_root: String,
+    /// Graph's location roots, in the main service's order; `key` and `marker` name the same
+    /// kind as there.
+    pub locations: Vec<LocationModel>,
+    /// Every type a Graph operation uses, in Graph's shape, named [`graph_name`], sorted.
+    pub types: Vec<TypeModel>,
+    /// The operations Graph serves, in model order: the same id, routes and hosts, with the
+    /// builder and the types renamed to their Graph forms.
+    pub operations: Vec<OperationModel>,
+    /// The resources a Graph operation is reached through, in model order.
+    pub resources: Vec<ResourceId>,
+}
+
+/// The Rust name of a type's (or a builder's) Graph form: `Notebook` → `GraphNotebook`.
+pub fn graph_name(name: &str) -> String {
+    format!("Graph{name}")
+}
+
+impl TypeRef {
+    /// The same reference with every named type replaced by its Graph form.
+    pub fn to_graph(&self) -> TypeRef {
+        match self {
+            TypeRef::Named(name) => TypeRef::Named(graph_name(name)),
+            TypeRef::Array(inner) => TypeRef::Array(Box::new(inner.to_graph())),
+            other => other.clone(),
+        }
+    }
+
+    /// The named type it refers to, through lists.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner) => inner.named(),
+            _ => None,
+        }
+    }
 }
 
 impl Model {

@@ -154,6 +154,7 @@ impl<O: Operation> Request<O> {
     /// The call to send: method, path, the operation's query and body, then the OData options.
     pub(crate) fn into_call(self) -> (Client, Call) {
         let mut call = Call::new(O::ID, O::METHOD, self.path, O::STATUS);
+        call.audience = self.client.audience();
         call.accept = O::ACCEPT;
         call.max_body_bytes = self.max_body_bytes;
         self.op.fill(&mut call);

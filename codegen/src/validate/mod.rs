@@ -1,7 +1,8 @@
 //! Checks the decoded spec for meaning and builds the model, in phases, one module each:
 //! `api` (base URL, versions, locations) → `types` → `resources` (the resource table, hosts
 //! and mounts) → `operations` (with `content`: bodies, statuses, responses) → `routes` (every
-//! operation at every location and mount) → `seam` (what the runtime requires of the spec).
+//! operation at every location and mount) → `seam` (what the runtime requires of the spec);
+//! `services` gives Microsoft Graph's form of what it serves.
 //!
 //! Every check reports and carries on, so one run lists every problem; the model is only
 //! returned when nothing was found. `names` records every name generated code defines and
@@ -15,6 +16,7 @@ mod operations;
 mod resources;
 mod routes;
 mod seam;
+mod services;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,6 +53,9 @@ pub fn model(
     types::check(&mut cx, files, &mut modules);
     let table = resources::check(&mut cx, files, &mut modules);
     let operations = operations::check(&mut cx, files, &mut modules, api.as_ref(), &table);
+    let graph = api
+        .as_ref()
+        .and_then(|api| services::check(&mut cx, files, &modules, api, &operations));
     // The runtime's needs are judged on a spec that is otherwise sound: a spec with other
     // mistakes may lack a required type only because its entry was dropped.
     if cx.diagnostics.is_empty() && diagnostics.is_empty() && !incomplete {
@@ -61,12 +66,15 @@ pub fn model(
     diagnostics.extend(found);
     let api = api.filter(|_| ok)?;
     let (operations, routes) = routes::expand(&api, operations);
+    let resources = table.into_models();
+    let graph = graph.map(|draft| services::finish(draft, &operations, &resources));
     Some(Model {
         api,
         modules,
-        resources: table.into_models(),
+        resources,
         operations,
         routes,
+        graph,
     })
 }
 

@@ -65,6 +65,8 @@ mod request;
 mod response;
 #[path = "../../../onenote-api/src/retry.rs"]
 mod retry;
+#[path = "../../../onenote-api/src/service.rs"]
+mod service;
 #[path = "../../../onenote-api/src/tls.rs"]
 mod tls;
 #[path = "../../../onenote-api/src/transport.rs"]
@@ -93,3 +95,4 @@ pub use page_content::PageContent;
 pub use paging::{ItemStream, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use service::{GRAPH_BASE_URL, Graph, GraphService};
