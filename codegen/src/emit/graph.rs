@@ -1,5 +1,5 @@
-//! Emits Microsoft Graph's surface: its base URL, the location accessors of
-//! [`GraphService`](crate) (`client.graph().me()`), and the accessors and operation methods of
+//! Emits Microsoft Graph's surface: the location accessors of
+//! `GraphService` (`client.graph().me()`), and the accessors and operation methods of
 //! handles located on Graph (`Handle<R, Graph<L>>`). Types and operation types are the shared
 //! emitters' work, run over the Graph model.
 
