@@ -103,6 +103,114 @@ impl Model {
         module.resources.iter().map(|id| self.resource(*id))
     }
 
+    /// Microsoft Graph as a model of its own: Graph's root and locations, the Graph shapes as
+    /// each module's types, the operations Graph serves (with their Graph types) and their
+    /// routes at Graph's locations. What a backend that knows one service (the OpenAPI export)
+    /// reads for Graph; `None` when the spec has no Graph section.
+    pub fn graph_view(&self) -> Option<Model> {
+        let graph = self.graph.as_ref()?;
+        let api = ApiModel {
+            source: self.api.source.clone(),
+            doc: graph.doc.clone(),
+            base_url: graph.base_url.clone(),
+            versions: self.api.versions.clone(),
+            default_version: self.api.default_version,
+            notes_root: graph.notes_root.clone(),
+            locations: graph.locations.clone(),
+            service: Service::Graph,
+        };
+        let notes_root = PathTemplate {
+            segments: vec![Segment {
+                parts: vec![Part::Literal(graph.notes_root.clone())],
+            }],
+        };
+        let mut operations = Vec::new();
+        let mut routes = Vec::new();
+        let mut ids = std::collections::BTreeMap::new();
+        for op in &graph.operations {
+            let id = OperationId(operations.len());
+            ids.insert(op.id.clone(), id);
+            let start = routes.len();
+            // One route per mount (the main service's routes repeat it per location).
+            let mut mounts: Vec<&Route> = Vec::new();
+            for route in self.routes_of(op) {
+                if !mounts.iter().any(|m| m.mount == route.mount) {
+                    mounts.push(route);
+                }
+            }
+            let allowed = |key: &str| {
+                op.locations
+                    .as_ref()
+                    .is_none_or(|ids| ids.iter().any(|id| self.location(*id).key == key))
+            };
+            for route in mounts {
+                for (index, location) in api.locations.iter().enumerate() {
+                    if !allowed(&location.key) {
+                        continue;
+                    }
+                    let mut params: Vec<RouteParam> = location
+                        .params
+                        .iter()
+                        .map(|param| RouteParam {
+                            param: param.clone(),
+                            origin: ParamOrigin::Location(LocationId(index)),
+                        })
+                        .collect();
+                    params.extend(
+                        route
+                            .params
+                            .iter()
+                            .filter(|p| !matches!(p.origin, ParamOrigin::Location(_)))
+                            .cloned(),
+                    );
+                    routes.push(Route {
+                        operation: id,
+                        location: Some(LocationId(index)),
+                        mount: route.mount,
+                        template: location.path.join(&notes_root).join(&route.relative),
+                        relative: route.relative.clone(),
+                        params,
+                    });
+                }
+            }
+            let mut op = op.clone();
+            op.routes = start..routes.len();
+            op.locations = None;
+            operations.push(op);
+        }
+        let modules = self
+            .modules
+            .iter()
+            .map(|module| {
+                let own = |name: &str| module.types.iter().any(|t| graph_name(&t.name) == name);
+                Module {
+                    types: graph
+                        .types
+                        .iter()
+                        .filter(|t| own(&t.name))
+                        .cloned()
+                        .collect(),
+                    operations: module
+                        .operations
+                        .iter()
+                        .filter_map(|id| ids.get(&self.operation(*id).id).copied())
+                        .collect(),
+                    resources: Vec::new(),
+                    declares_api: false,
+                    ..module.clone()
+                }
+            })
+            .collect();
+        Some(Model {
+            api,
+            modules,
+            resources: self.resources.clone(),
+            operations,
+            routes,
+            graph: None,
+        })
+    }
+
     /// A module's operations, in order.
     pub fn module_operations<'a>(
         &'a self,
@@ -179,6 +287,8 @@ pub struct ApiModel {
     pub notes_root: String,
     /// Locations in spec order.
     pub locations: Vec<LocationModel>,
+    /// The service this is: the main one, or Microsoft Graph in [`Model::graph_view`].
+    pub service: Service,
 }
 
 /// One API version.

@@ -53,8 +53,8 @@ use serde_json::{Map, Value, json};
 
 use crate::model::{
     AsyncForm, BodyModel, EnumValueModel, FieldModel, Model, Module, MultipartModel, ODataOption,
-    OperationModel, PartContent, QueryValue, ResponseModel, Route, RouteParam, TypeKind, TypeModel,
-    TypeRef,
+    OperationModel, PartContent, QueryValue, ResponseModel, Route, RouteParam, Service, TypeKind,
+    TypeModel, TypeRef,
 };
 
 /// The OpenAPI version written.
@@ -162,8 +162,8 @@ pub fn document(model: &Model) -> Value {
         "components": {
             "schemas": schemas(model, &names),
             "parameters": odata_parameters(&odata_used),
-            "headers": headers(),
-            "responses": responses(&names),
+            "headers": headers(model.api.service),
+            "responses": responses(&names, model.api.service),
             "securitySchemes": security_schemes(model),
         },
     })
@@ -469,7 +469,8 @@ fn success_response(op: &OperationModel, names: &ComponentNames) -> Value {
     } else {
         format!("{description} {}", op.response_doc.trim())
     };
-    let mut response = json!({ "description": description, "headers": standard_headers() });
+    let mut response =
+        json!({ "description": description, "headers": standard_headers(names.service) });
     if let (Some(body), Value::Object(map)) = (body, &mut response) {
         let media = op.response.accept();
         map.insert("content".to_owned(), json!({ media: { "schema": body } }));
@@ -477,10 +478,11 @@ fn success_response(op: &OperationModel, names: &ComponentNames) -> Value {
     response
 }
 
-/// `X-CorrelationId` and `Date`, as references.
-fn standard_headers() -> Value {
+/// The correlation header (`X-CorrelationId`, Graph's `request-id`) and `Date`, as references.
+fn standard_headers(service: Service) -> Value {
+    let correlation = correlation_header(service);
     json!({
-        "X-CorrelationId": { "$ref": "#/components/headers/X-CorrelationId" },
+        correlation: { "$ref": format!("#/components/headers/{correlation}") },
         "Date": { "$ref": "#/components/headers/Date" },
     })
 }
@@ -560,6 +562,8 @@ fn schema(ty: &TypeRef) -> Value {
 /// Names of the schemas this module adds beside the spec's types, chosen not to collide
 /// with them.
 struct ComponentNames {
+    /// The service the document describes (its correlation header and error body).
+    service: Service,
     error: String,
     /// Page element types and their schema names, in first-use order.
     pages: Vec<(TypeRef, String)>,
@@ -583,7 +587,11 @@ impl ComponentNames {
                 pages.push((ty.clone(), name));
             }
         }
-        ComponentNames { error, pages }
+        ComponentNames {
+            service: model.api.service,
+            error,
+            pages,
+        }
     }
 
     /// The page schema of an element type.
@@ -631,7 +639,7 @@ fn schemas(model: &Model, names: &ComponentNames) -> Map<String, Value> {
     for (element, name) in &names.pages {
         schemas.insert(name.clone(), page_schema(element));
     }
-    schemas.insert(names.error.clone(), error_schema());
+    schemas.insert(names.error.clone(), error_schema(names.service));
     schemas
 }
 
@@ -755,8 +763,11 @@ fn page_schema(element: &TypeRef) -> Value {
     })
 }
 
-/// `ErrorResponse`: the OneNote error body.
-fn error_schema() -> Value {
+/// `ErrorResponse`: the OneNote error body, or Microsoft Graph's.
+fn error_schema(service: Service) -> Value {
+    if service == Service::Graph {
+        return graph_error_schema();
+    }
     json!({
         "type": "object",
         "description": "The error body. The class-notebook and permissions documents show no error body, so this follows the shape the wider OneNote API publishes; every part may be missing.",
@@ -782,6 +793,34 @@ fn error_schema() -> Value {
             "@api.diagnostics": {
                 "description": "Diagnostics for Microsoft support. The class-notebook documents call it an object; neither they nor the wider OneNote API documents show its shape, so an array is accepted too.",
                 "anyOf": [{ "type": "object" }, { "type": "array" }],
+            },
+        },
+    })
+}
+
+/// Microsoft Graph's error body: the OneNote code and message, and `innerError`.
+fn graph_error_schema() -> Value {
+    let text = |description: &str| json!({ "type": "string", "description": description });
+    json!({
+        "type": "object",
+        "description": "Microsoft Graph's error body (Graph's `ODataError`): the OneNote error code and message, and `innerError` with the ids that identify the request to Microsoft support.",
+        "properties": {
+            "error": {
+                "type": "object",
+                "description": "What went wrong.",
+                "properties": {
+                    "code": text("The OneNote error code (e.g. `20102`)."),
+                    "message": text("What went wrong, in English."),
+                    "innerError": {
+                        "type": "object",
+                        "description": "The request's ids and time.",
+                        "properties": {
+                            "request-id": text("The `request-id` header's value."),
+                            "client-request-id": text("The caller's `client-request-id`, or the request id."),
+                            "date": text("When the request was handled, without a UTC offset (`2025-06-23T16:24:20`)."),
+                        },
+                    },
+                },
             },
         },
     })
@@ -840,15 +879,23 @@ fn odata_parameter(option: ODataOption) -> Value {
     parameter
 }
 
+/// The header that identifies a request to Microsoft support on `service`.
+fn correlation_header(service: Service) -> &'static str {
+    match service {
+        Service::OneNote => "X-CorrelationId",
+        Service::Graph => "request-id",
+    }
+}
+
 /// `components/headers`.
-fn headers() -> Value {
+fn headers(service: Service) -> Value {
     json!({
-        "X-CorrelationId": {
+        correlation_header(service): {
             "description": "Identifies the request to Microsoft support.",
             "schema": { "type": "string" },
         },
         "Date": {
-            "description": "When the service handled the request (an HTTP date); give it to Microsoft support with `X-CorrelationId`.",
+            "description": format!("When the service handled the request (an HTTP date); give it to Microsoft support with `{}`.", correlation_header(service)),
             "schema": { "type": "string" },
         },
         "Location": {
@@ -863,8 +910,8 @@ fn headers() -> Value {
 }
 
 /// `components/responses`: the asynchronous answer and the error.
-fn responses(names: &ComponentNames) -> Value {
-    let mut accepted_headers = standard_headers();
+fn responses(names: &ComponentNames, service: Service) -> Value {
+    let mut accepted_headers = standard_headers(service);
     if let Value::Object(map) = &mut accepted_headers {
         for header in ["Location", "Operation-Location"] {
             map.insert(
@@ -880,7 +927,7 @@ fn responses(names: &ComponentNames) -> Value {
         },
         "Error": {
             "description": "An error. The class-notebook and permissions documents show no error body; this follows the shape the wider OneNote API publishes.",
-            "headers": standard_headers(),
+            "headers": standard_headers(service),
             "content": { JSON_MEDIA: { "schema": { "$ref": format!("{SCHEMAS}{}", names.error) } } },
         },
     })
