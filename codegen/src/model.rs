@@ -47,6 +47,10 @@ pub struct GraphModel {
     pub operations: Vec<OperationModel>,
     /// The resources a Graph operation is reached through, in model order.
     pub resources: Vec<ResourceId>,
+    /// Per Graph type (`GraphNotebook`), the fields whose JSON name Graph changes, as
+    /// (main service's name, Graph's name): what turns a body written with the main names
+    /// (the command line's field flags) into Graph's.
+    pub renames: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
 
 /// The Rust name of a type's (or a builder's) Graph form: `Notebook` → `GraphNotebook`.

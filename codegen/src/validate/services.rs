@@ -23,6 +23,7 @@ pub(super) struct GraphDraft {
     notes_root: String,
     locations: Vec<LocationModel>,
     types: Vec<TypeModel>,
+    renames: BTreeMap<String, Vec<(String, String)>>,
     served: BTreeSet<String>,
 }
 
@@ -79,12 +80,18 @@ pub(super) fn check(
             served.insert(claim.id.to_owned());
         }
     }
+    let renames = shapes
+        .values()
+        .filter(|shape| !shape.renames.is_empty())
+        .map(|shape| (shape.model.name.clone(), shape.renames.clone()))
+        .collect();
     Some(GraphDraft {
         doc: section.value.doc.clone(),
         base_url: section.value.base_url.value.clone(),
         notes_root: section.value.notes_root.value.clone(),
         locations,
         types: shapes.into_values().map(|shape| shape.model).collect(),
+        renames,
         served,
     })
 }
@@ -114,6 +121,7 @@ pub(super) fn finish(
         types: draft.types,
         operations,
         resources: reached.into_iter().collect(),
+        renames: draft.renames,
     }
 }
 
@@ -241,6 +249,8 @@ struct Shape {
     file: String,
     pos: Pos,
     model: TypeModel,
+    /// (main name, Graph name) of each renamed field.
+    renames: Vec<(String, String)>,
 }
 
 /// Every type with a `"graph"` shape, by main-service name.
@@ -269,12 +279,22 @@ fn shapes(
                 &format!("the Graph shape of type \"{}\"", name.value),
             );
             let model = shape_model(cx, file, name, main, &shape.value);
+            let renames = shape
+                .value
+                .fields
+                .iter()
+                .filter_map(|(key, change)| {
+                    let graph = change.value.name.as_ref()?;
+                    Some((key.value.clone(), graph.value.clone()))
+                })
+                .collect();
             out.insert(
                 name.value.clone(),
                 Shape {
                     file: file.clone(),
                     pos: shape.pos,
                     model,
+                    renames,
                 },
             );
         }
