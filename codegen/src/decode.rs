@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, Error as _, IntoDeserializer, Visitor};
 use crate::diagnostics::{Diagnostics, did_you_mean};
 use crate::json::{Member, Node, Pos, Value};
 use crate::spec::{
-    REPORTED, SHORTHAND_BODY, SHORTHAND_RESPONSE, SPANNED, SPANNED_FIELDS, SpecFile,
+    REPORTED, SHORTHAND_BODY, SHORTHAND_RESPONSE, SHORTHAND_RULE, SPANNED, SPANNED_FIELDS, SpecFile,
 };
 
 /// Decodes one parsed spec file; problems go to `diagnostics`.
@@ -193,8 +193,10 @@ fn object_name(struct_name: &str) -> &'static str {
         "MultipartSpec" => "multipart body",
         "PartSpec" => "part",
         "BinaryPartsSpec" => "\"binaryParts\"",
+        "Exclusive" => "\"exclusive\"",
         SHORTHAND_BODY => "\"body\" object",
         SHORTHAND_RESPONSE => "\"response\" object",
+        SHORTHAND_RULE => "rule",
         _ => "object",
     }
 }
@@ -331,10 +333,12 @@ impl<'de, 'a> de::Deserializer<'de> for NodeDeserializer<'a> {
                 step: 0,
             });
         }
-        // A string where a shorthand is allowed is the shorthand (`"body": "TypeName"`).
+        // A string where a shorthand is allowed is the shorthand (`"body": "TypeName"`); a
+        // rule's shorthand is its bare value (`"maxLength": 128`).
         let shorthand = name == SHORTHAND_BODY || name == SHORTHAND_RESPONSE;
         let members = match &self.node.value {
             Value::Object(members) => members,
+            _ if name == SHORTHAND_RULE => return self.deserialize_any(visitor),
             Value::String(text) if shorthand => {
                 return visitor.visit_str(text).map_err(|e: Error| e.at(pos));
             }

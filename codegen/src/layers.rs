@@ -36,11 +36,13 @@ pub const LAYERS: &[(&str, &[&str])] = &[
         &[
             "validate/names",
             "validate/checker",
+            "validate/constraints",
             "validate/api",
             "validate/types",
             "validate/resources",
             "validate/content",
             "validate/operations",
+            "validate/usage",
             "validate/routes",
             "validate/seam",
             "validate/services",
@@ -50,8 +52,11 @@ pub const LAYERS: &[(&str, &[&str])] = &[
     (
         "backends over the model",
         &[
+            "rules",
+            "tables",
             "emit/docs",
             "emit/tokens",
+            "emit/tables",
             "emit/paths",
             "emit/types",
             "emit/resources",

@@ -25,9 +25,11 @@ pub mod names;
 pub mod openapi;
 mod parallel;
 pub mod routes;
+pub mod rules;
 pub mod runtime;
 pub mod source;
 pub mod spec;
+pub mod tables;
 pub mod template;
 pub mod validate;
 

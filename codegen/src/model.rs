@@ -364,6 +364,31 @@ pub struct TypeModel {
     pub doc: String,
     /// Object or enum.
     pub kind: TypeKind,
+    /// Where requests and responses carry it: a request's enum is closed and its rules apply,
+    /// a response's enum keeps values it does not know.
+    pub usage: Usage,
+    /// An object's fields a request sends as alternatives, if the documents say so.
+    pub exclusive: Option<ExclusiveFields>,
+}
+
+/// Groups of an object's optional fields a request sends as alternatives: at most one group,
+/// a group's fields together or not at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExclusiveFields {
+    /// The groups, each a list of JSON field names, in spec order.
+    pub groups: Vec<Vec<String>>,
+    /// The document or page that states it.
+    pub source: String,
+}
+
+/// Where a type is carried, directly or inside another: in requests (bodies, query
+/// parameters), in responses, both or neither.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Some request carries it.
+    pub requests: bool,
+    /// Some response carries it.
+    pub responses: bool,
 }
 
 /// What a named type is.
@@ -400,6 +425,57 @@ pub struct FieldModel {
     pub nullable: bool,
     /// Other accepted spellings when decoding.
     pub aliases: Vec<String>,
+    /// What the service accepts in it, when a request sends it.
+    pub constraints: Constraints,
+}
+
+/// What the documents state the service accepts in one input (a field, a query parameter, a
+/// body or a text part). On a list, `min_items` counts its items and the string rules apply to
+/// every item. All empty when the documents state nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Constraints {
+    /// The fewest characters of a string (`1`: not empty).
+    pub min_length: Option<Rule<u32>>,
+    /// The most characters of a string.
+    pub max_length: Option<Rule<u32>>,
+    /// Characters a string may not contain, in the spec's order.
+    pub forbidden_characters: Option<Rule<String>>,
+    /// A regular expression a string must match.
+    pub pattern: Option<Rule<Pattern>>,
+    /// The fewest items of a list.
+    pub min_items: Option<Rule<u32>>,
+    /// The document or page that states them (empty when there is no rule).
+    pub source: String,
+}
+
+impl Constraints {
+    /// True when no rule is set.
+    pub fn is_empty(&self) -> bool {
+        self.min_length.is_none()
+            && self.max_length.is_none()
+            && self.forbidden_characters.is_none()
+            && self.pattern.is_none()
+            && self.min_items.is_none()
+    }
+}
+
+/// One rule: its value, and the OneNote error code the service answers when it is broken,
+/// where a document names one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule<T> {
+    /// The limit, characters or pattern.
+    pub value: T,
+    /// The error code (`20155`).
+    pub code: Option<String>,
+}
+
+/// A regular expression and what a matching value is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    /// The expression, matched anywhere unless anchored.
+    pub regex: String,
+    /// What a matching value is, as a noun phrase; empty when the spec gives none.
+    pub meaning: String,
 }
 
 /// One enum value.
@@ -432,6 +508,22 @@ pub enum TypeRef {
     Named(String),
     /// `T[]`
     Array(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type as the spec writes it (`ClassNotebook`, `string[]`).
+    pub fn spec_text(&self) -> String {
+        match self {
+            TypeRef::String => "string".to_owned(),
+            TypeRef::Boolean => "boolean".to_owned(),
+            TypeRef::Integer => "integer".to_owned(),
+            TypeRef::Number => "number".to_owned(),
+            TypeRef::DateTime => "date-time".to_owned(),
+            TypeRef::Json => "json".to_owned(),
+            TypeRef::Named(name) => name.clone(),
+            TypeRef::Array(inner) => format!("{}[]", inner.spec_text()),
+        }
+    }
 }
 
 /// A navigation handle.
@@ -495,12 +587,21 @@ pub struct OperationModel {
     pub odata: Vec<ODataOption>,
     /// What the spec says about some of them for this operation.
     pub odata_docs: std::collections::BTreeMap<ODataOption, String>,
-    /// The largest value the service takes for some numeric options (`top`, `skip`).
-    pub odata_max: std::collections::BTreeMap<ODataOption, u32>,
+    /// The largest value the service takes for some numeric options (`top`, `skip`), with the
+    /// service's error code for a larger one.
+    pub odata_max: std::collections::BTreeMap<ODataOption, Rule<u32>>,
+    /// The navigation properties `$expand` takes (fields of the response type), in spec
+    /// order; empty without `expand`.
+    pub expand: Vec<String>,
     /// The request body, if any.
     pub body: Option<BodyModel>,
     /// What the body holds, from the spec (empty when it says nothing).
     pub body_doc: String,
+    /// What the service accepts in the body as a whole (`min_items` of a list body,
+    /// `min_length` of a text body).
+    pub body_constraints: Constraints,
+    /// The service needs a body (`false`: it also takes the request without one).
+    pub body_required: bool,
     /// Success status.
     pub status: u16,
     /// What a success returns.
@@ -587,6 +688,8 @@ pub struct PartModel {
     pub content: PartContent,
     /// The request is refused (before sending) without it.
     pub required: bool,
+    /// What the service accepts in a text part.
+    pub constraints: Constraints,
 }
 
 /// The content of a declared part.
@@ -631,6 +734,8 @@ pub struct QueryModel {
     pub doc: String,
     /// Set by the caller, or always sent.
     pub value: QueryValue,
+    /// What the service accepts in it.
+    pub constraints: Constraints,
 }
 
 /// How a query parameter gets its value.

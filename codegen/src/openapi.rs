@@ -56,6 +56,7 @@ use crate::model::{
     OperationModel, PartContent, QueryValue, ResponseModel, Route, RouteParam, Service, TypeKind,
     TypeModel, TypeRef,
 };
+use crate::rules::{InputRules, ODataParam, ODataShape, odata_params, sentence};
 
 /// The OpenAPI version written.
 const OPENAPI_VERSION: &str = "3.0.3";
@@ -79,11 +80,7 @@ pub fn document(model: &Model) -> Value {
 
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     let mut operation_ids: BTreeSet<String> = BTreeSet::new();
-    let odata_used: BTreeSet<ODataOption> = model
-        .operations
-        .iter()
-        .flat_map(|op| op.odata.iter().copied())
-        .collect();
+    let mut parameters: Map<String, Value> = Map::new();
     for route in &model.routes {
         let op = model.operation(route.operation);
         let Some(module) = module_of.get(route.operation.0).copied().flatten() else {
@@ -96,7 +93,8 @@ pub fn document(model: &Model) -> Value {
             omitted(item, &method, &id);
             continue;
         }
-        let operation = operation(op, module, &id, path_params(route), &names);
+        let odata = odata_refs(model, op, &mut parameters);
+        let operation = operation(op, module, &id, path_params(route, &names), odata, &names);
         item.insert(method, operation);
     }
 
@@ -161,7 +159,7 @@ pub fn document(model: &Model) -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas(model, &names),
-            "parameters": odata_parameters(&odata_used),
+            "parameters": parameters,
             "headers": headers(model.api.service),
             "responses": responses(&names, model.api.service),
             "securitySchemes": security_schemes(model),
@@ -189,7 +187,7 @@ fn operation_id(model: &Model, route: &Route) -> String {
 
 /// The path parameter objects of a route, in path order, each with the docs of the location,
 /// resource or operation that declares it.
-fn path_params(route: &Route) -> Vec<Value> {
+fn path_params(route: &Route, names: &ComponentNames) -> Vec<Value> {
     route
         .params
         .iter()
@@ -204,7 +202,7 @@ fn path_params(route: &Route) -> Vec<Value> {
                 );
             }
             with_description(
-                json!({ "name": param.wire, "in": "path", "required": true, "schema": schema(&param.ty) }),
+                json!({ "name": param.wire, "in": "path", "required": true, "schema": schema(&param.ty, Form::Request, names) }),
                 &doc,
             )
         })
@@ -238,19 +236,23 @@ fn omitted(item: &mut Map<String, Value>, method: &str, id: &str) {
     }
 }
 
-/// One operation object.
+/// One operation object; `odata` are its OData options' parameters (references or, with the
+/// operation's own docs, written out).
 fn operation(
     op: &OperationModel,
     module: &Module,
     id: &str,
     path_params: Vec<Value>,
+    odata: Vec<Value>,
     names: &ComponentNames,
 ) -> Value {
     let mut parameters = path_params;
     for query in &op.query {
         let parameter = match &query.value {
             QueryValue::Typed(ty) => {
-                json!({ "name": query.wire, "in": "query", "schema": schema(ty) })
+                let mut schema = schema(ty, Form::Request, names);
+                apply_rules(&mut schema, ty, &InputRules::from(&query.constraints));
+                json!({ "name": query.wire, "in": "query", "schema": schema })
             }
             QueryValue::Const(value) => json!({
                 "name": query.wire,
@@ -259,36 +261,15 @@ fn operation(
                 "schema": { "type": "string", "enum": [value] },
             }),
         };
-        parameters.push(with_description(parameter, &query.doc));
+        parameters.push(with_description(
+            parameter,
+            &with_rules(
+                &query.doc,
+                &sentence("The service takes", &query.constraints, false),
+            ),
+        ));
     }
-    for option in &op.odata {
-        let doc = op.odata_docs.get(option);
-        let max = op.odata_max.get(option);
-        if doc.is_none() && max.is_none() {
-            parameters
-                .push(json!({ "$ref": format!("#/components/parameters/{}", odata_key(*option)) }));
-            continue;
-        }
-        // A `$ref` cannot carry its own description or maximum: the option is written out.
-        let mut parameter = odata_parameter(*option);
-        if let Value::Object(map) = &mut parameter {
-            if let Some(doc) = doc {
-                let generic = map
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                map.insert(
-                    "description".to_owned(),
-                    json!(format!("{generic} {}", doc.trim())),
-                );
-            }
-            if let (Some(max), Some(Value::Object(schema))) = (max, map.get_mut("schema")) {
-                schema.insert("maximum".to_owned(), json!(max));
-            }
-        }
-        parameters.push(parameter);
-    }
+    parameters.extend(odata);
     match op.async_form {
         AsyncForm::None => {}
         AsyncForm::Optional | AsyncForm::Only => {
@@ -343,7 +324,7 @@ fn operation(
         operation.insert("parameters".to_owned(), Value::Array(parameters));
     }
     if let Some(body) = &op.body {
-        operation.insert("requestBody".to_owned(), request_body(op, body));
+        operation.insert("requestBody".to_owned(), request_body(op, body, names));
     }
     operation.insert("responses".to_owned(), Value::Object(responses));
     operation.insert(
@@ -354,22 +335,27 @@ fn operation(
 }
 
 /// The request body: JSON, text, or `multipart/form-data` with one property per declared part
-/// (and any further binary parts when the caller may add them).
-fn request_body(op: &OperationModel, body: &BodyModel) -> Value {
+/// (and any further binary parts when the caller may add them), each with its rules.
+fn request_body(op: &OperationModel, body: &BodyModel, names: &ComponentNames) -> Value {
+    let rules = InputRules::from(&op.body_constraints);
     let (description, content) = match body {
-        BodyModel::Json(ty) => (
-            format!("The `{}` to send.", type_label(ty)),
-            json!({ JSON_MEDIA: { "schema": schema(ty) } }),
-        ),
+        BodyModel::Json(ty) => {
+            let mut schema = schema(ty, Form::Request, names);
+            apply_rules(&mut schema, ty, &rules);
+            (
+                format!("The `{}` to send.", type_label(ty)),
+                json!({ JSON_MEDIA: { "schema": schema } }),
+            )
+        }
         BodyModel::Text { media_type } => (
             format!("The `{media_type}` text to send."),
-            json!({ media_type: { "schema": { "type": "string" } } }),
+            json!({ media_type: { "schema": text_schema(&rules) } }),
         ),
         BodyModel::Multipart(multipart) => {
             let mut content = Map::new();
             content.insert(
                 "multipart/form-data".to_owned(),
-                multipart_schema(multipart),
+                multipart_schema(multipart, names),
             );
             // The part that may be sent alone is a second content type of the same body.
             if let Some(part) = multipart
@@ -377,9 +363,14 @@ fn request_body(op: &OperationModel, body: &BodyModel) -> Value {
                 .as_ref()
                 .and_then(|name| multipart.parts.iter().find(|part| &part.name == name))
             {
+                let rules = InputRules::from(&part.constraints);
+                let doc = with_rules(
+                    &part.doc,
+                    &sentence("The service takes", &part.constraints, false),
+                );
                 content.insert(
                     part.content.media_type().to_owned(),
-                    json!({ "schema": with_description(json!({ "type": "string" }), &part.doc) }),
+                    json!({ "schema": with_description(text_schema(&rules), &doc) }),
                 );
             }
             (multipart.doc.clone(), Value::Object(content))
@@ -390,21 +381,33 @@ fn request_body(op: &OperationModel, body: &BodyModel) -> Value {
     } else {
         format!("{} {}", op.body_doc.trim(), description)
     };
-    json!({ "required": true, "description": description, "content": content })
+    let description = with_rules(
+        &description,
+        &sentence(
+            "The service takes",
+            &op.body_constraints,
+            matches!(body, BodyModel::Json(TypeRef::Array(_))),
+        ),
+    );
+    json!({ "required": op.body_required, "description": description, "content": content })
 }
 
 /// A multipart body's media type object: a schema with a property per part, and the
 /// `encoding` that gives each declared part its content type.
-fn multipart_schema(multipart: &MultipartModel) -> Value {
+fn multipart_schema(multipart: &MultipartModel, names: &ComponentNames) -> Value {
     let mut properties = Map::new();
     let mut encoding = Map::new();
     let mut required = Vec::new();
     for part in &multipart.parts {
         let schema = match &part.content {
-            PartContent::Text { .. } => json!({ "type": "string" }),
-            PartContent::Json(ty) => schema(ty),
+            PartContent::Text { .. } => part_schema(&InputRules::from(&part.constraints)),
+            PartContent::Json(ty) => schema(ty, Form::Request, names),
         };
-        properties.insert(part.name.clone(), with_description(schema, &part.doc));
+        let doc = with_rules(
+            &part.doc,
+            &sentence("The service takes", &part.constraints, false),
+        );
+        properties.insert(part.name.clone(), with_description(schema, &doc));
         encoding.insert(
             part.name.clone(),
             json!({ "contentType": part.content.media_type() }),
@@ -449,7 +452,7 @@ fn success_response(op: &OperationModel, names: &ComponentNames) -> Value {
         ResponseModel::Empty => (format!("{status}."), None),
         ResponseModel::Json(ty) => (
             format!("{status}: the `{}`.", type_label(ty)),
-            Some(schema(ty)),
+            Some(schema(ty, Form::Response, names)),
         ),
         ResponseModel::Page(ty) => (
             format!("{status}: one page of `{}`.", type_label(ty)),
@@ -533,20 +536,20 @@ fn with_description(mut value: Value, description: &str) -> Value {
 
 /// A type as the spec writes it (`ClassNotebook`, `string[]`).
 fn type_label(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "string".to_owned(),
-        TypeRef::Boolean => "boolean".to_owned(),
-        TypeRef::Integer => "integer".to_owned(),
-        TypeRef::Number => "number".to_owned(),
-        TypeRef::DateTime => "date-time".to_owned(),
-        TypeRef::Json => "json".to_owned(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("{}[]", type_label(inner)),
-    }
+    ty.spec_text()
 }
 
-/// The schema of a type reference.
-fn schema(ty: &TypeRef) -> Value {
+/// Which side of the exchange a schema describes: what a request may send (enums closed,
+/// the rules of the documents, objects without other properties) or what a response holds
+/// (enums open: the service may add values, and the client keeps them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    Request,
+    Response,
+}
+
+/// The schema of a type reference in `form`.
+fn schema(ty: &TypeRef, form: Form, names: &ComponentNames) -> Value {
     match ty {
         TypeRef::String => json!({ "type": "string" }),
         TypeRef::Boolean => json!({ "type": "boolean" }),
@@ -554,8 +557,128 @@ fn schema(ty: &TypeRef) -> Value {
         TypeRef::Number => json!({ "type": "number", "format": "double" }),
         TypeRef::DateTime => json!({ "type": "string", "format": "date-time" }),
         TypeRef::Json => json!({}),
-        TypeRef::Named(name) => json!({ "$ref": format!("{SCHEMAS}{name}") }),
-        TypeRef::Array(inner) => json!({ "type": "array", "items": schema(inner) }),
+        TypeRef::Named(name) => json!({ "$ref": format!("{SCHEMAS}{}", names.named(name, form)) }),
+        TypeRef::Array(inner) => json!({ "type": "array", "items": schema(inner, form, names) }),
+    }
+}
+
+/// A text body or part with its rules. Without `type`: the media type says it is text, and a
+/// JSON type says nothing of text (a fuzzer "sending a number" sends its digits, which are
+/// text too).
+fn text_schema(rules: &InputRules) -> Value {
+    let mut schema = json!({ "type": "string" });
+    apply_rules(&mut schema, &TypeRef::String, rules);
+    if let Value::Object(map) = &mut schema {
+        map.remove("type");
+    }
+    schema
+}
+
+/// A text part of a multipart body with its rules: a string, as a form field is (a part
+/// without `type` would let a fuzzer send `null`, which a form encoder sends as no part).
+fn part_schema(rules: &InputRules) -> Value {
+    let mut schema = json!({ "type": "string" });
+    apply_rules(&mut schema, &TypeRef::String, rules);
+    schema
+}
+
+/// Writes `rules` into the schema of a value of type `ty`: `minItems` on a list and the other
+/// rules on its items; `minLength`, `maxLength`, `pattern` (forbidden characters become
+/// `^[^…]*$`; with a pattern too, both go under `allOf`) and `enum` on a string; `minimum`
+/// and `maximum` on a number.
+fn apply_rules(schema: &mut Value, ty: &TypeRef, rules: &InputRules) {
+    let Value::Object(map) = schema else {
+        return;
+    };
+    match ty {
+        TypeRef::Array(inner) => {
+            if let Some(rule) = &rules.min_items {
+                map.insert("minItems".to_owned(), json!(rule.value));
+            }
+            let items = InputRules {
+                min_items: None,
+                ..rules.clone()
+            };
+            if let Some(item) = map.get_mut("items") {
+                apply_rules(item, inner, &items);
+            }
+        }
+        TypeRef::String => {
+            if let Some(rule) = &rules.min_length {
+                map.insert("minLength".to_owned(), json!(rule.value));
+            }
+            if let Some(rule) = &rules.max_length {
+                map.insert("maxLength".to_owned(), json!(rule.value));
+            }
+            if let Some(rule) = &rules.one_of {
+                map.insert("enum".to_owned(), json!(rule.value));
+            }
+            let patterns: Vec<String> = rules
+                .forbidden_characters
+                .iter()
+                .map(|rule| forbidden_pattern(&rule.value))
+                .chain(rules.pattern.iter().map(|rule| rule.value.regex.clone()))
+                .collect();
+            match patterns.as_slice() {
+                [] => {}
+                [one] => {
+                    map.insert("pattern".to_owned(), json!(one));
+                }
+                several => {
+                    let all: Vec<Value> = several.iter().map(|p| json!({ "pattern": p })).collect();
+                    map.insert("allOf".to_owned(), json!(all));
+                }
+            }
+        }
+        TypeRef::Integer | TypeRef::Number => {
+            if let Some(rule) = &rules.minimum {
+                map.insert("minimum".to_owned(), json!(rule.value));
+            }
+            if let Some(rule) = &rules.maximum {
+                map.insert("maximum".to_owned(), json!(rule.value));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Alternative groups of fields as JSON Schema: each group whole (all its fields or none) and
+/// no two groups together.
+fn alternatives(groups: &[Vec<String>]) -> Value {
+    let any_of = |group: &[String]| {
+        let each: Vec<Value> = group.iter().map(|f| json!({ "required": [f] })).collect();
+        json!({ "anyOf": each })
+    };
+    let mut all = Vec::new();
+    for group in groups.iter().filter(|group| group.len() > 1) {
+        all.push(json!({ "anyOf": [{ "required": group }, { "not": any_of(group) }] }));
+    }
+    for (i, first) in groups.iter().enumerate() {
+        for second in &groups[i + 1..] {
+            all.push(json!({ "not": { "allOf": [any_of(first), any_of(second)] } }));
+        }
+    }
+    Value::Array(all)
+}
+
+/// `^[^…]*$`: a string without any of `characters`.
+fn forbidden_pattern(characters: &str) -> String {
+    let mut class = String::new();
+    for c in characters.chars() {
+        if matches!(c, '\\' | ']' | '[' | '^' | '-') {
+            class.push('\\');
+        }
+        class.push(c);
+    }
+    format!("^[^{class}]*$")
+}
+
+/// A description followed by its rules' sentence, when there is one.
+fn with_rules(doc: &str, rules: &str) -> String {
+    match (doc.trim().is_empty(), rules.is_empty()) {
+        (_, true) => doc.to_owned(),
+        (true, false) => rules.to_owned(),
+        (false, false) => format!("{}\n\n{rules}", doc.trim_end()),
     }
 }
 
@@ -567,6 +690,9 @@ struct ComponentNames {
     error: String,
     /// Page element types and their schema names, in first-use order.
     pages: Vec<(TypeRef, String)>,
+    /// The request form's name of each type both requests and responses carry
+    /// (`PrincipalInput`); the spec's name is its response form.
+    inputs: BTreeMap<String, String>,
 }
 
 impl ComponentNames {
@@ -578,6 +704,13 @@ impl ComponentNames {
             .map(|ty| ty.name.clone())
             .collect();
         let error = allocate("ErrorResponse", &mut taken);
+        let mut inputs = BTreeMap::new();
+        for ty in model.modules.iter().flat_map(|module| &module.types) {
+            if ty.usage.requests && ty.usage.responses {
+                let name = allocate(&format!("{}Input", ty.name), &mut taken);
+                inputs.insert(ty.name.clone(), name);
+            }
+        }
         let mut pages: Vec<(TypeRef, String)> = Vec::new();
         for op in &model.operations {
             if let ResponseModel::Page(ty) = &op.response
@@ -591,6 +724,16 @@ impl ComponentNames {
             service: model.api.service,
             error,
             pages,
+            inputs,
+        }
+    }
+
+    /// The schema name of a spec type in `form`: its request form's own name when responses
+    /// carry it too, else the spec's name.
+    fn named<'a>(&'a self, name: &'a str, form: Form) -> &'a str {
+        match (form, self.inputs.get(name)) {
+            (Form::Request, Some(input)) => input,
+            _ => name,
         }
     }
 
@@ -630,26 +773,36 @@ fn page_base(ty: &TypeRef) -> String {
     }
 }
 
-/// `components/schemas`: one per spec type, one per page, and the error body.
+/// `components/schemas`: one per spec type (its request form when only requests carry it, its
+/// response form otherwise, and then a `…Input` request form too when requests carry it as
+/// well), one per page, and the error body.
 fn schemas(model: &Model, names: &ComponentNames) -> Map<String, Value> {
     let mut schemas = Map::new();
     for ty in model.modules.iter().flat_map(|module| &module.types) {
-        schemas.insert(ty.name.clone(), type_schema(ty));
+        let form = if ty.usage.requests && !ty.usage.responses {
+            Form::Request
+        } else {
+            Form::Response
+        };
+        schemas.insert(ty.name.clone(), type_schema(ty, form, names));
+        if let Some(input) = names.inputs.get(&ty.name) {
+            schemas.insert(input.clone(), type_schema(ty, Form::Request, names));
+        }
     }
     for (element, name) in &names.pages {
-        schemas.insert(name.clone(), page_schema(element));
+        schemas.insert(name.clone(), page_schema(element, names));
     }
     schemas.insert(names.error.clone(), error_schema(names.service));
     schemas
 }
 
-/// The schema of one spec type.
-fn type_schema(ty: &TypeModel) -> Value {
+/// The schema of one spec type in `form`.
+fn type_schema(ty: &TypeModel, form: Form, names: &ComponentNames) -> Value {
     match &ty.kind {
         TypeKind::Object { fields } => {
             let properties: Map<String, Value> = fields
                 .iter()
-                .map(|field| (field.wire.clone(), field_schema(field)))
+                .map(|field| (field.wire.clone(), field_schema(field, form, names)))
                 .collect();
             let required: Vec<&str> = fields
                 .iter()
@@ -657,13 +810,35 @@ fn type_schema(ty: &TypeModel) -> Value {
                 .map(|field| field.wire.as_str())
                 .collect();
             let mut schema = json!({ "type": "object", "properties": properties });
-            if let (false, Value::Object(map)) = (required.is_empty(), &mut schema) {
-                map.insert("required".to_owned(), json!(required));
+            let mut doc = ty.doc.clone();
+            if let Value::Object(map) = &mut schema {
+                if !required.is_empty() {
+                    map.insert("required".to_owned(), json!(required));
+                }
+                // A request sends the fields the spec names and no other.
+                if form == Form::Request {
+                    map.insert("additionalProperties".to_owned(), json!(false));
+                    if let Some(exclusive) = &ty.exclusive {
+                        map.insert("allOf".to_owned(), alternatives(&exclusive.groups));
+                        doc = with_rules(
+                            &doc,
+                            &crate::rules::exclusive_sentence("The service takes", Some(exclusive)),
+                        );
+                    }
+                }
             }
-            with_description(schema, &ty.doc)
+            with_description(schema, &doc)
         }
-        // The client keeps values it does not know, so the list is not closed: any other
-        // string is valid too.
+        // A request sends a listed value (an `Unknown(…)` value is refused before sending).
+        TypeKind::Enum { values, lenient } if form == Form::Request => {
+            let wire: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+            with_description(
+                json!({ "type": "string", "enum": wire }),
+                &enum_description(&ty.doc, values, *lenient),
+            )
+        }
+        // The client keeps values it does not know, so a response's list is not closed: any
+        // other string is valid too.
         TypeKind::Enum { values, lenient } => {
             let wire: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
             with_description(
@@ -714,9 +889,22 @@ fn enum_description(doc: &str, values: &[EnumValueModel], lenient: bool) -> Stri
     text
 }
 
-/// One object property: `$ref`s are wrapped in `allOf` so the field keeps its own docs.
-fn field_schema(field: &FieldModel) -> Value {
-    let base = schema(&field.ty);
+/// One object property: `$ref`s are wrapped in `allOf` so the field keeps its own docs; in a
+/// request, with its rules.
+fn field_schema(field: &FieldModel, form: Form, names: &ComponentNames) -> Value {
+    let mut base = schema(&field.ty, form, names);
+    let mut doc = field.doc.clone();
+    if form == Form::Request {
+        apply_rules(&mut base, &field.ty, &InputRules::from(&field.constraints));
+        doc = with_rules(
+            &doc,
+            &sentence(
+                "The service takes",
+                &field.constraints,
+                matches!(field.ty, TypeRef::Array(_)),
+            ),
+        );
+    }
     let mut schema = if matches!(field.ty, TypeRef::Named(_)) {
         json!({ "allOf": [base] })
     } else {
@@ -727,11 +915,11 @@ fn field_schema(field: &FieldModel) -> Value {
     {
         map.insert("nullable".to_owned(), json!(true));
     }
-    with_description(schema, &field.doc)
+    with_description(schema, &doc)
 }
 
 /// `{T}Page`: one page of an OData collection.
-fn page_schema(element: &TypeRef) -> Value {
+fn page_schema(element: &TypeRef, names: &ComponentNames) -> Value {
     json!({
         "type": "object",
         "description": format!(
@@ -743,7 +931,7 @@ fn page_schema(element: &TypeRef) -> Value {
             "value": {
                 "type": "array",
                 "description": "The items on this page.",
-                "items": schema(element),
+                "items": schema(element, Form::Response, names),
             },
             "@odata.nextLink": {
                 "type": "string",
@@ -826,55 +1014,97 @@ fn graph_error_schema() -> Value {
     })
 }
 
-/// The component key of an OData option's parameter.
-fn odata_key(option: ODataOption) -> String {
-    format!("odata.{}", option.as_str())
-}
-
-/// `components/parameters`: the OData options some operation accepts.
-fn odata_parameters(used: &BTreeSet<ODataOption>) -> Map<String, Value> {
-    used.iter()
-        .map(|option| (odata_key(*option), odata_parameter(*option)))
+/// The parameters of `op`'s OData options: a reference to a shared component (registered in
+/// `components` the first time; named `odata.{option}`, `odata.{option}.{Type}` when it names
+/// the response type's properties, `….{operationId}` should that be taken by another), or the
+/// parameter written out when the operation has its own docs for the option.
+fn odata_refs(
+    model: &Model,
+    op: &OperationModel,
+    components: &mut Map<String, Value>,
+) -> Vec<Value> {
+    let response = match &op.response {
+        ResponseModel::Json(TypeRef::Named(name)) | ResponseModel::Page(TypeRef::Named(name)) => {
+            Some(name.as_str())
+        }
+        _ => None,
+    };
+    odata_params(model, op)
+        .iter()
+        .map(|param| {
+            let parameter = odata_parameter(param);
+            if let Some(doc) = op.odata_docs.get(&param.option) {
+                let mut parameter = parameter;
+                if let Value::Object(map) = &mut parameter {
+                    let generic = map
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    map.insert(
+                        "description".to_owned(),
+                        json!(format!("{generic} {}", doc.trim())),
+                    );
+                }
+                return parameter;
+            }
+            let mut key = format!("odata.{}", param.option.as_str());
+            let names_properties = matches!(
+                param.option,
+                ODataOption::Select | ODataOption::Orderby | ODataOption::Expand
+            );
+            if let (true, Some(response)) = (names_properties, response) {
+                key = format!("{key}.{response}");
+            }
+            if components
+                .get(&key)
+                .is_some_and(|known| *known != parameter)
+            {
+                key = format!("{key}.{}", op.id);
+            }
+            components.entry(key.clone()).or_insert(parameter);
+            json!({ "$ref": format!("#/components/parameters/{key}") })
+        })
         .collect()
 }
 
-/// One OData option as a query parameter.
-fn odata_parameter(option: ODataOption) -> Value {
-    let comma_list = |description: &str| {
-        json!({
-            "schema": { "type": "array", "items": { "type": "string" } },
-            "style": "form",
-            "explode": false,
-            "description": description,
-        })
+/// One OData option as a query parameter, with its rules.
+fn odata_parameter(param: &ODataParam) -> Value {
+    let description = match param.option {
+        ODataOption::Filter => "An OData filter expression over the items' properties.",
+        ODataOption::Orderby => {
+            "The sort order: properties, each optionally followed by `asc` or `desc`, separated by commas."
+        }
+        ODataOption::Select => "The properties to return.",
+        ODataOption::Top => "The most items to return.",
+        ODataOption::Skip => "How many items to skip.",
+        ODataOption::Expand => {
+            "The related entities to include. The service also takes nested options after one (`sectionGroups(expand=sections)`), which a JSON Schema cannot describe: the names here are what comes before them."
+        }
+        ODataOption::Count => "`true` includes the total number of items in `@odata.count`.",
     };
-    let mut parameter = match option {
-        ODataOption::Filter => json!({
-            "schema": { "type": "string" },
-            "description": "An OData filter expression over the items' properties.",
-        }),
-        ODataOption::Orderby => json!({
-            "schema": { "type": "string" },
-            "description": "The sort order: properties, each optionally followed by `asc` or `desc`, separated by commas.",
-        }),
-        ODataOption::Select => comma_list("The properties to return."),
-        ODataOption::Top => json!({
-            "schema": { "type": "integer", "minimum": 0 },
-            "description": "The most items to return.",
-        }),
-        ODataOption::Skip => json!({
-            "schema": { "type": "integer", "minimum": 0 },
-            "description": "How many items to skip.",
-        }),
-        ODataOption::Expand => comma_list("The related entities to include."),
-        ODataOption::Count => json!({
-            "schema": { "type": "boolean" },
-            "description": "`true` includes the total number of items in `@odata.count`.",
-        }),
+    let (mut schema, ty) = match param.shape {
+        ODataShape::String => (json!({ "type": "string" }), TypeRef::String),
+        ODataShape::Integer => (
+            json!({ "type": "integer", "format": "int64" }),
+            TypeRef::Integer,
+        ),
+        ODataShape::Boolean => (json!({ "type": "boolean" }), TypeRef::Boolean),
+        ODataShape::Names => (
+            json!({ "type": "array", "items": { "type": "string" } }),
+            TypeRef::Array(Box::new(TypeRef::String)),
+        ),
     };
-    if let Value::Object(map) = &mut parameter {
-        map.insert("name".to_owned(), json!(format!("${}", option.as_str())));
-        map.insert("in".to_owned(), json!("query"));
+    apply_rules(&mut schema, &ty, &param.rules);
+    let mut parameter = json!({
+        "name": param.name,
+        "in": "query",
+        "description": description,
+        "schema": schema,
+    });
+    if let (ODataShape::Names, Value::Object(map)) = (param.shape, &mut parameter) {
+        map.insert("style".to_owned(), json!("form"));
+        map.insert("explode".to_owned(), json!(false));
     }
     parameter
 }

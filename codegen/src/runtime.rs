@@ -186,14 +186,15 @@ pub const MODULES: &[Reserved] = &[
     at(LIB, "request"),
     at(LIB, "response"),
     at(LIB, "retry"),
+    at(LIB, "schema"),
     at(LIB, "service"),
     at(LIB, "tls"),
     at(LIB, "transport"),
 ];
 
-/// The modules the generator adds beside one per spec file: `op` (one type per operation) and
-/// `resource` (one marker per resource).
-pub const GENERATED_MODULES: &[&str] = &["op", "resource"];
+/// The modules the generator adds beside one per spec file: `op` (one type per operation),
+/// `resource` (one marker per resource) and `tables` (the types' and operations' tables).
+pub const GENERATED_MODULES: &[&str] = &["op", "resource", "tables"];
 
 /// Names from Rust's prelude that generated code uses unqualified (`Option`, `String`, …):
 /// a spec type with one of these names would shadow it.

@@ -164,6 +164,20 @@ pub struct TypeDef {
     pub lenient: bool,
     /// The type's shape on Microsoft Graph; needed by every type a Graph operation uses.
     pub graph: Option<Spanned<GraphShape>>,
+    /// Object only: fields sent as alternatives (at most one group, each group whole).
+    pub exclusive: Option<Spanned<Exclusive>>,
+}
+
+/// Groups of optional fields a request sends as alternatives: at most one group, and a
+/// group's fields together or not at all (`{ "groups": [["groupId"], ["siteCollectionId",
+/// "siteId"]], "source": "…" }`).
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusive {
+    /// The groups, each a list of field names (JSON names).
+    pub groups: Vec<Vec<Spanned<String>>>,
+    /// The document or page that states it.
+    pub source: Spanned<String>,
 }
 
 /// One property of an object type.
@@ -187,6 +201,27 @@ pub struct Field {
     /// The Rust field name (snake_case), when the one made from the JSON name would clash.
     #[serde(rename = "rustName")]
     pub rust_name: Option<Spanned<String>>,
+    /// Strings (and each item of a list of strings): the fewest characters (Unicode scalar
+    /// values) the service takes; `1` means not empty. A number, or `{ "value", "code" }` with
+    /// the service's error code for breaking it.
+    #[serde(rename = "minLength")]
+    pub min_length: Option<Spanned<Rule<u32>>>,
+    /// Strings (and each item of a list of strings): the most characters the service takes.
+    #[serde(rename = "maxLength")]
+    pub max_length: Option<Spanned<Rule<u32>>>,
+    /// Strings (and each item of a list of strings): characters the service refuses, written
+    /// one after another (`"?*\\/:<>|"`).
+    #[serde(rename = "forbiddenCharacters")]
+    pub forbidden_characters: Option<Spanned<Rule<String>>>,
+    /// Strings (and each item of a list of strings): a regular expression the value must match
+    /// anywhere (anchor it with `^…$` to match the whole), in the syntax ECMA-262 and Rust's
+    /// `regex` share; the object form's `"meaning"` says what a matching value is.
+    pub pattern: Option<Spanned<Rule<String>>>,
+    /// Lists: the fewest items the service takes.
+    #[serde(rename = "minItems")]
+    pub min_items: Option<Spanned<Rule<u32>>>,
+    /// The document or page that states these rules (required with any of them).
+    pub source: Option<Spanned<String>>,
 }
 
 /// One value of a closed string enum.
@@ -311,6 +346,18 @@ pub struct BodyObject {
     pub text: Option<Spanned<String>>,
     /// A `multipart/form-data` body with named parts.
     pub multipart: Option<Spanned<MultipartSpec>>,
+    /// A JSON list body: the fewest items the service takes.
+    #[serde(rename = "minItems")]
+    pub min_items: Option<Spanned<Rule<u32>>>,
+    /// A text body: the fewest characters the service takes (`1`: not empty).
+    #[serde(rename = "minLength")]
+    pub min_length: Option<Spanned<Rule<u32>>>,
+    /// The document or page that states these rules (required with either), or that the
+    /// service takes the request without a body.
+    pub source: Option<Spanned<String>>,
+    /// `false`: the service also takes the request with no body at all (the client still
+    /// sends one). JSON bodies only; say where the documents allow it in `"source"`.
+    pub required: Option<Spanned<bool>>,
 }
 
 /// A `multipart/form-data` body: the parts the spec names, and whether the caller may add
@@ -343,6 +390,14 @@ pub struct PartSpec {
     /// The request cannot be sent without it (default `true`).
     #[serde(default = "yes")]
     pub required: bool,
+    /// A text part: the fewest characters the service takes (`1`: not empty).
+    #[serde(rename = "minLength")]
+    pub min_length: Option<Spanned<Rule<u32>>>,
+    /// A text part: the most characters the service takes.
+    #[serde(rename = "maxLength")]
+    pub max_length: Option<Spanned<Rule<u32>>>,
+    /// The document or page that states these rules (required with either).
+    pub source: Option<Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -387,7 +442,16 @@ pub struct ResponseObject {
 /// The struct names the decoder recognises as "a string here is the shorthand".
 pub(crate) const SHORTHAND_BODY: &str = "$__codegen_shorthand_body";
 pub(crate) const SHORTHAND_RESPONSE: &str = "$__codegen_shorthand_response";
-const BODY_FIELDS: &[&str] = &["doc", "json", "text", "multipart"];
+const BODY_FIELDS: &[&str] = &[
+    "doc",
+    "json",
+    "text",
+    "multipart",
+    "minItems",
+    "minLength",
+    "source",
+    "required",
+];
 const RESPONSE_FIELDS: &[&str] = &["doc", "json", "text", "bytes"];
 
 /// Deserializes `S` from a string (the shorthand) or an object (the full form), telling the
@@ -472,6 +536,23 @@ pub struct QueryParam {
     pub constant: Option<Spanned<String>>,
     /// The Rust setter name, when the wire name is not a good one (e.g. `sendemail`).
     pub rust_name: Option<Spanned<String>>,
+    /// Strings (and each item of a list of strings): the fewest characters (Unicode scalar
+    /// values) the service takes; `1` means not empty. A number, or `{ "value", "code" }` with
+    /// the service's error code for breaking it.
+    pub min_length: Option<Spanned<Rule<u32>>>,
+    /// Strings (and each item of a list of strings): the most characters the service takes.
+    pub max_length: Option<Spanned<Rule<u32>>>,
+    /// Strings (and each item of a list of strings): characters the service refuses, written
+    /// one after another (`"?*\\/:<>|"`).
+    pub forbidden_characters: Option<Spanned<Rule<String>>>,
+    /// Strings (and each item of a list of strings): a regular expression the value must match
+    /// anywhere (anchor it with `^…$` to match the whole), in the syntax ECMA-262 and Rust's
+    /// `regex` share; the object form's `"meaning"` says what a matching value is.
+    pub pattern: Option<Spanned<Rule<String>>>,
+    /// Lists: the fewest items the service takes.
+    pub min_items: Option<Spanned<Rule<u32>>>,
+    /// The document or page that states these rules (required with any of them).
+    pub source: Option<Spanned<String>>,
 }
 
 /// HTTP methods the spec can use (the documents use no PUT, so the format has none).
@@ -580,14 +661,18 @@ pub enum ODataSpec {
     Documented(Entries<ODataDoc>),
 }
 
-/// What the spec says about one OData option of an operation: its docs (`"…"`), or its docs
-/// and the largest value the service takes (`{ "doc": "…", "max": 100 }`).
+/// What the spec says about one OData option of an operation: its docs (`"…"`), or an object
+/// with its docs and the largest value the service takes (`{ "doc": "…", "max": 100 }`) or the
+/// navigation properties `$expand` takes (`{ "doc": "…", "values": ["teachers"] }`).
 #[derive(Debug)]
 pub struct ODataDoc {
     /// What the option does for this operation (`""` when there is nothing to add).
     pub doc: String,
-    /// The largest value the service takes (`top` and `skip` only), checked before sending.
-    pub max: Option<Spanned<u32>>,
+    /// The largest value the service takes (`top` and `skip` only), checked before sending,
+    /// with the service's error code for a larger one (`{ "value": 100, "code": "20129" }`).
+    pub max: Option<Spanned<Rule<u32>>>,
+    /// The properties `$expand` takes (`expand` only), checked before sending.
+    pub values: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// The object form of [`ODataDoc`].
@@ -597,8 +682,10 @@ struct ODataLimit {
     /// What the option does for this operation.
     #[serde(default)]
     doc: String,
-    /// The largest value the service takes.
-    max: Spanned<u32>,
+    /// `top` and `skip`: the largest value the service takes (a number, or `{ "value", "code" }`).
+    max: Option<Spanned<Rule<u32>>>,
+    /// `expand`: the navigation properties it takes (fields of the response type).
+    values: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 impl<'de> Deserialize<'de> for ODataDoc {
@@ -607,19 +694,23 @@ impl<'de> Deserialize<'de> for ODataDoc {
         impl<'de> Visitor<'de> for DocVisitor {
             type Value = ODataDoc;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("the option's docs, or an object with \"doc\" and \"max\"")
+                f.write_str(
+                    "the option's docs, or an object with \"doc\" and \"max\" or \"values\"",
+                )
             }
             fn visit_str<E: de::Error>(self, doc: &str) -> Result<ODataDoc, E> {
                 Ok(ODataDoc {
                     doc: doc.to_owned(),
                     max: None,
+                    values: None,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ODataDoc, A::Error> {
                 ODataLimit::deserialize(de::value::MapAccessDeserializer::new(map)).map(|limit| {
                     ODataDoc {
                         doc: limit.doc,
-                        max: Some(limit.max),
+                        max: limit.max,
+                        values: limit.values,
                     }
                 })
             }
@@ -662,7 +753,7 @@ impl JsonSchema for ODataSpec {
         let option = generator.subschema_for::<ODataOption>();
         let limit = generator.subschema_for::<ODataLimit>();
         json_schema!({
-            "description": "The OData system query options the operation accepts: a list, or an object giving each one's docs for this operation (and, for `top` and `skip`, the largest value the service takes: `{ \"doc\": \"…\", \"max\": 100 }`).",
+            "description": "The OData system query options the operation accepts: a list, or an object giving each one's docs for this operation (and, for `top` and `skip`, the largest value the service takes: `{ \"doc\": \"…\", \"max\": 100 }`; for `expand`, the properties it takes: `{ \"doc\": \"…\", \"values\": [\"teachers\"] }`).",
             "anyOf": [
                 { "type": "array", "items": option },
                 {
@@ -671,6 +762,92 @@ impl JsonSchema for ODataSpec {
                     "additionalProperties": { "anyOf": [{ "type": "string" }, limit] },
                 },
             ],
+        })
+    }
+}
+
+/// A rule on an input: the bare value (`"maxLength": 128`), or an object with the error code
+/// the service answers when it is broken, where a document names one (`"maxLength": { "value":
+/// 128, "code": "20155" }`), and, for a pattern, what a matching value is (`"meaning"`).
+#[derive(Debug)]
+pub struct Rule<T> {
+    /// The limit, characters or pattern.
+    pub value: T,
+    /// The OneNote error code (`"20155"`).
+    pub code: Option<Spanned<String>>,
+    /// A pattern's matching values, as a noun phrase ("a name that does not start with a
+    /// space"), for messages.
+    pub meaning: Option<Spanned<String>>,
+}
+
+/// The struct name the decoder recognises as "a bare value here is the shorthand rule".
+pub(crate) const SHORTHAND_RULE: &str = "$__codegen_shorthand_rule";
+const RULE_FIELDS: &[&str] = &["value", "code", "meaning"];
+
+/// The object form of [`Rule`].
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "RuleObject")]
+struct RuleObject<T> {
+    /// The limit, characters or pattern.
+    value: T,
+    /// The OneNote error code the service answers when the rule is broken (`"20155"`).
+    code: Option<Spanned<String>>,
+    /// For a pattern: what a matching value is, as a noun phrase.
+    meaning: Option<Spanned<String>>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Rule<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RuleVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for RuleVisitor<T> {
+            type Value = Rule<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the rule's value, or an object with \"value\" and \"code\"")
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Rule<T>, E> {
+                T::deserialize(de::value::U64Deserializer::<E>::new(value)).map(Rule::bare)
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Rule<T>, E> {
+                T::deserialize(de::value::I64Deserializer::<E>::new(value)).map(Rule::bare)
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<Rule<T>, E> {
+                T::deserialize(de::value::StrDeserializer::<E>::new(value)).map(Rule::bare)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Rule<T>, A::Error> {
+                RuleObject::deserialize(de::value::MapAccessDeserializer::new(map)).map(|object| {
+                    Rule {
+                        value: object.value,
+                        code: object.code,
+                        meaning: object.meaning,
+                    }
+                })
+            }
+        }
+        deserializer.deserialize_struct(SHORTHAND_RULE, RULE_FIELDS, RuleVisitor(PhantomData))
+    }
+}
+
+impl<T> Rule<T> {
+    fn bare(value: T) -> Self {
+        Rule {
+            value,
+            code: None,
+            meaning: None,
+        }
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Rule<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Rule_{}", T::schema_name()).into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let value = generator.subschema_for::<T>();
+        let object = generator.subschema_for::<RuleObject<T>>();
+        json_schema!({
+            "description": "The rule's value, or an object with it (`value`), the OneNote error code the service answers when the rule is broken (`code`) and, for a pattern, what a matching value is (`meaning`).",
+            "anyOf": [value, object],
         })
     }
 }

@@ -7,6 +7,9 @@ use std::fmt;
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use crate::request::Refusal;
+use crate::schema::MultipartSchema;
+
 /// The media type of JSON bodies, and what JSON calls accept.
 pub(crate) const JSON: &str = "application/json";
 
@@ -55,6 +58,8 @@ impl Body {
 ///   `Content-Disposition` header), or two names differ only in case;
 /// - a media type is not `type/subtype` (with optional parameters);
 /// - a part the operation requires is missing, or a part it names has another media type;
+/// - a text part breaks a rule the documents state (the page's HTML is empty: see
+///   [`schema`](crate::schema));
 /// - a part the operation does not name is added where it takes no binary parts, or a binary
 ///   part is larger than the operation's limit per part;
 /// - a [`json`](Self::json) value could not be serialized.
@@ -163,15 +168,19 @@ impl Multipart {
     }
 
     /// Checks the parts against what the operation declares, then encodes them.
-    pub(crate) fn encode(&self, rules: &MultipartRules) -> Result<Body, String> {
+    pub(crate) fn encode(&self, rules: &MultipartSchema) -> Result<Body, Refusal> {
         if let Some(error) = &self.error {
-            return Err(error.clone());
+            return Err(format!("invalid multipart body: {error}").into());
         }
-        self.check(rules)?;
+        self.check(rules)
+            .map_err(|why| Refusal::from(format!("invalid multipart body: {why}")))?;
+        self.check_text_parts(rules)?;
         if let Some(body) = self.alone(rules) {
             return Ok(body);
         }
-        let boundary = self.boundary()?;
+        let boundary = self
+            .boundary()
+            .map_err(|why| Refusal::from(format!("invalid multipart body: {why}")))?;
         let size: usize = self
             .parts
             .iter()
@@ -199,7 +208,7 @@ impl Multipart {
     }
 
     /// The one part, sent as the whole body, when it is the part the operation lets stand alone.
-    fn alone(&self, rules: &MultipartRules) -> Option<Body> {
+    fn alone(&self, rules: &MultipartSchema) -> Option<Body> {
         let [part] = self.parts.as_slice() else {
             return None;
         };
@@ -211,8 +220,21 @@ impl Multipart {
         })
     }
 
+    /// The rules of the declared text parts (an empty page), as the service states them.
+    fn check_text_parts(&self, rules: &MultipartSchema) -> Result<(), Refusal> {
+        for declared in rules.parts {
+            if let Some(part) = self.parts.iter().find(|p| p.name == declared.name)
+                && declared.media_type.starts_with("text/")
+            {
+                let text = String::from_utf8_lossy(&part.data);
+                crate::schema::check_text(declared.name, &declared.rules, &text)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Every rule of the type's docs, in that order; the first broken one is the error.
-    fn check(&self, rules: &MultipartRules) -> Result<(), String> {
+    fn check(&self, rules: &MultipartSchema) -> Result<(), String> {
         if self.parts.is_empty() {
             return Err("the multipart body has no parts: add them".to_owned());
         }
@@ -302,26 +324,6 @@ impl Multipart {
     }
 }
 
-/// What an operation declares about its multipart body (from the spec).
-#[derive(Debug)]
-pub(crate) struct MultipartRules {
-    /// The parts the spec names.
-    pub(crate) parts: &'static [DeclaredPart],
-    /// The limit per caller-named binary part; `None` allows none.
-    pub(crate) binary_max_bytes: Option<u64>,
-    /// The declared text part sent as the whole body (its media type, no framing) when it is
-    /// the only part.
-    pub(crate) alone: Option<&'static str>,
-}
-
-/// One part the spec names.
-#[derive(Debug)]
-pub(crate) struct DeclaredPart {
-    pub(crate) name: &'static str,
-    pub(crate) media_type: &'static str,
-    pub(crate) required: bool,
-}
-
 /// A part name goes into `Content-Disposition: form-data; name="…"`.
 fn check_name(name: &str) -> Result<(), String> {
     let fine = |c: char| (c == ' ' || c.is_ascii_graphic()) && c != '"' && c != '\\';
@@ -402,11 +404,20 @@ impl Fnv {
 mod tests {
     use super::*;
 
-    const PAGE: MultipartRules = MultipartRules {
-        parts: &[DeclaredPart {
+    use crate::schema::{PartSchema, Rule, Rules};
+
+    const PAGE: MultipartSchema = MultipartSchema {
+        parts: &[PartSchema {
             name: "Presentation",
             media_type: "text/html",
             required: true,
+            rules: Rules {
+                min_length: Some(Rule {
+                    value: 1,
+                    code: None,
+                }),
+                ..Rules::NONE
+            },
         }],
         binary_max_bytes: Some(8),
         alone: None,
@@ -501,9 +512,13 @@ mod tests {
             ),
         ];
         for (body, message) in cases {
-            assert_eq!(body.encode(&PAGE), Err(message.to_owned()), "{body:?}");
+            assert_eq!(
+                body.encode(&PAGE),
+                Err(format!("invalid multipart body: {message}").into()),
+                "{body:?}"
+            );
         }
-        let closed = MultipartRules {
+        let closed = MultipartSchema {
             parts: PAGE.parts,
             binary_max_bytes: None,
             alone: None,
@@ -514,9 +529,22 @@ mod tests {
                 .binary("img", &b"1"[..], "image/png")
                 .encode(&closed),
             Err(
-                "part \"img\" is not one of this request's parts (Presentation): remove it"
+                "invalid multipart body: part \"img\" is not one of this request's parts \
+                 (Presentation): remove it"
                     .to_owned()
+                    .into()
             )
+        );
+    }
+
+    #[test]
+    fn a_text_part_breaking_its_rule_is_refused_with_the_rules_message() {
+        assert_eq!(
+            Multipart::new().html("Presentation", "").encode(&PAGE),
+            Err(Refusal {
+                reason: "`Presentation` is empty; it takes at least 1 character".to_owned(),
+                code: Some("20126"),
+            })
         );
     }
 
@@ -529,13 +557,18 @@ mod tests {
             .json("data", &map);
         assert_eq!(
             body.encode(&PAGE),
-            Err("part \"data\" could not be serialized: key must be a string".to_owned())
+            Err(
+                "invalid multipart body: part \"data\" could not be serialized: key must be a \
+                 string"
+                    .to_owned()
+                    .into()
+            )
         );
     }
 
     #[test]
     fn a_part_allowed_alone_is_the_whole_body_when_it_is_the_only_one() {
-        let rules = MultipartRules {
+        let rules = MultipartSchema {
             alone: Some("Presentation"),
             ..PAGE
         };

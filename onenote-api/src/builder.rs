@@ -32,6 +32,9 @@ pub trait Operation: Sized {
     const METHOD: Method;
     /// The success status of the synchronous form (`202` for an asynchronous-only operation).
     const STATUS: u16;
+    /// What the operation takes and the rules it keeps ([`schema`](crate::schema)), checked
+    /// before the request is sent.
+    const SCHEMA: &'static crate::schema::OperationSchema;
     /// The `Accept` header sent.
     #[doc(hidden)]
     const ACCEPT: &'static str = "application/json";
@@ -151,7 +154,8 @@ impl<O: Operation> Request<O> {
         }
     }
 
-    /// The call to send: method, path, the operation's query and body, then the OData options.
+    /// The call to send: method, path, the operation's query and body, then the OData options,
+    /// checked against the operation's table (a broken rule refuses it when sent).
     pub(crate) fn into_call(self) -> (Client, Call) {
         let mut call = Call::new(O::ID, O::METHOD, self.path, O::STATUS);
         call.audience = self.client.audience();
@@ -159,6 +163,7 @@ impl<O: Operation> Request<O> {
         call.max_body_bytes = self.max_body_bytes;
         self.op.fill(&mut call);
         call.odata(&self.odata);
+        call.finish(O::SCHEMA);
         if O::ASYNC_ONLY {
             call = call.respond_async();
         }
@@ -260,7 +265,9 @@ impl<O: SupportsOrderby> Request<O> {
 }
 
 impl<O: SupportsSelect> Request<O> {
-    /// `$select`: only these properties are returned.
+    /// `$select`: only these properties are returned. A name that is not a property of the
+    /// response type makes `send` fail with
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before anything is sent.
     pub fn select<I, S>(mut self, properties: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -277,7 +284,6 @@ impl<O: SupportsTop> Request<O> {
     /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before anything is sent.
     pub fn top(mut self, count: u32) -> Self {
         self.odata.top = Some(count);
-        self.odata.check_max("top", count, <O as SupportsTop>::MAX);
         self
     }
 }
@@ -288,15 +294,14 @@ impl<O: SupportsSkip> Request<O> {
     /// anything is sent.
     pub fn skip(mut self, count: u32) -> Self {
         self.odata.skip = Some(count);
-        self.odata
-            .check_max("skip", count, <O as SupportsSkip>::MAX);
         self
     }
 }
 
 impl<O: SupportsExpand> Request<O> {
     /// `$expand`: include these related entities inline; the operation's documentation says
-    /// which it takes.
+    /// which it takes, and another makes `send` fail with
+    /// [`ErrorKind::InvalidRequest`](crate::ErrorKind::InvalidRequest) before anything is sent.
     pub fn expand<I, S>(mut self, properties: I) -> Self
     where
         I: IntoIterator<Item = S>,

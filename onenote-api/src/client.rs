@@ -193,14 +193,14 @@ impl Client {
         let invalid = |detail: String| {
             Error::new(ErrorKind::InvalidRequest, Some(call.operation)).with_detail(detail)
         };
-        if let Some(reason) = &call.refused {
-            return Err(invalid(reason.clone()));
+        if let Some(refusal) = &call.refused {
+            return Err(invalid(refusal.reason.clone()).with_rule_code(refusal.code));
         }
         // The body and both media types are checked once, before the first attempt; every
         // attempt then sends the same bytes (a reference-counted clone, not a copy).
         let body = match &call.body {
             None => None,
-            Some(Ok(body)) => {
+            Some(body) => {
                 let content_type = HeaderValue::from_str(&body.content_type()).map_err(|_| {
                     invalid(format!(
                         "{:?} is not a valid Content-Type",
@@ -212,7 +212,6 @@ impl Client {
                     content_type,
                 })
             }
-            Some(Err(reason)) => return Err(invalid(reason.clone())),
         };
         let accept = HeaderValue::from_str(call.accept)
             .map_err(|_| invalid(format!("{:?} is not a valid Accept header", call.accept)))?;

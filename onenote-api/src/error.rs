@@ -57,8 +57,11 @@ pub enum ErrorKind {
     InvalidLocation,
     /// A paged listing returned an `@odata.nextLink` it had already returned.
     RepeatedLink,
-    /// The request could not be built: the body did not serialize, or a path segment (an id of
-    /// `.` or `..`) would be rewritten by URL normalisation.
+    /// The request could not be built or breaks a rule the documents state, so it was not
+    /// sent: the body did not serialize, a path segment (an id of `.` or `..`) would be
+    /// rewritten by URL normalisation, or a value breaks its rule (an empty or too long name,
+    /// an empty list, an `Unknown(…)` enum value: see [`schema`](crate::schema)). For a broken
+    /// rule, [`Error::code`] is the code the service answers with.
     InvalidRequest,
 }
 
@@ -663,6 +666,8 @@ struct Inner {
     gave_up: Option<GaveUp>,
     source: Option<BoxError>,
     operation_model: Option<Box<OperationModel>>,
+    /// The service's code for the rule a refused request breaks (`InvalidRequest`).
+    rule_code: Option<&'static str>,
 }
 
 impl Error {
@@ -681,6 +686,7 @@ impl Error {
             gave_up: None,
             source: None,
             operation_model: None,
+            rule_code: None,
         }))
     }
 
@@ -755,6 +761,12 @@ impl Error {
         self
     }
 
+    /// The service's code for the rule a refused request breaks.
+    pub(crate) fn with_rule_code(mut self, code: Option<&'static str>) -> Self {
+        self.0.rule_code = code;
+        self
+    }
+
     pub(crate) fn with_operation_model(mut self, model: OperationModel) -> Self {
         self.0.operation_model = Some(Box::new(model));
         self
@@ -789,9 +801,14 @@ impl Error {
         self.0.response.status
     }
 
-    /// The service's error code (`error.code`), when the body had one.
+    /// The service's error code (`error.code`), when the body had one; for a request refused
+    /// before sending for breaking a rule ([`ErrorKind::InvalidRequest`]), the code the service
+    /// answers with.
     pub fn code(&self) -> Option<ErrorCode> {
-        self.0.service.as_ref()?.error_code()
+        match &self.0.service {
+            Some(service) => service.error_code(),
+            None => self.0.rule_code.map(ErrorCode::from),
+        }
     }
 
     /// The service's error message (`error.message`), when the body had one.

@@ -67,6 +67,7 @@ pub mod path;
 mod request;
 mod response;
 mod retry;
+pub mod schema;
 mod service;
 mod tls;
 mod transport;

@@ -29,17 +29,9 @@ pub trait SupportsOrderby: crate::Operation {}
 /// Operations whose builder has [`select`](crate::Request::select) (`$select`).
 pub trait SupportsSelect: crate::Operation {}
 /// Operations whose builder has [`top`](crate::Request::top) (`$top`).
-pub trait SupportsTop: crate::Operation {
-    /// The largest `$top` the service takes, where the documents give one; a larger value is
-    /// refused before the request is sent.
-    const MAX: Option<u32> = None;
-}
+pub trait SupportsTop: crate::Operation {}
 /// Operations whose builder has [`skip`](crate::Request::skip) (`$skip`).
-pub trait SupportsSkip: crate::Operation {
-    /// The largest `$skip` the service takes, where the documents give one; a larger value is
-    /// refused before the request is sent.
-    const MAX: Option<u32> = None;
-}
+pub trait SupportsSkip: crate::Operation {}
 /// Operations whose builder has [`expand`](crate::Request::expand) (`$expand`).
 pub trait SupportsExpand: crate::Operation {}
 /// Operations whose builder has [`count`](crate::Request::count) (`$count`).
@@ -49,7 +41,9 @@ pub trait SupportsCount: crate::Operation {}
 ///
 /// [`Request`](crate::Request) fills it through its `filter`, `orderby`, `select`, `top`,
 /// `skip`, `expand` and `count` setters, which exist for the operations that support each
-/// (the `Supports…` traits above); unset options are not sent.
+/// (the `Supports…` traits above); unset options are not sent. What each takes (the largest
+/// `$top`, the properties `$select` may name, …) is checked with the rest of the request
+/// before it is sent ([`schema`](crate::schema)).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueryOptions {
     pub(crate) filter: Option<String>,
@@ -59,23 +53,9 @@ pub struct QueryOptions {
     pub(crate) skip: Option<u32>,
     pub(crate) expand: Vec<String>,
     pub(crate) count: Option<bool>,
-    /// The first option set beyond the operation's maximum, as the error to report.
-    pub(crate) out_of_range: Option<String>,
 }
 
 impl QueryOptions {
-    /// Records `$name` = `value` as out of range when it exceeds `max`, so the request is
-    /// refused when sent; the first such option is the one reported.
-    pub(crate) fn check_max(&mut self, name: &str, value: u32, max: Option<u32>) {
-        if let Some(max) = max.filter(|max| value > *max) {
-            self.out_of_range.get_or_insert_with(|| {
-                format!(
-                    "${name} is {value}, but this request takes at most {max}: ask for at most {max} and follow `@odata.nextLink` for the rest (`stream()` does)"
-                )
-            });
-        }
-    }
-
     /// The options as `(name, value)` pairs in the order they are sent.
     pub(crate) fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
@@ -162,7 +142,6 @@ mod tests {
             skip: Some(10),
             expand: vec!["teachers".into(), "students".into()],
             count: Some(true),
-            out_of_range: None,
         };
         assert_eq!(
             encoded(&options),

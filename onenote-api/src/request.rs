@@ -6,8 +6,9 @@ use std::fmt;
 use reqwest::Url;
 
 use crate::auth::Audience;
-use crate::body::{Body, JSON, Multipart, MultipartRules};
+use crate::body::{Body, JSON, Multipart};
 use crate::odata::{QueryOptions, encode_query};
+use crate::schema::{API, BodySchema, OperationSchema, Violation};
 
 /// Largest success body read unless the call sets a limit; OneNote JSON is far smaller.
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -84,9 +85,10 @@ pub struct Call {
     /// The `Accept` header.
     pub(crate) accept: &'static str,
     pub(crate) query: Vec<(&'static str, String)>,
-    /// The encoded body, or why it could not be encoded (reported when sending, before
-    /// anything goes out).
-    pub(crate) body: Option<Result<Body, String>>,
+    /// The body as the operation gave it, until [`finish`](Self::finish) checks and encodes it.
+    pending: Option<Pending>,
+    /// The encoded body.
+    pub(crate) body: Option<Body>,
     pub(crate) respond_async: bool,
     /// The success status of the synchronous form (202 once `respond_async` is set).
     pub(crate) status: u16,
@@ -94,8 +96,43 @@ pub struct Call {
     pub(crate) max_body_bytes: Option<usize>,
     /// Leaves a success body unread, for the caller to stream (`Request::send_stream`).
     pub(crate) stream_body: bool,
-    /// Why the call must not be sent (an option out of range), reported before anything goes out.
-    pub(crate) refused: Option<String>,
+    /// Why the call must not be sent (a broken rule, a body that does not encode), reported
+    /// before anything goes out.
+    pub(crate) refused: Option<Refusal>,
+}
+
+/// A body not yet checked and encoded.
+enum Pending {
+    /// The encoded JSON, checked as the receiver reads it.
+    Json(Result<bytes::Bytes, String>),
+    Text {
+        media_type: &'static str,
+        text: String,
+    },
+    Multipart(Multipart),
+}
+
+/// Why a call is not sent: what is wrong, and the service's code for it when it breaks a
+/// rule that has one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub(crate) reason: String,
+    pub(crate) code: Option<&'static str>,
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Self {
+        Refusal { reason, code: None }
+    }
+}
+
+impl From<Violation> for Refusal {
+    fn from(violation: Violation) -> Self {
+        Refusal {
+            reason: violation.to_string(),
+            code: Some(violation.code()),
+        }
+    }
 }
 
 impl Call {
@@ -109,6 +146,7 @@ impl Call {
             target: Target::Path(path),
             accept: JSON,
             query: Vec::new(),
+            pending: None,
             body: None,
             respond_async: false,
             status,
@@ -127,6 +165,7 @@ impl Call {
             target: Target::Absolute(url),
             accept: JSON,
             query: Vec::new(),
+            pending: None,
             body: None,
             respond_async: false,
             status,
@@ -141,42 +180,82 @@ impl Call {
         self.query.push((name, value.into()));
     }
 
-    /// Adds the OData options that are set (`$filter`, `$top`, …); an option out of its range
-    /// refuses the call.
+    /// Adds the OData options that are set (`$filter`, `$top`, …).
     pub(crate) fn odata(&mut self, options: &QueryOptions) {
         self.query.extend(options.pairs());
-        if let Some(why) = &options.out_of_range {
-            self.refused.get_or_insert_with(|| why.clone());
+    }
+
+    /// Serializes `body` as the JSON request body, checked by [`finish`](Self::finish); a
+    /// serialization failure refuses the call there.
+    pub(crate) fn json_body<T: serde::Serialize>(&mut self, body: &T) {
+        let json = serde_json::to_vec(body)
+            .map(bytes::Bytes::from)
+            .map_err(|error| format!("could not serialize the request body: {error}"));
+        self.pending = Some(Pending::Json(json));
+    }
+
+    /// Takes `text` as a body of `media_type` (`text/html`), checked by [`finish`](Self::finish).
+    #[allow(dead_code, reason = "used where the spec declares a text body")]
+    pub(crate) fn text_body(&mut self, media_type: &'static str, text: String) {
+        self.pending = Some(Pending::Text { media_type, text });
+    }
+
+    /// Takes `body` as a `multipart/form-data` body, checked against the parts the operation
+    /// declares and encoded by [`finish`](Self::finish).
+    #[allow(dead_code, reason = "used where the spec declares a multipart body")]
+    pub(crate) fn multipart_body(&mut self, body: Multipart) {
+        self.pending = Some(Pending::Multipart(body));
+    }
+
+    /// Checks the query and the body against `operation`'s table ([`crate::schema`]: the same
+    /// check the service's rules get in the fake), then encodes the body. The first broken
+    /// rule (query first, then body) refuses the call, before anything is sent.
+    pub(crate) fn finish(&mut self, operation: &OperationSchema) {
+        let pairs = self
+            .query
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()));
+        if let Err(violation) = API.check_query(operation, pairs) {
+            self.refuse(violation.into());
+        }
+        let encoded = match self.pending.take() {
+            None => return,
+            Some(Pending::Json(Err(reason))) => Err(Refusal::from(reason)),
+            // The bytes that will be sent, read back as the service (and the fake) will read
+            // them, so the check judges exactly what goes out.
+            Some(Pending::Json(Ok(json))) => match serde_json::from_slice(&json) {
+                Ok(value) => API
+                    .check_json(operation, &value)
+                    .map_err(Refusal::from)
+                    .map(|()| Body::Json(json)),
+                Err(error) => Err(format!("the request body is not JSON: {error}").into()),
+            },
+            Some(Pending::Text { media_type, text }) => {
+                let checked = match &operation.body {
+                    Some(BodySchema::Text { rules, .. }) => {
+                        crate::schema::check_text("body", rules, &text)
+                    }
+                    _ => Ok(()),
+                };
+                checked.map_err(Refusal::from).map(|()| Body::Text {
+                    media_type,
+                    bytes: bytes::Bytes::from(text),
+                })
+            }
+            Some(Pending::Multipart(multipart)) => match &operation.body {
+                Some(BodySchema::Multipart(schema)) => multipart.encode(schema),
+                _ => Err("the operation declares no multipart body".to_owned().into()),
+            },
+        };
+        match encoded {
+            Ok(body) => self.body = Some(body),
+            Err(refusal) => self.refuse(refusal),
         }
     }
 
-    /// Serializes `body` as the JSON request body. A serialization failure is kept and
-    /// returned as an error when the call is sent.
-    pub(crate) fn json_body<T: serde::Serialize>(&mut self, body: &T) {
-        self.body = Some(
-            serde_json::to_vec(body)
-                .map(|json| Body::Json(bytes::Bytes::from(json)))
-                .map_err(|error| format!("could not serialize the request body: {error}")),
-        );
-    }
-
-    /// Sends `text` as a body of `media_type` (`text/html`).
-    #[allow(dead_code, reason = "used where the spec declares a text body")]
-    pub(crate) fn text_body(&mut self, media_type: &'static str, text: String) {
-        self.body = Some(Ok(Body::Text {
-            media_type,
-            bytes: bytes::Bytes::from(text),
-        }));
-    }
-
-    /// Encodes `body` as `multipart/form-data` after checking it against what the operation
-    /// declares; a violation is kept and returned as an error when the call is sent.
-    #[allow(dead_code, reason = "used where the spec declares a multipart body")]
-    pub(crate) fn multipart_body(&mut self, body: &Multipart, rules: &MultipartRules) {
-        self.body = Some(
-            body.encode(rules)
-                .map_err(|why| format!("invalid multipart body: {why}")),
-        );
+    /// Records why the call must not be sent; the first reason is the one reported.
+    fn refuse(&mut self, refusal: Refusal) {
+        self.refused.get_or_insert(refusal);
     }
 
     /// The most bytes of a success body read: the call's own limit or the client's.
@@ -214,10 +293,12 @@ impl Call {
 impl fmt::Debug for Call {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The body is user data and can be large: show its size only.
-        let body = match &self.body {
-            None => "none".to_owned(),
-            Some(Ok(body)) => format!("{} bytes of {}", body.bytes().len(), body.content_type()),
-            Some(Err(error)) => format!("not sendable: {error}"),
+        let body = match (&self.body, &self.refused) {
+            (_, Some(refusal)) => format!("not sendable: {}", refusal.reason),
+            (None, None) => "none".to_owned(),
+            (Some(body), None) => {
+                format!("{} bytes of {}", body.bytes().len(), body.content_type())
+            }
         };
         f.debug_struct("Call")
             .field("operation", &self.operation)
@@ -279,23 +360,47 @@ mod tests {
     }
 
     #[test]
-    fn body_serialization_failure_is_kept_not_panicked() {
-        let mut call = Call::new("op", Method::Post, "p".into(), 201);
+    fn a_body_that_does_not_serialize_refuses_the_call_without_a_panic() {
+        let create = API.operation("createNotebook").unwrap();
+        let mut call = Call::new("createNotebook", Method::Post, "p".into(), 201);
         let mut map = BTreeMap::new();
         map.insert(vec![1u8], 1);
         call.json_body(&map);
+        call.finish(create);
         assert_eq!(
-            call.body,
-            Some(Err(
-                "could not serialize the request body: key must be a string".to_owned()
-            ))
+            call.refused,
+            Some(Refusal {
+                reason: "could not serialize the request body: key must be a string".to_owned(),
+                code: None,
+            })
         );
+        let mut call = Call::new("createNotebook", Method::Post, "p".into(), 201);
         call.json_body(&serde_json::json!({"name": "Math 101"}));
+        call.finish(create);
+        assert_eq!(call.refused, None);
         assert_eq!(
             call.body,
-            Some(Ok(Body::Json(bytes::Bytes::from_static(
+            Some(Body::Json(bytes::Bytes::from_static(
                 br#"{"name":"Math 101"}"#
-            ))))
+            )))
+        );
+    }
+
+    #[test]
+    fn the_first_broken_rule_refuses_the_call_with_its_code_query_before_body() {
+        let list = API.operation("listPages").unwrap();
+        let mut call = Call::new("listPages", Method::Get, "p".into(), 200);
+        call.odata(&QueryOptions {
+            top: Some(101),
+            ..QueryOptions::default()
+        });
+        call.finish(list);
+        assert_eq!(
+            call.refused,
+            Some(Refusal {
+                reason: "`$top` is 101; it takes at most 100".to_owned(),
+                code: Some("20129"),
+            })
         );
     }
 

@@ -21,6 +21,8 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 mod graph;
 #[path = "wire/retry_table.rs"]
 mod retry_table;
+#[path = "wire/rules.rs"]
+mod rules;
 
 const TOKEN: &str = "test-token-7f3a";
 const CORRELATION: &str = "2b1e5c2a-7a0b-4f7e-9d8c-1a2b3c4d5e6f";

@@ -60,10 +60,11 @@ impl ApiError {
         Self::new(403, "40002", message)
     }
 
-    /// 400 with code 30109: some users in the request do not exist in the tenant.
+    /// 404 with code 30109: some users in the request do not exist in the tenant (what a
+    /// well-formed request names does not exist).
     pub(crate) fn users_not_found(upns: &[String]) -> Self {
         Self::new(
-            400,
+            404,
             "30109",
             format!(
                 "Some users in the request don't exist in the tenant: {}.",

@@ -224,6 +224,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use onenote_api::schema::Api;
 use onenote_api::{Client, ClientBuilder, Clock, TokioClock};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -320,6 +321,7 @@ pub struct FakeOneNoteBuilder {
     journal_file: Option<PathBuf>,
     listen: SocketAddr,
     sign_in: SignInSettings,
+    api: &'static Api,
 }
 
 impl fmt::Debug for FakeOneNoteBuilder {
@@ -354,7 +356,19 @@ impl FakeOneNoteBuilder {
             journal_file: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             sign_in: SignInSettings::default(),
+            api: &onenote_api::schema::API,
         }
+    }
+
+    /// The API's shapes and rules the fake checks requests against and answers with (default
+    /// [`onenote_api::schema::API`], the spec's). Requests are checked with the client's own
+    /// check ([`onenote_api::schema`]): a broken rule is answered `400` with the rule's code
+    /// and the message the client refuses it with. Answers carry the fields the response type's
+    /// table names, a created entity's fields the handler does not read included; a test passes
+    /// tables made from an edited spec to see an added field reach the fake with no edit to it.
+    pub fn api(mut self, api: &'static Api) -> Self {
+        self.api = api;
+        self
     }
 
     /// The tenant to start with (default [`Tenant::demo`]).
@@ -517,6 +531,7 @@ impl FakeOneNoteBuilder {
                 origin: origin.clone(),
                 page_size: self.page_size,
                 pace: self.pace,
+                api: self.api,
             },
             max_body: self.max_body_bytes,
             identity: identity::Identity::new(self.sign_in),

@@ -15,6 +15,8 @@ use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
+use onenote_api::schema::{Api, OperationSchema, ResponseSchema, Shape, TypeKind};
+
 use crate::error::ApiError;
 
 /// The kind of a property, which decides the literals it compares with.
@@ -28,8 +30,8 @@ pub(crate) enum Kind {
     Other,
 }
 
-/// The properties of an entity's JSON form.
-pub(crate) type Schema = &'static [(&'static str, Kind)];
+/// The properties of an entity's JSON form, with what their literals compare as.
+pub(crate) type Schema<'s> = &'s [(&'static str, Kind)];
 
 /// A collection's order when `$orderby` is absent: (property, kind, descending).
 pub(crate) type Order = &'static [(&'static str, Kind, bool)];
@@ -40,7 +42,7 @@ pub(crate) const BY_NAME: Order = &[("name", Kind::Text, false)];
 /// `lastModifiedTime desc`, the default for pages.
 pub(crate) const NEWEST_FIRST: Order = &[("lastModifiedTime", Kind::DateTime, true)];
 
-/// Which options an operation takes (the spec's `odata` list).
+/// Which options an operation takes (its table's OData parameters).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Supported {
     pub(crate) filter: bool,
@@ -55,6 +57,8 @@ pub(crate) struct Supported {
     pub(crate) max_top: Option<u64>,
 }
 
+/// The option sets the unit tests read with (the handlers' come from the tables).
+#[cfg(test)]
 impl Supported {
     /// No OData options at all.
     pub(crate) const NONE: Supported = Supported {
@@ -154,7 +158,7 @@ fn syntax(message: impl Into<String>) -> ApiError {
     ApiError::new(400, "20128", message)
 }
 
-fn unknown_property(name: &str, schema: Schema) -> ApiError {
+fn unknown_property(name: &str, schema: Schema<'_>) -> ApiError {
     let hint = schema
         .iter()
         .find(|(known, _)| known.eq_ignore_ascii_case(name))
@@ -169,6 +173,72 @@ fn unknown_property(name: &str, schema: Schema) -> ApiError {
             names.join(", ")
         ),
     )
+}
+
+/// What an operation's table says about OData: the options it takes (with `$expand`'s values
+/// and `$top`'s maximum) and the properties of its response, with what each compares as.
+pub(crate) fn from_table(
+    api: &Api,
+    operation: &OperationSchema,
+) -> (Supported, Vec<(&'static str, Kind)>) {
+    let option = |name: &str| operation.query.iter().find(|p| p.name == name);
+    let supported = Supported {
+        filter: option("$filter").is_some(),
+        orderby: option("$orderby").is_some(),
+        select: option("$select").is_some(),
+        top: option("$top").is_some(),
+        skip: option("$skip").is_some(),
+        count: option("$count").is_some(),
+        expand: option("$expand")
+            .and_then(|p| p.rules.one_of)
+            .map_or(&[], |rule| rule.value),
+        max_top: option("$top")
+            .and_then(|p| p.rules.maximum)
+            .and_then(|rule| u64::try_from(rule.value).ok()),
+    };
+    let shape = match operation.response {
+        ResponseSchema::Json(shape) | ResponseSchema::Page(shape) => Some(shape),
+        _ => None,
+    };
+    let properties = shape
+        .and_then(|shape| api.object_of(shape))
+        .map(|(_, fields)| {
+            fields
+                .iter()
+                .filter(|field| !field.name.starts_with('@'))
+                .map(|field| (field.name, kind_of(api, field.shape)))
+                .collect()
+        })
+        .unwrap_or_default();
+    (supported, properties)
+}
+
+/// What a property's literals compare as.
+fn kind_of(api: &Api, shape: Shape) -> Kind {
+    match shape {
+        Shape::String => Kind::Text,
+        Shape::Integer | Shape::Number => Kind::Number,
+        Shape::Boolean => Kind::Boolean,
+        Shape::DateTime => Kind::DateTime,
+        Shape::Named(index) => match api.ty(index).map(|ty| &ty.kind) {
+            Some(TypeKind::Enum { .. }) => Kind::Text,
+            _ => Kind::Other,
+        },
+        Shape::Json | Shape::List(_) => Kind::Other,
+    }
+}
+
+/// The query string's `name=value` pairs, decoded, in order.
+pub(crate) fn decoded_pairs(raw: Option<&str>) -> Result<Vec<(String, String)>, ApiError> {
+    raw.unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .take(MAX_PARAMS + 1)
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Ok((decode_component(name)?, decode_component(value)?))
+        })
+        .collect()
 }
 
 /// Decodes one query component (`+` is a space, then percent-decoding).
@@ -188,7 +258,7 @@ fn decode_component(text: &str) -> Result<String, ApiError> {
 pub(crate) fn parse(
     raw: Option<&str>,
     supported: &Supported,
-    schema: Schema,
+    schema: Schema<'_>,
 ) -> Result<Query, ApiError> {
     let mut query = Query::default();
     let mut seen = BTreeSet::new();
@@ -291,7 +361,7 @@ fn parse_count(option: &str, value: &str) -> Result<u64, ApiError> {
     })
 }
 
-fn schema_kind(name: &str, schema: Schema) -> Result<(&'static str, Kind), ApiError> {
+fn schema_kind(name: &str, schema: Schema<'_>) -> Result<(&'static str, Kind), ApiError> {
     schema
         .iter()
         .find(|(known, _)| *known == name)
@@ -299,7 +369,7 @@ fn schema_kind(name: &str, schema: Schema) -> Result<(&'static str, Kind), ApiEr
         .ok_or_else(|| unknown_property(name, schema))
 }
 
-fn parse_select(value: &str, schema: Schema) -> Result<Vec<&'static str>, ApiError> {
+fn parse_select(value: &str, schema: Schema<'_>) -> Result<Vec<&'static str>, ApiError> {
     value
         .split(',')
         .map(str::trim)
@@ -317,6 +387,14 @@ fn parse_expand(
     value: &str,
     expandable: &'static [&'static str],
 ) -> Result<BTreeSet<&'static str>, ApiError> {
+    if value.contains('(') {
+        // OData allows options on an expanded property (`sectionGroups(expand=sections)`,
+        // which the client passes on): the fake does not apply them, and says so.
+        return Err(unsupported_parameter(format!(
+            "$expand={value}: the fake does not apply nested query options (`(…)` after an \
+             expanded property); expand the properties alone."
+        )));
+    }
     value
         .split(',')
         .map(str::trim)
@@ -339,7 +417,10 @@ fn parse_expand(
         .collect()
 }
 
-fn parse_orderby(value: &str, schema: Schema) -> Result<Vec<(&'static str, Kind, bool)>, ApiError> {
+fn parse_orderby(
+    value: &str,
+    schema: Schema<'_>,
+) -> Result<Vec<(&'static str, Kind, bool)>, ApiError> {
     value
         .split(',')
         .map(|clause| {
@@ -432,15 +513,15 @@ fn lex(filter: &str) -> Result<Vec<Token>, ApiError> {
     Ok(tokens)
 }
 
-struct Parser<'a> {
+struct Parser<'a, 's> {
     tokens: Vec<Token>,
     at: usize,
-    schema: Schema,
+    schema: Schema<'s>,
     terms: usize,
     filter: &'a str,
 }
 
-fn parse_filter(filter: &str, schema: Schema) -> Result<Expr, ApiError> {
+fn parse_filter(filter: &str, schema: Schema<'_>) -> Result<Expr, ApiError> {
     if filter.len() > MAX_FILTER_BYTES {
         return Err(syntax(format!(
             "$filter is longer than {MAX_FILTER_BYTES} bytes."
@@ -474,7 +555,7 @@ fn describe(token: &Token) -> String {
     }
 }
 
-impl Parser<'_> {
+impl Parser<'_, '_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.at)
     }

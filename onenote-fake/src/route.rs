@@ -345,6 +345,14 @@ fn endpoint(method: &str, segments: &[&str]) -> Option<Endpoint> {
         {
             E::UpdateMembership
         }
+        // A concrete path is matched before a templated one (OpenAPI's rule, and the export's
+        // paths): `classNotebooks/Microsoft.OneNote.Api.UpdateMembership` is the action's, so
+        // its other methods are 405, not a class notebook of that id.
+        (_, [cn, action])
+            if is(cn, "classNotebooks") && is(action, "Microsoft.OneNote.Api.UpdateMembership") =>
+        {
+            return None;
+        }
         ("GET", [cn, nb]) if is(cn, "classNotebooks") => E::GetClassNotebook(id(nb)),
         ("PATCH", [cn, nb]) if is(cn, "classNotebooks") => E::UpdateClassNotebook(id(nb)),
         ("DELETE", [cn, nb]) if is(cn, "classNotebooks") => E::DeleteClassNotebook(id(nb)),
@@ -601,6 +609,14 @@ mod tests {
         ] {
             assert_eq!(target("GET", broken), None, "{broken}");
         }
+    }
+
+    #[test]
+    fn an_actions_path_is_the_actions_alone() {
+        let path = "/v1.0/me/notes/classNotebooks/Microsoft.OneNote.Api.UpdateMembership";
+        assert_eq!(allowed(path), ["POST"]);
+        assert_eq!(parse("GET", path), None);
+        assert!(parse("GET", "/v1.0/me/notes/classNotebooks/1-b68a").is_some());
     }
 
     #[test]

@@ -508,6 +508,16 @@ fn process(
         outcome.retry_after = refusal.retry_after;
         return (outcome, false);
     }
+    let api = shared.settings.api;
+    let id = target.endpoint.operation_id();
+    let Some(operation) = api.operation(id) else {
+        let error = ApiError::new(
+            500,
+            "10001",
+            format!("The fake's tables have no operation '{id}' (its router and tables disagree)."),
+        );
+        return (Outcome::error(&error), false);
+    };
     // A Graph request reaches the handlers in onenote.com's names.
     let graph = target.audience == Audience::Graph;
     let graph_body = graph
@@ -519,6 +529,8 @@ fn process(
         .filter(|_| graph)
         .map(crate::graph::request_query);
     let call = Call {
+        api,
+        operation,
         path,
         query: graph_query.as_deref().or(received.query.as_deref()),
         body: graph_body.as_deref().unwrap_or(&received.body),

@@ -345,6 +345,9 @@ pub struct State {
     sections_by_parent: BTreeMap<String, BTreeSet<String>>,
     pages_by_section: BTreeMap<String, BTreeSet<String>>,
     student_groups: BTreeMap<(String, Grantee), String>,
+    /// The fields an entity was created with that its handler does not read (fields the
+    /// spec's tables name and the fake computes nothing for), answered back as sent.
+    sent_fields: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     ids: Rng,
     pages_made: u64,
     max_entities: usize,
@@ -366,6 +369,7 @@ impl State {
             sections_by_parent: BTreeMap::new(),
             pages_by_section: BTreeMap::new(),
             student_groups: BTreeMap::new(),
+            sent_fields: BTreeMap::new(),
             notebooks: BTreeMap::new(),
             section_groups: BTreeMap::new(),
             sections: BTreeMap::new(),
@@ -1031,6 +1035,26 @@ impl State {
         id
     }
 
+    /// Keeps the fields `id` was created with that its handler does not read, to answer them
+    /// back (nothing is kept when there are none).
+    pub(crate) fn keep_sent_fields(
+        &mut self,
+        id: &str,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) {
+        if !fields.is_empty() {
+            self.sent_fields.insert(id.to_owned(), fields);
+        }
+    }
+
+    /// The fields `id` was created with that its handler does not read.
+    pub(crate) fn sent_fields(
+        &self,
+        id: &str,
+    ) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.sent_fields.get(id)
+    }
+
     pub(crate) fn page_mut(&mut self, id: &str) -> Option<&mut Page> {
         self.pages.get_mut(id)
     }
@@ -1074,7 +1098,9 @@ impl State {
             self.groups_by_parent.remove(entity);
             self.sections_by_parent.remove(entity);
             self.pages_by_section.remove(entity);
+            self.sent_fields.remove(entity);
         }
+        self.sent_fields.remove(id);
         self.grants.forget(id, &subtree);
         self.student_groups
             .retain(|(notebook, _), _| notebook != id);

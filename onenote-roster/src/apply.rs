@@ -630,9 +630,14 @@ impl<E: Executor> Engine<E> {
                 teacher_only_section_group,
                 respond_async,
             } => {
-                let mut body = CreateClassNotebook::new(class.notebook_name.clone())
-                    .with_teachers(teachers.iter().map(Member::to_principal).collect())
-                    .with_students(students.iter().map(Member::to_principal).collect());
+                // The lists are "one or more" (001): an empty one is left out, not sent.
+                let mut body = CreateClassNotebook::new(class.notebook_name.clone());
+                if !teachers.is_empty() {
+                    body = body.with_teachers(teachers.iter().map(Member::to_principal).collect());
+                }
+                if !students.is_empty() {
+                    body = body.with_students(students.iter().map(Member::to_principal).collect());
+                }
                 if !student_sections.is_empty() {
                     body = body.with_student_sections(student_sections.clone());
                 }

@@ -533,13 +533,13 @@ fn odata_docs_are_the_operation_s_own() {
             .ends_with("The default order is `name asc`."),
         "{orderby}"
     );
-    // The permissions documents name no default order: the shared parameter, which claims none.
+    // The permissions documents name no default order: the parameter shared by the operations
+    // answering permissions (it names `Permission`'s properties), which claims none.
     let permissions = parameters("/me/notes/notebooks/{notebookId}/permissions");
-    assert!(
-        permissions
-            .contains(&serde_json::json!({ "$ref": "#/components/parameters/odata.orderby" }))
-    );
-    let shared = &doc["components"]["parameters"]["odata.orderby"]["description"];
+    assert!(permissions.contains(
+        &serde_json::json!({ "$ref": "#/components/parameters/odata.orderby.Permission" })
+    ));
+    let shared = &doc["components"]["parameters"]["odata.orderby.Permission"]["description"];
     assert!(
         !shared.as_str().unwrap_or_default().contains("name asc"),
         "{shared}"

@@ -64,7 +64,8 @@ async fn one_call_of_each_kind<L: Location>(notes: Notes<L>) {
         .await;
     let _ = notes.all_section_groups().list().send().await;
     let _ = notes.section("s").pages().list().send().await;
-    let _ = notes.page("pg").update_content(Vec::new()).send().await;
+    let title = onenote_api::PatchContentCommand::new("title", onenote_api::PatchAction::Replace);
+    let _ = notes.page("pg").update_content(vec![title]).send().await;
 }
 
 const KINDS: [&str; 16] = [

@@ -174,7 +174,10 @@ async fn get_section_decodes_the_section_and_its_default_parents() {
     let notebook = found.parent_notebook.unwrap_or_default();
     assert_eq!(notebook.id.as_deref(), Some(NOTEBOOK));
     assert_eq!(notebook.name.as_deref(), Some("Math 101"));
-    let group = found.parent_section_group.unwrap_or_default();
+    let group = found
+        .parent_section_group
+        .and_then(onenote_api::Nullable::into_option)
+        .unwrap_or_default();
     assert_eq!(group.name.as_deref(), Some("student1"));
     assert_eq!(group.self_.as_deref(), Some("sg-self"));
 }
@@ -309,6 +312,7 @@ async fn list_section_groups_of_a_section_group_reads_the_nested_ones() {
     let parent = page.value[0]
         .parent_section_group
         .clone()
+        .and_then(onenote_api::Nullable::into_option)
         .unwrap_or_default();
     assert_eq!(parent.id.as_deref(), Some(SECTION_GROUP));
     assert_eq!(parent.name.as_deref(), Some("Term 1"));

@@ -314,7 +314,7 @@ pub(super) fn leaf_inputs(model: &Model, types: &Types, id: OperationId) -> Vec<
             help.push_str(doc.trim());
         }
         if let Some(max) = op.odata_max.get(option) {
-            help.push_str(&format!(" At most {max}."));
+            help.push_str(&format!(" At most {}.", max.value));
         }
         inputs.push(Input {
             id: option.as_str().to_owned(),

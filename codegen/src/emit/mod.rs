@@ -14,6 +14,7 @@ mod graph;
 mod operations;
 mod paths;
 mod resources;
+mod tables;
 mod tokens;
 mod types;
 
@@ -53,6 +54,10 @@ pub enum Piece<'m> {
     OperationType(&'m OperationModel),
     /// A resource's marker in `resource.rs`.
     Marker(&'m ResourceModel),
+    /// `tables.rs`'s `API` and its types' tables.
+    TypeTables,
+    /// `tables.rs`'s operations' tables.
+    OperationTables,
     /// `mod.rs`'s module declarations and re-exports.
     Modules,
     /// Microsoft Graph's base URL and location accessors (`client.graph().me()`).
@@ -85,10 +90,13 @@ const MOD_DOC: &str = "Code generated from `spec/`: models, location roots, navi
 
 const OP_DOC: &str = "One type per operation: what its request builder ([`Request<O>`](crate::Request)) sends, what it returns and which options it supports.\n\nYou do not make these yourself: the method that makes a builder fills one in. They are public so builder types can be named: `Request<op::X>` is `XRequest`.";
 
+const TABLES_DOC: &str = "The spec's types and operations as data: one table per type (fields, shapes, nullability, rules) and per operation (query parameters and OData options with their rules, body, response), re-exported as [`schema::API`](crate::schema::API).";
+
 const RESOURCE_DOC: &str = "One marker type per resource: `Handle<resource::ClassNotebook, L>` is `ClassNotebookResource<L>`. They are never values, only names.";
 
 /// Every generated file, sorted by path: one module per spec file, `mod.rs`, `op.rs` (one
-/// type per operation) and `resource.rs` (one marker per resource).
+/// type per operation), `resource.rs` (one marker per resource) and `tables.rs` (the types'
+/// and operations' tables).
 pub fn plan(model: &Model) -> Vec<FilePlan<'_>> {
     let mut files: Vec<FilePlan<'_>> = model
         .modules
@@ -125,6 +133,15 @@ pub fn plan(model: &Model) -> Vec<FilePlan<'_>> {
                     .map(Piece::OperationType),
             )
             .collect(),
+    });
+    files.push(FilePlan {
+        path: "tables.rs".to_owned(),
+        sources: sources.clone(),
+        pieces: vec![
+            Piece::FileDoc(TABLES_DOC),
+            Piece::TypeTables,
+            Piece::OperationTables,
+        ],
     });
     files.push(FilePlan {
         path: "resource.rs".to_owned(),
@@ -177,6 +194,8 @@ pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
         Piece::Operation(op) => operations::tokens(model, op, Service::OneNote, &docs),
         Piece::OperationType(op) => operations::op_type(model, op, &docs),
         Piece::Marker(resource) => resources::marker(resource, &docs),
+        Piece::TypeTables => tables::types(&crate::tables::tables(model), &docs),
+        Piece::OperationTables => tables::operations(&crate::tables::tables(model), &docs),
         Piece::Modules => modules(model),
         Piece::GraphApi(graph) => graph::api(graph, &docs),
         Piece::GraphAccessors(resource) => {
@@ -212,6 +231,7 @@ fn modules(model: &Model) -> TokenStream {
         #(pub mod #names;)*
         pub mod op;
         pub mod resource;
+        pub(crate) mod tables;
         #(pub use self::#names::*;)*
     }
 }

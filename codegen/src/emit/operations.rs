@@ -113,15 +113,9 @@ pub fn op_type(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
     };
     let supports = op.odata.iter().map(|option| {
         let marker = odata_marker(*option);
-        match op.odata_max.get(option) {
-            Some(max) => quote! {
-                impl crate::odata::#marker for #name {
-                    const MAX: Option<u32> = Some(#max);
-                }
-            },
-            None => quote!(impl crate::odata::#marker for #name {}),
-        }
+        quote!(impl crate::odata::#marker for #name {})
     });
+    let table = crate::tables::operation_index(model, op);
     let type_doc = docs.outer(&format!(
         "The `{id}` operation: what [`{builder}`](crate::{builder}) sends and what it returns ({} `{}`).",
         op.method.as_str(),
@@ -140,6 +134,7 @@ pub fn op_type(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
             const ID: &'static str = #id;
             const METHOD: crate::request::Method = crate::request::Method::#method;
             const STATUS: u16 = #status;
+            const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[#table];
             #accept
             #async_only
             type Response = #response;
@@ -267,40 +262,8 @@ fn fill(op: &OperationModel) -> TokenStream {
         Some(BodyModel::Text { media_type }) => {
             statements.push(quote!(call.text_body(#media_type, self.body);));
         }
-        Some(BodyModel::Multipart(multipart)) => {
-            let parts = multipart.parts.iter().map(|part| {
-                let name = &part.name;
-                let media_type = part.content.media_type();
-                let required = part.required;
-                quote! {
-                    crate::body::DeclaredPart {
-                        name: #name,
-                        media_type: #media_type,
-                        required: #required,
-                    }
-                }
-            });
-            let binary = match &multipart.binary_parts {
-                Some(binary) => {
-                    let max = binary.max_bytes;
-                    quote!(Some(#max))
-                }
-                None => quote!(None),
-            };
-            let alone = match &multipart.alone {
-                Some(name) => quote!(Some(#name)),
-                None => quote!(None),
-            };
-            statements.push(quote! {
-                call.multipart_body(
-                    &self.body,
-                    &crate::body::MultipartRules {
-                        parts: &[#(#parts),*],
-                        binary_max_bytes: #binary,
-                        alone: #alone,
-                    },
-                );
-            });
+        Some(BodyModel::Multipart(_)) => {
+            statements.push(quote!(call.multipart_body(self.body);));
         }
     }
     if statements.is_empty() {
@@ -327,12 +290,16 @@ fn setters(op: &OperationModel, docs: &Docs) -> Vec<TokenStream> {
                 TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
                 _ => (rust_ty, quote!(value)),
             };
-            let setter_doc = docs.outer(&format!(
-                "{}\n\nSent as the `{}` query parameter ({}).",
-                query.doc,
-                query.wire,
-                type_doc(ty)
-            ));
+            let rules = crate::rules::sentence("Checked before sending", &query.constraints, false);
+            let setter_doc = docs.outer(
+                format!(
+                    "{}\n\nSent as the `{}` query parameter ({}). {rules}",
+                    query.doc,
+                    query.wire,
+                    type_doc(ty)
+                )
+                .trim_end(),
+            );
             Some(quote! {
                 #setter_doc
                 pub fn #rust(mut self, value: #arg) -> Self {
@@ -412,6 +379,15 @@ fn body_doc(op: &OperationModel, body: &BodyModel) -> String {
         text.push(' ');
         text.push_str(op.body_doc.trim());
     }
+    let rules = crate::rules::sentence(
+        "Checked before sending",
+        &op.body_constraints,
+        matches!(body, BodyModel::Json(TypeRef::Array(_))),
+    );
+    if !rules.is_empty() {
+        text.push(' ');
+        text.push_str(&rules);
+    }
     if let BodyModel::Multipart(multipart) = body {
         text.push(' ');
         text.push_str(multipart.doc.trim());
@@ -421,12 +397,16 @@ fn body_doc(op: &OperationModel, body: &BodyModel) -> String {
                 crate::model::PartContent::Text { media_type } => format!("`{media_type}`"),
                 crate::model::PartContent::Json(ty) => format!("JSON, {}", type_doc(ty)),
             };
-            text.push_str(&format!(
-                "\n  - `{}` ({}{kind}): {}",
-                part.name,
-                if part.required { "required, " } else { "" },
-                part.doc.trim()
-            ));
+            let rules = crate::rules::sentence("Checked before sending", &part.constraints, false);
+            text.push_str(
+                format!(
+                    "\n  - `{}` ({}{kind}): {} {rules}",
+                    part.name,
+                    if part.required { "required, " } else { "" },
+                    part.doc.trim()
+                )
+                .trim_end(),
+            );
         }
         match &multipart.binary_parts {
             Some(binary) => text.push_str(&format!(
@@ -534,13 +514,16 @@ fn method_doc(model: &Model, op: &OperationModel, service: Service) -> String {
         for option in &op.odata {
             let name = option.as_str();
             text.push_str(&format!("\n- [`${name}`](crate::Request::{name})"));
-            if let Some(doc) = op.odata_docs.get(option) {
-                text.push_str(&format!(": {}", doc.trim()));
-            }
-            if let Some(max) = op.odata_max.get(option) {
-                text.push_str(&format!(
-                    " At most {max}: a larger value is refused before the request is sent."
-                ));
+            let doc = op.odata_docs.get(option).map(|doc| doc.trim());
+            let max = op.odata_max.get(option).map(|max| {
+                format!(
+                    "At most {}: a larger value is refused before the request is sent.",
+                    max.value
+                )
+            });
+            let said: Vec<&str> = doc.into_iter().chain(max.as_deref()).collect();
+            if !said.is_empty() {
+                text.push_str(&format!(": {}", said.join(" ")));
             }
         }
     }

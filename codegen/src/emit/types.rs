@@ -34,12 +34,28 @@ fn field_doc(field: &FieldModel) -> String {
             "`None` leaves it out; `Some(Nullable::Null)` sends `null`; `Some(Nullable::Value(_))` sends the value."
         }
     };
-    format!("{}\n\nJSON `{}`. {presence}", field.doc, field.wire)
+    let rules = crate::rules::sentence(
+        "Checked before sending",
+        &field.constraints,
+        matches!(field.ty, TypeRef::Array(_)),
+    );
+    let rules = if rules.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{rules}")
+    };
+    format!("{}\n\nJSON `{}`. {presence}{rules}", field.doc, field.wire)
 }
 
 fn object(ty: &TypeModel, fields: &[FieldModel], docs: &Docs) -> TokenStream {
     let name = ident(&ty.name);
-    let type_doc_text = docs.outer(&ty.doc);
+    let alternatives =
+        crate::rules::exclusive_sentence("Checked before sending", ty.exclusive.as_ref());
+    let type_doc_text = if alternatives.is_empty() {
+        docs.outer(&ty.doc)
+    } else {
+        docs.outer(&format!("{}\n\n{alternatives}", ty.doc))
+    };
     let all_optional = fields.iter().all(|f| !f.required);
     let derive_default = if all_optional {
         quote!(Default,)

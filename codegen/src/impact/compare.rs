@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::change::{Change, Class};
-use super::surface::{Arg, Aspect, Fact, FieldShape, Item, Kind, Surface};
+use super::surface::{Arg, Aspect, Fact, FieldShape, Item, Kind, Limits, Surface};
+use crate::model::Rule;
 
 /// A change's class and text, before it is tied to its item.
 struct Verdict {
@@ -194,6 +195,7 @@ fn fact(aspect: Aspect, old: &Fact, new: &Fact) -> Vec<Verdict> {
         (Fact::Text(a), Fact::Text(b)) => vec![text(aspect, a, b)],
         (Fact::Texts(a), Fact::Texts(b)) => texts(aspect, a, b),
         (Fact::Max(a), Fact::Max(b)) => vec![max(*a, *b)],
+        (Fact::Rules(a), Fact::Rules(b)) => rules(a, b),
         (Fact::Field(a), Fact::Field(b)) => vec![field_type(a, b)],
         (Fact::Args(a), Fact::Args(b)) => vec![arguments(a, b)],
         (Fact::Hosts(a), Fact::Hosts(b)) => hosts(a, b),
@@ -253,6 +255,16 @@ fn flag(aspect: Aspect, old: bool, new: bool) -> Verdict {
             "a body without it is refused before sending",
         ),
         (Aspect::Required, false) => verdict(Class::Compatible, "optional now", ""),
+        (Aspect::ClosedOnRequests, true) => verdict(
+            Class::Breaking,
+            "closed on requests now (a request carries it)",
+            "a request holding an `Unknown` value is refused before sending",
+        ),
+        (Aspect::ClosedOnRequests, false) => verdict(
+            Class::Compatible,
+            "no request carries it now: no value is refused",
+            "",
+        ),
         _ => verdict(
             Class::Behaviour,
             format!("{aspect:?}: {new} (was {old})"),
@@ -368,6 +380,16 @@ fn texts(aspect: Aspect, old: &[String], new: &[String]) -> Vec<Verdict> {
             format!("permission scopes: {} (was {})", list(new), list(old)),
             "an app needs one of them",
         )],
+        Aspect::Exclusive if came.is_empty() => vec![verdict(
+            Class::Compatible,
+            format!("sent as alternatives: {} (was {})", list(new), list(old)),
+            "",
+        )],
+        Aspect::Exclusive => vec![verdict(
+            Class::Breaking,
+            format!("sent as alternatives: {} (was {})", list(new), list(old)),
+            "a request that sends fields of two groups, or part of one, is refused before sending",
+        )],
         Aspect::ConstQuery => vec![verdict(
             Class::Behaviour,
             format!("always sends {} (was {})", list(new), list(old)),
@@ -401,6 +423,120 @@ fn max(old: Option<u64>, new: Option<u64>) -> Verdict {
             format!("{} (was {})", limit(new), limit(old)),
             "",
         )
+    }
+}
+
+/// Rule by rule: a new rule or a tighter one refuses values that pass today (breaking), a rule
+/// dropped or loosened refuses fewer (compatible), a new error code changes what callers read
+/// from `Error::code`.
+fn rules(old: &Limits, new: &Limits) -> Vec<Verdict> {
+    let mut verdicts = Vec::new();
+    let count = |rule: &Option<Rule<u32>>| rule.as_ref().map(|r| r.value);
+    let mut limit = |name: &str, unit: &str, old: Option<u32>, new: Option<u32>, up: bool| {
+        let shown = |value: Option<u32>| {
+            let plural = |v: u32| if v == 1 { "" } else { "s" };
+            value.map_or("no limit".to_owned(), |v| {
+                format!("{name} {v} {unit}{}", plural(v))
+            })
+        };
+        if old == new {
+            return;
+        }
+        // `up`: a larger value is a tighter limit (a minimum); otherwise a smaller one is.
+        let tighter = match (old, new) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => (b > a) == up,
+        };
+        verdicts.push(tightened(
+            tighter,
+            format!("{} (was {})", shown(new), shown(old)),
+        ));
+    };
+    limit(
+        "at least",
+        "character",
+        count(&old.min_length),
+        count(&new.min_length),
+        true,
+    );
+    limit(
+        "at most",
+        "character",
+        count(&old.max_length),
+        count(&new.max_length),
+        false,
+    );
+    limit(
+        "at least",
+        "item",
+        count(&old.min_items),
+        count(&new.min_items),
+        true,
+    );
+    let chars = |rule: &Option<Rule<String>>| {
+        rule.as_ref()
+            .map(|r| r.value.chars().collect::<BTreeSet<char>>())
+            .unwrap_or_default()
+    };
+    let (was, now) = (
+        chars(&old.forbidden_characters),
+        chars(&new.forbidden_characters),
+    );
+    let shown = |set: &BTreeSet<char>| set.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>();
+    let came: BTreeSet<char> = now.difference(&was).copied().collect();
+    let gone: BTreeSet<char> = was.difference(&now).copied().collect();
+    if !came.is_empty() {
+        verdicts.push(tightened(
+            true,
+            format!("may not contain {} now", shown(&came).join(", ")),
+        ));
+    }
+    if !gone.is_empty() {
+        verdicts.push(tightened(
+            false,
+            format!("may contain {} now", shown(&gone).join(", ")),
+        ));
+    }
+    let regex = |rule: &Option<Rule<String>>| rule.as_ref().map(|r| r.value.clone());
+    match (regex(&old.pattern), regex(&new.pattern)) {
+        (a, b) if a == b => {}
+        (_, None) => verdicts.push(tightened(false, "no pattern now")),
+        (_, Some(b)) => verdicts.push(tightened(true, format!("must match `{b}` now"))),
+    }
+    let codes = |limits: &Limits| {
+        [
+            limits.min_length.as_ref().and_then(|r| r.code.clone()),
+            limits.max_length.as_ref().and_then(|r| r.code.clone()),
+            limits
+                .forbidden_characters
+                .as_ref()
+                .and_then(|r| r.code.clone()),
+            limits.pattern.as_ref().and_then(|r| r.code.clone()),
+            limits.min_items.as_ref().and_then(|r| r.code.clone()),
+        ]
+    };
+    let pairs = codes(old).into_iter().zip(codes(new));
+    if verdicts.is_empty() && pairs.clone().any(|(a, b)| a != b) {
+        verdicts.push(verdict(
+            Class::Behaviour,
+            "refused with another error code",
+            "code that matches on `Error::code` sees the new one",
+        ));
+    }
+    verdicts
+}
+
+/// A rule change: tighter refuses, before sending, values that pass today.
+fn tightened(tighter: bool, what: impl Into<String>) -> Verdict {
+    if tighter {
+        verdict(
+            Class::Breaking,
+            what,
+            "values that pass today may be refused before sending",
+        )
+    } else {
+        verdict(Class::Compatible, what, "")
     }
 }
 

@@ -17,8 +17,8 @@ use std::collections::BTreeMap;
 
 use crate::cli::{self, CommandNode, NodeKind};
 use crate::model::{
-    AsyncForm, BodyModel, Host, Model, Module, OperationModel, ParamModel, Part, PathTemplate,
-    QueryValue, ResourceId, ResponseModel, TypeKind, TypeModel, TypeRef,
+    AsyncForm, BodyModel, Constraints, Host, Model, Module, OperationModel, ParamModel, Part,
+    PathTemplate, QueryValue, ResourceId, ResponseModel, Rule, TypeKind, TypeModel, TypeRef,
 };
 
 /// Generated structs are not `#[non_exhaustive]` (`emit/types.rs`): code outside the crate may
@@ -142,6 +142,14 @@ pub(super) enum Aspect {
     MediaType,
     /// `Max`: the largest value (or size) accepted before sending.
     Max,
+    /// `Rules`: what a field, query parameter or text part must be to be sent.
+    Rules,
+    /// `Texts`: an object's fields a request sends as alternatives, one group a text
+    /// (`siteCollectionId + siteId`); none when the type has no such groups.
+    Exclusive,
+    /// `Flag`: a request carries the enum, so a value it does not list is refused before
+    /// sending (a request's enums are closed, a response's open).
+    ClosedOnRequests,
     /// `Text`: a constant's value.
     Value,
     /// `Texts`: the permission scopes the docs name.
@@ -165,6 +173,34 @@ pub(super) enum Fact {
     /// `None`: every location.
     Locations(Option<Vec<String>>),
     Path(PathShape),
+    Rules(Limits),
+}
+
+/// The rules an input is checked against before sending (`model::Constraints` without its
+/// source, which is docs): each a limit and the error code a broken one is refused with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Limits {
+    pub(super) min_length: Option<Rule<u32>>,
+    pub(super) max_length: Option<Rule<u32>>,
+    pub(super) forbidden_characters: Option<Rule<String>>,
+    /// The regular expression alone: its meaning is docs.
+    pub(super) pattern: Option<Rule<String>>,
+    pub(super) min_items: Option<Rule<u32>>,
+}
+
+impl Limits {
+    fn of(constraints: &Constraints) -> Fact {
+        Fact::Rules(Limits {
+            min_length: constraints.min_length.clone(),
+            max_length: constraints.max_length.clone(),
+            forbidden_characters: constraints.forbidden_characters.clone(),
+            pattern: constraints.pattern.as_ref().map(|rule| Rule {
+                value: rule.value.regex.clone(),
+                code: rule.code.clone(),
+            }),
+            min_items: constraints.min_items.clone(),
+        })
+    }
 }
 
 /// A struct field's type as the struct declares it.
@@ -354,6 +390,7 @@ fn type_items(module: &Module, ty: &TypeModel, surface: &mut Surface) {
                     .text(Aspect::Module, &module_path)
                     .fact(Aspect::Exhaustive, Fact::Flag(STRUCTS_EXHAUSTIVE))
                     .fact(Aspect::Default, Fact::Flag(all_optional))
+                    .fact(Aspect::Exclusive, Fact::Texts(exclusive_groups(ty)))
                     .text(Aspect::Doc, &ty.doc),
             );
             let required: Vec<Arg> = fields
@@ -384,6 +421,7 @@ fn type_items(module: &Module, ty: &TypeModel, surface: &mut Surface) {
                         .fact(Aspect::FieldType, Fact::Field(field_shape(field)))
                         .text(Aspect::Wire, &field.wire)
                         .fact(Aspect::Aliases, Fact::Texts(field.aliases.clone()))
+                        .fact(Aspect::Rules, Limits::of(&field.constraints))
                         .text(Aspect::Doc, &field.doc),
                 );
                 if field.required {
@@ -410,6 +448,7 @@ fn type_items(module: &Module, ty: &TypeModel, surface: &mut Surface) {
                     .text(Aspect::Module, &module_path)
                     .fact(Aspect::Exhaustive, Fact::Flag(ENUMS_EXHAUSTIVE))
                     .fact(Aspect::Lenient, Fact::Flag(*lenient))
+                    .fact(Aspect::ClosedOnRequests, Fact::Flag(ty.usage.requests))
                     .text(Aspect::Doc, &ty.doc),
             );
             for value in values {
@@ -432,6 +471,15 @@ fn type_items(module: &Module, ty: &TypeModel, surface: &mut Surface) {
             );
         }
     }
+}
+
+/// Each group of fields a request sends as alternatives, as `a + b`.
+fn exclusive_groups(ty: &TypeModel) -> Vec<String> {
+    ty.exclusive
+        .iter()
+        .flat_map(|exclusive| &exclusive.groups)
+        .map(|group| group.join(" + "))
+        .collect()
 }
 
 /// A resource: its handle alias and the accessor that reaches it on each host.
@@ -559,12 +607,13 @@ fn builder_items(module: &Module, op: &OperationModel, op_key: &str, surface: &m
                 setter(&query.rust)
                     .text(Aspect::Argument, arg)
                     .text(Aspect::Wire, &query.wire)
+                    .fact(Aspect::Rules, Limits::of(&query.constraints))
                     .text(Aspect::Doc, &query.doc),
             );
         }
     }
     for option in &op.odata {
-        let max = op.odata_max.get(option).map(|max| u64::from(*max));
+        let max = op.odata_max.get(option).map(|max| u64::from(max.value));
         surface.add(
             format!("{key}::{}", option.as_str()),
             setter(option.as_str()).fact(Aspect::Max, Fact::Max(max)),
@@ -587,6 +636,7 @@ fn builder_items(module: &Module, op: &OperationModel, op_key: &str, surface: &m
             .parent(&key)
             .fact(Aspect::Required, Fact::Flag(part.required))
             .text(Aspect::MediaType, part.content.media_type())
+            .fact(Aspect::Rules, Limits::of(&part.constraints))
             .text(Aspect::Doc, &part.doc),
         );
     }

@@ -6,12 +6,13 @@ use std::collections::BTreeMap;
 
 use crate::json::Pos;
 use crate::model::{
-    BinaryPartsModel, BodyModel, Method, MultipartModel, PartContent, PartModel, ResponseModel,
-    TypeRef,
+    BinaryPartsModel, BodyModel, Constraints, Method, MultipartModel, PartContent, PartModel,
+    ResponseModel, TypeRef,
 };
 use crate::spec::{self, BodySpec, ResponseSpec, Spanned};
 
 use super::checker::Checker;
+use super::constraints::{Target, Written};
 
 /// The success status and what a success returns, with the response's doc.
 pub(super) fn outcome(
@@ -115,14 +116,24 @@ fn response(
     (response, doc)
 }
 
-/// The request body and its doc, if any; GET and DELETE have none.
-pub(super) fn body(
-    cx: &mut Checker,
-    file: &str,
-    op: &spec::Operation,
-) -> Option<(Option<BodyModel>, String)> {
+/// What an operation sends: its body, the body's doc, its rules as a whole, and whether the
+/// service needs it.
+pub(super) struct Body {
+    pub(super) model: Option<BodyModel>,
+    pub(super) doc: String,
+    pub(super) constraints: Constraints,
+    pub(super) required: bool,
+}
+
+/// The request body, if any (GET and DELETE have none).
+pub(super) fn body(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<Body> {
     let Some(spec) = &op.body else {
-        return Some((None, String::new()));
+        return Some(Body {
+            model: None,
+            doc: String::new(),
+            constraints: Constraints::default(),
+            required: true,
+        });
     };
     let method = op.method.value;
     let mut ok = true;
@@ -134,18 +145,90 @@ pub(super) fn body(
         );
         ok = false;
     }
-    let (body, doc) = match &spec.value {
+    let (body, doc, constraints, required) = match &spec.value {
         BodySpec::Json(name) => (
             cx.type_ref(file, &at(spec.pos, name)).map(BodyModel::Json),
             String::new(),
+            Some(Constraints::default()),
+            true,
         ),
-        BodySpec::Typed(object) => (
-            body_object(cx, file, spec.pos, object),
-            object.doc.clone().unwrap_or_default(),
-        ),
+        BodySpec::Typed(object) => {
+            let body = body_object(cx, file, spec.pos, object);
+            let constraints = body
+                .as_ref()
+                .and_then(|body| body_constraints(cx, file, body, object));
+            let required = match (&object.required, &body) {
+                (None, _) => true,
+                (Some(flag), Some(BodyModel::Json(_))) if !flag.value => {
+                    if object.source.is_none() {
+                        cx.error(
+                            file,
+                            flag.pos,
+                            "\"required\": false needs a \"source\": name the document that says the service takes the request without a body",
+                        );
+                        ok = false;
+                    }
+                    false
+                }
+                (Some(flag), _) if flag.value => true,
+                (Some(flag), _) => {
+                    cx.error(
+                        file,
+                        flag.pos,
+                        "\"required\": false applies to JSON bodies: remove it",
+                    );
+                    ok = false;
+                    true
+                }
+            };
+            (
+                body,
+                object.doc.clone().unwrap_or_default(),
+                constraints,
+                required,
+            )
+        }
     };
-    ok &= body.is_some();
-    ok.then_some((body, doc))
+    ok &= body.is_some() && constraints.is_some();
+    ok.then(|| Body {
+        model: body,
+        doc,
+        constraints: constraints.unwrap_or_default(),
+        required,
+    })
+}
+
+/// The rules on a body as a whole: `minItems` of a JSON list, `minLength` of text.
+fn body_constraints(
+    cx: &mut Checker,
+    file: &str,
+    body: &BodyModel,
+    object: &spec::BodyObject,
+) -> Option<Constraints> {
+    // A source may also say the body is optional (`"required": false`), with no rule.
+    let optional = object.required.as_ref().is_some_and(|flag| !flag.value);
+    let has_rules = object.min_length.is_some() || object.min_items.is_some();
+    let written = Written {
+        min_length: object.min_length.as_ref(),
+        min_items: object.min_items.as_ref(),
+        source: object.source.as_ref().filter(|_| has_rules || !optional),
+        ..Written::default()
+    };
+    match body {
+        BodyModel::Json(ty) => cx.constraints(file, "the body", Target::Value(ty), &written),
+        BodyModel::Text { .. } => cx.constraints(file, "the body", Target::Text, &written),
+        BodyModel::Multipart(_) => match written.first().or(written.source.map(|s| s.pos)) {
+            Some(pos) => {
+                cx.error(
+                    file,
+                    pos,
+                    "a multipart body's rules go on its parts (`\"parts\": { \"Name\": { …, \"minLength\": 1 } }`): move them there",
+                );
+                None
+            }
+            None => Some(Constraints::default()),
+        },
+    }
 }
 
 fn body_object(
@@ -206,12 +289,28 @@ fn multipart(
             ok = false;
             continue;
         }
-        match part_content(cx, file, name, &part.value) {
-            Some(content) => parts.push(PartModel {
+        let Some(content) = part_content(cx, file, name, &part.value) else {
+            ok = false;
+            continue;
+        };
+        let written = Written {
+            min_length: part.value.min_length.as_ref(),
+            max_length: part.value.max_length.as_ref(),
+            source: part.value.source.as_ref(),
+            ..Written::default()
+        };
+        let target = match &content {
+            PartContent::Text { .. } => Target::Text,
+            PartContent::Json(ty) => Target::Value(ty),
+        };
+        let what = format!("part \"{}\"", name.value);
+        match cx.constraints(file, &what, target, &written) {
+            Some(constraints) => parts.push(PartModel {
                 name: name.value.clone(),
                 doc: part.value.doc.clone(),
                 content,
                 required: part.value.required,
+                constraints,
             }),
             None => ok = false,
         }

@@ -1,8 +1,10 @@
 //! Checks the decoded spec for meaning and builds the model, in phases, one module each:
 //! `api` (base URL, versions, locations) → `types` → `resources` (the resource table, hosts
-//! and mounts) → `operations` (with `content`: bodies, statuses, responses) → `routes` (every
-//! operation at every location and mount) → `seam` (what the runtime requires of the spec);
-//! `services` gives Microsoft Graph's form of what it serves.
+//! and mounts) → `operations` (with `content`: bodies, statuses, responses) → `usage` (which
+//! types requests and responses carry) → `routes` (every operation at every location and
+//! mount) → `seam` (what the runtime requires of the spec). `constraints` resolves the rules
+//! written on inputs for the phases that read them; `services` gives Microsoft Graph's form of
+//! what it serves.
 //!
 //! Every check reports and carries on, so one run lists every problem; the model is only
 //! returned when nothing was found. `names` records every name generated code defines and
@@ -10,6 +12,7 @@
 
 mod api;
 mod checker;
+mod constraints;
 mod content;
 mod names;
 mod operations;
@@ -18,6 +21,7 @@ mod routes;
 mod seam;
 mod services;
 mod types;
+mod usage;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -53,6 +57,7 @@ pub fn model(
     types::check(&mut cx, files, &mut modules);
     let table = resources::check(&mut cx, files, &mut modules);
     let operations = operations::check(&mut cx, files, &mut modules, api.as_ref(), &table);
+    usage::mark(&mut modules, &operations);
     let graph = api
         .as_ref()
         .and_then(|api| services::check(&mut cx, files, &modules, api, &operations));

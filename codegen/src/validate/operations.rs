@@ -7,13 +7,14 @@ use crate::diagnostics::did_you_mean;
 use crate::json::Pos;
 use crate::model::{
     ApiModel, Host, LocationId, Method, Module, OperationId, OperationModel, ParamOrigin,
-    QueryModel, QueryValue, TypeRef,
+    QueryModel, QueryValue, ResponseModel, Rule, TypeKind, TypeRef,
 };
 use crate::names::{Case, ident};
 use crate::runtime::BUILDER_SUFFIX;
 use crate::spec::{self, Spanned, SpecFile};
 
 use super::checker::{Checker, is_keyword, spec_claim};
+use super::constraints::{self, Target};
 use super::content;
 use super::names::Scope;
 use super::resources::{Base, Chain, Placement, ResourceTable, groups};
@@ -24,6 +25,8 @@ pub(super) struct OperationDraft {
     /// One per way to reach it (per mount of its group): path and parameters under the notes
     /// root (or under the version root, for `"root": "version"`).
     pub chains: Vec<Chain>,
+    /// Where each `$expand` value is written, to report one the response lacks.
+    pub expand_at: Vec<(Pos, String)>,
 }
 
 /// One operation as written, with its file and group.
@@ -47,7 +50,9 @@ pub(super) fn check(
     let mut ids: BTreeMap<String, (String, Pos)> = BTreeMap::new();
     let mut drafts: Vec<(usize, OperationDraft)> = Vec::new();
     for (index, written) in written(files).into_iter().enumerate() {
-        if let Some(draft) = operation(cx, &written, index, &mut ids, api, table) {
+        if let Some(draft) = operation(cx, &written, index, &mut ids, api, table)
+            && expand_fits(cx, written.file, &draft, modules)
+        {
             drafts.push((written.module, draft));
         }
     }
@@ -58,6 +63,53 @@ pub(super) fn check(
         modules[*module].operations.push(OperationId(id));
     }
     drafts.into_iter().map(|(_, draft)| draft).collect()
+}
+
+/// Each `$expand` value names a field of the response's object type.
+fn expand_fits(cx: &mut Checker, file: &str, draft: &OperationDraft, modules: &[Module]) -> bool {
+    if draft.expand_at.is_empty() {
+        return true;
+    }
+    let element = match &draft.model.response {
+        ResponseModel::Json(ty) | ResponseModel::Page(ty) => Some(ty),
+        _ => None,
+    };
+    let object = element.and_then(|ty| match ty {
+        TypeRef::Named(name) => modules
+            .iter()
+            .flat_map(|m| &m.types)
+            .find(|t| &t.name == name)
+            .and_then(|t| match &t.kind {
+                TypeKind::Object { fields } => Some((t.name.as_str(), fields)),
+                TypeKind::Enum { .. } => None,
+            }),
+        _ => None,
+    });
+    let Some((name, fields)) = object else {
+        let (pos, _) = &draft.expand_at[0];
+        cx.error(
+            file,
+            *pos,
+            "`$expand` names properties of the response, and this operation's response is not an object type: remove \"expand\"",
+        );
+        return false;
+    };
+    let mut ok = true;
+    for (pos, value) in &draft.expand_at {
+        if !fields.iter().any(|f| &f.wire == value) {
+            let names = fields.iter().map(|f| f.wire.as_str());
+            cx.error(
+                file,
+                *pos,
+                format!(
+                    "`$expand` value \"{value}\" is not a field of \"{name}\", the response{}",
+                    did_you_mean(value, names)
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// Every operation in file order: a file's own operations, then its groups'.
@@ -143,7 +195,7 @@ fn operation(
     let locations = restriction(cx, file, op, written.op.pos, api);
     let (
         Some((status, response, response_doc)),
-        Some((body, body_doc)),
+        Some(body),
         Some(query),
         Some(odata),
         Some(scopes),
@@ -173,8 +225,11 @@ fn operation(
             odata: odata.list.into_iter().collect(),
             odata_docs: odata.docs,
             odata_max: odata.max,
-            body,
-            body_doc,
+            expand: odata.expand.iter().map(|v| v.value.clone()).collect(),
+            body: body.model,
+            body_doc: body.doc,
+            body_constraints: body.constraints,
+            body_required: body.required,
             status,
             response,
             response_doc,
@@ -183,6 +238,11 @@ fn operation(
             locations,
         },
         chains,
+        expand_at: odata
+            .expand
+            .iter()
+            .map(|v| (v.pos, v.value.clone()))
+            .collect(),
     })
 }
 
@@ -357,8 +417,27 @@ fn query(
                 continue;
             }
         };
+        let what = format!("query parameter \"{}\"", key.value);
+        let written = constraints::Written::query(param);
+        let constraints = match &value {
+            QueryValue::Typed(ty) => cx.constraints(file, &what, Target::Value(ty), &written),
+            QueryValue::Const(_) => match written.first().or(written.source.map(|s| s.pos)) {
+                Some(pos) => {
+                    cx.error(
+                        file,
+                        pos,
+                        format!("{what} is a constant: it takes no rules, remove them"),
+                    );
+                    None
+                }
+                None => Some(Default::default()),
+            },
+        };
+        let Some(constraints) = constraints else {
+            ok = false;
+            continue;
+        };
         if matches!(value, QueryValue::Typed(_)) {
-            let what = format!("query parameter \"{}\"", key.value);
             let claim = spec_claim(file, key.pos, &what);
             if let Err(first) = cx.names.claim(Scope::Setters(index), &rust, claim) {
                 // The OData setters are the builder's own; their file says nothing more.
@@ -384,6 +463,7 @@ fn query(
             rust,
             doc: param.doc.clone(),
             value,
+            constraints,
         });
     }
     ok.then_some(query)
@@ -437,9 +517,44 @@ fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<ODataOpti
         if let Some(doc) = doc.filter(|doc| !doc.doc.trim().is_empty()) {
             options.docs.insert(*option, doc.doc.clone());
         }
+        if let Some(values) = doc.and_then(|doc| doc.values.as_ref()) {
+            if *option == spec::ODataOption::Expand {
+                options.expand = values.value.clone();
+                if values.value.is_empty() {
+                    cx.error(
+                        file,
+                        values.pos,
+                        "\"values\" is empty: list the properties `$expand` takes, or remove \"expand\"",
+                    );
+                    ok = false;
+                }
+            } else {
+                cx.error(
+                    file,
+                    values.pos,
+                    format!(
+                        "\"values\" lists what `$expand` takes, and this is \"{}\": remove it",
+                        option.as_str()
+                    ),
+                );
+                ok = false;
+            }
+        } else if *option == spec::ODataOption::Expand {
+            cx.error(
+                file,
+                *pos,
+                "\"expand\" needs the properties it takes, checked before sending: write `\"expand\": { \"doc\": \"…\", \"values\": [\"…\"] }`",
+            );
+            ok = false;
+        }
         if let Some(max) = doc.and_then(|doc| doc.max.as_ref()) {
             if matches!(option, spec::ODataOption::Top | spec::ODataOption::Skip) {
-                options.max.insert(*option, max.value);
+                let code = max.value.code.as_ref().map(|code| code.value.clone());
+                let rule = Rule {
+                    value: max.value.value,
+                    code,
+                };
+                options.max.insert(*option, rule);
             } else {
                 cx.error(
                     file,
@@ -472,7 +587,9 @@ fn odata(cx: &mut Checker, file: &str, op: &spec::Operation) -> Option<ODataOpti
 struct ODataOptions {
     list: BTreeSet<spec::ODataOption>,
     docs: BTreeMap<spec::ODataOption, String>,
-    max: BTreeMap<spec::ODataOption, u32>,
+    max: BTreeMap<spec::ODataOption, Rule<u32>>,
+    /// What `$expand` takes, as written (checked against the response type by the caller).
+    expand: Vec<Spanned<String>>,
 }
 
 /// Permission scopes: names without spaces, each once.

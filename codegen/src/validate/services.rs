@@ -394,6 +394,10 @@ fn shape_model(
         name: graph_name(&name.value),
         doc: shape.doc.clone().unwrap_or_else(|| main.doc.clone()),
         kind,
+        // Graph's form is carried where the main form is, with the same alternatives (their
+        // fields keep their names).
+        usage: main.usage,
+        exclusive: main.exclusive.clone(),
     }
 }
 

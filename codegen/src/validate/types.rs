@@ -4,12 +4,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::did_you_mean;
-use crate::model::{EnumValueModel, FieldModel, Module, TypeKind, TypeModel, TypeRef};
+use crate::model::{
+    EnumValueModel, ExclusiveFields, FieldModel, Module, TypeKind, TypeModel, TypeRef, Usage,
+};
 use crate::names::{Case, ident, lenient_key};
 use crate::runtime::BUILDER_SUFFIX;
 use crate::spec::{self, Entries, Spanned, SpecFile};
 
 use super::checker::{Checker, TypeEntry};
+use super::constraints::{Target, Written};
 
 /// Collects every type name (so later references resolve whatever the file order), then
 /// resolves each file's types into its module.
@@ -19,6 +22,7 @@ pub(super) fn check(cx: &mut Checker, files: &[(String, SpecFile)], modules: &mu
         module.types = cx.resolve_types(file, spec);
     }
     cx.inherit_fields(files, modules);
+    cx.exclusive_fields(files, modules);
     cx.check_type_sizes(modules);
 }
 
@@ -141,6 +145,8 @@ impl Checker {
                 name: name.value.clone(),
                 doc: def.doc.clone(),
                 kind,
+                usage: Usage::default(),
+                exclusive: None,
             });
         }
         types.sort_by(|a, b| a.name.cmp(&b.name));
@@ -190,6 +196,15 @@ impl Checker {
             let Some(ty) = self.type_ref(file, &field.value.ty) else {
                 continue;
             };
+            let what = format!("field \"{}\" of \"{owner}\"", key.value);
+            let Some(constraints) = self.constraints(
+                file,
+                &what,
+                Target::Value(&ty),
+                &Written::field(&field.value),
+            ) else {
+                continue;
+            };
             let mut aliases = Vec::new();
             for alias in &field.value.aliases {
                 if alias.value == key.value || aliases.contains(&alias.value) {
@@ -213,6 +228,7 @@ impl Checker {
                 required: field.value.required,
                 nullable: field.value.nullable,
                 aliases,
+                constraints,
             });
         }
         out
@@ -485,6 +501,123 @@ impl Checker {
             fields.push(field.clone());
         }
         fields
+    }
+
+    /// Resolves each object's `"exclusive"` groups against its fields (inherited ones too):
+    /// optional fields it has, each in one group, at least two groups.
+    fn exclusive_fields(&mut self, files: &[(String, SpecFile)], modules: &mut [Module]) {
+        for (file, spec) in files {
+            for (name, def) in spec.types.iter() {
+                let Some(exclusive) = &def.value.exclusive else {
+                    continue;
+                };
+                let Some(ty) = modules
+                    .iter_mut()
+                    .flat_map(|m| &mut m.types)
+                    .find(|ty| ty.name == name.value)
+                else {
+                    continue;
+                };
+                let TypeKind::Object { fields } = &ty.kind else {
+                    self.error(
+                        file,
+                        exclusive.pos,
+                        format!(
+                            "type \"{}\" is an enum: \"exclusive\" groups an object's fields, remove it",
+                            name.value
+                        ),
+                    );
+                    continue;
+                };
+                if let Some(resolved) = self.exclusive_groups(file, &name.value, exclusive, fields)
+                {
+                    ty.exclusive = Some(resolved);
+                }
+            }
+        }
+    }
+
+    fn exclusive_groups(
+        &mut self,
+        file: &str,
+        owner: &str,
+        exclusive: &Spanned<spec::Exclusive>,
+        fields: &[FieldModel],
+    ) -> Option<ExclusiveFields> {
+        let mut ok = true;
+        if exclusive.value.groups.len() < 2 {
+            self.error(
+                file,
+                exclusive.pos,
+                "\"exclusive\" needs two groups or more: alternatives are sent one at a time",
+            );
+            ok = false;
+        }
+        if exclusive.value.source.value.trim().is_empty() {
+            self.error(
+                file,
+                exclusive.value.source.pos,
+                "\"source\" is empty: name the document or page that states the alternatives",
+            );
+            ok = false;
+        }
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut groups = Vec::new();
+        for group in &exclusive.value.groups {
+            if group.is_empty() {
+                self.error(
+                    file,
+                    exclusive.pos,
+                    "\"exclusive\" has an empty group: list a field in it, or remove it",
+                );
+                ok = false;
+            }
+            for member in group {
+                match fields.iter().find(|f| f.wire == member.value) {
+                    None => {
+                        let known = fields.iter().map(|f| f.wire.as_str());
+                        self.error(
+                            file,
+                            member.pos,
+                            format!(
+                                "\"exclusive\" names \"{}\", which is not a field of \"{owner}\"{}",
+                                member.value,
+                                did_you_mean(&member.value, known)
+                            ),
+                        );
+                        ok = false;
+                    }
+                    Some(field) if field.required => {
+                        self.error(
+                            file,
+                            member.pos,
+                            format!(
+                                "\"exclusive\" names \"{}\", which is required, so always sent: alternatives are optional fields",
+                                member.value
+                            ),
+                        );
+                        ok = false;
+                    }
+                    Some(_) if !seen.insert(&member.value) => {
+                        self.error(
+                            file,
+                            member.pos,
+                            format!(
+                                "\"exclusive\" names \"{}\" twice: a field is in one group",
+                                member.value
+                            ),
+                        );
+                        ok = false;
+                    }
+                    Some(_) => {}
+                }
+            }
+            groups.push(group.iter().map(|m| m.value.clone()).collect());
+        }
+        ok.then(|| ExclusiveFields {
+            groups,
+            source: exclusive.value.source.value.clone(),
+        })
     }
 
     fn check_type_sizes(&mut self, modules: &[Module]) {

@@ -238,6 +238,8 @@ pub struct ClassNotebookTransfer {
     /// The notebook's name at the destination.
     ///
     /// JSON `destinationNotebookName`. Always present.
+    ///
+    /// Checked before sending: not empty (error 20152), at most 128 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` (error 20115). Source: 000, Transfer notebook (destinationNotebookName); onenote.com "OneNote POST notebooks" (the characters; Microsoft Graph's "Create notebook" lists `' "` instead of `& # %`: the onenote.com page wins, this crate calls onenote.com); Microsoft's OneNote error codes 20152 (no name), 20155 (a notebook name over 128 characters), 20115 (a notebook name's characters).
     #[serde(rename = "destinationNotebookName")]
     pub destination_notebook_name: String,
 }
@@ -290,9 +292,11 @@ impl ClassNotebookUpdate {
 /// The body that copies sections into a class notebook's content library.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CopySectionsToContentLibrary {
-    /// The ids of the sections to copy. The user needs access to them and to the notebook, all in the same tenant.
+    /// The ids of the sections to copy, one or more. The user needs access to them and to the notebook, all in the same tenant.
     ///
     /// JSON `sectionIds`. Always present.
+    ///
+    /// Checked before sending: at least 1 item, each item not empty. Source: 001, Bereiche einfügen: "sectionIds: an array that contains the ids of the sections you want to insert".
     #[serde(rename = "sectionIds")]
     pub section_ids: Vec<String>,
 }
@@ -308,25 +312,33 @@ pub struct CreateClassNotebook {
     /// The notebook's name (e.g. `Math 101`).
     ///
     /// JSON `name`. Always present.
+    ///
+    /// Checked before sending: not empty (error 20152), at most 128 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` (error 20115). Source: onenote.com "OneNote POST notebooks" (the characters; Microsoft Graph's "Create notebook" lists `' "` instead of `& # %`: the onenote.com page wins, this crate calls onenote.com); Microsoft's OneNote error codes 20152 (no name), 20155 (a notebook name over 128 characters), 20115 (a notebook name's characters).
     #[serde(rename = "name")]
     pub name: String,
-    /// Section names created in every student's section group (e.g. Handouts, Class Notes, Homework, Quizzes).
+    /// Section names created in every student's section group (e.g. Handouts, Class Notes, Homework, Quizzes), one or more. Leave it out rather than send an empty list.
     ///
     /// JSON `studentSections`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: at least 1 item, each item not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: 001, Kursnotizbücher erstellen: "studentSections: an array that contains one or more section names"; Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
     #[serde(
         rename = "studentSections",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub student_sections: Option<Vec<String>>,
-    /// The teachers.
+    /// The teachers: one or more. Leave it out rather than send an empty list.
     ///
     /// JSON `teachers`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: at least 1 item. Source: 001, Kursnotizbücher erstellen: "teachers: an array that contains one or more principal objects".
     #[serde(rename = "teachers", default, skip_serializing_if = "Option::is_none")]
     pub teachers: Option<Vec<crate::Principal>>,
-    /// The students; each gets a section group only they and the teachers can reach.
+    /// The students, one or more; each gets a section group only they and the teachers can reach. Leave it out rather than send an empty list.
     ///
     /// JSON `students`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: at least 1 item. Source: 001, Kursnotizbücher erstellen: "students: an array that contains one or more principal objects".
     #[serde(rename = "students", default, skip_serializing_if = "Option::is_none")]
     pub students: Option<Vec<crate::Principal>>,
     /// `true` creates a section group only teachers can see.
@@ -377,6 +389,8 @@ pub struct DistributePageToStudent {
     /// The student's Office 365 user principal name.
     ///
     /// JSON `studentUserPrincipalName`. Always present.
+    ///
+    /// Checked before sending: not empty. Source: 001, Die Seiten an den Kursteilnehmer verteilen: "studentUserPrincipalName: the student's user principal name".
     #[serde(rename = "studentUserPrincipalName")]
     pub student_user_principal_name: String,
     /// When the student's copy becomes read-only; with an assignment, the due date.
@@ -387,6 +401,8 @@ pub struct DistributePageToStudent {
     /// The student section the page goes to; created if missing.
     ///
     /// JSON `targetSectionName`. Always present.
+    ///
+    /// Checked before sending: not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: 001, Die Seiten an den Kursteilnehmer verteilen ("targetSectionName: the name of the section"); Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
     #[serde(rename = "targetSectionName")]
     pub target_section_name: String,
     /// The assignment the page is published for; optional.
@@ -746,6 +762,8 @@ pub struct Principal {
     /// The Office 365 user principal name (e.g. `teacher1@contoso.com`).
     ///
     /// JSON `id`. Always present.
+    ///
+    /// Checked before sending: not empty. Source: 001, Kursnotizbücher erstellen: "ID: the Office 365 user's principal name".
     #[serde(rename = "id")]
     pub id: String,
     /// Whether `id` names a person or a group.

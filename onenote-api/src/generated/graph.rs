@@ -67,16 +67,22 @@ impl crate::GraphService {
     }
 }
 /// Where `copyNotebook` copies a notebook: without fields, to the location the call is made at; otherwise to a group or SharePoint site. `{}` is a valid body.
+///
+/// Checked before sending: at most one of `groupId`; `siteCollectionId` with `siteId`. Source: onenote.com "Copy notebooks, sections, and pages" and Microsoft Graph's copy pages: groupId "only when copying to a Microsoft 365 group", siteCollectionId and siteId "only when copying to a SharePoint site".
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GraphCopyNotebook {
     /// The id of the Microsoft 365 group to copy to; only when copying to a group.
     ///
     /// JSON `groupId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The id of the SharePoint site collection that holds the site to copy to; with `siteId`, only when copying to a SharePoint site.
     ///
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(
         rename = "siteCollectionId",
         default,
@@ -86,11 +92,15 @@ pub struct GraphCopyNotebook {
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
     /// JSON `siteId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(rename = "siteId", default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// The name of the copy; by default the notebook's name.
     ///
     /// JSON `renameAs`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty (error 20152), at most 128 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` (error 20115). Source: onenote.com "Copy notebooks, sections, and pages" (renameAs: the name of the copy); onenote.com "OneNote POST notebooks" (the characters; Microsoft Graph's "Create notebook" lists `' "` instead of `& # %`: the onenote.com page wins, this crate calls onenote.com); Microsoft's OneNote error codes 20152 (no name), 20155 (a notebook name over 128 characters), 20115 (a notebook name's characters).
     #[serde(rename = "renameAs", default, skip_serializing_if = "Option::is_none")]
     pub rename_as: Option<String>,
     /// The folder of the destination's document library to copy to. Graph's metadata has it; no reference page documents it.
@@ -127,21 +137,29 @@ impl GraphCopyNotebook {
     }
 }
 /// Where `copyToSection` copies a page: the destination section, and the group or SharePoint site that holds it when that is not the location the call is made at.
+///
+/// Checked before sending: at most one of `groupId`; `siteCollectionId` with `siteId`. Source: onenote.com "Copy notebooks, sections, and pages" and Microsoft Graph's copy pages: groupId "only when copying to a Microsoft 365 group", siteCollectionId and siteId "only when copying to a SharePoint site".
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GraphCopyPage {
     /// The id of the destination section.
     ///
     /// JSON `id`. Always present.
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph "page: copyToSection": id, required.
     #[serde(rename = "id")]
     pub id: String,
     /// The id of the Microsoft 365 group to copy to; only when copying to a group's notebook.
     ///
     /// JSON `groupId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The id of the SharePoint site collection that holds the site to copy to; with `siteId`, only when copying to a SharePoint site.
     ///
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(
         rename = "siteCollectionId",
         default,
@@ -151,6 +169,8 @@ pub struct GraphCopyPage {
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
     /// JSON `siteId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(rename = "siteId", default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
@@ -181,21 +201,29 @@ impl GraphCopyPage {
     }
 }
 /// Where `copyToNotebook` or `copyToSectionGroup` copies a section: the destination notebook or section group, the group or SharePoint site that holds it when that is not the location the call is made at, and the copy's name.
+///
+/// Checked before sending: at most one of `groupId`; `siteCollectionId` with `siteId`. Source: onenote.com "Copy notebooks, sections, and pages" and Microsoft Graph's copy pages: groupId "only when copying to a Microsoft 365 group", siteCollectionId and siteId "only when copying to a SharePoint site".
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GraphCopySection {
     /// The id of the destination notebook (`copyToNotebook`) or section group (`copyToSectionGroup`).
     ///
     /// JSON `id`. Always present.
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph "section: copyToNotebook", "section: copyToSectionGroup": id, required.
     #[serde(rename = "id")]
     pub id: String,
     /// The id of the Microsoft 365 group to copy to; only when copying to a group's notebook.
     ///
     /// JSON `groupId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// The id of the SharePoint site collection that holds the site to copy to; with `siteId`, only when copying to a SharePoint site.
     ///
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(
         rename = "siteCollectionId",
         default,
@@ -205,11 +233,15 @@ pub struct GraphCopySection {
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
     /// JSON `siteId`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
     #[serde(rename = "siteId", default, skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// The name of the copy; by default the section's name.
     ///
     /// JSON `renameAs`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: onenote.com "Copy notebooks, sections, and pages" (renameAs: the name of the copy); Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
     #[serde(rename = "renameAs", default, skip_serializing_if = "Option::is_none")]
     pub rename_as: Option<String>,
 }
@@ -248,9 +280,11 @@ impl GraphCopySection {
 /// The body that creates a notebook.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GraphCreateNotebook {
-    /// The notebook's name: unique among the user's notebooks, at most 128 characters. The documents disagree on the characters it may not contain: Microsoft Graph's Create notebook page and error 20115 name `? * \ / : < > | ' "`, the onenote.com POST notebooks page names `? * \ / : < > | & # " %` and allows the apostrophe.
+    /// The notebook's name: unique among the user's notebooks, at most 128 characters. The documents disagree on the characters it may not contain: Microsoft Graph's Create notebook page and error 20115 name `? * \ / : < > | ' "`, the onenote.com POST notebooks page names `? * \ / : < > | & # " %` and allows the apostrophe; the client refuses the onenote.com page's.
     ///
     /// JSON `displayName`. Always present.
+    ///
+    /// Checked before sending: not empty (error 20152), at most 128 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` (error 20115). Source: onenote.com "OneNote POST notebooks" (the characters; Microsoft Graph's "Create notebook" lists `' "` instead of `& # %`: the onenote.com page wins, this crate calls onenote.com); Microsoft's OneNote error codes 20152 (no name), 20155 (a notebook name over 128 characters), 20115 (a notebook name's characters).
     #[serde(rename = "displayName")]
     pub display_name: String,
 }
@@ -268,6 +302,8 @@ pub struct GraphCreateSection {
     /// The section's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \ / : < > | & # " % ~` (error 20153; the Create section pages print the double quote as `''`).
     ///
     /// JSON `displayName`. Always present.
+    ///
+    /// Checked before sending: not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: Microsoft Graph "Create section"; Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
     #[serde(rename = "displayName")]
     pub display_name: String,
 }
@@ -285,6 +321,8 @@ pub struct GraphCreateSectionGroup {
     /// The section group's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \ / : < > | & # " % ~` (error 20153; the Create sectionGroup pages print the double quote as `''`).
     ///
     /// JSON `displayName`. Always present.
+    ///
+    /// Checked before sending: not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: Microsoft Graph "Create sectionGroup"; Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
     #[serde(rename = "displayName")]
     pub display_name: String,
 }
@@ -1041,6 +1079,8 @@ pub struct GraphPatchContentCommand {
     /// The element to change: `#` followed by a `data-id` given in the page's input HTML (`#intro`), a generated id from `includeIDs=true` without `#` (`p:{33f8a242-7c33-4bb2-90c5-8425a68cc5bf}{40}`), `body` (the first div on the page) or `title`. Generated ids can change after an update: read them again before each change that uses them. Replacing an element needs its generated id, except for the title and for `img` and `object` elements in a div.
     ///
     /// JSON `target`. Always present.
+    ///
+    /// Checked before sending: not empty. Source: "Update OneNote page content", Microsoft Graph "patchContentCommand resource type": target is required and names an element.
     #[serde(rename = "target")]
     pub target: String,
     /// What to do with `content` at the target.
@@ -1206,15 +1246,16 @@ pub struct GraphSection {
     /// JSON `parentNotebook`. `None` when absent (and not sent).
     #[serde(rename = "parentNotebook", default, skip_serializing_if = "Option::is_none")]
     pub parent_notebook: Option<crate::GraphNotebook>,
-    /// The section group that holds the section, when it is in one. The default query expands it with only `id`, `name` and `self`.
+    /// The section group that holds the section, when it is in one; `null` when the section is directly in a notebook (Microsoft Graph's metadata leaves a single-valued navigation property nullable; the OneNote JavaScript API's `parentSectionGroupOrNull` is `null` there). The default query expands it with only `id`, `name` and `self`.
     ///
-    /// JSON `parentSectionGroup`. `None` when absent (and not sent).
+    /// JSON `parentSectionGroup`. `None` leaves it out; `Some(Nullable::Null)` sends `null`; `Some(Nullable::Value(_))` sends the value.
     #[serde(
         rename = "parentSectionGroup",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::Nullable::deserialize_present"
     )]
-    pub parent_section_group: Option<crate::GraphSectionGroup>,
+    pub parent_section_group: Option<crate::Nullable<crate::GraphSectionGroup>>,
 }
 impl GraphSection {
     /// Sets `@odata.context` (`String`).
@@ -1277,9 +1318,12 @@ impl GraphSection {
         self.parent_notebook = Some(value);
         self
     }
-    /// Sets `parentSectionGroup` ([`GraphSectionGroup`](crate::GraphSectionGroup)).
-    pub fn with_parent_section_group(mut self, value: crate::GraphSectionGroup) -> Self {
-        self.parent_section_group = Some(value);
+    /// Sets `parentSectionGroup` ([`GraphSectionGroup`](crate::GraphSectionGroup), or `Nullable::Null` to send `null`).
+    pub fn with_parent_section_group(
+        mut self,
+        value: impl Into<crate::Nullable<crate::GraphSectionGroup>>,
+    ) -> Self {
+        self.parent_section_group = Some(value.into());
         self
     }
 }
@@ -1353,15 +1397,16 @@ pub struct GraphSectionGroup {
     /// JSON `parentNotebook`. `None` when absent (and not sent).
     #[serde(rename = "parentNotebook", default, skip_serializing_if = "Option::is_none")]
     pub parent_notebook: Option<crate::GraphNotebook>,
-    /// The section group that holds this one, when it is nested. The default query expands it with only `id`, `name` and `self`.
+    /// The section group that holds this one, when it is nested; `null` when it is directly in a notebook (Microsoft Graph's metadata leaves a single-valued navigation property nullable; the OneNote JavaScript API's `parentSectionGroupOrNull` is `null` there). The default query expands it with only `id`, `name` and `self`.
     ///
-    /// JSON `parentSectionGroup`. `None` when absent (and not sent).
+    /// JSON `parentSectionGroup`. `None` leaves it out; `Some(Nullable::Null)` sends `null`; `Some(Nullable::Value(_))` sends the value.
     #[serde(
         rename = "parentSectionGroup",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::Nullable::deserialize_present"
     )]
-    pub parent_section_group: Option<crate::GraphParentSectionGroup>,
+    pub parent_section_group: Option<crate::Nullable<crate::GraphParentSectionGroup>>,
     /// The sections directly in the section group, with `$expand=sections`.
     ///
     /// JSON `sections`. `None` when absent (and not sent).
@@ -1429,12 +1474,12 @@ impl GraphSectionGroup {
         self.parent_notebook = Some(value);
         self
     }
-    /// Sets `parentSectionGroup` ([`GraphParentSectionGroup`](crate::GraphParentSectionGroup)).
+    /// Sets `parentSectionGroup` ([`GraphParentSectionGroup`](crate::GraphParentSectionGroup), or `Nullable::Null` to send `null`).
     pub fn with_parent_section_group(
         mut self,
-        value: crate::GraphParentSectionGroup,
+        value: impl Into<crate::Nullable<crate::GraphParentSectionGroup>>,
     ) -> Self {
-        self.parent_section_group = Some(value);
+        self.parent_section_group = Some(value.into());
         self
     }
     /// Sets `sections` (a list of [`GraphSection`](crate::GraphSection)).
@@ -1966,7 +2011,7 @@ impl<L: crate::Location> crate::PagesResource<crate::Graph<L>> {
     /// # Arguments
     ///
     /// - `body`: the request body, a [`Multipart`](crate::Multipart) or anything that converts into one (`multipart/form-data`). The page. The page's HTML and the images and files it refers to by part name (`name:part1`). Its parts, checked before anything is sent:
-    ///   - `Presentation` (required, `text/html`): The page as HTML.
+    ///   - `Presentation` (required, `text/html`): The page as HTML. Checked before sending: not empty. Source: Microsoft Graph "Create page": the body is the page's HTML (error 20001 when there is none).
     ///   - binary parts you name (at most 26214400 bytes each): Images and files the HTML refers to as `name:{part}`, as raw bytes.
     ///
     ///   A body of only the `Presentation` part is sent as that part alone, with its media type and without multipart framing.
@@ -1992,7 +2037,7 @@ pub type GraphCreatePageInDefaultNotebookRequest = crate::Request<
 impl crate::GraphCreatePageInDefaultNotebookRequest {
     /// The name of the section in the default notebook to create the page in; the service creates the section when there is none of that name.
     ///
-    /// Sent as the `sectionName` query parameter (`String`).
+    /// Sent as the `sectionName` query parameter (`String`). Checked before sending: not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: Microsoft Graph "Create page" (`sectionName`: the name of a section); Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
     pub fn section_name(mut self, value: impl Into<String>) -> Self {
         self.op.section_name = Some(value.into());
         self
@@ -2020,7 +2065,7 @@ impl<L: crate::Location> crate::AllPagesResource<crate::Graph<L>> {
     /// # Arguments
     ///
     /// - `body`: the request body, a [`Multipart`](crate::Multipart) or anything that converts into one (`multipart/form-data`). The page. The page's HTML and the images and files it refers to by part name (`name:part1`). Its parts, checked before anything is sent:
-    ///   - `Presentation` (required, `text/html`): The page as HTML.
+    ///   - `Presentation` (required, `text/html`): The page as HTML. Checked before sending: not empty. Source: Microsoft Graph "Create page": the body is the page's HTML (error 20001 when there is none).
     ///   - binary parts you name (at most 26214400 bytes each): Images and files the HTML refers to as `name:{part}`, as raw bytes.
     ///
     ///   A body of only the `Presentation` part is sent as that part alone, with its media type and without multipart framing.
@@ -2312,7 +2357,7 @@ impl<L: crate::Location> crate::PageResource<crate::Graph<L>> {
     ///
     /// # Arguments
     ///
-    /// - `body`: the request body, a list of [`GraphPatchContentCommand`](crate::GraphPatchContentCommand).
+    /// - `body`: the request body, a list of [`GraphPatchContentCommand`](crate::GraphPatchContentCommand). The changes, one or more, applied in order. Checked before sending: at least 1 item. Source: "Update OneNote page content": the body is an array of change objects, each one change.
     pub fn update_content(
         &self,
         body: Vec<crate::GraphPatchContentCommand>,

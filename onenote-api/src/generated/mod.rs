@@ -14,6 +14,7 @@ pub mod sites;
 pub mod graph;
 pub mod op;
 pub mod resource;
+pub(crate) mod tables;
 pub use self::api::*;
 pub use self::class_notebooks::*;
 pub use self::notebooks::*;

@@ -11,6 +11,7 @@ impl crate::Operation for AddStudent {
     const ID: &'static str = "addStudent";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[0usize];
     type Response = crate::Json<crate::Principal>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -26,6 +27,7 @@ impl crate::Operation for AddTeacher {
     const ID: &'static str = "addTeacher";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[1usize];
     type Response = crate::Json<crate::Principal>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -41,6 +43,7 @@ impl crate::Operation for CopySectionsToContentLibrary {
     const ID: &'static str = "copySectionsToContentLibrary";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[3usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -57,6 +60,7 @@ impl crate::Operation for CreateClassNotebook {
     const ID: &'static str = "createClassNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[7usize];
     type Response = crate::Json<crate::ClassNotebook>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.omkt {
@@ -76,6 +80,7 @@ impl crate::Operation for DeleteClassNotebook {
     const ID: &'static str = "deleteClassNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[14usize];
     type Response = ();
 }
 /// The `distributePageToStudent` operation: what [`DistributePageToStudentRequest`](crate::DistributePageToStudentRequest) sends and what it returns (POST `classNotebooks/{notebookId}/pages('{pageId}')/Microsoft.OneNote.Api.DistributePageToStudent`).
@@ -87,6 +92,7 @@ impl crate::Operation for DistributePageToStudent {
     const ID: &'static str = "distributePageToStudent";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[17usize];
     type Response = crate::Json<crate::StudentPageCopy>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -99,6 +105,7 @@ impl crate::Operation for GetClassNotebook {
     const ID: &'static str = "getClassNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[18usize];
     type Response = crate::Json<crate::ClassNotebook>;
 }
 impl crate::odata::SupportsSelect for GetClassNotebook {}
@@ -110,6 +117,7 @@ impl crate::Operation for ListClassNotebooks {
     const ID: &'static str = "listClassNotebooks";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[56usize];
     type Response = crate::Page<crate::ClassNotebook>;
 }
 impl crate::odata::SupportsFilter for ListClassNotebooks {}
@@ -126,6 +134,7 @@ impl crate::Operation for RemoveStudent {
     const ID: &'static str = "removeStudent";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[62usize];
     type Response = ();
 }
 impl crate::HasAsyncForm for RemoveStudent {}
@@ -136,6 +145,7 @@ impl crate::Operation for RemoveTeacher {
     const ID: &'static str = "removeTeacher";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[63usize];
     type Response = ();
 }
 impl crate::HasAsyncForm for RemoveTeacher {}
@@ -146,6 +156,7 @@ impl crate::Operation for RepairNotebook {
     const ID: &'static str = "repairNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[64usize];
     type Response = ();
 }
 /// The `transferClassNotebook` operation: what [`TransferClassNotebookRequest`](crate::TransferClassNotebookRequest) sends and what it returns (POST `classNotebooks/{notebookId}/Microsoft.OneNote.Api.classnotebooktransfer`).
@@ -157,6 +168,7 @@ impl crate::Operation for TransferClassNotebook {
     const ID: &'static str = "transferClassNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[65usize];
     const ASYNC_ONLY: bool = true;
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
@@ -172,6 +184,7 @@ impl crate::Operation for UpdateClassNotebook {
     const ID: &'static str = "updateClassNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[66usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -184,6 +197,7 @@ impl crate::Operation for UpdateMembership {
     const ID: &'static str = "updateMembership";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[67usize];
     type Response = ();
 }
 impl crate::HasAsyncForm for UpdateMembership {}
@@ -196,6 +210,7 @@ impl crate::Operation for CopyNotebook {
     const ID: &'static str = "copyNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[2usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -210,6 +225,7 @@ impl crate::Operation for CreateNotebook {
     const ID: &'static str = "createNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[8usize];
     type Response = crate::Json<crate::Notebook>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -222,6 +238,7 @@ impl crate::Operation for GetNotebook {
     const ID: &'static str = "getNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[19usize];
     type Response = crate::Json<crate::Notebook>;
 }
 impl crate::odata::SupportsSelect for GetNotebook {}
@@ -233,6 +250,7 @@ impl crate::Operation for ListNotebooks {
     const ID: &'static str = "listNotebooks";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[57usize];
     type Response = crate::Page<crate::Notebook>;
 }
 impl crate::odata::SupportsFilter for ListNotebooks {}
@@ -249,6 +267,7 @@ impl crate::Operation for GetOperation {
     const ID: &'static str = "getOperation";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[20usize];
     type Response = crate::Json<crate::OperationModel>;
 }
 /// The `copyToSection` operation: what [`CopyToSectionRequest`](crate::CopyToSectionRequest) sends and what it returns (POST `pages/{pageId}/copyToSection`).
@@ -260,6 +279,7 @@ impl crate::Operation for CopyToSection {
     const ID: &'static str = "copyToSection";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[5usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -274,22 +294,10 @@ impl crate::Operation for CreatePage {
     const ID: &'static str = "createPage";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[9usize];
     type Response = crate::Json<crate::PageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
-        call.multipart_body(
-            &self.body,
-            &crate::body::MultipartRules {
-                parts: &[
-                    crate::body::DeclaredPart {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                    },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            },
-        );
+        call.multipart_body(self.body);
     }
 }
 /// The `createPageInDefaultNotebook` operation: what [`CreatePageInDefaultNotebookRequest`](crate::CreatePageInDefaultNotebookRequest) sends and what it returns (POST `pages`).
@@ -302,25 +310,13 @@ impl crate::Operation for CreatePageInDefaultNotebook {
     const ID: &'static str = "createPageInDefaultNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[10usize];
     type Response = crate::Json<crate::PageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.section_name {
             call.query("sectionName", value.clone());
         }
-        call.multipart_body(
-            &self.body,
-            &crate::body::MultipartRules {
-                parts: &[
-                    crate::body::DeclaredPart {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                    },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            },
-        );
+        call.multipart_body(self.body);
     }
 }
 /// The `deletePage` operation: what [`DeletePageRequest`](crate::DeletePageRequest) sends and what it returns (DELETE `pages/{pageId}`).
@@ -330,6 +326,7 @@ impl crate::Operation for DeletePage {
     const ID: &'static str = "deletePage";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[15usize];
     type Response = ();
 }
 /// The `getPage` operation: what [`GetPageRequest`](crate::GetPageRequest) sends and what it returns (GET `pages/{pageId}`).
@@ -342,6 +339,7 @@ impl crate::Operation for GetPage {
     const ID: &'static str = "getPage";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[21usize];
     type Response = crate::Json<crate::PageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.page_level {
@@ -363,6 +361,7 @@ impl crate::Operation for GetPageContent {
     const ID: &'static str = "getPageContent";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[22usize];
     const ACCEPT: &'static str = "text/html";
     type Response = String;
     fn fill(self, call: &mut crate::request::Call) {
@@ -378,6 +377,7 @@ impl crate::Operation for GetPageFileContent {
     const ID: &'static str = "getPageFileContent";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[23usize];
     const ACCEPT: &'static str = "*/*";
     type Response = crate::Bytes;
 }
@@ -388,14 +388,13 @@ impl crate::Operation for ListAllPages {
     const ID: &'static str = "listAllPages";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[53usize];
     type Response = crate::Page<crate::PageMetadata>;
 }
 impl crate::odata::SupportsFilter for ListAllPages {}
 impl crate::odata::SupportsOrderby for ListAllPages {}
 impl crate::odata::SupportsSelect for ListAllPages {}
-impl crate::odata::SupportsTop for ListAllPages {
-    const MAX: Option<u32> = Some(100u32);
-}
+impl crate::odata::SupportsTop for ListAllPages {}
 impl crate::odata::SupportsSkip for ListAllPages {}
 impl crate::odata::SupportsExpand for ListAllPages {}
 impl crate::odata::SupportsCount for ListAllPages {}
@@ -408,6 +407,7 @@ impl crate::Operation for ListPages {
     const ID: &'static str = "listPages";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[58usize];
     type Response = crate::Page<crate::PageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.page_level {
@@ -418,9 +418,7 @@ impl crate::Operation for ListPages {
 impl crate::odata::SupportsFilter for ListPages {}
 impl crate::odata::SupportsOrderby for ListPages {}
 impl crate::odata::SupportsSelect for ListPages {}
-impl crate::odata::SupportsTop for ListPages {
-    const MAX: Option<u32> = Some(100u32);
-}
+impl crate::odata::SupportsTop for ListPages {}
 impl crate::odata::SupportsSkip for ListPages {}
 impl crate::odata::SupportsExpand for ListPages {}
 impl crate::odata::SupportsCount for ListPages {}
@@ -433,6 +431,7 @@ impl crate::Operation for UpdatePageContent {
     const ID: &'static str = "updatePageContent";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[68usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -447,6 +446,7 @@ impl crate::Operation for UpdatePageLock {
     const ID: &'static str = "updatePageLock";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[69usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -461,6 +461,7 @@ impl crate::Operation for CreatePermission {
     const ID: &'static str = "createPermission";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[11usize];
     type Response = crate::Json<crate::Permission>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -473,6 +474,7 @@ impl crate::Operation for DeletePermission {
     const ID: &'static str = "deletePermission";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[16usize];
     type Response = ();
 }
 /// The `getPermission` operation: what [`GetPermissionRequest`](crate::GetPermissionRequest) sends and what it returns (GET `notebooks/{notebookId}/permissions/{permissionId}`).
@@ -482,6 +484,7 @@ impl crate::Operation for GetPermission {
     const ID: &'static str = "getPermission";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[24usize];
     type Response = crate::Json<crate::Permission>;
 }
 impl crate::odata::SupportsSelect for GetPermission {}
@@ -492,6 +495,7 @@ impl crate::Operation for ListPermissions {
     const ID: &'static str = "listPermissions";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[59usize];
     type Response = crate::Page<crate::Permission>;
 }
 impl crate::odata::SupportsFilter for ListPermissions {}
@@ -509,6 +513,7 @@ impl crate::Operation for CreateSectionGroup {
     const ID: &'static str = "createSectionGroup";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[13usize];
     type Response = crate::Json<crate::SectionGroup>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -521,6 +526,7 @@ impl crate::Operation for GetSectionGroup {
     const ID: &'static str = "getSectionGroup";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[26usize];
     type Response = crate::Json<crate::SectionGroup>;
 }
 impl crate::odata::SupportsSelect for GetSectionGroup {}
@@ -532,6 +538,7 @@ impl crate::Operation for ListAllSectionGroups {
     const ID: &'static str = "listAllSectionGroups";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[54usize];
     type Response = crate::Page<crate::SectionGroup>;
 }
 impl crate::odata::SupportsFilter for ListAllSectionGroups {}
@@ -548,6 +555,7 @@ impl crate::Operation for ListSectionGroups {
     const ID: &'static str = "listSectionGroups";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[60usize];
     type Response = crate::Page<crate::SectionGroup>;
 }
 impl crate::odata::SupportsFilter for ListSectionGroups {}
@@ -566,6 +574,7 @@ impl crate::Operation for CopyToNotebook {
     const ID: &'static str = "copyToNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[4usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -580,6 +589,7 @@ impl crate::Operation for CopyToSectionGroup {
     const ID: &'static str = "copyToSectionGroup";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[6usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -594,6 +604,7 @@ impl crate::Operation for CreateSection {
     const ID: &'static str = "createSection";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[12usize];
     type Response = crate::Json<crate::Section>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -606,6 +617,7 @@ impl crate::Operation for GetSection {
     const ID: &'static str = "getSection";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[25usize];
     type Response = crate::Json<crate::Section>;
 }
 impl crate::odata::SupportsSelect for GetSection {}
@@ -617,6 +629,7 @@ impl crate::Operation for ListAllSections {
     const ID: &'static str = "listAllSections";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[55usize];
     type Response = crate::Page<crate::Section>;
 }
 impl crate::odata::SupportsFilter for ListAllSections {}
@@ -633,6 +646,7 @@ impl crate::Operation for ListSections {
     const ID: &'static str = "listSections";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[61usize];
     type Response = crate::Page<crate::Section>;
 }
 impl crate::odata::SupportsFilter for ListSections {}
@@ -649,6 +663,7 @@ impl crate::Operation for GetSiteMetadataFromUrl {
     const ID: &'static str = "getSiteMetadataFromUrl";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[27usize];
     type Response = crate::Json<crate::SiteMetadata>;
 }
 /// The `copyNotebook` operation: what [`GraphCopyNotebookRequest`](crate::GraphCopyNotebookRequest) sends and what it returns (POST `notebooks/{notebookId}/copyNotebook`).
@@ -660,6 +675,7 @@ impl crate::Operation for GraphCopyNotebook {
     const ID: &'static str = "copyNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[28usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -674,6 +690,7 @@ impl crate::Operation for GraphCreateNotebook {
     const ID: &'static str = "createNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[32usize];
     type Response = crate::Json<crate::GraphNotebook>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -686,6 +703,7 @@ impl crate::Operation for GraphGetNotebook {
     const ID: &'static str = "getNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[38usize];
     type Response = crate::Json<crate::GraphNotebook>;
 }
 impl crate::odata::SupportsSelect for GraphGetNotebook {}
@@ -697,6 +715,7 @@ impl crate::Operation for GraphListNotebooks {
     const ID: &'static str = "listNotebooks";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[48usize];
     type Response = crate::Page<crate::GraphNotebook>;
 }
 impl crate::odata::SupportsFilter for GraphListNotebooks {}
@@ -713,6 +732,7 @@ impl crate::Operation for GraphGetOperation {
     const ID: &'static str = "getOperation";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[39usize];
     type Response = crate::Json<crate::GraphOperationModel>;
 }
 /// The `copyToSection` operation: what [`GraphCopyToSectionRequest`](crate::GraphCopyToSectionRequest) sends and what it returns (POST `pages/{pageId}/copyToSection`).
@@ -724,6 +744,7 @@ impl crate::Operation for GraphCopyToSection {
     const ID: &'static str = "copyToSection";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[30usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -738,22 +759,10 @@ impl crate::Operation for GraphCreatePage {
     const ID: &'static str = "createPage";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[33usize];
     type Response = crate::Json<crate::GraphPageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
-        call.multipart_body(
-            &self.body,
-            &crate::body::MultipartRules {
-                parts: &[
-                    crate::body::DeclaredPart {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                    },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            },
-        );
+        call.multipart_body(self.body);
     }
 }
 /// The `createPageInDefaultNotebook` operation: what [`GraphCreatePageInDefaultNotebookRequest`](crate::GraphCreatePageInDefaultNotebookRequest) sends and what it returns (POST `pages`).
@@ -766,25 +775,13 @@ impl crate::Operation for GraphCreatePageInDefaultNotebook {
     const ID: &'static str = "createPageInDefaultNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[34usize];
     type Response = crate::Json<crate::GraphPageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.section_name {
             call.query("sectionName", value.clone());
         }
-        call.multipart_body(
-            &self.body,
-            &crate::body::MultipartRules {
-                parts: &[
-                    crate::body::DeclaredPart {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                    },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            },
-        );
+        call.multipart_body(self.body);
     }
 }
 /// The `deletePage` operation: what [`GraphDeletePageRequest`](crate::GraphDeletePageRequest) sends and what it returns (DELETE `pages/{pageId}`).
@@ -794,6 +791,7 @@ impl crate::Operation for GraphDeletePage {
     const ID: &'static str = "deletePage";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[37usize];
     type Response = ();
 }
 /// The `getPage` operation: what [`GraphGetPageRequest`](crate::GraphGetPageRequest) sends and what it returns (GET `pages/{pageId}`).
@@ -806,6 +804,7 @@ impl crate::Operation for GraphGetPage {
     const ID: &'static str = "getPage";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[40usize];
     type Response = crate::Json<crate::GraphPageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.page_level {
@@ -827,6 +826,7 @@ impl crate::Operation for GraphGetPageContent {
     const ID: &'static str = "getPageContent";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[41usize];
     const ACCEPT: &'static str = "text/html";
     type Response = String;
     fn fill(self, call: &mut crate::request::Call) {
@@ -842,6 +842,7 @@ impl crate::Operation for GraphGetPageFileContent {
     const ID: &'static str = "getPageFileContent";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[42usize];
     const ACCEPT: &'static str = "*/*";
     type Response = crate::Bytes;
 }
@@ -852,14 +853,13 @@ impl crate::Operation for GraphListAllPages {
     const ID: &'static str = "listAllPages";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[45usize];
     type Response = crate::Page<crate::GraphPageMetadata>;
 }
 impl crate::odata::SupportsFilter for GraphListAllPages {}
 impl crate::odata::SupportsOrderby for GraphListAllPages {}
 impl crate::odata::SupportsSelect for GraphListAllPages {}
-impl crate::odata::SupportsTop for GraphListAllPages {
-    const MAX: Option<u32> = Some(100u32);
-}
+impl crate::odata::SupportsTop for GraphListAllPages {}
 impl crate::odata::SupportsSkip for GraphListAllPages {}
 impl crate::odata::SupportsExpand for GraphListAllPages {}
 impl crate::odata::SupportsCount for GraphListAllPages {}
@@ -872,6 +872,7 @@ impl crate::Operation for GraphListPages {
     const ID: &'static str = "listPages";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[49usize];
     type Response = crate::Page<crate::GraphPageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.page_level {
@@ -882,9 +883,7 @@ impl crate::Operation for GraphListPages {
 impl crate::odata::SupportsFilter for GraphListPages {}
 impl crate::odata::SupportsOrderby for GraphListPages {}
 impl crate::odata::SupportsSelect for GraphListPages {}
-impl crate::odata::SupportsTop for GraphListPages {
-    const MAX: Option<u32> = Some(100u32);
-}
+impl crate::odata::SupportsTop for GraphListPages {}
 impl crate::odata::SupportsSkip for GraphListPages {}
 impl crate::odata::SupportsExpand for GraphListPages {}
 impl crate::odata::SupportsCount for GraphListPages {}
@@ -897,6 +896,7 @@ impl crate::Operation for GraphUpdatePageContent {
     const ID: &'static str = "updatePageContent";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[52usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -911,6 +911,7 @@ impl crate::Operation for GraphCreateSectionGroup {
     const ID: &'static str = "createSectionGroup";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[36usize];
     type Response = crate::Json<crate::GraphSectionGroup>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -923,6 +924,7 @@ impl crate::Operation for GraphGetSectionGroup {
     const ID: &'static str = "getSectionGroup";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[44usize];
     type Response = crate::Json<crate::GraphSectionGroup>;
 }
 impl crate::odata::SupportsSelect for GraphGetSectionGroup {}
@@ -934,6 +936,7 @@ impl crate::Operation for GraphListAllSectionGroups {
     const ID: &'static str = "listAllSectionGroups";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[46usize];
     type Response = crate::Page<crate::GraphSectionGroup>;
 }
 impl crate::odata::SupportsFilter for GraphListAllSectionGroups {}
@@ -950,6 +953,7 @@ impl crate::Operation for GraphListSectionGroups {
     const ID: &'static str = "listSectionGroups";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[50usize];
     type Response = crate::Page<crate::GraphSectionGroup>;
 }
 impl crate::odata::SupportsFilter for GraphListSectionGroups {}
@@ -968,6 +972,7 @@ impl crate::Operation for GraphCopyToNotebook {
     const ID: &'static str = "copyToNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[29usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -982,6 +987,7 @@ impl crate::Operation for GraphCopyToSectionGroup {
     const ID: &'static str = "copyToSectionGroup";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[31usize];
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -996,6 +1002,7 @@ impl crate::Operation for GraphCreateSection {
     const ID: &'static str = "createSection";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[35usize];
     type Response = crate::Json<crate::GraphSection>;
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -1008,6 +1015,7 @@ impl crate::Operation for GraphGetSection {
     const ID: &'static str = "getSection";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[43usize];
     type Response = crate::Json<crate::GraphSection>;
 }
 impl crate::odata::SupportsSelect for GraphGetSection {}
@@ -1019,6 +1027,7 @@ impl crate::Operation for GraphListAllSections {
     const ID: &'static str = "listAllSections";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[47usize];
     type Response = crate::Page<crate::GraphSection>;
 }
 impl crate::odata::SupportsFilter for GraphListAllSections {}
@@ -1035,6 +1044,7 @@ impl crate::Operation for GraphListSections {
     const ID: &'static str = "listSections";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[51usize];
     type Response = crate::Page<crate::GraphSection>;
 }
 impl crate::odata::SupportsFilter for GraphListSections {}

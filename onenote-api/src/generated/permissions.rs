@@ -13,6 +13,8 @@ pub struct CreatePermission {
     /// The user or group: claims format (`i:0#.f|membership|user@domain.com`) or just the user principal name (`user@domain.com`).
     ///
     /// JSON `userId`. Always present.
+    ///
+    /// Checked before sending: not empty. Source: 002, Create or update permissions: "userId: the user's or group's id in claims format, or the user principal name".
     #[serde(rename = "userId")]
     pub user_id: String,
 }

@@ -6,6 +6,8 @@ pub struct CreateSectionGroup {
     /// The section group's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \ / : < > | & # " % ~` (error 20153; the Create sectionGroup pages print the double quote as `''`).
     ///
     /// JSON `name`. Always present.
+    ///
+    /// Checked before sending: not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: Microsoft Graph "Create sectionGroup"; Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
     #[serde(rename = "name")]
     pub name: String,
 }
@@ -117,15 +119,16 @@ pub struct SectionGroup {
     /// JSON `parentNotebook`. `None` when absent (and not sent).
     #[serde(rename = "parentNotebook", default, skip_serializing_if = "Option::is_none")]
     pub parent_notebook: Option<crate::Notebook>,
-    /// The section group that holds this one, when it is nested. The default query expands it with only `id`, `name` and `self`.
+    /// The section group that holds this one, when it is nested; `null` when it is directly in a notebook (Microsoft Graph's metadata leaves a single-valued navigation property nullable; the OneNote JavaScript API's `parentSectionGroupOrNull` is `null` there). The default query expands it with only `id`, `name` and `self`.
     ///
-    /// JSON `parentSectionGroup`. `None` when absent (and not sent).
+    /// JSON `parentSectionGroup`. `None` leaves it out; `Some(Nullable::Null)` sends `null`; `Some(Nullable::Value(_))` sends the value.
     #[serde(
         rename = "parentSectionGroup",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::Nullable::deserialize_present"
     )]
-    pub parent_section_group: Option<crate::ParentSectionGroup>,
+    pub parent_section_group: Option<crate::Nullable<crate::ParentSectionGroup>>,
     /// The sections directly in the section group, with `$expand=sections`.
     ///
     /// JSON `sections`. `None` when absent (and not sent).
@@ -193,12 +196,12 @@ impl SectionGroup {
         self.parent_notebook = Some(value);
         self
     }
-    /// Sets `parentSectionGroup` ([`ParentSectionGroup`](crate::ParentSectionGroup)).
+    /// Sets `parentSectionGroup` ([`ParentSectionGroup`](crate::ParentSectionGroup), or `Nullable::Null` to send `null`).
     pub fn with_parent_section_group(
         mut self,
-        value: crate::ParentSectionGroup,
+        value: impl Into<crate::Nullable<crate::ParentSectionGroup>>,
     ) -> Self {
-        self.parent_section_group = Some(value);
+        self.parent_section_group = Some(value.into());
         self
     }
     /// Sets `sections` (a list of [`Section`](crate::Section)).

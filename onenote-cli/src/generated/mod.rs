@@ -463,7 +463,7 @@ pub(crate) static TREE: &[Node] = &[
                         Input {
                             id: "section-ids",
                             value_name: "SECTION_IDS",
-                            help: "The ids of the sections to copy. The user needs access to them and to the notebook, all in the same tenant.",
+                            help: "The ids of the sections to copy, one or more. The user needs access to them and to the notebook, all in the same tenant.",
                             kind: Kind::Text,
                             role: Role::Field("sectionIds"),
                             positional: true,
@@ -931,7 +931,7 @@ pub(crate) static TREE: &[Node] = &[
                         Input {
                             id: "student-sections",
                             value_name: "STUDENT_SECTIONS",
-                            help: "Section names created in every student's section group (e.g. Handouts, Class Notes, Homework, Quizzes).",
+                            help: "Section names created in every student's section group (e.g. Handouts, Class Notes, Homework, Quizzes), one or more. Leave it out rather than send an empty list.",
                             kind: Kind::Text,
                             role: Role::Field("studentSections"),
                             positional: false,
@@ -1756,7 +1756,7 @@ pub(crate) static TREE: &[Node] = &[
                         Input {
                             id: "name",
                             value_name: "NAME",
-                            help: "The notebook's name: unique among the user's notebooks, at most 128 characters. The documents disagree on the characters it may not contain: Microsoft Graph's Create notebook page and error 20115 name `? * \\ / : < > | ' \"`, the onenote.com POST notebooks page names `? * \\ / : < > | & # \" %` and allows the apostrophe.",
+                            help: "The notebook's name: unique among the user's notebooks, at most 128 characters. The documents disagree on the characters it may not contain: Microsoft Graph's Create notebook page and error 20115 name `? * \\ / : < > | ' \"`, the onenote.com POST notebooks page names `? * \\ / : < > | & # \" %` and allows the apostrophe; the client refuses the onenote.com page's.",
                             kind: Kind::Text,
                             role: Role::Field("name"),
                             positional: true,
@@ -2095,7 +2095,7 @@ pub(crate) static TREE: &[Node] = &[
                         Input {
                             id: "body",
                             value_name: "BODY",
-                            help: "The JSON body: a FILE, or `-` for standard input.",
+                            help: "The JSON body: a FILE, or `-` for standard input. The changes, one or more, applied in order.",
                             kind: Kind::File,
                             role: Role::BodyFile,
                             positional: true,

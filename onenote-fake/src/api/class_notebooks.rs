@@ -9,35 +9,19 @@ use serde_json::{Map, Value, json};
 use super::classroom::{
     dedupe, ensure_student_group, grant_class_roles, grant_roles_of, member_from, unknown,
 };
-use super::creation::{
-    NOTEBOOK_NAME_MAX, SECTION_NAME_MAX, check_name, grant_creator, may_create_in,
-};
+use super::creation::{grant_creator, may_create_in};
 use super::lookup::{
     class_notebook_by_id, container, require, require_teacher, visible_class_notebook,
 };
 use super::operations::{self, Job};
-use super::representation::{CLASS_NOTEBOOK_SCHEMA as SCHEMA, class_notebook_json};
+use super::representation::{class_notebook_json, unread_fields};
 use super::request::{Call, Ctx, Reply};
 use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Supported};
+use crate::odata;
 use crate::route::Location;
 use crate::store::{
     ClassNotebookInfo, ClassSectionGroup, Container, Grantee, Member, PrincipalKind, Role, State,
-};
-
-const EXPANDABLE: &[&str] = &["teachers", "students"];
-
-/// `GET classNotebooks`: every option, `$expand` takes teachers and students.
-const LIST: Supported = Supported {
-    expand: EXPANDABLE,
-    ..Supported::LIST
-};
-
-/// `GET classNotebooks/{id}`: `$select` and `$expand`.
-const GET: Supported = Supported {
-    expand: EXPANDABLE,
-    ..Supported::SELECT
 };
 
 /// A `POST classNotebooks`, checked for shape (the rest is checked when it is carried out).
@@ -50,6 +34,8 @@ pub(crate) struct CreateRequest {
     pub(crate) teacher_only: bool,
     pub(crate) language: String,
     pub(crate) send_email: bool,
+    /// The body's fields this module does not read, kept with the notebook.
+    pub(crate) sent: Map<String, Value>,
 }
 
 impl CreateRequest {
@@ -71,54 +57,33 @@ impl CreateRequest {
             teacher_only: class.has_teacher_only_section_group,
             language: "en-us".to_owned(),
             send_email: false,
+            sent: Map::new(),
         }
     }
 }
 
-/// One of the 38 languages for `omkt`, the code in any case: language tags compare without
-/// case (BCP 47), and 001's own list writes `sr-Latn-RS` beside `de-de`. The lower-case and the
-/// canonical spelling (`sr-Latn-RS`) between them name every one.
+/// One of the 38 languages for `omkt`, as 001's list writes it (checked on receipt against
+/// the spec's closed list, as the client checks it before sending).
 fn language(code: &str) -> Result<onenote_api::Language, ApiError> {
-    let lower = code.to_ascii_lowercase();
-    let canonical: Vec<String> = lower
-        .split('-')
-        .enumerate()
-        .map(|(i, subtag)| match (i, subtag.len()) {
-            (0, _) => subtag.to_owned(),
-            (_, 4) => {
-                let mut chars = subtag.chars();
-                chars
-                    .next()
-                    .map(|first| first.to_ascii_uppercase())
-                    .into_iter()
-                    .chain(chars)
-                    .collect()
-            }
-            _ => subtag.to_ascii_uppercase(),
-        })
-        .collect();
-    [lower.as_str(), canonical.join("-").as_str()]
-        .into_iter()
-        .map(onenote_api::Language::from)
-        .find(|language| !matches!(language, onenote_api::Language::Unknown(_)))
-        .ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "omkt={code} is not one of the 38 supported languages (bg-bg, cs-cz, de-de, \
-                 en-us, …, sr-Latn-RS, zh-tw); the default is en-us."
-            ))
-        })
+    match onenote_api::Language::from(code) {
+        onenote_api::Language::Unknown(_) => Err(ApiError::bad_request(format!(
+            "omkt={code} is not one of the 38 supported languages (bg-bg, cs-cz, de-de, \
+             en-us, …, sr-Latn-RS, zh-tw); the default is en-us."
+        ))),
+        known => Ok(known),
+    }
 }
 
 fn parse_create(call: &Call<'_>) -> Result<CreateRequest, ApiError> {
-    let query = odata::parse(call.query, &Supported::NONE, SCHEMA)?;
+    let query = call.odata()?;
     let language = match query.param("omkt") {
         None => "en-us".to_owned(),
         Some(code) => language(code)?.as_str().to_owned(),
     };
     let send_email = match query.param("sendemail") {
         None => false,
-        Some(flag) if flag.eq_ignore_ascii_case("true") => true,
-        Some(flag) if flag.eq_ignore_ascii_case("false") => false,
+        Some("true") => true,
+        Some("false") => false,
         Some(other) => {
             return Err(ApiError::bad_request(format!(
                 "sendemail takes true or false, not {other:?}."
@@ -126,6 +91,16 @@ fn parse_create(call: &Call<'_>) -> Result<CreateRequest, ApiError> {
         }
     };
     let body: onenote_api::CreateClassNotebook = call.json_as("CreateClassNotebook")?;
+    let sent = unread_fields(
+        &call.json_object()?,
+        &[
+            "name",
+            "studentSections",
+            "teachers",
+            "students",
+            "hasTeacherOnlySectionGroup",
+        ],
+    );
     let people = |list: Option<Vec<onenote_api::Principal>>| -> Result<Vec<Member>, ApiError> {
         let members = list
             .unwrap_or_default()
@@ -142,6 +117,7 @@ fn parse_create(call: &Call<'_>) -> Result<CreateRequest, ApiError> {
         teacher_only: body.has_teacher_only_section_group.unwrap_or(false),
         language,
         send_email,
+        sent,
     })
 }
 
@@ -156,10 +132,6 @@ pub(crate) fn create_now(
     wanted_id: Option<&str>,
 ) -> Result<String, ApiError> {
     may_create_in(state, creator, container)?;
-    check_name(&request.name, "notebook", NOTEBOOK_NAME_MAX)?;
-    for section in &request.student_sections {
-        check_name(section, "section", SECTION_NAME_MAX)?;
-    }
     if state
         .notebooks()
         .any(|n| n.container == *container && n.name.eq_ignore_ascii_case(&request.name))
@@ -180,6 +152,7 @@ pub(crate) fn create_now(
     state.ensure_room(4usize.saturating_add(request.students.len().saturating_mul(per_student)))?;
 
     let id = state.add_notebook(wanted_id, &request.name, container.clone(), creator, now)?;
+    state.keep_sent_fields(&id, request.sent.clone());
     let library = state.add_section_group(
         None,
         &id,
@@ -279,7 +252,7 @@ pub(crate) fn create(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiErr
 pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
     let location = call.location()?;
     let container = container(ctx.state, call.user, location)?;
-    let query = odata::parse(call.query, &LIST, SCHEMA)?;
+    let query = call.odata()?;
     let items: Vec<Map<String, Value>> = ctx
         .state
         .notebooks()
@@ -314,7 +287,7 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError
 /// `GET classNotebooks/{id}`.
 pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
     let location = call.location()?;
-    let query = odata::parse(call.query, &GET, SCHEMA)?;
+    let query = call.odata()?;
     let notebook = visible_class_notebook(ctx.state, call, id)?;
     let mut body = class_notebook_json(
         ctx,
@@ -538,7 +511,6 @@ pub(crate) fn distribute_page(
             notebook.name
         )));
     };
-    check_name(&body.target_section_name, "section", SECTION_NAME_MAX)?;
     let group = ensure_student_group(ctx.state, notebook_id, &student, call.user, ctx.now)?;
     require(
         ctx.state,
@@ -694,7 +666,6 @@ pub(crate) fn transfer_now(
         )));
     };
     let target = Container::OneDrive(user.upn.to_ascii_lowercase());
-    check_name(&request.name, "notebook", NOTEBOOK_NAME_MAX)?;
     if state.notebooks().any(|n| {
         n.id != notebook_id && n.container == target && n.name.eq_ignore_ascii_case(&request.name)
     }) {

@@ -7,7 +7,7 @@
 
 use onenote_api::DateTime;
 
-use super::creation::{SECTION_NAME_MAX, check_name, create_notebook};
+use super::creation::create_notebook;
 use super::lookup::{container, require, visible};
 use super::operations::{Job, accept_copy};
 use super::request::{Call, Ctx, Reply};
@@ -217,7 +217,6 @@ fn run(
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
             };
-            check_name(&name, "section", SECTION_NAME_MAX)?;
             if state
                 .sections_in(destination)
                 .iter()

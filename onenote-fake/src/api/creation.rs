@@ -1,52 +1,11 @@
-//! What every create checks: that the caller may create where they ask, that the name is one
-//! OneNote allows; and making a regular notebook, which notebooks and their copies share.
+//! What every create checks: that the caller may create where they ask (the names were
+//! checked on receipt, against the spec's rules); and making a regular notebook, which
+//! notebooks and their copies share.
 
 use onenote_api::DateTime;
 
 use crate::error::ApiError;
 use crate::store::{Container, Grantee, Role, State};
-
-/// Characters OneNote does not allow in notebook and section names.
-const FORBIDDEN: &[char] = &[
-    '?', '*', '\\', '/', ':', '<', '>', '|', '&', '#', '"', '%', '~',
-];
-/// The longest notebook name.
-pub(crate) const NOTEBOOK_NAME_MAX: usize = 128;
-/// The longest section or section group name.
-pub(crate) const SECTION_NAME_MAX: usize = 50;
-
-/// Checks a notebook, section group or section name as the service does: not empty, at
-/// most `max` characters, none it forbids.
-pub(crate) fn check_name(name: &str, what: &str, max: usize) -> Result<(), ApiError> {
-    if name.trim().is_empty() {
-        return Err(ApiError::new(
-            400,
-            "20152",
-            format!("The {what} needs a name."),
-        ));
-    }
-    if name.chars().count() > max {
-        return Err(ApiError::new(
-            400,
-            "20155",
-            format!("The {what} name is longer than {max} characters."),
-        ));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| FORBIDDEN.contains(c) || c.is_control())
-    {
-        return Err(ApiError::new(
-            400,
-            "20153",
-            format!(
-                "The {what} name {name:?} contains {c:?}, which OneNote does not allow in names \
-                 (? * \\ / : < > | & # \" % ~ and control characters)."
-            ),
-        ));
-    }
-    Ok(())
-}
 
 /// Whether the caller may create notebooks in the container: their own OneDrive, a group or
 /// site they belong to (checked by [`container`]); another user's OneDrive only as a tenant
@@ -82,7 +41,6 @@ pub(crate) fn create_notebook(
     wanted_id: Option<&str>,
 ) -> Result<String, ApiError> {
     may_create_in(state, creator, container)?;
-    check_name(name, "notebook", NOTEBOOK_NAME_MAX)?;
     if state
         .notebooks()
         .any(|n| n.container == *container && n.name.eq_ignore_ascii_case(name))

@@ -57,8 +57,21 @@ pub(crate) fn unrouted(method: &str, path: &str) -> (ApiError, Option<String>) {
     (error, Some(allow))
 }
 
-/// Answers one request.
+/// Answers one request, once it keeps its operation's rules, with the fields its response's
+/// table names.
 pub(crate) fn dispatch(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
+    call.check()?;
+    let mut reply = handle(ctx, call)?;
+    if let Some(Content::Json(body)) = &mut reply.body
+        && (200..300).contains(&reply.status)
+    {
+        representation::conform(call.api, &call.operation.response, body);
+    }
+    Ok(reply)
+}
+
+/// The handler of the request's endpoint.
+fn handle(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
     use Endpoint as E;
     match &call.target.endpoint {
         E::ListClassNotebooks => class_notebooks::list(ctx, call),

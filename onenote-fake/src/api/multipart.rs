@@ -5,6 +5,9 @@
 
 use crate::error::ApiError;
 
+/// The type of a part sent without a `Content-Type`.
+const UNTYPED: &str = "application/octet-stream";
+
 /// One part of a multipart body; `data` borrows the request body.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Part<'a> {
@@ -131,9 +134,11 @@ fn part(bytes: &[u8], number: usize) -> Result<Part<'_>, ApiError> {
             "part {number} has no Content-Disposition: form-data; name=\"…\""
         ))
     })?;
+    // RFC 7578 §4.4 makes a part's Content-Type optional; a part sent without one holds bytes
+    // (a Presentation part must still say it is HTML: its caller checks).
     let content_type = content_type
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| malformed(format!("part {number} ({name}) has no Content-Type")))?;
+        .unwrap_or_else(|| UNTYPED.to_owned());
     Ok(Part {
         name,
         content_type,
@@ -141,17 +146,39 @@ fn part(bytes: &[u8], number: usize) -> Result<Part<'_>, ApiError> {
     })
 }
 
-/// The `name` of `form-data; name="…"`.
+/// The `name` of `form-data; name="…"`: a quoted string, read to its next `"` (so it may hold
+/// `;`), or a token. A backslash is a character of the name, not an escape: HTML's form
+/// encoding, which browsers and HTTP libraries (urllib3 among them) follow, writes a name's `"`
+/// as `%22` and its line breaks as `%0D`/`%0A` and leaves `\` as it is, so `name="a\"` is the
+/// name `a\`. An empty name is a name: RFC 7578 §4.2 asks for the parameter, not for a
+/// non-empty value, and the documents are silent; such a part cannot be referred to as
+/// `name:…`, so it is kept and unused, like any unreferenced part.
 fn disposition_name(value: &str) -> Option<String> {
-    let mut params = value.split(';');
-    if !params.next()?.trim().eq_ignore_ascii_case("form-data") {
+    let (kind, mut rest) = value.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("form-data") {
         return None;
     }
-    params
-        .filter_map(|param| param.split_once('='))
-        .find(|(key, _)| key.trim().eq_ignore_ascii_case("name"))
-        .map(|(_, value)| value.trim().trim_matches('"').to_owned())
-        .filter(|name| !name.is_empty())
+    loop {
+        let (key, after) = rest.split_once('=')?;
+        let after = after.trim_start();
+        let (value, next) = match after.strip_prefix('"') {
+            Some(quoted) => {
+                let (value, rest) = quoted.split_once('"')?;
+                (value, rest.split_once(';').map_or("", |(_, next)| next))
+            }
+            None => {
+                let (token, next) = after.split_once(';').unwrap_or((after, ""));
+                (token.trim(), next)
+            }
+        };
+        if key.trim().eq_ignore_ascii_case("name") {
+            return Some(value.to_owned());
+        }
+        if next.is_empty() {
+            return None;
+        }
+        rest = next;
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -211,6 +238,34 @@ mod tests {
             error.message
         );
         assert!(parse("zz", BODY).is_err());
+    }
+
+    #[test]
+    fn a_backslash_in_a_quoted_name_is_a_character_not_an_escape() {
+        // As urllib3 and browsers write a name ending in a backslash.
+        assert_eq!(
+            disposition_name("form-data; name=\"Lp]:k\\\"; filename=\"f\"").as_deref(),
+            Some("Lp]:k\\")
+        );
+    }
+
+    #[test]
+    fn a_quoted_name_is_read_to_its_closing_quote_and_may_be_empty() {
+        assert_eq!(
+            disposition_name(" form-data; name=\"a;b %22c%22\"; filename=\"f\"").as_deref(),
+            Some("a;b %22c%22")
+        );
+        assert_eq!(
+            disposition_name("form-data; filename=x; name=part1").as_deref(),
+            Some("part1")
+        );
+        assert_eq!(
+            disposition_name("form-data; name=\"\"").as_deref(),
+            Some("")
+        );
+        assert_eq!(disposition_name("form-data; name=\"open"), None);
+        assert_eq!(disposition_name("attachment; name=\"x\""), None);
+        assert_eq!(disposition_name("form-data"), None);
     }
 
     #[test]

@@ -5,27 +5,13 @@ use serde_json::{Map, Value, json};
 
 use super::creation::create_notebook;
 use super::lookup::{container, visible};
-use super::representation::{
-    NOTEBOOK_SCHEMA as SCHEMA, notebook_json, section_group_json, section_json,
-};
+use super::representation::{notebook_json, section_group_json, section_json, unread_fields};
 use super::request::{Call, Ctx, Reply};
 use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Supported};
+use crate::odata;
 use crate::route::Holder;
 use crate::store::Notebook;
-
-const EXPANDABLE: &[&str] = &["sections", "sectionGroups"];
-
-const LIST: Supported = Supported {
-    expand: EXPANDABLE,
-    ..Supported::LIST
-};
-
-const GET: Supported = Supported {
-    expand: EXPANDABLE,
-    ..Supported::SELECT
-};
 
 /// A notebook's JSON with the children `$expand` asked for.
 fn expanded(
@@ -68,7 +54,7 @@ fn expanded(
 pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
     let location = call.location()?;
     let container = container(ctx.state, call.user, location)?;
-    let query = odata::parse(call.query, &LIST, SCHEMA)?;
+    let query = call.odata()?;
     let mut items = Vec::new();
     for notebook in ctx.state.notebooks() {
         if notebook.container == container && ctx.state.can_see(call.user, &notebook.id) {
@@ -91,7 +77,7 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError
 
 /// `GET notebooks/{id}`.
 pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
-    let query = odata::parse(call.query, &GET, SCHEMA)?;
+    let query = call.odata()?;
     visible(ctx.state, call, Holder::Notebook, id)?;
     let notebook = ctx
         .state
@@ -115,9 +101,11 @@ pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply,
 pub(crate) fn create(ctx: &mut Ctx<'_>, call: &Call<'_>) -> Result<Reply, ApiError> {
     let location = call.location()?;
     let container = container(ctx.state, call.user, location)?;
-    odata::parse(call.query, &Supported::NONE, SCHEMA)?;
+    call.odata()?;
     let body: onenote_api::CreateNotebook = call.json_as("CreateNotebook")?;
+    let sent = unread_fields(&call.json_object()?, &["name"]);
     let id = create_notebook(ctx.state, ctx.now, &container, call.user, &body.name, None)?;
+    ctx.state.keep_sent_fields(&id, sent);
     let notebook = ctx
         .state
         .notebook(&id)

@@ -83,9 +83,12 @@ pub(crate) fn apply(
                 )));
             }
             (target, action) => {
+                // What the command names does not exist: 404, as for any resource a request
+                // names (the request itself is well formed).
                 let element = find(&html, target).ok_or_else(|| {
-                    bad(format!(
-                        "the page has no element {target} (data-id for #ids, id otherwise)"
+                    ApiError::not_found(format!(
+                        "commands[{i}]: the page has no element {target} (data-id for #ids, id \
+                         otherwise)"
                     ))
                 })?;
                 let (range, text) = match action {
@@ -404,7 +407,7 @@ mod tests {
             command("#nope", PatchAction::Append, "x"),
         ])
         .unwrap_err();
-        assert_eq!(error.code, "20109");
+        assert_eq!((error.status, error.code), (404, "20102"));
         assert_eq!(
             error.message,
             "commands[1]: the page has no element #nope (data-id for #ids, id otherwise)"

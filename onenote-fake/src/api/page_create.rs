@@ -9,16 +9,15 @@
 
 use bytes::Bytes;
 use onenote_api::DateTime;
+use onenote_api::schema::{self, BodySchema};
 use serde_json::{Value, json};
 
-use super::creation::{SECTION_NAME_MAX, check_name};
 use super::lookup::{container, require, visible};
 use super::multipart;
-use super::representation::{PAGE_SCHEMA, metadata_json};
+use super::representation::metadata_json;
 use super::request::{Call, Ctx, Reply};
 use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Supported};
 use crate::route::Holder;
 use crate::store::{RESOURCE_REF, Role, State};
 
@@ -41,7 +40,9 @@ pub(crate) fn create(
     call: &Call<'_>,
     section: Option<&str>,
 ) -> Result<Reply, ApiError> {
-    let query = odata::parse(call.query, &Supported::NONE, PAGE_SCHEMA)?;
+    let query = call.odata()?;
+    // The body's form first, as the rules of the query were: before what it names is looked up.
+    let body = read_body(call)?;
     if let Some(section) = section {
         visible(ctx.state, call, Holder::Section, section)?;
         require(
@@ -52,7 +53,6 @@ pub(crate) fn create(
             "creating a page",
         )?;
     }
-    let body = read_body(call)?;
     let section_id = match section {
         Some(section) => section.to_owned(),
         None => default_section(ctx, call, query.param("sectionName"))?,
@@ -102,10 +102,7 @@ fn default_section(
     let mut top: Vec<_> = state.sections_in(&notebook);
     top.sort_by(|a, b| a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id)));
     let (existing, wanted) = match name {
-        Some(name) => {
-            check_name(name, "section", SECTION_NAME_MAX)?;
-            (top.iter().find(|s| s.name.eq_ignore_ascii_case(name)), name)
-        }
+        Some(name) => (top.iter().find(|s| s.name.eq_ignore_ascii_case(name)), name),
         None => (top.first(), DEFAULT_SECTION),
     };
     if let Some(section) = existing {
@@ -144,8 +141,12 @@ fn read_body(call: &Call<'_>) -> Result<PageBody, ApiError> {
             ));
         }
     };
-    if body.html.trim().is_empty() {
-        return Err(ApiError::missing("The page's HTML is empty."));
+    // The page part's rules (its HTML not empty), checked as the client checks them.
+    if let Some(BodySchema::Multipart(multipart)) = &call.operation.body
+        && let Some(part) = multipart.parts.iter().find(|p| p.name == "Presentation")
+    {
+        schema::check_text(part.name, &part.rules, &body.html)
+            .map_err(|violation| ApiError::new(400, violation.code(), violation.to_string()))?;
     }
     for name in references(&body.html) {
         if !body.multipart {

@@ -6,27 +6,13 @@ use serde_json::{Map, Value, json};
 
 use super::lookup::{container, require, require_teacher, visible};
 use super::page_content;
-use super::representation::{Extras, PAGE_SCHEMA as SCHEMA, page_json};
+use super::representation::{Extras, page_json};
 use super::request::{Call, Ctx, Reply};
 use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Supported};
+use crate::odata;
 use crate::route::Holder;
 use crate::store::{Page, RESOURCE_REF, Role};
-
-const EXPANDABLE: &[&str] = &["parentNotebook", "parentSection"];
-
-/// Lists take at most `$top=100` (error 20129 above it).
-const LIST: Supported = Supported {
-    expand: EXPANDABLE,
-    max_top: Some(100),
-    ..Supported::LIST
-};
-
-const GET: Supported = Supported {
-    expand: EXPANDABLE,
-    ..Supported::SELECT
-};
 
 fn flag(query: &odata::Query, name: &str) -> Result<bool, ApiError> {
     match query.param(name) {
@@ -59,7 +45,7 @@ fn visible_page(ctx: &Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Page, ApiErr
 }
 
 fn listing(ctx: &mut Ctx<'_>, call: &Call<'_>, section: Option<&str>) -> Result<Reply, ApiError> {
-    let query = odata::parse(call.query, &LIST, SCHEMA)?;
+    let query = call.odata()?;
     let extras = Extras {
         level: flag(&query, "pagelevel")?,
         lock: false,
@@ -122,7 +108,7 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, call: &Call<'_>, section: &str) -> Result<
 /// `GET pages/{id}` (`pagelevel=true` adds `level` and `order`; `blockEditsInClientStartDate=true`
 /// the lock date, when the page has one).
 pub(crate) fn get(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
-    let query = odata::parse(call.query, &GET, SCHEMA)?;
+    let query = call.odata()?;
     let extras = Extras {
         level: flag(&query, "pagelevel")?,
         lock: flag(&query, "blockEditsInClientStartDate")?,
@@ -258,7 +244,7 @@ pub(crate) fn update_lock(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Resul
 /// `id`; the ids are kept with the page, so a later PATCH can target them, and left out of the
 /// HTML served without `includeIDs`.
 pub(crate) fn get_content(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
-    let query = odata::parse(call.query, &Supported::NONE, SCHEMA)?;
+    let query = call.odata()?;
     let include_ids = flag(&query, "includeIDs")?;
     let page = visible_page(ctx, call, id)?;
     let mut html = page.content.clone();
@@ -289,7 +275,7 @@ pub(crate) fn get_content(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Resul
 
 /// `GET resources/{id}/$value`: the image or file's bytes, with the type they were sent as.
 pub(crate) fn get_file(ctx: &mut Ctx<'_>, call: &Call<'_>, id: &str) -> Result<Reply, ApiError> {
-    odata::parse(call.query, &Supported::NONE, SCHEMA)?;
+    call.odata()?;
     let missing = || {
         ApiError::not_found(format!(
             "There is no resource with id '{id}' at this location that {} can read.",

@@ -14,17 +14,9 @@ use super::lookup::{display_name, require, visible};
 use super::request::{Call, Ctx, Reply};
 use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Kind, Schema, Supported};
+use crate::odata;
 use crate::route::Holder;
 use crate::store::{Container, Grantee, Role, State};
-
-const SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("userId", Kind::Text),
-    ("userRole", Kind::Text),
-];
 
 const USER_CLAIM: &str = "i:0#.f|membership|";
 const GROUP_CLAIM: &str = "c:0o.c|federateddirectoryclaimprovider|";
@@ -166,7 +158,7 @@ pub(crate) fn list(
     id: &str,
 ) -> Result<Reply, ApiError> {
     owned_holder(ctx, call, holder, id, "listing permissions")?;
-    let query = odata::parse(call.query, &Supported::LIST, SCHEMA)?;
+    let query = call.odata()?;
     let url = entity_url(ctx, call, holder, id)?;
     let items = ctx
         .state
@@ -194,7 +186,7 @@ pub(crate) fn get(
     permission_id: &str,
 ) -> Result<Reply, ApiError> {
     owned_holder(ctx, call, holder, id, "reading permissions")?;
-    let query = odata::parse(call.query, &Supported::SELECT, SCHEMA)?;
+    let query = call.odata()?;
     let found = grantee_of(ctx.state, permission_id)
         .and_then(|g| ctx.state.permissions(id).get(&g).map(|role| (g, *role)));
     let Some((grantee, role)) = found else {
@@ -325,10 +317,14 @@ fn from_the_library(
         ),
         None => (String::from("its document library"), String::new()),
     };
-    ApiError::bad_request(format!(
-        "Permission '{permission_id}' ({who}, {}) comes from the document library that holds \
+    ApiError::new(
+        409,
+        "10017",
+        format!(
+            "Permission '{permission_id}' ({who}, {}) comes from the document library that holds \
          this {}, {library}: it cannot be deleted through the notebook. {managed}",
-        role.as_str(),
-        holder.noun()
-    ))
+            role.as_str(),
+            holder.noun()
+        ),
+    )
 }

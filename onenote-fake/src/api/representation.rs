@@ -1,104 +1,77 @@
 //! The JSON forms of notebooks, class notebooks, section groups, sections, pages and
-//! principals as the service writes them, and the properties OData options may name in each.
+//! principals as the service writes them, made to the response type's table: every answer
+//! carries the fields its table names and no other ([`conform`]), and a created entity's
+//! fields the fake computes nothing for are answered as they were sent.
 
+use onenote_api::schema::{Api, ResponseSchema, Shape};
 use serde_json::{Map, Value, json};
 
 use super::lookup::display_name;
 use super::request::Ctx;
 use super::urls::{links, web_url};
-use crate::odata::{Kind, Schema};
 use crate::route::Location;
-use crate::store::{Grantee, Member, Notebook, Page, Role, Section, SectionGroup};
+use crate::store::{Grantee, Member, Notebook, Page, Role, Section, SectionGroup, State};
 
-/// The properties of a notebook's JSON form.
-pub(crate) const NOTEBOOK_SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("createdBy", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedBy", Kind::Text),
-    ("lastModifiedTime", Kind::DateTime),
-    ("isDefault", Kind::Boolean),
-    ("isShared", Kind::Boolean),
-    ("userRole", Kind::Text),
-    ("sectionsUrl", Kind::Text),
-    ("sectionGroupsUrl", Kind::Text),
-    ("links", Kind::Other),
-    ("sections", Kind::Other),
-    ("sectionGroups", Kind::Other),
-];
+/// Keeps, in `body`, the fields the response's table names (recursively: a list's items, an
+/// object's object fields), and the OData annotations (`@odata.context`, …), which are not
+/// fields. A page keeps its `@odata` links and conforms each of its `value` items.
+pub(crate) fn conform(api: &Api, response: &ResponseSchema, body: &mut Value) {
+    match response {
+        ResponseSchema::Json(shape) => conform_value(api, *shape, body),
+        ResponseSchema::Page(shape) => {
+            if let Some(Value::Array(items)) = body.get_mut("value") {
+                for item in items {
+                    conform_value(api, *shape, item);
+                }
+            }
+        }
+        ResponseSchema::Empty | ResponseSchema::Text | ResponseSchema::Bytes => {}
+    }
+}
 
-/// The properties of a class notebook's JSON form.
-pub(crate) const CLASS_NOTEBOOK_SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("createdBy", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedBy", Kind::Text),
-    ("lastModifiedTime", Kind::DateTime),
-    ("isDefault", Kind::Boolean),
-    ("isShared", Kind::Boolean),
-    ("userRole", Kind::Text),
-    ("sectionsUrl", Kind::Text),
-    ("sectionGroupsUrl", Kind::Text),
-    ("links", Kind::Other),
-    ("studentSections", Kind::Other),
-    ("teachers", Kind::Other),
-    ("students", Kind::Other),
-    ("hasTeacherOnlySectionGroup", Kind::Boolean),
-];
+fn conform_value(api: &Api, shape: Shape, value: &mut Value) {
+    match (shape, value) {
+        (Shape::List(inner), Value::Array(items)) => {
+            for item in items {
+                conform_value(api, *inner, item);
+            }
+        }
+        (Shape::Named(_), Value::Object(members)) => {
+            let Some((_, fields)) = api.object_of(shape) else {
+                return;
+            };
+            members.retain(|key, _| {
+                key.starts_with('@')
+                    || fields
+                        .iter()
+                        .any(|f| f.name == key || f.aliases.contains(&key.as_str()))
+            });
+            for field in fields {
+                if let Some(value) = members.get_mut(field.name) {
+                    conform_value(api, field.shape, value);
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
-/// The properties of a section group's JSON form.
-pub(crate) const SECTION_GROUP_SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("createdBy", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedBy", Kind::Text),
-    ("lastModifiedTime", Kind::DateTime),
-    ("sectionsUrl", Kind::Text),
-    ("sectionGroupsUrl", Kind::Text),
-    ("parentNotebook", Kind::Other),
-    ("parentSectionGroup", Kind::Other),
-    ("sections", Kind::Other),
-    ("sectionGroups", Kind::Other),
-];
+/// The body's fields other than `read` (the ones a create's handler interprets), to keep
+/// with the entity and answer back ([`State::keep_sent_fields`]).
+pub(crate) fn unread_fields(body: &Map<String, Value>, read: &[&str]) -> Map<String, Value> {
+    body.iter()
+        .filter(|(key, _)| !read.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
 
-/// The properties of a section's JSON form.
-pub(crate) const SECTION_SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("name", Kind::Text),
-    ("self", Kind::Text),
-    ("createdBy", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedBy", Kind::Text),
-    ("lastModifiedTime", Kind::DateTime),
-    ("isDefault", Kind::Boolean),
-    ("pagesUrl", Kind::Text),
-    ("links", Kind::Other),
-    ("parentNotebook", Kind::Other),
-    ("parentSectionGroup", Kind::Other),
-];
-
-/// The properties of a page's JSON form.
-pub(crate) const PAGE_SCHEMA: Schema = &[
-    ("id", Kind::Text),
-    ("self", Kind::Text),
-    ("title", Kind::Text),
-    ("createdByAppId", Kind::Text),
-    ("createdTime", Kind::DateTime),
-    ("lastModifiedTime", Kind::DateTime),
-    ("contentUrl", Kind::Text),
-    ("links", Kind::Other),
-    ("level", Kind::Number),
-    ("order", Kind::Number),
-    ("parentSection", Kind::Other),
-    ("parentNotebook", Kind::Other),
-    ("blockEditsInClientStartDate", Kind::DateTime),
-];
+/// Adds the fields `id` was created with that the fake does not compute, where `body` has
+/// none of that name.
+fn with_sent_fields(state: &State, id: &str, body: &mut Map<String, Value>) {
+    for (key, value) in state.sent_fields(id).into_iter().flatten() {
+        body.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+}
 
 /// `{"id", "name", "self"}` of a parent, as the service expands parents by default.
 pub(crate) fn parent_ref(ctx: &Ctx<'_>, version: &str, location: &Location, id: &str) -> Value {
@@ -166,6 +139,7 @@ pub(crate) fn notebook_json(
     ] {
         body.insert(key.to_owned(), value);
     }
+    with_sent_fields(state, &notebook.id, &mut body);
     body
 }
 
@@ -251,6 +225,7 @@ pub(crate) fn section_group_json(
         &group.parent_id,
         &mut body,
     );
+    with_sent_fields(ctx.state, &group.id, &mut body);
     body
 }
 
@@ -295,6 +270,7 @@ pub(crate) fn section_json(
         &section.parent_id,
         &mut body,
     );
+    with_sent_fields(ctx.state, &section.id, &mut body);
     body
 }
 

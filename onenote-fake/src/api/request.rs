@@ -4,10 +4,12 @@
 use std::time::{Duration, Instant};
 
 use onenote_api::DateTime;
+use onenote_api::schema::{Api, BodySchema, OperationSchema};
 use serde_json::{Map, Value};
 
 use super::urls::location_path;
 use crate::error::ApiError;
+use crate::odata::{self, Query};
 use crate::route::{Location, Target};
 use crate::store::State;
 
@@ -52,6 +54,8 @@ pub(crate) struct Settings {
     /// Items per page before `@odata.nextLink`.
     pub(crate) page_size: usize,
     pub(crate) pace: AsyncPace,
+    /// The shapes and rules requests are checked against and answers are made with.
+    pub(crate) api: &'static Api,
 }
 
 /// One request, routed and authenticated.
@@ -66,9 +70,58 @@ pub(crate) struct Call<'a> {
     /// The caller's UPN, as the tenant spells it.
     pub(crate) user: &'a str,
     pub(crate) target: &'a Target,
+    /// The shapes and rules of the API (the spec's, or a test's).
+    pub(crate) api: &'a Api,
+    /// The routed operation's table in `api`.
+    pub(crate) operation: &'a OperationSchema,
 }
 
 impl Call<'_> {
+    /// Checks the request against its operation's table, as the client does before sending:
+    /// the query, then a JSON body (a body that is not JSON is left to the handler, which says
+    /// so). A broken rule is a 400 with the rule's code and the client's message.
+    pub(crate) fn check(&self) -> Result<(), ApiError> {
+        let refused = |violation: onenote_api::schema::Violation| {
+            ApiError::new(400, violation.code(), violation.to_string())
+        };
+        let pairs = odata::decoded_pairs(self.query)?;
+        self.api
+            .check_query(
+                self.operation,
+                pairs
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str())),
+            )
+            .map_err(refused)?;
+        if let Some(BodySchema::Json { .. }) = &self.operation.body
+            && self.is_json()
+            && let Ok(body) = serde_json::from_slice::<Value>(self.body)
+        {
+            self.api
+                .check_json(self.operation, &body)
+                .map_err(refused)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the body is declared JSON, or undeclared (read as JSON).
+    fn is_json(&self) -> bool {
+        self.content_type.is_none_or(|content_type| {
+            content_type
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        })
+    }
+
+    /// The OData options of the query, as the operation's table allows them.
+    pub(crate) fn odata(&self) -> Result<Query, ApiError> {
+        let (supported, properties) = odata::from_table(self.api, self.operation);
+        odata::parse(self.query, &supported, &properties)
+    }
+
     pub(crate) fn version(&self) -> &'static str {
         self.target.version
     }

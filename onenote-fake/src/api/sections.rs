@@ -4,25 +4,14 @@
 
 use serde_json::{Map, Value, json};
 
-use super::creation::{SECTION_NAME_MAX, check_name};
 use super::lookup::{container, require, visible};
-use super::representation::{
-    SECTION_GROUP_SCHEMA, SECTION_SCHEMA, section_group_json, section_json,
-};
+use super::representation::{section_group_json, section_json, unread_fields};
 use super::request::{Call, Ctx, Reply};
 use super::urls::location_context;
 use crate::error::ApiError;
-use crate::odata::{self, Schema, Supported};
+use crate::odata;
 use crate::route::Holder;
 use crate::store::Role;
-
-const GROUP_EXPANDABLE: &[&str] = &[
-    "sections",
-    "sectionGroups",
-    "parentNotebook",
-    "parentSectionGroup",
-];
-const SECTION_EXPANDABLE: &[&str] = &["parentNotebook", "parentSectionGroup"];
 
 /// Which of the two a request is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,20 +21,6 @@ pub(crate) enum Entity {
 }
 
 impl Entity {
-    fn schema(self) -> Schema {
-        match self {
-            Entity::SectionGroup => SECTION_GROUP_SCHEMA,
-            Entity::Section => SECTION_SCHEMA,
-        }
-    }
-
-    fn expandable(self) -> &'static [&'static str] {
-        match self {
-            Entity::SectionGroup => GROUP_EXPANDABLE,
-            Entity::Section => SECTION_EXPANDABLE,
-        }
-    }
-
     fn set(self) -> &'static str {
         match self {
             Entity::SectionGroup => "sectiongroups",
@@ -145,11 +120,7 @@ fn listing(
     kind: Entity,
     parent: Option<&str>,
 ) -> Result<Reply, ApiError> {
-    let supported = Supported {
-        expand: kind.expandable(),
-        ..Supported::LIST
-    };
-    let query = odata::parse(call.query, &supported, kind.schema())?;
+    let query = call.odata()?;
     let mut items = Vec::new();
     for id in ids(ctx, call, kind, parent)? {
         items.extend(item(ctx, call, kind, &id, &query)?);
@@ -197,11 +168,7 @@ pub(crate) fn get(
     kind: Entity,
     id: &str,
 ) -> Result<Reply, ApiError> {
-    let supported = Supported {
-        expand: kind.expandable(),
-        ..Supported::SELECT
-    };
-    let query = odata::parse(call.query, &supported, kind.schema())?;
+    let query = call.odata()?;
     visible(ctx.state, call, kind.holder(), id)?;
     let mut body = item(ctx, call, kind, id, &query)?.ok_or_else(|| {
         ApiError::not_found(format!("There is no {} with id '{id}'.", kind.noun()))
@@ -236,7 +203,7 @@ pub(crate) fn create(
         Role::Contributor,
         &format!("creating a {}", kind.noun()),
     )?;
-    odata::parse(call.query, &Supported::NONE, kind.schema())?;
+    call.odata()?;
     let name = match kind {
         Entity::SectionGroup => {
             call.json_as::<onenote_api::CreateSectionGroup>("CreateSectionGroup")?
@@ -247,7 +214,6 @@ pub(crate) fn create(
                 .name
         }
     };
-    check_name(&name, kind.noun(), SECTION_NAME_MAX)?;
     let taken = match kind {
         Entity::SectionGroup => ctx
             .state
@@ -270,6 +236,8 @@ pub(crate) fn create(
             .state
             .add_section(None, parent_id, &name, call.user, ctx.now)?,
     };
+    ctx.state
+        .keep_sent_fields(&id, unread_fields(&call.json_object()?, &["name"]));
     if let Some(notebook) = ctx.state.notebook_of(&id).map(|n| n.id.clone()) {
         ctx.state.touch(&notebook, call.user, ctx.now);
     }

@@ -69,7 +69,7 @@ async fn update_only_adds_the_teacher_only_section_group() {
     assert_eq!(other.status, 400);
     assert_eq!(
         other.json()["error"]["message"],
-        "Only hasTeacherOnlySectionGroup can be changed on a class notebook, not 'name'."
+        "`name` is not a field of ClassNotebookUpdate (its fields: hasTeacherOnlySectionGroup)"
     );
     assert_eq!(fake.state().notebook(&id).unwrap().name, "Math 101");
 }
@@ -175,15 +175,26 @@ async fn nothing_is_made_when_a_name_or_a_person_is_wrong() {
             "Some users in the request don't exist in the tenant: phantom@contoso.com, ghost@contoso.com."
         )
     );
-    let long = create(CreateClassNotebook::new("x".repeat(129)))
-        .await
-        .unwrap_err();
-    assert_eq!(long.status(), Some(400));
-    let section =
-        create(CreateClassNotebook::new("Math 103").with_student_sections(vec!["a:b".into()]))
-            .await
-            .unwrap_err();
-    assert_eq!(section.code(), Some(ErrorCode::InvalidEntityName));
+    // Names the documents forbid, sent past the client (which refuses them itself): the fake
+    // refuses them with the rule's code.
+    for (body, code) in [
+        (serde_json::json!({ "name": "x".repeat(129) }), "20155"),
+        (
+            serde_json::json!({ "name": "Math 103", "studentSections": ["a:b"] }),
+            "20153",
+        ),
+    ] {
+        let refused = send(
+            &fake,
+            "POST",
+            "/v1.0/me/notes/classNotebooks",
+            TEACHER,
+            Some(body),
+        )
+        .await;
+        assert_eq!(refused.status, 400);
+        assert_eq!(refused.json()["error"]["code"], code);
+    }
     let state = fake.state();
     assert_eq!(state.notebooks().filter(|n| n.class.is_some()).count(), 1);
     assert_eq!(state.section_groups().count(), 2, "only Math 101's two");
@@ -217,7 +228,7 @@ async fn nothing_is_made_when_a_name_or_a_person_is_wrong() {
         klingon.json()["error"]["message"]
             .as_str()
             .unwrap()
-            .starts_with("omkt=tlh-qo is not one of the 38")
+            .starts_with("`omkt` is \"tlh-qo\", which is not one of: bg-bg,")
     );
 }
 
@@ -463,32 +474,60 @@ async fn a_student_cannot_distribute_a_page_to_themselves() {
 /// 001, "Unterstützte Sprachen": the codes are language tags (its own list writes
 /// `sr-Latn-RS` beside `de-de`), which BCP 47 compares without case; `sendemail` is a boolean.
 #[tokio::test]
-async fn omkt_takes_a_language_tag_in_any_case_and_sendemail_any_boolean_spelling() {
+async fn omkt_takes_the_documented_codes_and_sendemail_true_or_false() {
     let (fake, _clock) = start().await;
+    let create = |query: String, name: &str| {
+        let body = serde_json::json!({
+            "name": name,
+            "students": [{ "id": STUDENTS[0], "principalType": "Person" }],
+        });
+        let fake = &fake;
+        async move {
+            send(
+                fake,
+                "POST",
+                &format!("/v1.0/me/notes/classNotebooks?{query}"),
+                TEACHER,
+                Some(body),
+            )
+            .await
+        }
+    };
     for (query, name, language) in [
-        ("omkt=DE-DE", "Mathe", "de-de"),
-        ("omkt=sr-latn-rs&sendemail=True", "Matematika", "sr-Latn-RS"),
-        (
-            "omkt=Sr-Latn-Rs&sendemail=FALSE",
-            "Matematika 2",
-            "sr-Latn-RS",
-        ),
+        ("omkt=de-de", "Mathe", "de-de"),
+        ("omkt=sr-Latn-RS&sendemail=true", "Matematika", "sr-Latn-RS"),
+        ("sendemail=false", "Math", "en-us"),
     ] {
-        let made = send(
-            &fake,
-            "POST",
-            &format!("/v1.0/me/notes/classNotebooks?{query}"),
-            TEACHER,
-            Some(serde_json::json!({ "name": name, "students": [{ "id": STUDENTS[0], "principalType": "Person" }] })),
-        )
-        .await;
+        let made = create(query.to_owned(), name).await;
         assert_eq!(made.status, 201, "{query}: {}", made.json());
         let id = made.json()["id"].as_str().unwrap().to_owned();
         let class = fake.state().notebook(&id).unwrap().class.clone().unwrap();
         assert_eq!(class.language, language, "{query}");
     }
-    let sent = fake.state().sent_emails().len();
-    assert_eq!(sent, 1, "True sends, FALSE does not");
+    assert_eq!(
+        fake.state().sent_emails().len(),
+        1,
+        "true sends, false does not"
+    );
+    // The list is closed and exact, as the client's `Language` is; booleans are JSON's.
+    for (query, message) in [
+        (
+            "omkt=DE-DE",
+            "`omkt` is \"DE-DE\", which is not one of: bg-bg, cs-cz, da-dk, de-de, el-gr, en-us, \
+             es-es, et-ee, fi-fi, fr-fr, hi-in, hr-hr, hu-hu, id-id, it-it, ja-jp, kk-kz, ko-kr, \
+             lt-lt, lv-lv, ms-my, nb-no, nl-nl, pl-pl, pt-br, pt-pt, ro-ro, ru-ru, sk-sk, sl-si, \
+             sr-Latn-RS, sv-se, th-th, tr-tr, uk-ua, vi-vn, zh-cn, zh-tw",
+        ),
+        (
+            "sendemail=True",
+            "`sendemail` is \"True\"; it takes true or false",
+        ),
+    ] {
+        let refused = create(query.to_owned(), "Refused").await;
+        assert_eq!(refused.status, 400, "{query}");
+        assert_eq!(refused.json()["error"]["code"], "10017", "{query}");
+        assert_eq!(refused.json()["error"]["message"], message, "{query}");
+    }
 }
 
 /// The client's error exposes a synchronous failure's `@api.diagnostics` as it does a failed

@@ -183,10 +183,13 @@ pub fn bearer(upn: &str) -> String {
 
 /// Creates a class notebook as teacher1 at `me` with these students; returns its id.
 pub async fn class_notebook(fake: &FakeOneNote, name: &str, students: &[&str]) -> String {
-    let body = onenote_api::CreateClassNotebook::new(name)
+    let mut body = onenote_api::CreateClassNotebook::new(name)
         .with_student_sections(vec!["Homework".to_owned()])
-        .with_teachers(vec![person(TEACHER)])
-        .with_students(students.iter().map(|s| person(s)).collect());
+        .with_teachers(vec![person(TEACHER)]);
+    // "One or more" students (001): none is said by leaving the list out.
+    if !students.is_empty() {
+        body = body.with_students(students.iter().map(|s| person(s)).collect());
+    }
     client(fake, TEACHER)
         .me()
         .class_notebooks()

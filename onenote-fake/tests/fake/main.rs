@@ -18,6 +18,8 @@ mod page_creation_and_copies;
 mod permissions;
 mod request_journal;
 mod routes;
+mod rules;
 mod seeding;
+mod tables;
 mod term_of_a_class;
 mod throttling;

@@ -45,7 +45,11 @@ async fn notebooks_section_groups_and_sections_are_made_where_the_caller_may_wri
         .unwrap();
     let section_id = section.id.clone().unwrap();
     assert_eq!(
-        section.parent_section_group.and_then(|g| g.id).as_deref(),
+        section
+            .parent_section_group
+            .and_then(onenote_api::Nullable::into_option)
+            .and_then(|g| g.id)
+            .as_deref(),
         Some(group_id.as_str())
     );
     assert_eq!(
@@ -273,7 +277,9 @@ async fn pages_list_newest_first_and_change_and_go() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(missing.code(), Some(ErrorCode::InvalidPatchPayload));
+    // The command names an element the page lacks: 404, as any resource a request names.
+    assert_eq!(missing.status(), Some(404));
+    assert_eq!(missing.code(), Some(ErrorCode::ResourceNotFound));
     assert_eq!(
         fake.state().page(&newer).unwrap().content,
         page.content,

@@ -200,14 +200,34 @@ async fn unsupported_queries_get_a_400_that_says_what_is_wrong() {
              (eq, ne, gt, ge, lt, le) joined by and/or."
         )
     );
+    // What the operation's table refuses (an order that is not its properties', an expansion it
+    // does not take) the client refuses before sending, and the fake with the same code and
+    // message.
     let sorted = list().orderby("name sideways").send().await.unwrap_err();
-    assert_eq!(
-        sorted.message(),
-        Some("$orderby takes 'asc' or 'desc' after 'name', not 'sideways'.")
-    );
     let expand = list().expand(["sections"]).send().await.unwrap_err();
-    assert_eq!(
-        expand.message(),
-        Some("'sections' cannot be expanded here; $expand takes: teachers, students.")
-    );
+    for (refused, query, code) in [
+        (sorted, "$orderby=name%20sideways", "20128"),
+        (expand, "$expand=sections", "20101"),
+    ] {
+        assert_eq!(refused.kind(), onenote_api::ErrorKind::InvalidRequest);
+        assert_eq!(refused.code(), Some(ErrorCode::from(code)), "{query}");
+        let answer = send(
+            &fake,
+            "GET",
+            &format!("/v1.0/me/notes/classNotebooks?{query}"),
+            TEACHER,
+            None,
+        )
+        .await;
+        assert_eq!(answer.status, 400, "{query}");
+        assert_eq!(answer.json()["error"]["code"], code, "{query}");
+        let message = answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            refused.to_string(),
+            format!("listClassNotebooks: {message}")
+        );
+    }
 }

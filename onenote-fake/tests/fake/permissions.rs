@@ -387,7 +387,7 @@ async fn unknown_principals_roles_and_options_are_refused_clearly() {
         Some(serde_json::json!({ "userRole": "Reader", "userId": "nobody@contoso.com" })),
     )
     .await;
-    assert_eq!(nobody.status, 400);
+    assert_eq!(nobody.status, 404);
     assert_eq!(nobody.json()["error"]["code"], "30109");
     let admin = send(
         &fake,
@@ -400,7 +400,7 @@ async fn unknown_principals_roles_and_options_are_refused_clearly() {
     assert_eq!(admin.status, 400);
     assert_eq!(
         admin.json()["error"]["message"],
-        "userRole is 'Admin'; it must be Owner, Contributor or Reader."
+        "`userRole` is \"Admin\", which is not one of: Owner, Contributor, Reader"
     );
     let expand = send(&fake, "GET", &format!("{path}?$expand=x"), TEACHER, None).await;
     assert_eq!(expand.status, 400);
@@ -543,7 +543,7 @@ async fn the_librarys_grants_are_listed_and_cannot_be_deleted_through_the_notebo
         .send()
         .await
         .unwrap_err();
-    assert_eq!(refused.status(), Some(400));
+    assert_eq!(refused.status(), Some(409));
     assert_eq!(
         refused.message(),
         Some(
@@ -610,7 +610,7 @@ async fn a_group_notebook_holds_the_groups_owners_and_members_from_its_library()
         .send()
         .await
         .unwrap_err();
-    assert_eq!(refused.status(), Some(400));
+    assert_eq!(refused.status(), Some(409));
     assert_eq!(
         refused.message(),
         Some(
@@ -837,7 +837,7 @@ async fn a_site_notebook_holds_the_sites_owners_and_members_from_its_library() {
         None,
     )
     .await;
-    assert_eq!(refused.status, 400);
+    assert_eq!(refused.status, 409);
     assert_eq!(
         refused.json()["error"]["message"],
         "Permission '1-12' (teacher2@contoso.com, Contributor) comes from the document library \

@@ -65,6 +65,8 @@ mod request;
 mod response;
 #[path = "../../../onenote-api/src/retry.rs"]
 mod retry;
+#[path = "../../../onenote-api/src/schema.rs"]
+pub mod schema;
 #[path = "../../../onenote-api/src/service.rs"]
 mod service;
 #[path = "../../../onenote-api/src/tls.rs"]

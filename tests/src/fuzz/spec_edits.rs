@@ -542,7 +542,7 @@ mod tests {
 
     #[test]
     fn the_edit_a_path_seed_puts_a_brace_into_a_path() {
-        // Opcode 7 in file 1 (lessons.json), node 100 (`lessons/{lessonId}`), insert `{` at 5.
+        // Opcode 7 in file 1 (lessons.json), node 112 (`lessons/{lessonId}`), insert `{` at 5.
         let seed = std::fs::read(
             crate::spec_files::workspace().join("fuzz/corpus/spec_edits/edit-a-path"),
         )

@@ -30,8 +30,13 @@ fn edited(edits: &[(&str, &str, &str)]) -> Vec<SpecSource> {
 
 /// The impact of an edit of the fixture.
 fn impact_of(edits: &[(&str, &str, &str)]) -> Impact {
-    let before = codegen::load(&read_spec(FIXTURE)).unwrap_or_else(|d| panic!("{d}"));
-    let after = codegen::load(&edited(edits)).unwrap_or_else(|d| panic!("{d}"));
+    impact_between(&[], edits)
+}
+
+/// The impact of going from one edit of the fixture to another.
+fn impact_between(before: &[(&str, &str, &str)], after: &[(&str, &str, &str)]) -> Impact {
+    let before = codegen::load(&edited(before)).unwrap_or_else(|d| panic!("{d}"));
+    let after = codegen::load(&edited(after)).unwrap_or_else(|d| panic!("{d}"));
     codegen::impact(&before, &after)
 }
 
@@ -155,6 +160,101 @@ fn a_lower_limit_is_breaking_and_a_higher_one_compatible() {
     assert_eq!(
         lines(&limit("500")),
         ["compatible ListClassNotebooksRequest::top: at most 500 (was at most 100)"]
+    );
+}
+
+/// `CreateClassNotebook.name` with `rules` (JSON members after its `required`).
+fn name_with(rules: &str) -> [(&'static str, &'static str, String); 1] {
+    [(
+        "classes.json",
+        r#""name": { "doc": "The notebook's name.", "type": "string", "required": true }"#,
+        format!(
+            r#""name": {{ "doc": "The notebook's name.", "type": "string", "required": true{rules}, "source": "This test." }}"#
+        ),
+    )]
+}
+
+fn as_edits<'a>(
+    edits: &'a [(&'static str, &'static str, String)],
+) -> Vec<(&'static str, &'static str, &'a str)> {
+    edits.iter().map(|(f, a, b)| (*f, *a, b.as_str())).collect()
+}
+
+#[test]
+fn a_tightened_rule_is_breaking_and_a_loosened_one_compatible() {
+    let at_most_128 = name_with(r#", "maxLength": 128"#);
+    let between = |after: &str| {
+        lines(&impact_between(
+            &as_edits(&at_most_128),
+            &as_edits(&name_with(after)),
+        ))
+    };
+    assert_eq!(
+        between(r#", "maxLength": 50, "forbiddenCharacters": "/:""#),
+        [
+            "breaking CreateClassNotebook::name: at most 50 characters (was at most 128 characters)",
+            "breaking CreateClassNotebook::name: may not contain `/`, `:` now",
+        ]
+    );
+    assert_eq!(
+        between(r#", "maxLength": 200"#),
+        [
+            "compatible CreateClassNotebook::name: at most 200 characters (was at most 128 characters)"
+        ]
+    );
+    assert_eq!(
+        between(r#", "minLength": 1"#),
+        [
+            "breaking CreateClassNotebook::name: at least 1 character (was no limit)",
+            "compatible CreateClassNotebook::name: no limit (was at most 128 characters)",
+        ]
+    );
+    // A new rule on a field that had none.
+    assert_eq!(
+        lines(&impact_of(&as_edits(&name_with(r#", "pattern": "^[^ ]""#)))),
+        ["breaking CreateClassNotebook::name: must match `^[^ ]` now"]
+    );
+}
+
+#[test]
+fn an_enum_a_request_starts_to_carry_is_closed_and_that_is_breaking() {
+    let status = (
+        "classes.json",
+        r#""UserRole": {"#,
+        r#""Status": { "doc": "Where it is.", "values": [{ "value": "Open", "doc": "Open." }] },
+    "UserRole": {"#,
+    );
+    let in_responses = (
+        "classes.json",
+        r#""name": { "doc": "Its name.", "type": "string" }"#,
+        r#""name": { "doc": "Its name.", "type": "string" },
+        "status": { "doc": "Where it is.", "type": "Status" }"#,
+    );
+    let in_requests = (
+        "classes.json",
+        r#""students": { "doc": "The students.", "type": "Principal[]" }"#,
+        r#""students": { "doc": "The students.", "type": "Principal[]" },
+        "status": { "doc": "Where it starts.", "type": "Status" }"#,
+    );
+    let impact = impact_between(
+        &[status, in_responses],
+        &[status, in_responses, in_requests],
+    );
+    let lines = lines(&impact);
+    assert!(
+        lines
+            .contains(&"breaking Status: closed on requests now (a request carries it)".to_owned()),
+        "{impact}"
+    );
+    let back = impact_between(
+        &[status, in_responses, in_requests],
+        &[status, in_responses],
+    );
+    assert!(
+        back.changes().iter().any(|c| c.item == "Status"
+            && c.class == Class::Compatible
+            && c.what == "no request carries it now: no value is refused"),
+        "{back}"
     );
 }
 

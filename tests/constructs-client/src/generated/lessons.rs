@@ -3,9 +3,11 @@
 /// Someone at a lesson; no required fields, so it has Default.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attendee {
-    /// Their name.
+    /// Their name, with every string rule.
     ///
     /// JSON `name`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty (error 20152), at most 40 characters, none of `<` `>`, a name that does not start with a space (error 20154). Source: This fixture: every string rule, with and without a code.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Their mood.
@@ -39,9 +41,11 @@ impl Attendee {
 /// An object that extends another: every field of `Attendee` first, then its own.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Helper {
-    /// Their name.
+    /// Their name, with every string rule.
     ///
     /// JSON `name`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: not empty (error 20152), at most 40 characters, none of `<` `>`, a name that does not start with a space (error 20154). Source: This fixture: every string rule, with and without a code.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Their mood.
@@ -147,9 +151,11 @@ pub struct Lesson {
         deserialize_with = "crate::Nullable::deserialize_present"
     )]
     pub locked_from: Option<crate::Nullable<crate::DateTime>>,
-    /// An array of a named type.
+    /// An array of a named type, with a rule on its length.
     ///
     /// JSON `attendees`. `None` when absent (and not sent).
+    ///
+    /// Checked before sending: at least 1 item. Source: This fixture: a list's rule.
     #[serde(rename = "attendees", default, skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<crate::Attendee>>,
     /// A nested array.
@@ -486,7 +492,7 @@ impl<L: crate::Location> crate::LessonResource<L> {
     /// # Arguments
     ///
     /// - `body`: the request body, a [`Multipart`](crate::Multipart) or anything that converts into one (`multipart/form-data`). The handout. Its parts, checked before anything is sent:
-    ///   - `Presentation` (required, `text/html`): The handout as HTML; it refers to binary parts as `name:part`.
+    ///   - `Presentation` (required, `text/html`): The handout as HTML; it refers to binary parts as `name:part`. Checked before sending: not empty. Source: This fixture: a text part's rule.
     ///   - `Metadata` (JSON, [`Attendee`](crate::Attendee)): Who it is for.
     ///   - binary parts you name (at most 26214400 bytes each): Images and files the HTML refers to.
     pub fn create_handout(
@@ -532,9 +538,9 @@ impl crate::CreateLessonRequest {
         self.op.max = Some(value);
         self
     }
-    /// A string.
+    /// A string with a rule.
     ///
-    /// Sent as the `tag` query parameter (`String`).
+    /// Sent as the `tag` query parameter (`String`). Checked before sending: at most 20 characters. Source: This fixture: a query parameter's rule.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.op.tag = Some(value.into());
         self
@@ -669,9 +675,9 @@ impl<L: crate::Location> crate::LessonsResource<L> {
     /// - [`$filter`](crate::Request::filter)
     /// - [`$orderby`](crate::Request::orderby)
     /// - [`$select`](crate::Request::select)
-    /// - [`$top`](crate::Request::top)
+    /// - [`$top`](crate::Request::top): At most 50: a larger value is refused before the request is sent.
     /// - [`$skip`](crate::Request::skip)
-    /// - [`$expand`](crate::Request::expand)
+    /// - [`$expand`](crate::Request::expand): Takes `attendees`.
     /// - [`$count`](crate::Request::count)
     ///
     /// # Permission scopes
@@ -819,7 +825,7 @@ impl<L: crate::Location> crate::LessonResource<L> {
     ///
     /// # Arguments
     ///
-    /// - `body`: the request body, `text/html` text (anything that converts into a `String`). The summary as HTML.
+    /// - `body`: the request body, `text/html` text (anything that converts into a `String`). The summary as HTML. Checked before sending: not empty. Source: This fixture: a text body's rule.
     pub fn replace_summary(
         &self,
         body: impl Into<String>,
@@ -860,7 +866,7 @@ impl<L: crate::Location> crate::LessonResource<L> {
     ///
     /// # Arguments
     ///
-    /// - `body`: the request body, a list of [`Attendee`](crate::Attendee). Everyone who came.
+    /// - `body`: the request body, a list of [`Attendee`](crate::Attendee). Everyone who came. Checked before sending: at least 1 item. Source: This fixture: a list body's rule.
     pub fn update_attendance(
         &self,
         body: Vec<crate::Attendee>,

@@ -7,6 +7,7 @@ pub mod lessons;
 pub mod status;
 pub mod op;
 pub mod resource;
+pub(crate) mod tables;
 pub use self::api::*;
 pub use self::lessons::*;
 pub use self::status::*;

@@ -9,6 +9,7 @@ impl crate::Operation for CloseCampus {
     const ID: &'static str = "closeCampus";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[0usize];
     type Response = ();
 }
 /// The `createHandout` operation: what [`CreateHandoutRequest`](crate::CreateHandoutRequest) sends and what it returns (POST `lessons/{lessonId}/handouts`).
@@ -20,27 +21,10 @@ impl crate::Operation for CreateHandout {
     const ID: &'static str = "createHandout";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[1usize];
     type Response = crate::Json<Vec<String>>;
     fn fill(self, call: &mut crate::request::Call) {
-        call.multipart_body(
-            &self.body,
-            &crate::body::MultipartRules {
-                parts: &[
-                    crate::body::DeclaredPart {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                    },
-                    crate::body::DeclaredPart {
-                        name: "Metadata",
-                        media_type: "application/json",
-                        required: false,
-                    },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: None,
-            },
-        );
+        call.multipart_body(self.body);
     }
 }
 /// The `createLesson` operation: what [`CreateLessonRequest`](crate::CreateLessonRequest) sends and what it returns (POST `lessons`).
@@ -56,6 +40,7 @@ impl crate::Operation for CreateLesson {
     const ID: &'static str = "createLesson";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[2usize];
     type Response = crate::Json<crate::Lesson>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.subject {
@@ -82,6 +67,7 @@ impl crate::Operation for DownloadAttachment {
     const ID: &'static str = "downloadAttachment";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[3usize];
     const ACCEPT: &'static str = "*/*";
     type Response = crate::Bytes;
 }
@@ -92,6 +78,7 @@ impl crate::Operation for GetSummary {
     const ID: &'static str = "getSummary";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[4usize];
     const ACCEPT: &'static str = "text/html";
     type Response = String;
 }
@@ -102,6 +89,7 @@ impl crate::Operation for ListLessons {
     const ID: &'static str = "listLessons";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[5usize];
     type Response = crate::Page<crate::Lesson>;
 }
 impl crate::odata::SupportsFilter for ListLessons {}
@@ -118,6 +106,7 @@ impl crate::Operation for ListRemarks {
     const ID: &'static str = "listRemarks";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[6usize];
     type Response = crate::Page<String>;
 }
 impl crate::odata::SupportsTop for ListRemarks {}
@@ -129,6 +118,7 @@ impl crate::Operation for LookupIds {
     const ID: &'static str = "lookupIds";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[7usize];
     type Response = crate::Json<crate::Ids>;
 }
 /// The `moveLesson` operation: what [`MoveLessonRequest`](crate::MoveLessonRequest) sends and what it returns (POST `lessons/{lessonId}/rooms('{roomName}')/Act.Move`).
@@ -138,6 +128,7 @@ impl crate::Operation for MoveLesson {
     const ID: &'static str = "moveLesson";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[8usize];
     const ASYNC_ONLY: bool = true;
     type Response = crate::OperationHandle;
 }
@@ -150,6 +141,7 @@ impl crate::Operation for ReplaceSummary {
     const ID: &'static str = "replaceSummary";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[9usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.text_body("text/html", self.body);
@@ -164,6 +156,7 @@ impl crate::Operation for UpdateAttendance {
     const ID: &'static str = "updateAttendance";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[10usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
