@@ -17,6 +17,10 @@
 # 49 s with a workspace build beside it on 2 cores). Not covered yet: schemathesis reports 180
 # operations that only ever got 404 (it makes up ids); the demo tenant's ids as path parameters
 # bring that to 123 and found one bug (a backslash in a part name), but stop the stateful phase.
+# Microsoft Graph's export (#26), the same settings: 10,117 cases over 116 operations (coverage
+# 7,658, fuzzing 2,322, stateful 137), 0 failures, about 50 s more. Its first run found 22
+# failing operations in the fake's Graph root (`$select=userTags`, `notebookFolder`, and
+# percent-encoded `$orderby` lists not translated), fixed in onenote-fake/src/graph.rs.
 #
 # It sets up all it needs inside the checkout: a virtualenv in target/conformance/venv (never
 # system-wide) with schemathesis and every package it pulls in pinned in

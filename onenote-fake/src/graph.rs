@@ -6,6 +6,7 @@
 //! 4 MB request limit and 429 without `Retry-After`. The handlers never know which root a
 //! request came through.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 use crate::route::{Endpoint, Location};
@@ -56,6 +57,12 @@ pub const IDENTITY_SETS: &[&str] = &["createdBy", "lastModifiedBy"];
 
 /// Fields onenote.com sends that Graph does not have.
 pub const OMITTED: &[&str] = &["@api.diagnostics", "blockEditsInClientStartDate"];
+
+/// Fields only Graph has. The fake keeps no page tags and copies to the `Notebooks` folder
+/// whatever `notebookFolder` says, so a request's mention of them is dropped before the
+/// handlers (which check onenote.com's shapes) see it; answers never carry them (Graph leaves
+/// `userTags` out of an untagged page).
+pub const ADDED: &[&str] = &["notebookFolder", "userTags"];
 
 /// Whether Graph serves the endpoint.
 pub(crate) fn serves(endpoint: &Endpoint) -> bool {
@@ -113,7 +120,7 @@ pub(crate) fn request_body(body: &[u8]) -> Option<Vec<u8>> {
     };
     let mut out = Map::new();
     for (key, value) in object {
-        if key.starts_with("@odata.") {
+        if key.starts_with("@odata.") || ADDED.contains(&key.as_str()) {
             continue;
         }
         let key = RENAMED
@@ -126,9 +133,49 @@ pub(crate) fn request_body(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A Graph query as the handlers read it: property names in OData options renamed to
-/// onenote.com's (`$orderby=displayName` → `$orderby=name`), word by word.
+/// onenote.com's (`$orderby=displayName` → `$orderby=name`), word by word, and Graph-only
+/// properties left out of `$select` and `$orderby` lists. Each value is decoded, rewritten and
+/// encoded again.
 pub(crate) fn request_query(query: &str) -> String {
-    let mut out = String::with_capacity(query.len());
+    let mut pairs = Vec::new();
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = decoded(key);
+        let mut value = decoded(value);
+        let option = name.trim_start_matches('$');
+        if option == "select" || option == "orderby" {
+            let kept: Vec<&str> = value
+                .split(',')
+                .filter(|item| !ADDED.contains(&item.split_whitespace().next().unwrap_or("")))
+                .collect();
+            value = match (kept.is_empty(), option) {
+                (false, _) => kept.join(","),
+                // Nothing Graph-only to order by here; everything selected has an id.
+                (true, "orderby") => continue,
+                (true, _) => "id".to_owned(),
+            };
+        }
+        pairs.push(format!(
+            "{key}={}",
+            utf8_percent_encode(&renamed_words(&value), QUERY_VALUE)
+        ));
+    }
+    pairs.join("&")
+}
+
+/// What a query value's bytes may be sent as: unreserved characters as they are.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A query component percent-decoded, `+` as a space (lossy on bad UTF-8).
+fn decoded(text: &str) -> String {
+    percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// `text` with every word that is a Graph name replaced by onenote.com's.
+fn renamed_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         let renamed = RENAMED
@@ -138,7 +185,7 @@ pub(crate) fn request_query(query: &str) -> String {
         out.push_str(renamed);
         word.clear();
     };
-    for c in query.chars() {
+    for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             word.push(c);
         } else {
@@ -314,7 +361,17 @@ mod tests {
         assert_eq!(body.as_deref(), Some(br#"{"name":"S1"}"#.as_slice()));
         assert_eq!(
             request_query("$orderby=displayName desc&$select=id,displayName,createdDateTime"),
-            "$orderby=name desc&$select=id,name,createdTime"
+            "$orderby=name%20desc&$select=id%2Cname%2CcreatedTime"
+        );
+        // Encoded as clients send it, and Graph-only properties left out.
+        assert_eq!(
+            request_query("%24orderby=createdDateTime%2CdisplayName+asc&%24select=userTags&%24top=5"),
+            "%24orderby=createdTime%2Cname%20asc&%24select=id&%24top=5"
+        );
+        assert_eq!(request_query("$orderby=userTags&$top=1"), "$top=1");
+        assert_eq!(
+            request_body(br#"{"id":"1-a","notebookFolder":"Archive"}"#).as_deref(),
+            Some(br#"{"id":"1-a"}"#.as_slice())
         );
         let mut answer = json!({"value": [{"name": "N", "createdBy": "Ada", "createdTime": "t", "@api.diagnostics": {}}]});
         REWRITE.json(&mut answer);

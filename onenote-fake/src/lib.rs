@@ -36,6 +36,13 @@
 //! in another process sees what it received, even after killing it
 //! ([`FakeOneNoteBuilder::journal_file`]).
 //!
+//! It serves Microsoft Graph's OneNote root too, over the same store (an id works on both):
+//! `{origin}/v1.0/{me | users/{id} | groups/{id} | sites/{host,collection,site}}/onenote/…`
+//! ([`FakeOneNote::graph_base_url`]; `client_for` clients reach it with `client.graph()`), for
+//! the operations the spec says Graph serves, with Graph's names, URLs, error body
+//! (`innerError`), `request-id` header, 4 MB request limit and 429 without `Retry-After`; it
+//! takes only Graph tokens there ([`graph`] lists what it translates).
+//!
 //! # Authentication
 //!
 //! A request carries `Authorization: Bearer fake:{upn}` for a user of the tenant

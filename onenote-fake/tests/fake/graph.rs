@@ -390,6 +390,7 @@ fn the_fake_writes_graph_names_as_the_spec_shapes_them() {
     let mut renamed = BTreeSet::new();
     let mut identity_sets = BTreeSet::new();
     let mut omitted = BTreeSet::new();
+    let mut added = BTreeSet::new();
     for shape in &graph.types {
         let main_name = shape.name.strip_prefix("Graph").unwrap();
         let Some(main) = model
@@ -409,6 +410,14 @@ fn the_fake_writes_graph_names_as_the_spec_shapes_them() {
         else {
             continue;
         };
+        for graph_field in graph_fields {
+            let known = fields
+                .iter()
+                .any(|f| f.rust == graph_field.rust || f.doc == graph_field.doc);
+            if !known {
+                added.insert(graph_field.wire.clone());
+            }
+        }
         for field in fields {
             match graph_fields
                 .iter()
@@ -439,4 +448,5 @@ fn the_fake_writes_graph_names_as_the_spec_shapes_them() {
     assert_eq!(renamed, pairs(onenote_fake::graph::RENAMED));
     assert_eq!(identity_sets, names(onenote_fake::graph::IDENTITY_SETS));
     assert_eq!(omitted, names(onenote_fake::graph::OMITTED));
+    assert_eq!(added, names(onenote_fake::graph::ADDED));
 }
