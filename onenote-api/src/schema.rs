@@ -27,7 +27,9 @@
 //! assert_eq!(refused.field(), "name");
 //! ```
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde_json::Value;
 
@@ -169,6 +171,24 @@ pub struct Pattern {
     /// What a matching value is, as a noun phrase ("a comma-separated list of …"); empty when
     /// the spec gives none.
     pub meaning: &'static str,
+}
+
+impl Pattern {
+    /// Whether `text` matches. Each expression is compiled once per process, on first use;
+    /// one that does not compile matches nothing (codegen refuses such a spec).
+    pub fn matches(&self, text: &str) -> bool {
+        type Compiled = HashMap<&'static str, Option<regex_lite::Regex>>;
+        static COMPILED: OnceLock<Mutex<Compiled>> = OnceLock::new();
+        let mut compiled = COMPILED
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        compiled
+            .entry(self.regex)
+            .or_insert_with(|| regex_lite::Regex::new(self.regex).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(text))
+    }
 }
 
 /// One operation's inputs and output.
@@ -631,19 +651,18 @@ fn string(rules: &Rules, text: &str, at: &Place, code: &'static str) -> Result<(
             ),
         ));
     }
-    if let Some(rule) = &rules.pattern {
-        let matches = regex_lite::Regex::new(rule.value.regex).map(|re| re.is_match(text));
-        if !matches.unwrap_or(false) {
-            let problem = if rule.value.meaning.is_empty() {
-                format!(
-                    "is {text:?}, which does not match the pattern {}",
-                    rule.value.regex
-                )
-            } else {
-                format!("is {text:?}, which is not {}", rule.value.meaning)
-            };
-            return Err(at.violation(rule.code.unwrap_or(code), problem));
-        }
+    if let Some(rule) = &rules.pattern
+        && !rule.value.matches(text)
+    {
+        let problem = if rule.value.meaning.is_empty() {
+            format!(
+                "is {text:?}, which does not match the pattern {}",
+                rule.value.regex
+            )
+        } else {
+            format!("is {text:?}, which is not {}", rule.value.meaning)
+        };
+        return Err(at.violation(rule.code.unwrap_or(code), problem));
     }
     if let Some(rule) = &rules.one_of
         && !rule.value.contains(&text)
