@@ -164,7 +164,11 @@ pub(crate) fn request_query(query: &str) -> String {
 }
 
 /// What a query value's bytes may be sent as: unreserved characters as they are.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A query component percent-decoded, `+` as a space (lossy on bad UTF-8).
 fn decoded(text: &str) -> String {
@@ -365,7 +369,9 @@ mod tests {
         );
         // Encoded as clients send it, and Graph-only properties left out.
         assert_eq!(
-            request_query("%24orderby=createdDateTime%2CdisplayName+asc&%24select=userTags&%24top=5"),
+            request_query(
+                "%24orderby=createdDateTime%2CdisplayName+asc&%24select=userTags&%24top=5"
+            ),
             "%24orderby=createdTime%2Cname%20asc&%24select=id&%24top=5"
         );
         assert_eq!(request_query("$orderby=userTags&$top=1"), "$top=1");
