@@ -103,5 +103,9 @@ mod tests {
         assert_eq!(notebooks.client().audience(), Audience::Graph);
         assert_eq!(notebooks.client().base_url(), "http://127.0.0.1:9");
         assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
+        assert_eq!(
+            format!("{notebooks:?}"),
+            "Handle { resource: \"Notebooks\", location: \"Graph<Me>\", path: \"me/onenote/notebooks\" }"
+        );
     }
 }
