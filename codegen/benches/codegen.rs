@@ -325,13 +325,15 @@ impl Renamer<'_> {
     }
 
     /// Renames every reference anywhere below `value`: `type`, `body` and `response` strings
-    /// and the entries of `mountedAt`.
+    /// and the entries of `mountedAt`. A list of `values` (an `$expand`'s field names, an
+    /// enum's values) names no declaration, though `sections` is a field and a resource.
     fn references(&self, value: &Value) -> Value {
         match value {
             Value::Object(_) => map_members(value, |key, value| match (value, key) {
                 (Value::String(text), "type" | "body" | "response") => {
                     Value::String(self.reference(text))
                 }
+                (_, "values") => value.clone(),
                 _ => self.references(value),
             }),
             Value::Array(items) => Value::Array(items.iter().map(|i| self.references(i)).collect()),

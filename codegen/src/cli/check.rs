@@ -62,10 +62,10 @@ pub fn check<'a>(
             .collect();
         inputs.extend(leaf_inputs(model, &types, command.operation));
         for input in inputs {
-            let (file, pos) = locator.origin(&input.origin);
             let name = describe(&input);
             if let Some(first) = seen.get(&input.id) {
                 if !matches!(input.origin, Origin::Runtime) {
+                    let (file, pos) = locator.origin(&input.origin);
                     diagnostics.push(
                         &file,
                         pos,
@@ -82,6 +82,7 @@ pub fn check<'a>(
                 reserved.get(&input.id),
                 matches!(input.origin, Origin::Runtime),
             ) {
+                let (file, pos) = locator.origin(&input.origin);
                 diagnostics.push(
                     &file,
                     pos,
@@ -113,7 +114,8 @@ fn check_words(
             NodeKind::Resource(id) => format!("resource \"{}\"", model.resource(id).key),
             NodeKind::Operation(id) => format!("operation \"{}\"", model.operation(id).id),
         };
-        let (file, pos) = match node.kind {
+        // Positions only for a diagnostic: finding one parses the spec again.
+        let place = || match node.kind {
             NodeKind::Resource(id) => locator.resource(model, id),
             NodeKind::Operation(id) => locator.operation(model, id),
         };
@@ -130,6 +132,7 @@ fn check_words(
                     .eq(words.iter().map(String::as_str))
             })
         {
+            let (file, pos) = place();
             diagnostics.push(
                 &file,
                 pos,
@@ -140,6 +143,7 @@ fn check_words(
                 NodeKind::Resource(id) => format!("resource \"{}\"", model.resource(id).key),
                 NodeKind::Operation(id) => format!("operation \"{}\"", model.operation(id).id),
             };
+            let (file, pos) = place();
             diagnostics.push(
                 &file,
                 pos,
