@@ -256,6 +256,15 @@ pub fn openapi(sources: &[SpecSource]) -> Result<String, Diagnostics> {
     openapi_text(&load(sources)?)
 }
 
+/// The OpenAPI document of Microsoft Graph's surface ([`model::Model::graph_view`]), or
+/// `None` when the spec describes no Graph section.
+pub fn graph_openapi(sources: &[SpecSource]) -> Result<Option<String>, Diagnostics> {
+    match load(sources)?.graph_view() {
+        Some(view) => openapi_text(&view).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// The OpenAPI document of a loaded model, as [`openapi()`] writes it.
 pub fn openapi_text(model: &model::Model) -> Result<String, Diagnostics> {
     match serde_json::to_string_pretty(&openapi::document(model)) {

@@ -3,7 +3,7 @@
 //! Every name here is already a Rust identifier made by `names::ident`, every reference is
 //! resolved, and every list is in the order it reaches the output.
 
-pub use crate::spec::{AsyncForm, Method, ODataOption, Root};
+pub use crate::spec::{AsyncForm, Method, ODataOption, Root, Service};
 pub use crate::template::{Part, PathTemplate, Segment};
 
 /// The whole API, ready to emit.
@@ -23,6 +23,59 @@ pub struct Model {
     /// Every operation expanded once per location it is allowed at and per mount of its group,
     /// in operation order, then location order, then mount order. What a server must answer.
     pub routes: Vec<Route>,
+    /// Microsoft Graph, when the spec describes it: what it serves and in which shapes.
+    pub graph: Option<GraphModel>,
+}
+
+/// Microsoft Graph, the second service: its root, the shapes of its types, and the operations
+/// it serves (the main service's, written once, with Graph's types).
+#[derive(Clone, Debug)]
+pub struct GraphModel {
+    /// What Graph offers here.
+    pub doc: String,
+    /// Default base URL, without the version (`https://graph.microsoft.com`).
+    pub base_url: String,
+    /// The segment after the location (`onenote`).
+    pub notes_root: String,
+    /// Graph's location roots, in the main service's order; `key` and `marker` name the same
+    /// kind as there.
+    pub locations: Vec<LocationModel>,
+    /// Every type a Graph operation uses, in Graph's shape, named [`graph_name`], sorted.
+    pub types: Vec<TypeModel>,
+    /// The operations Graph serves, in model order: the same id, routes and hosts, with the
+    /// builder and the types renamed to their Graph forms.
+    pub operations: Vec<OperationModel>,
+    /// The resources a Graph operation is reached through, in model order.
+    pub resources: Vec<ResourceId>,
+    /// Per Graph type (`GraphNotebook`), the fields whose JSON name Graph changes, as
+    /// (main service's name, Graph's name): what turns a body written with the main names
+    /// (the command line's field flags) into Graph's.
+    pub renames: std::collections::BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// The Rust name of a type's (or a builder's) Graph form: `Notebook` → `GraphNotebook`.
+pub fn graph_name(name: &str) -> String {
+    format!("Graph{name}")
+}
+
+impl TypeRef {
+    /// The same reference with every named type replaced by its Graph form.
+    pub fn to_graph(&self) -> TypeRef {
+        match self {
+            TypeRef::Named(name) => TypeRef::Named(graph_name(name)),
+            TypeRef::Array(inner) => TypeRef::Array(Box::new(inner.to_graph())),
+            other => other.clone(),
+        }
+    }
+
+    /// The named type it refers to, through lists.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner) => inner.named(),
+            _ => None,
+        }
+    }
 }
 
 impl Model {
@@ -52,6 +105,114 @@ impl Model {
         module: &'a Module,
     ) -> impl Iterator<Item = &'a ResourceModel> + 'a {
         module.resources.iter().map(|id| self.resource(*id))
+    }
+
+    /// Microsoft Graph as a model of its own: Graph's root and locations, the Graph shapes as
+    /// each module's types, the operations Graph serves (with their Graph types) and their
+    /// routes at Graph's locations. What a backend that knows one service (the OpenAPI export)
+    /// reads for Graph; `None` when the spec has no Graph section.
+    pub fn graph_view(&self) -> Option<Model> {
+        let graph = self.graph.as_ref()?;
+        let api = ApiModel {
+            source: self.api.source.clone(),
+            doc: graph.doc.clone(),
+            base_url: graph.base_url.clone(),
+            versions: self.api.versions.clone(),
+            default_version: self.api.default_version,
+            notes_root: graph.notes_root.clone(),
+            locations: graph.locations.clone(),
+            service: Service::Graph,
+        };
+        let notes_root = PathTemplate {
+            segments: vec![Segment {
+                parts: vec![Part::Literal(graph.notes_root.clone())],
+            }],
+        };
+        let mut operations = Vec::new();
+        let mut routes = Vec::new();
+        let mut ids = std::collections::BTreeMap::new();
+        for op in &graph.operations {
+            let id = OperationId(operations.len());
+            ids.insert(op.id.clone(), id);
+            let start = routes.len();
+            // One route per mount (the main service's routes repeat it per location).
+            let mut mounts: Vec<&Route> = Vec::new();
+            for route in self.routes_of(op) {
+                if !mounts.iter().any(|m| m.mount == route.mount) {
+                    mounts.push(route);
+                }
+            }
+            let allowed = |key: &str| {
+                op.locations
+                    .as_ref()
+                    .is_none_or(|ids| ids.iter().any(|id| self.location(*id).key == key))
+            };
+            for route in mounts {
+                for (index, location) in api.locations.iter().enumerate() {
+                    if !allowed(&location.key) {
+                        continue;
+                    }
+                    let mut params: Vec<RouteParam> = location
+                        .params
+                        .iter()
+                        .map(|param| RouteParam {
+                            param: param.clone(),
+                            origin: ParamOrigin::Location(LocationId(index)),
+                        })
+                        .collect();
+                    params.extend(
+                        route
+                            .params
+                            .iter()
+                            .filter(|p| !matches!(p.origin, ParamOrigin::Location(_)))
+                            .cloned(),
+                    );
+                    routes.push(Route {
+                        operation: id,
+                        location: Some(LocationId(index)),
+                        mount: route.mount,
+                        template: location.path.join(&notes_root).join(&route.relative),
+                        relative: route.relative.clone(),
+                        params,
+                    });
+                }
+            }
+            let mut op = op.clone();
+            op.routes = start..routes.len();
+            op.locations = None;
+            operations.push(op);
+        }
+        let modules = self
+            .modules
+            .iter()
+            .map(|module| {
+                let own = |name: &str| module.types.iter().any(|t| graph_name(&t.name) == name);
+                Module {
+                    types: graph
+                        .types
+                        .iter()
+                        .filter(|t| own(&t.name))
+                        .cloned()
+                        .collect(),
+                    operations: module
+                        .operations
+                        .iter()
+                        .filter_map(|id| ids.get(&self.operation(*id).id).copied())
+                        .collect(),
+                    resources: Vec::new(),
+                    declares_api: false,
+                    ..module.clone()
+                }
+            })
+            .collect();
+        Some(Model {
+            api,
+            modules,
+            resources: self.resources.clone(),
+            operations,
+            routes,
+            graph: None,
+        })
     }
 
     /// A module's operations, in order.
@@ -130,6 +291,8 @@ pub struct ApiModel {
     pub notes_root: String,
     /// Locations in spec order.
     pub locations: Vec<LocationModel>,
+    /// The service this is: the main one, or Microsoft Graph in [`Model::graph_view`].
+    pub service: Service,
 }
 
 /// One API version.

@@ -53,8 +53,8 @@ use serde_json::{Map, Value, json};
 
 use crate::model::{
     AsyncForm, BodyModel, EnumValueModel, FieldModel, Model, Module, MultipartModel, ODataOption,
-    OperationModel, PartContent, QueryValue, ResponseModel, Route, RouteParam, TypeKind, TypeModel,
-    TypeRef,
+    OperationModel, PartContent, QueryValue, ResponseModel, Route, RouteParam, Service, TypeKind,
+    TypeModel, TypeRef,
 };
 use crate::rules::{InputRules, ODataParam, ODataShape, odata_params, sentence};
 
@@ -160,8 +160,8 @@ pub fn document(model: &Model) -> Value {
         "components": {
             "schemas": schemas(model, &names),
             "parameters": parameters,
-            "headers": headers(),
-            "responses": responses(&names),
+            "headers": headers(model.api.service),
+            "responses": responses(&names, model.api.service),
             "securitySchemes": security_schemes(model),
         },
     })
@@ -472,7 +472,8 @@ fn success_response(op: &OperationModel, names: &ComponentNames) -> Value {
     } else {
         format!("{description} {}", op.response_doc.trim())
     };
-    let mut response = json!({ "description": description, "headers": standard_headers() });
+    let mut response =
+        json!({ "description": description, "headers": standard_headers(names.service) });
     if let (Some(body), Value::Object(map)) = (body, &mut response) {
         let media = op.response.accept();
         map.insert("content".to_owned(), json!({ media: { "schema": body } }));
@@ -480,10 +481,11 @@ fn success_response(op: &OperationModel, names: &ComponentNames) -> Value {
     response
 }
 
-/// `X-CorrelationId` and `Date`, as references.
-fn standard_headers() -> Value {
+/// The correlation header (`X-CorrelationId`, Graph's `request-id`) and `Date`, as references.
+fn standard_headers(service: Service) -> Value {
+    let correlation = correlation_header(service);
     json!({
-        "X-CorrelationId": { "$ref": "#/components/headers/X-CorrelationId" },
+        correlation: { "$ref": format!("#/components/headers/{correlation}") },
         "Date": { "$ref": "#/components/headers/Date" },
     })
 }
@@ -683,6 +685,8 @@ fn with_rules(doc: &str, rules: &str) -> String {
 /// Names of the schemas this module adds beside the spec's types, chosen not to collide
 /// with them.
 struct ComponentNames {
+    /// The service the document describes (its correlation header and error body).
+    service: Service,
     error: String,
     /// Page element types and their schema names, in first-use order.
     pages: Vec<(TypeRef, String)>,
@@ -717,6 +721,7 @@ impl ComponentNames {
             }
         }
         ComponentNames {
+            service: model.api.service,
             error,
             pages,
             inputs,
@@ -787,7 +792,7 @@ fn schemas(model: &Model, names: &ComponentNames) -> Map<String, Value> {
     for (element, name) in &names.pages {
         schemas.insert(name.clone(), page_schema(element, names));
     }
-    schemas.insert(names.error.clone(), error_schema());
+    schemas.insert(names.error.clone(), error_schema(names.service));
     schemas
 }
 
@@ -946,8 +951,11 @@ fn page_schema(element: &TypeRef, names: &ComponentNames) -> Value {
     })
 }
 
-/// `ErrorResponse`: the OneNote error body.
-fn error_schema() -> Value {
+/// `ErrorResponse`: the OneNote error body, or Microsoft Graph's.
+fn error_schema(service: Service) -> Value {
+    if service == Service::Graph {
+        return graph_error_schema();
+    }
     json!({
         "type": "object",
         "description": "The error body. The class-notebook and permissions documents show no error body, so this follows the shape the wider OneNote API publishes; every part may be missing.",
@@ -973,6 +981,34 @@ fn error_schema() -> Value {
             "@api.diagnostics": {
                 "description": "Diagnostics for Microsoft support. The class-notebook documents call it an object; neither they nor the wider OneNote API documents show its shape, so an array is accepted too.",
                 "anyOf": [{ "type": "object" }, { "type": "array" }],
+            },
+        },
+    })
+}
+
+/// Microsoft Graph's error body: the OneNote code and message, and `innerError`.
+fn graph_error_schema() -> Value {
+    let text = |description: &str| json!({ "type": "string", "description": description });
+    json!({
+        "type": "object",
+        "description": "Microsoft Graph's error body (Graph's `ODataError`): the OneNote error code and message, and `innerError` with the ids that identify the request to Microsoft support.",
+        "properties": {
+            "error": {
+                "type": "object",
+                "description": "What went wrong.",
+                "properties": {
+                    "code": text("The OneNote error code (e.g. `20102`)."),
+                    "message": text("What went wrong, in English."),
+                    "innerError": {
+                        "type": "object",
+                        "description": "The request's ids and time.",
+                        "properties": {
+                            "request-id": text("The `request-id` header's value."),
+                            "client-request-id": text("The caller's `client-request-id`, or the request id."),
+                            "date": text("When the request was handled, without a UTC offset (`2025-06-23T16:24:20`)."),
+                        },
+                    },
+                },
             },
         },
     })
@@ -1073,15 +1109,23 @@ fn odata_parameter(param: &ODataParam) -> Value {
     parameter
 }
 
+/// The header that identifies a request to Microsoft support on `service`.
+fn correlation_header(service: Service) -> &'static str {
+    match service {
+        Service::OneNote => "X-CorrelationId",
+        Service::Graph => "request-id",
+    }
+}
+
 /// `components/headers`.
-fn headers() -> Value {
+fn headers(service: Service) -> Value {
     json!({
-        "X-CorrelationId": {
+        correlation_header(service): {
             "description": "Identifies the request to Microsoft support.",
             "schema": { "type": "string" },
         },
         "Date": {
-            "description": "When the service handled the request (an HTTP date); give it to Microsoft support with `X-CorrelationId`.",
+            "description": format!("When the service handled the request (an HTTP date); give it to Microsoft support with `{}`.", correlation_header(service)),
             "schema": { "type": "string" },
         },
         "Location": {
@@ -1096,8 +1140,8 @@ fn headers() -> Value {
 }
 
 /// `components/responses`: the asynchronous answer and the error.
-fn responses(names: &ComponentNames) -> Value {
-    let mut accepted_headers = standard_headers();
+fn responses(names: &ComponentNames, service: Service) -> Value {
+    let mut accepted_headers = standard_headers(service);
     if let Value::Object(map) = &mut accepted_headers {
         for header in ["Location", "Operation-Location"] {
             map.insert(
@@ -1113,7 +1157,7 @@ fn responses(names: &ComponentNames) -> Value {
         },
         "Error": {
             "description": "An error. The class-notebook and permissions documents show no error body; this follows the shape the wider OneNote API publishes.",
-            "headers": standard_headers(),
+            "headers": standard_headers(service),
             "content": { JSON_MEDIA: { "schema": { "$ref": format!("{SCHEMAS}{}", names.error) } } },
         },
     })

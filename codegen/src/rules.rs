@@ -207,10 +207,13 @@ fn response_object<'m>(
     else {
         return None;
     };
+    // A Graph operation's response is a Graph shape.
+    let graph = model.graph.iter().flat_map(|graph| &graph.types);
     let ty = model
         .modules
         .iter()
         .flat_map(|module| &module.types)
+        .chain(graph)
         .find(|ty| &ty.name == name)?;
     match &ty.kind {
         TypeKind::Object { fields } => Some((ty.name.as_str(), fields)),

@@ -38,10 +38,12 @@ const RETRY: &str = "onenote-api/src/retry.rs";
 const PACING: &str = "onenote-api/src/pacing.rs";
 const RESPONSE: &str = "onenote-api/src/response.rs";
 const AZURE: &str = "onenote-api/src/azure.rs";
+const SERVICE: &str = "onenote-api/src/service.rs";
 
 /// Every method of `Client`, crate-private ones included (generated methods on the client, the
 /// location accessors and version-root operations, must not take these names).
 pub const CLIENT_METHODS: &[Reserved] = &[
+    at(CLIENT, "audience"),
     at(CLIENT, "back_off"),
     at(CLIENT, "base_url"),
     at(CLIENT, "builder"),
@@ -50,10 +52,13 @@ pub const CLIENT_METHODS: &[Reserved] = &[
     at(CLIENT, "clone"),
     at(CLIENT, "execute"),
     at(CLIENT, "fmt"),
+    at(CLIENT, "for_audience"),
+    at(SERVICE, "graph"),
     at(CLIENT, "new"),
     at(CLIENT, "pacer"),
     at(CLIENT, "pacing_slot"),
     at(CLIENT, "retry_policy"),
+    at(CLIENT, "root"),
     at(OPERATION, "send_accepted"),
     at(OPERATION, "send_accepted_with_meta"),
     at(CLIENT, "url_for"),
@@ -113,6 +118,9 @@ pub const ROOT_NAMES: &[Reserved] = &[
     at(ERROR, "Error"),
     at(ERROR, "ErrorCode"),
     at(ERROR, "ErrorKind"),
+    at(SERVICE, "GRAPH_BASE_URL"),
+    at(SERVICE, "Graph"),
+    at(SERVICE, "GraphService"),
     at(HANDLE, "Handle"),
     at(BUILDER, "HasAsyncForm"),
     at(ERROR, "InnerError"),
@@ -179,6 +187,7 @@ pub const MODULES: &[Reserved] = &[
     at(LIB, "response"),
     at(LIB, "retry"),
     at(LIB, "schema"),
+    at(LIB, "service"),
     at(LIB, "tls"),
     at(LIB, "transport"),
 ];
@@ -235,6 +244,10 @@ pub mod requires {
         at(super::CLIENT, "DEFAULT_BASE_URL"),
         at(super::CLIENT, "Version"),
     ];
+
+    /// Microsoft Graph's base URL, which `GraphService` defaults to (`GRAPH_BASE_URL` in
+    /// `onenote-api/src/service.rs`): a spec's `api.graph.baseUrl` must be it.
+    pub const GRAPH_BASE_URL: &str = "https://graph.microsoft.com";
 
     /// The object polls decode into (`OperationHandle::poll`, `ServiceError::from_operation`).
     pub const OPERATION_MODEL: Reserved = at(OPERATION, "OperationModel");

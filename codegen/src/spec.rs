@@ -54,6 +54,75 @@ pub struct Api {
     pub notes_root: Spanned<String>,
     /// Location roots, keyed by the accessor name (`me`, `user`, `site`, `group`).
     pub locations: Entries<Location>,
+    /// Microsoft Graph, the second service: its root and locations. Operations it serves say
+    /// so with `"services"`; types they use give their `"graph"` shape.
+    pub graph: Option<Spanned<GraphApi>>,
+}
+
+/// Microsoft Graph's OneNote root: `{baseUrl}/{version}/{location}/{notesRoot}/`, with the
+/// versions of the main service.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GraphApi {
+    /// What Microsoft Graph offers here and how it differs.
+    pub doc: String,
+    /// Default base URL, without the version (`https://graph.microsoft.com`).
+    pub base_url: Spanned<String>,
+    /// The segment after the location (`onenote`).
+    pub notes_root: Spanned<String>,
+    /// Location roots, keyed like the main service's (the same kinds: `me`, `user`, …).
+    pub locations: Entries<Location>,
+}
+
+/// The services an operation can be served by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Service {
+    /// `https://www.onenote.com/api` (the `api` section).
+    OneNote,
+    /// Microsoft Graph (the `api.graph` section).
+    Graph,
+}
+
+fn onenote_only() -> Vec<Spanned<Service>> {
+    vec![Spanned {
+        pos: Pos { line: 0, column: 0 },
+        value: Service::OneNote,
+    }]
+}
+
+/// How a type reads on Microsoft Graph: the fields whose name or type differ, the fields
+/// Graph lacks or adds. `{}` says the shape is the same.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GraphShape {
+    /// Docs for the Graph type, when they differ.
+    pub doc: Option<String>,
+    /// Changes to fields, keyed by the main service's JSON name.
+    #[serde(default)]
+    pub fields: Entries<GraphField>,
+    /// Fields Graph does not have (main-service JSON names).
+    #[serde(default)]
+    pub omit: Vec<Spanned<String>>,
+    /// Fields only Graph has, keyed by their JSON name.
+    #[serde(default)]
+    pub add: Entries<Field>,
+    /// Enum values only Graph sends.
+    #[serde(default, rename = "addValues")]
+    pub add_values: Vec<Spanned<EnumValue>>,
+}
+
+/// One field as Graph writes it: its JSON name, or its type, or both.
+#[derive(Debug, serde::Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GraphField {
+    /// Graph's JSON name (`displayName` for `name`).
+    pub name: Option<Spanned<String>>,
+    /// Graph's type (`IdentitySet` for a string `createdBy`).
+    #[serde(rename = "type")]
+    pub ty: Option<Spanned<String>>,
+    /// Docs, when they differ.
+    pub doc: Option<String>,
 }
 
 /// One API version.
@@ -93,6 +162,8 @@ pub struct TypeDef {
     /// Enum only: match received values ignoring case, spaces, `_` and `-`.
     #[serde(default)]
     pub lenient: bool,
+    /// The type's shape on Microsoft Graph; needed by every type a Graph operation uses.
+    pub graph: Option<Spanned<GraphShape>>,
     /// Object only: fields sent as alternatives (at most one group, each group whole).
     pub exclusive: Option<Spanned<Exclusive>>,
 }
@@ -248,6 +319,9 @@ pub struct Operation {
     pub async_form: AsyncForm,
     /// Restricts the operation to these locations; absent means every location.
     pub locations: Option<Vec<Spanned<String>>>,
+    /// The services that serve it: `["oneNote"]` (the default), or `["oneNote", "graph"]`.
+    #[serde(default = "onenote_only")]
+    pub services: Vec<Spanned<Service>>,
 }
 
 /// A request body: the shorthand `"TypeName"` (JSON), or an object with its content type.

@@ -163,9 +163,16 @@ pub enum ResponseTable {
     Bytes,
 }
 
-/// The tables of `model`.
+/// The tables of `model`: Microsoft Graph's shapes and operations among them (a Graph
+/// operation's table is `graph.{id}`).
 pub fn tables(model: &Model) -> Tables {
-    let mut types: Vec<_> = model.modules.iter().flat_map(|m| &m.types).collect();
+    let graph_types = model.graph.iter().flat_map(|graph| &graph.types);
+    let mut types: Vec<_> = model
+        .modules
+        .iter()
+        .flat_map(|m| &m.types)
+        .chain(graph_types)
+        .collect();
     types.sort_by(|a, b| a.name.cmp(&b.name));
     let names: Vec<&str> = types.iter().map(|ty| ty.name.as_str()).collect();
     let shape = |ty: &TypeRef| shape(&names, ty);
@@ -206,19 +213,35 @@ pub fn tables(model: &Model) -> Tables {
     Tables { types, operations }
 }
 
-/// The operations sorted by id: the order of [`Tables::operations`].
+/// Every operation, Graph's included, sorted by table id: the order of
+/// [`Tables::operations`].
 pub fn operation_order(model: &Model) -> Vec<&OperationModel> {
-    let mut sorted: Vec<&OperationModel> = model.operations.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let graph = model.graph.iter().flat_map(|graph| &graph.operations);
+    let mut sorted: Vec<&OperationModel> = model.operations.iter().chain(graph).collect();
+    sorted.sort_by_key(|op| table_id(model, op));
     sorted
+}
+
+/// The id an operation's table is found by: its id, or `graph.{id}` for Microsoft Graph's
+/// form of it (one of [`GraphModel::operations`](crate::model::GraphModel::operations)).
+pub fn table_id(model: &Model, op: &OperationModel) -> String {
+    let on_graph = model
+        .graph
+        .as_ref()
+        .is_some_and(|graph| graph.operations.iter().any(|g| std::ptr::eq(g, op)));
+    if on_graph {
+        format!("graph.{}", op.id)
+    } else {
+        op.id.clone()
+    }
 }
 
 /// The place of `op` in [`Tables::operations`].
 pub fn operation_index(model: &Model, op: &OperationModel) -> usize {
-    model
-        .operations
+    let id = table_id(model, op);
+    operation_order(model)
         .iter()
-        .filter(|other| other.id < op.id)
+        .filter(|other| table_id(model, other) < id)
         .count()
 }
 
@@ -304,7 +327,7 @@ fn operation(model: &Model, names: &[&str], op: &OperationModel) -> OperationTab
         ResponseModel::Bytes { .. } => ResponseTable::Bytes,
     };
     OperationTable {
-        id: op.id.clone(),
+        id: table_id(model, op),
         query,
         body,
         response,

@@ -158,6 +158,7 @@ impl<O: Operation> Request<O> {
     /// checked against the operation's table (a broken rule refuses it when sent).
     pub(crate) fn into_call(self) -> (Client, Call) {
         let mut call = Call::new(O::ID, O::METHOD, self.path, O::STATUS);
+        call.audience = self.client.audience();
         call.accept = O::ACCEPT;
         call.max_body_bytes = self.max_body_bytes;
         self.op.fill(&mut call);

@@ -9,7 +9,7 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use tracing::Instrument;
 
-use crate::auth::{StaticToken, TokenCache, TokenError, TokenProvider};
+use crate::auth::{Audience, StaticToken, TokenCache, TokenError, TokenProvider};
 use crate::clock::{Clock, TokioClock};
 use crate::error::{Error, ErrorCode, ErrorKind, GaveUp, Redact, Result};
 use crate::origin::ApiRoot;
@@ -17,6 +17,7 @@ use crate::pacing::{Outcome, Pacer, Pacing, Permit};
 use crate::request::{Call, Target};
 use crate::response::{Reply, response_info, retry_after, truncate};
 use crate::retry::{Answer, Attempts, Failure, Next, RetryPolicy, Retryable};
+use crate::service::GRAPH_BASE_URL;
 use crate::transport::{Exchange, SentBody, Transport};
 use crate::{DEFAULT_BASE_URL, Version};
 
@@ -37,11 +38,15 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The service this client's requests go to ([`Client::graph`] makes a Graph one): the
+    /// root their paths join and the audience of their tokens.
+    audience: Audience,
 }
 
 struct Inner {
     transport: Transport,
     root: ApiRoot,
+    graph_root: ApiRoot,
     version: Version,
     tokens: TokenCache,
     retry: RetryPolicy,
@@ -53,7 +58,8 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.root.base())
+            .field("base_url", &self.root().base())
+            .field("audience", &self.audience)
             .field("version", &self.inner.version)
             .field("user_agent", &self.inner.transport.user_agent)
             .field("retry", &self.inner.retry)
@@ -79,9 +85,33 @@ impl Client {
         Self::builder().token_provider(token_provider).build()
     }
 
-    /// The base URL, without a trailing slash (`https://www.onenote.com/api`).
+    /// The base URL of this client's service, without a trailing slash
+    /// (`https://www.onenote.com/api`; on [`graph`](Client::graph) handles
+    /// `https://graph.microsoft.com`).
     pub fn base_url(&self) -> &str {
-        self.inner.root.base()
+        self.root().base()
+    }
+
+    /// The service this client's requests go to: [`Audience::OneNote`], or
+    /// [`Audience::Graph`] for the client of a handle reached through [`graph`](Client::graph).
+    pub fn audience(&self) -> Audience {
+        self.audience
+    }
+
+    /// The same client (pool, tokens, pacing) sending to `audience`'s service.
+    pub(crate) fn for_audience(&self, audience: Audience) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            audience,
+        }
+    }
+
+    /// The root of this client's service.
+    fn root(&self) -> &ApiRoot {
+        match self.audience {
+            Audience::OneNote => &self.inner.root,
+            Audience::Graph => &self.inner.graph_root,
+        }
     }
 
     /// The API version requests go to.
@@ -111,14 +141,14 @@ impl Client {
         text: &str,
         url: &Url,
     ) -> Result<()> {
-        if self.inner.root.is_same_origin(url) {
+        if self.root().is_same_origin(url) {
             return Ok(());
         }
         Err(Error::new(ErrorKind::InvalidLocation, Some(operation)).with_detail(format!(
             "refusing the {what} {:?}: it is not on the API origin {} (scheme, host and port must \
              match the base URL), so it is not sent the access token",
             truncate(text, 200),
-            self.inner.root.origin_text()
+            self.root().origin_text()
         )))
     }
 
@@ -136,14 +166,14 @@ impl Client {
                 "the path {path:?} has an empty segment (an empty id?); refusing to send it"
             ));
         }
-        let text = call.url_text(self.inner.root.version_root());
+        let text = call.url_text(self.root().version_root());
         let url = match Url::parse(&text) {
             Ok(url) => url,
             Err(error) => return invalid(format!("the URL {text:?} does not parse: {error}")),
         };
         // `.`/`..` ids (even as `%2E`) are dot-segments to URL parsers: the parsed path would
         // name another endpoint. Compare instead of trusting the encoder alone.
-        let expected = format!("{}{path}", self.inner.root.version_root_path());
+        let expected = format!("{}{path}", self.root().version_root_path());
         if url.path() != expected {
             return invalid(format!(
                 "the path {path:?} would be sent as {:?} after URL normalisation (an id of `.` or \
@@ -468,6 +498,7 @@ fn token_error(operation: &'static str, error: TokenError) -> Error {
 /// Configures a [`Client`]. Get one from [`Client::builder`].
 pub struct ClientBuilder {
     base_url: String,
+    graph_base_url: String,
     version: Version,
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
@@ -493,6 +524,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
+            .field("graph_base_url", &self.graph_base_url)
             .field("version", &self.version)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
@@ -519,6 +551,7 @@ impl ClientBuilder {
     pub fn new() -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
+            graph_base_url: GRAPH_BASE_URL.to_owned(),
             version: Version::default(),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             request_timeout: Some(DEFAULT_REQUEST_TIMEOUT),
@@ -537,6 +570,13 @@ impl ClientBuilder {
     /// tests.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
+        self
+    }
+
+    /// Microsoft Graph's base URL without the version (default [`GRAPH_BASE_URL`](crate::GRAPH_BASE_URL)),
+    /// for [`Client::graph`]; the same rules as [`base_url`](Self::base_url).
+    pub fn graph_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.graph_base_url = base_url.into();
         self
     }
 
@@ -631,6 +671,8 @@ impl ClientBuilder {
             Error::config("no token provider: call token_provider or bearer_token")
         })?;
         let root = ApiRoot::new(&self.base_url, self.version.as_str()).map_err(Error::config)?;
+        let graph_root = ApiRoot::new(&self.graph_base_url, self.version.as_str())
+            .map_err(|e| Error::config(format!("Graph {e}")))?;
         let user_agent = HeaderValue::from_str(&self.user_agent).map_err(|_| {
             Error::config(format!(
                 "user agent {:?} is not a valid header value",
@@ -661,12 +703,14 @@ impl ClientBuilder {
                     per_request_timeout,
                 },
                 root,
+                graph_root,
                 version: self.version,
                 tokens: TokenCache::new(tokens),
                 retry: self.retry,
                 pacer,
                 clock: self.clock,
             }),
+            audience: Audience::OneNote,
         })
     }
 }

@@ -59,8 +59,23 @@ impl<R, L> fmt::Debug for Handle<R, L> {
     }
 }
 
-/// A type's name without its module path (`ClassNotebook`, `Me`).
-fn short_name<T>() -> &'static str {
-    let name = std::any::type_name::<T>();
-    name.rsplit("::").next().unwrap_or(name)
+/// A type's name without module paths, its parameters' too (`ClassNotebook`, `Me`,
+/// `Graph<Me>`).
+fn short_name<T>() -> String {
+    let mut short = String::new();
+    // Where the current path began in `short`: a `::` drops everything since.
+    let mut path_start = 0;
+    let mut chars = std::any::type_name::<T>().chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            short.truncate(path_start);
+        } else {
+            short.push(c);
+            if !(c.is_alphanumeric() || c == '_') {
+                path_start = short.len();
+            }
+        }
+    }
+    short
 }

@@ -68,6 +68,7 @@ mod request;
 mod response;
 mod retry;
 pub mod schema;
+mod service;
 mod tls;
 mod transport;
 
@@ -95,6 +96,7 @@ pub use page_content::PageContent;
 pub use paging::{ItemStream, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use service::{GRAPH_BASE_URL, Graph, GraphService};
 
 /// The README's examples, compiled as doctests so they stay true.
 #[doc = include_str!("../../README.md")]

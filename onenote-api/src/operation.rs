@@ -239,7 +239,9 @@ impl OperationHandle {
     }
 
     async fn poll_once(&self) -> Result<(OperationModel, ResponseInfo)> {
-        let call = Call::absolute(POLL_OPERATION, Method::Get, self.url.clone(), 200);
+        // The poll goes to the service that accepted the operation, with its token.
+        let mut call = Call::absolute(POLL_OPERATION, Method::Get, self.url.clone(), 200);
+        call.audience = self.client.audience();
         let reply = self.client.execute(&call).await?;
         let model = reply.decode(POLL_OPERATION)?;
         Ok((model, reply.info()))

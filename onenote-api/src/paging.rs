@@ -235,7 +235,10 @@ impl<T: DeserializeOwned + Send + 'static> ItemStream<T> {
             let call = if let Some(first) = self.first.take() {
                 first
             } else if let Some(url) = self.next.take() {
-                Call::absolute(self.operation, Method::Get, url, 200)
+                // The next page comes from the service of the first, with its token.
+                let mut call = Call::absolute(self.operation, Method::Get, url, 200);
+                call.audience = self.client.audience();
+                call
             } else {
                 self.done = true;
                 return Poll::Ready(None);

@@ -17,6 +17,8 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+#[path = "wire/graph.rs"]
+mod graph;
 #[path = "wire/retry_table.rs"]
 mod retry_table;
 #[path = "wire/rules.rs"]

@@ -39,6 +39,9 @@ pub(crate) trait AtLocation {
 /// What every command shares: how to reach the service, where, and how to print.
 pub(crate) struct Context {
     base_url: Option<String>,
+    graph_base_url: Option<String>,
+    /// `--service graph`: the general resources on Microsoft Graph.
+    graph: bool,
     format: Format,
     location: Result<Location, String>,
     client: OnceLock<Client>,
@@ -49,6 +52,8 @@ impl Context {
     pub(crate) fn new(matches: &ArgMatches) -> Context {
         Context {
             base_url: matches.get_one::<String>("base-url").cloned(),
+            graph_base_url: matches.get_one::<String>("graph-base-url").cloned(),
+            graph: matches.get_one::<String>("service").map(String::as_str) == Some("graph"),
             format: Format::choose(matches.get_one::<String>("output").map(String::as_str)),
             location: location(matches),
             client: OnceLock::new(),
@@ -60,6 +65,11 @@ impl Context {
         self.location
             .as_ref()
             .map_err(|message| Failure::usage(message.clone()))
+    }
+
+    /// Whether commands go to Microsoft Graph (`--service graph`) rather than onenote.com.
+    pub(crate) fn graph(&self) -> bool {
+        self.graph
     }
 
     /// How answers are printed.
@@ -76,6 +86,9 @@ impl Context {
         let mut builder = Client::builder().token_provider(provider);
         if let Some(base_url) = &self.base_url {
             builder = builder.base_url(base_url);
+        }
+        if let Some(base_url) = &self.graph_base_url {
+            builder = builder.graph_base_url(base_url);
         }
         let client = builder.build()?;
         Ok(self.client.get_or_init(|| client).clone())
@@ -162,6 +175,27 @@ impl<'a> Inputs<'a> {
     }
 
     /// The refusal of an operation that exists only at the locations `keys`.
+    /// The refusal of a command only onenote.com serves, asked of Microsoft Graph.
+    pub(crate) fn not_on_graph(&self) -> Failure {
+        Failure::usage(format!(
+            "`{}` ({}) is onenote.com's only: Microsoft Graph has no class notebooks, \
+             permissions or page locks. Use --service onenote",
+            self.command(),
+            self.leaf.operation
+        ))
+    }
+
+    /// The refusal of a location the command line cannot name on Microsoft Graph.
+    pub(crate) fn not_at_graph_location(&self, key: &str) -> Failure {
+        Failure::usage(format!(
+            "`{}` on Microsoft Graph: the {key} location is not addressed as on onenote.com \
+             (Graph names a site by one composite id, `{{hostname}},{{site collection id}},{{site id}}`), \
+             and the command line takes onenote.com's form. Use --service onenote, or the \
+             library's client.graph().site(id)",
+            self.command()
+        ))
+    }
+
     pub(crate) fn not_at_location(&self, keys: &[&str]) -> Failure {
         let flags: Vec<String> = LOCATIONS
             .iter()
@@ -239,7 +273,12 @@ impl<'a> Inputs<'a> {
 
     /// The JSON body: from `--body FILE` (or the `BODY` argument), else from the fields'
     /// arguments and flags; decoded into the client's body type, so its checks apply.
-    pub(crate) fn json_body<T: DeserializeOwned>(&self) -> Result<T, Failure> {
+    /// The JSON body: `--body FILE` as it is, or the field flags, each under its JSON name
+    /// (renamed as `renames` says: onenote.com's name → Microsoft Graph's).
+    pub(crate) fn json_body<T: DeserializeOwned>(
+        &self,
+        renames: &[(&str, &str)],
+    ) -> Result<T, Failure> {
         if let Some((input, values)) = self.raw("body") {
             let path = values.first().map_or("-", String::as_str);
             let bytes = read(path)?;
@@ -258,6 +297,10 @@ impl<'a> Inputs<'a> {
                 continue;
             };
             if let Some((_, values)) = self.raw(input.id) {
+                let wire = renames
+                    .iter()
+                    .find(|(main, _)| *main == wire)
+                    .map_or(wire, |(_, graph)| graph);
                 body.insert(wire.to_owned(), self.json(input, &values)?);
             }
         }

@@ -100,6 +100,10 @@ pub(crate) async fn serve(matches: &ArgMatches) -> Result<(), Failure> {
     println!("{}", args.banner(&fake, &tenant));
     println!("  point the onenote commands at it:");
     println!("    export ONENOTE_BASE_URL={}", fake.base_url());
+    println!(
+        "    export ONENOTE_GRAPH_BASE_URL={}   (for --service graph)",
+        fake.graph_base_url()
+    );
     println!("    export ONENOTE_TOKEN=fake:{first}");
     println!("  or sign in (approved after a few polls, as {upn}):");
     println!(

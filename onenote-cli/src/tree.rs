@@ -106,7 +106,8 @@ pub(crate) fn generated_commands() -> Vec<Command> {
     TREE.iter().map(node_command).collect()
 }
 
-/// The global flags: `--output`, `--base-url` and one per location.
+/// The global flags: `--output`, `--base-url`, `--service`, `--graph-base-url` and one per
+/// location.
 pub(crate) fn global_args() -> Vec<Arg> {
     let mut args = vec![
         Arg::new("output")
@@ -122,6 +123,20 @@ pub(crate) fn global_args() -> Vec<Arg> {
             .value_name("URL")
             .env("ONENOTE_BASE_URL")
             .help("The service root (default https://www.onenote.com/api; `onenote fake serve` prints the fake's)"),
+        Arg::new("service")
+            .long("service")
+            .global(true)
+            .value_name("SERVICE")
+            .value_parser(["onenote", "graph"])
+            .default_value("onenote")
+            .env("ONENOTE_SERVICE")
+            .help("Where notebooks, section groups, sections, pages and copies go: onenote (https://www.onenote.com/api, the default: every command works there) or graph (Microsoft Graph; class notebooks and permissions are onenote.com's only)"),
+        Arg::new("graph-base-url")
+            .long("graph-base-url")
+            .global(true)
+            .value_name("URL")
+            .env("ONENOTE_GRAPH_BASE_URL")
+            .help("Microsoft Graph's root (default https://graph.microsoft.com; `onenote fake serve` prints the fake's)"),
     ];
     let default = LOCATIONS
         .iter()

@@ -36,6 +36,13 @@
 //! in another process sees what it received, even after killing it
 //! ([`FakeOneNoteBuilder::journal_file`]).
 //!
+//! It serves Microsoft Graph's OneNote root too, over the same store (an id works on both):
+//! `{origin}/v1.0/{me | users/{id} | groups/{id} | sites/{host,collection,site}}/onenote/…`
+//! ([`FakeOneNote::graph_base_url`]; `client_for` clients reach it with `client.graph()`), for
+//! the operations the spec says Graph serves, with Graph's names, URLs, error body
+//! (`innerError`), `request-id` header, 4 MB request limit and 429 without `Retry-After`; it
+//! takes only Graph tokens there ([`graph`] lists what it translates).
+//!
 //! # Authentication
 //!
 //! A request carries `Authorization: Bearer fake:{upn}` for a user of the tenant
@@ -204,6 +211,7 @@ mod clock;
 mod error;
 mod faults;
 mod grants;
+pub mod graph;
 mod identity;
 mod journal;
 mod odata;
@@ -580,6 +588,13 @@ impl FakeOneNote {
         &self.base_url
     }
 
+    /// The base URL to give clients in place of `https://graph.microsoft.com`
+    /// (`http://127.0.0.1:{port}`): Microsoft Graph's OneNote root is served there, over the
+    /// same store (`/v1.0/me/onenote/…`).
+    pub fn graph_base_url(&self) -> &str {
+        self.base_url.strip_suffix("/api").unwrap_or(&self.base_url)
+    }
+
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
@@ -590,11 +605,13 @@ impl FakeOneNote {
         format!("fake:{upn}")
     }
 
-    /// A client builder for `upn`: this fake's base URL, the user's token, and the fake's
-    /// clock, ready for more settings (timeouts, retry policy).
+    /// A client builder for `upn`: this fake's base URLs (onenote.com's and Microsoft
+    /// Graph's), the user's token, and the fake's clock, ready for more settings (timeouts,
+    /// retry policy).
     pub fn client_builder_for(&self, upn: &str) -> ClientBuilder {
         Client::builder()
             .base_url(&self.base_url)
+            .graph_base_url(self.graph_base_url())
             .bearer_token(Self::token_for(upn))
             .clock(self.shared.time.clock().clone())
     }

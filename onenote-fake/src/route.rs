@@ -186,9 +186,11 @@ impl Endpoint {
     }
 }
 
-/// A routed request: API version, location (none for version-root calls) and endpoint.
+/// A routed request: API version, location (none for version-root calls) and endpoint, and
+/// the service whose root it came through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Target {
+    pub(crate) audience: onenote_api::Audience,
     pub(crate) version: &'static str,
     pub(crate) location: Option<Location>,
     pub(crate) endpoint: Endpoint,
@@ -248,6 +250,7 @@ pub(crate) fn parse(method: &str, path: &str) -> Option<Target> {
         && let Some(url) = odata_call(&decode(call)?, "FromUrl(url=")
     {
         return (method == "GET").then_some(Target {
+            audience: onenote_api::Audience::OneNote,
             version,
             location: None,
             endpoint: Endpoint::GetSiteMetadataFromUrl(url),
@@ -255,9 +258,21 @@ pub(crate) fn parse(method: &str, path: &str) -> Option<Target> {
     }
     let decoded: Vec<String> = rest.iter().map(|s| decode(s)).collect::<Option<_>>()?;
     let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
-    let (location, notes) = location(&segments)?;
+    let (audience, (location, notes)) = match location(&segments) {
+        Some(found) => (onenote_api::Audience::OneNote, found),
+        // Microsoft Graph's root, only under `/{version}/`, for what Graph serves.
+        None if !raw.first().is_some_and(|s| s.eq_ignore_ascii_case("api")) => (
+            onenote_api::Audience::Graph,
+            crate::graph::location(&segments)?,
+        ),
+        None => return None,
+    };
     let endpoint = endpoint(method, notes)?;
+    if audience == onenote_api::Audience::Graph && !crate::graph::serves(&endpoint) {
+        return None;
+    }
     Some(Target {
+        audience,
         version,
         location: Some(location),
         endpoint,

@@ -234,6 +234,10 @@ impl ServeArgs {
             "onenote-fake: a fake OneNote class-notebook and permissions API".to_owned(),
             format!("  base URL   {base}   (in place of https://www.onenote.com/api)"),
             format!(
+                "  Graph      {}   (in place of https://graph.microsoft.com)",
+                fake.graph_base_url()
+            ),
+            format!(
                 "  tenant     {}{}: {}, {}, {}, {}",
                 tenant.domain,
                 self.seed_file

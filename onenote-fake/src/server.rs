@@ -319,6 +319,16 @@ async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Drop
         token_audience,
     } = Arrival::of(&shared, &received);
     let correlation_id = entry.correlation_id.clone();
+    let graph = crate::graph::is_graph_path(&received.path).then(|| GraphAnswer {
+        origin: shared.settings.origin.clone(),
+        site_host: site_host(&shared),
+        client_request_id: received
+            .headers
+            .get("client-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map_or_else(|| correlation_id.clone(), str::to_owned),
+        date: entry.at.to_string().chars().take(19).collect(),
+    });
 
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
@@ -341,7 +351,16 @@ async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Drop
                 entry.fault = Some(format!("answered {by:?} late"));
                 late = Some(*by);
             }
-            if received.too_large {
+            if graph.is_some()
+                && (received.too_large || received.body.len() > crate::graph::MAX_BODY)
+            {
+                Outcome::error(&ApiError::new(
+                    413,
+                    "20008",
+                    "The request is larger than 4 MB, the most Microsoft Graph takes (request too \
+                     large).",
+                ))
+            } else if received.too_large {
                 Outcome::error(&ApiError::new(
                     413,
                     "20016",
@@ -411,7 +430,24 @@ async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Drop
         tokio::time::sleep(late).await;
     }
     drop(slot);
-    Ok(answer(outcome, &correlation_id, wall))
+    Ok(answer(outcome, &correlation_id, wall, graph.as_ref()))
+}
+
+/// What a request through Microsoft Graph's root is answered with (see [`crate::graph`]).
+struct GraphAnswer {
+    origin: String,
+    site_host: String,
+    client_request_id: String,
+    /// The request's time as Graph's `innerError.date` writes it (no offset).
+    date: String,
+}
+
+/// The hostname of the tenant's SharePoint, as Graph's composite site ids name it.
+fn site_host(shared: &Shared) -> String {
+    let world = shared.lock();
+    let domain = &world.state.tenant().domain;
+    let tenant = domain.split('.').next().unwrap_or(domain);
+    format!("{tenant}.sharepoint.com")
 }
 
 /// The error an after-processing status fault answers: the injected status with a code that
@@ -463,8 +499,7 @@ fn process(
         };
         return (Outcome::error(&ApiError::unauthorized(message)), false);
     };
-    // Every route is OneNote's until the fake serves Microsoft Graph's root.
-    if let Some(message) = crate::identity::wrong_audience(token_audience, Audience::OneNote) {
+    if let Some(message) = crate::identity::wrong_audience(token_audience, target.audience) {
         return (Outcome::error(&ApiError::unauthorized(message)), false);
     }
     let mut world = shared.lock();
@@ -483,12 +518,22 @@ fn process(
         );
         return (Outcome::error(&error), false);
     };
+    // A Graph request reaches the handlers in onenote.com's names.
+    let graph = target.audience == Audience::Graph;
+    let graph_body = graph
+        .then(|| crate::graph::request_body(&received.body))
+        .flatten();
+    let graph_query = received
+        .query
+        .as_deref()
+        .filter(|_| graph)
+        .map(crate::graph::request_query);
     let call = Call {
         api,
         operation,
         path,
-        query: received.query.as_deref(),
-        body: &received.body,
+        query: graph_query.as_deref().or(received.query.as_deref()),
+        body: graph_body.as_deref().unwrap_or(&received.body),
         content_type: headers
             .get(http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok()),
@@ -531,6 +576,32 @@ fn bearer(shared: &Shared, headers: &HeaderMap) -> Option<(String, Option<Audien
     })
 }
 
+/// An answer as Graph's root writes it: Graph's shapes and URLs, Graph's error body, and no
+/// `Retry-After` (Graph's OneNote limits send none).
+fn graph_outcome(mut outcome: Outcome, request_id: &str, graph: &GraphAnswer) -> Outcome {
+    let rewrite = crate::graph::Rewrite {
+        origin: &graph.origin,
+        site_host: &graph.site_host,
+    };
+    if let Some(Content::Json(body)) = outcome.body.as_mut() {
+        if outcome.error_code.is_some() {
+            *body =
+                crate::graph::error_body(body, request_id, &graph.client_request_id, &graph.date);
+        } else {
+            rewrite.json(body);
+        }
+    }
+    for (name, value) in &mut outcome.headers {
+        if matches!(*name, "location" | "operation-location")
+            && let Some(url) = rewrite.url(value)
+        {
+            *value = url;
+        }
+    }
+    outcome.retry_after = None;
+    outcome
+}
+
 /// Whether a `Prefer` header asks for `respond-async`.
 fn prefers_async(headers: &HeaderMap) -> bool {
     headers
@@ -541,7 +612,15 @@ fn prefers_async(headers: &HeaderMap) -> bool {
         .any(|p| p.trim().eq_ignore_ascii_case("respond-async"))
 }
 
-fn answer(outcome: Outcome, correlation_id: &str, wall: std::time::SystemTime) -> Answer {
+fn answer(
+    mut outcome: Outcome,
+    correlation_id: &str,
+    wall: std::time::SystemTime,
+    graph: Option<&GraphAnswer>,
+) -> Answer {
+    if let Some(graph) = graph {
+        outcome = graph_outcome(outcome, correlation_id, graph);
+    }
     let (body, content_type) = match outcome.body {
         Some(Content::Json(value)) => (
             Bytes::from(value.to_string()),
@@ -562,7 +641,13 @@ fn answer(outcome: Outcome, correlation_id: &str, wall: std::time::SystemTime) -
             headers.insert(HeaderName::from_static(name), value);
         }
     };
-    put("x-correlationid", correlation_id);
+    match graph {
+        Some(graph) => {
+            put("request-id", correlation_id);
+            put("client-request-id", &graph.client_request_id);
+        }
+        None => put("x-correlationid", correlation_id),
+    }
     put("date", &httpdate::fmt_http_date(wall));
     if let Some(content_type) = &content_type {
         put("content-type", content_type);

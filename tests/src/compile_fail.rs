@@ -30,3 +30,15 @@ pub struct MaxBytesOnAJsonRequest;
 /// `respond_async` on a copy.
 #[doc = include_str!("../compile-fail/copy_has_no_asynchronous_switch.md")]
 pub struct CopyHasNoAsynchronousSwitch;
+
+/// Class notebooks on Microsoft Graph.
+#[doc = include_str!("../compile-fail/class_notebooks_on_graph.md")]
+pub struct ClassNotebooksOnGraph;
+
+/// Permissions on Microsoft Graph.
+#[doc = include_str!("../compile-fail/permissions_on_graph.md")]
+pub struct PermissionsOnGraph;
+
+/// A page lock on Microsoft Graph.
+#[doc = include_str!("../compile-fail/page_lock_on_graph.md")]
+pub struct PageLockOnGraph;

@@ -7,6 +7,8 @@ use std::fs;
 use codegen::GeneratedFile;
 use tests::spec_files::{read_spec, workspace};
 
+#[path = "csdl/mod.rs"]
+mod csdl;
 mod impact;
 
 fn generate(relative: &str) -> Vec<GeneratedFile> {

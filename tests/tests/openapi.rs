@@ -593,3 +593,70 @@ fn object_keys_come_out_sorted() {
     assert_eq!(first_keys, sorted);
     assert_eq!(keys.len(), first_keys.len());
 }
+
+fn graph_export() -> String {
+    codegen::graph_openapi(&read_spec("spec"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .expect("the spec has a Graph section")
+}
+
+#[test]
+fn the_graph_document_parses_and_passes_the_structural_checks() {
+    let text = graph_export();
+    let api: openapiv3::OpenAPI =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("openapiv3 rejects it: {e}"));
+    assert_eq!(api.openapi, "3.0.3");
+    let problems = structural_problems(&parse(&text));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let checked_in =
+        fs::read_to_string(workspace().join("openapi/graph.openapi.json")).unwrap_or_default();
+    assert!(
+        checked_in == text,
+        "openapi/graph.openapi.json is stale: run cargo xtask codegen"
+    );
+}
+
+#[test]
+fn the_graph_document_has_graph_s_root_shapes_and_errors_and_only_what_graph_serves() {
+    let doc = parse(&graph_export());
+    assert_eq!(
+        doc["servers"][0]["url"],
+        "https://graph.microsoft.com/{version}"
+    );
+    let ops = operations(&doc);
+    assert!(!ops.is_empty());
+    for (path, method, _) in &ops {
+        let location = [
+            "/me/",
+            "/users/{userId}/",
+            "/groups/{groupId}/",
+            "/sites/{siteId}/",
+        ]
+        .iter()
+        .find(|l| path.starts_with(*l));
+        let rest = location.map(|l| &path[l.len()..]).unwrap_or_default();
+        assert!(rest.starts_with("onenote/"), "{method} {path}");
+        assert!(
+            !path.to_ascii_lowercase().contains("classnotebooks"),
+            "{path}"
+        );
+        assert!(!path.contains("permissions"), "{path}");
+    }
+    let schemas = &doc["components"]["schemas"];
+    let notebook = &schemas["GraphNotebook"]["properties"];
+    assert!(notebook.get("displayName").is_some() && notebook.get("name").is_none());
+    assert_eq!(
+        notebook["createdBy"]["allOf"][0]["$ref"]
+            .as_str()
+            .or(notebook["createdBy"]["$ref"].as_str()),
+        Some("#/components/schemas/GraphIdentitySet")
+    );
+    let inner = &schemas["ErrorResponse"]["properties"]["error"]["properties"]["innerError"];
+    assert!(inner["properties"].get("request-id").is_some());
+    assert!(doc["components"]["headers"].get("request-id").is_some());
+    assert!(
+        doc["components"]["headers"]
+            .get("X-CorrelationId")
+            .is_none()
+    );
+}

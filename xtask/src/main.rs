@@ -217,6 +217,9 @@ fn codegen(options: &Options) -> Result<(), String> {
         wanted.push((spec_dir.join("schema.json"), codegen::schema_json()));
         let openapi = codegen::openapi(&sources).map_err(|d| d.to_string())?;
         wanted.push((Path::new(OPENAPI_DIR).join(OPENAPI_FILE), openapi));
+        if let Some(graph) = codegen::graph_openapi(&sources).map_err(|d| d.to_string())? {
+            wanted.push((Path::new(OPENAPI_DIR).join(GRAPH_OPENAPI_FILE), graph));
+        }
         let cli = codegen::cli(&sources).map_err(|e| e.to_string())?;
         let cli_dir = Path::new(codegen::cli::OUT_DIR);
         wanted.extend(cli.into_iter().map(|f| (cli_dir.join(f.path), f.contents)));
@@ -336,16 +339,28 @@ fn no_longer_generated(
 /// Where `cargo xtask openapi` writes the OpenAPI export, unless `--out` says otherwise.
 const OPENAPI_DIR: &str = "openapi";
 const OPENAPI_FILE: &str = "onenote.openapi.json";
+/// The export of Microsoft Graph's surface, beside it.
+const GRAPH_OPENAPI_FILE: &str = "graph.openapi.json";
 
-/// Writes (or with `--check`, checks) the OpenAPI export of the spec.
+/// Writes (or with `--check`, checks) the OpenAPI exports of the spec: the main service's and,
+/// when the spec has one, Microsoft Graph's.
 fn openapi(options: &Options) -> Result<(), String> {
     let sources = options.read_spec(&options.spec_dir())?;
     let text = codegen::openapi(&sources).map_err(|d| d.to_string())?;
+    write_export(options, OPENAPI_FILE, text)?;
+    if let Some(graph) = codegen::graph_openapi(&sources).map_err(|d| d.to_string())? {
+        write_export(options, GRAPH_OPENAPI_FILE, graph)?;
+    }
+    Ok(())
+}
+
+/// Writes (or checks) one export under the OpenAPI folder.
+fn write_export(options: &Options, file: &str, text: String) -> Result<(), String> {
     let dir = options
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(OPENAPI_DIR));
-    let path = dir.join(OPENAPI_FILE);
+    let path = dir.join(file);
     if fs::read_to_string(options.resolve(&path)).ok().as_deref() == Some(text.as_str()) {
         println!("{} is up to date", path.display());
         return Ok(());

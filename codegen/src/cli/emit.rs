@@ -9,8 +9,8 @@ use quote::quote;
 
 use crate::emit::{Emitted, EmittedFile};
 use crate::model::{
-    AsyncForm, BodyModel, Host, LocationModel, Model, ODataOption, OperationModel, ParamModel,
-    QueryValue, ResponseModel, TypeRef,
+    AsyncForm, BodyModel, GraphModel, Host, LocationModel, Model, ODataOption, OperationModel,
+    ParamModel, QueryValue, ResponseModel, TypeRef,
 };
 
 use super::inputs::{Input, Kind, Role, Types, is_accepted, leaf_inputs, resource_inputs};
@@ -352,25 +352,7 @@ fn run_tokens(model: &Model, types: &Types, command: &Command) -> TokenStream {
     let op = model.operation(command.operation);
     let run = run_ident(&command.words);
     let builder = ident(&op.builder);
-    let mut chain = TokenStream::new();
-    for id in &command.resources {
-        let resource = model.resource(*id);
-        let accessor = ident(&resource.accessor);
-        let args = resource.params.iter().map(path_value);
-        chain.extend(quote!(.#accessor(#(#args),*)));
-    }
-    let call = ident(&op.call);
-    let mut args: Vec<TokenStream> = op.params.iter().map(path_value).collect();
-    match &op.body {
-        Some(BodyModel::Json(ty)) => {
-            let ty = rust_type(ty);
-            args.push(quote!(inputs.json_body::<#ty>()?));
-        }
-        Some(BodyModel::Text { .. }) => args.push(quote!(inputs.text_body()?)),
-        Some(BodyModel::Multipart(_)) => args.push(quote!(inputs.multipart()?)),
-        None => {}
-    }
-    let build = quote!(#chain.#call(#(#args),*));
+    let (build, args) = build_tokens(model, command, op, &[]);
     let top_host = command
         .resources
         .first()
@@ -388,6 +370,7 @@ fn run_tokens(model: &Model, types: &Types, command: &Command) -> TokenStream {
     };
     let options = option_setters(op);
     let answer = answer_tokens(types, op);
+    let on_graph = graph_branch(model, types, command, op, uses_inputs);
     let path = command.path();
     let doc = format!(" `onenote {path}`: `{}`.", op.id);
     quote! {
@@ -395,6 +378,7 @@ fn run_tokens(model: &Model, types: &Types, command: &Command) -> TokenStream {
         #[allow(non_snake_case)]
         fn #run<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
             Box::pin(async move {
+                #on_graph
                 #[allow(unused_mut)]
                 let mut request: onenote_api::#builder = #request;
                 #(#options)*
@@ -402,6 +386,129 @@ fn run_tokens(model: &Model, types: &Types, command: &Command) -> TokenStream {
             })
         }
     }
+}
+
+/// The call a command makes on its location's notes root (`.notebook(id).sections().create(body)`)
+/// and its arguments; a JSON body's field flags are renamed by `renames` (Graph's names).
+fn build_tokens(
+    model: &Model,
+    command: &Command,
+    op: &OperationModel,
+    renames: &[(String, String)],
+) -> (TokenStream, Vec<TokenStream>) {
+    let mut chain = TokenStream::new();
+    for id in &command.resources {
+        let resource = model.resource(*id);
+        let accessor = ident(&resource.accessor);
+        let args = resource.params.iter().map(path_value);
+        chain.extend(quote!(.#accessor(#(#args),*)));
+    }
+    let call = ident(&op.call);
+    let mut args: Vec<TokenStream> = op.params.iter().map(path_value).collect();
+    match &op.body {
+        Some(BodyModel::Json(ty)) => {
+            let ty = rust_type(ty);
+            let pairs = renames.iter().map(|(main, graph)| quote!((#main, #graph)));
+            args.push(quote!(inputs.json_body::<#ty>(&[#(#pairs),*])?));
+        }
+        Some(BodyModel::Text { .. }) => args.push(quote!(inputs.text_body()?)),
+        Some(BodyModel::Multipart(_)) => args.push(quote!(inputs.multipart()?)),
+        None => {}
+    }
+    (quote!(#chain.#call(#(#args),*)), args)
+}
+
+/// With `--service graph`: the same command on Microsoft Graph (its builder, its locations,
+/// Graph's types and names), or a refusal for what only onenote.com serves. Nothing when the
+/// spec describes no Graph.
+fn graph_branch(
+    model: &Model,
+    types: &Types,
+    command: &Command,
+    op: &OperationModel,
+    uses_inputs: bool,
+) -> TokenStream {
+    let Some(graph) = &model.graph else {
+        return TokenStream::new();
+    };
+    let Some(graph_op) = graph.operations.iter().find(|g| g.id == op.id) else {
+        return quote! {
+            if cx.graph() {
+                return Err(inputs.not_on_graph());
+            }
+        };
+    };
+    let renames = match &graph_op.body {
+        Some(BodyModel::Json(TypeRef::Named(name))) => {
+            graph.renames.get(name).cloned().unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    let (build, _) = build_tokens(model, command, graph_op, &renames);
+    let builder = ident(&graph_op.builder);
+    let request = graph_location_match(model, graph, &builder, &build, uses_inputs);
+    let options = option_setters(graph_op);
+    let answer = answer_tokens(types, graph_op);
+    // An answer with an asynchronous switch is statements then a value: a block.
+    let answer = if graph_op.async_form == AsyncForm::Optional {
+        quote!({ #answer })
+    } else {
+        answer
+    };
+    quote! {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::#builder = #request;
+            #(#options)*
+            return #answer;
+        }
+    }
+}
+
+/// `match cx.location()? { … }` for Microsoft Graph: the request at each location Graph has
+/// with the same arguments; a refusal at the others (a site: Graph names it by one composite
+/// id, the command line by onenote.com's two).
+fn graph_location_match(
+    model: &Model,
+    graph: &GraphModel,
+    builder: &Ident,
+    build: &TokenStream,
+    uses_inputs: bool,
+) -> TokenStream {
+    let arms = model.api.locations.iter().map(|location| {
+        let same_args = graph.locations.iter().find(|g| {
+            g.key == location.key
+                && g.params
+                    .iter()
+                    .map(|p| &p.rust)
+                    .eq(location.params.iter().map(|p| &p.rust))
+        });
+        let (pattern, notes) = location_arm(location, same_args.is_some());
+        let key = &location.key;
+        match same_args {
+            Some(_) => quote!(#pattern => {
+                let notes = cx.client()?.graph().#notes;
+                request(notes, inputs)?
+            }),
+            None => quote!(#pattern => return Err(inputs.not_at_graph_location(#key)),),
+        }
+    });
+    let inputs = if uses_inputs {
+        quote!(inputs)
+    } else {
+        quote!(_inputs)
+    };
+    quote! {{
+        fn request<L: onenote_api::Location>(
+            notes: onenote_api::Notes<onenote_api::Graph<L>>,
+            #inputs: &Inputs<'_>,
+        ) -> Result<onenote_api::#builder, Failure> {
+            Ok(notes #build)
+        }
+        match inputs.location()? {
+            #(#arms)*
+        }
+    }}
 }
 
 fn path_value(param: &ParamModel) -> TokenStream {

@@ -89,11 +89,13 @@ pub(super) struct Types<'a>(BTreeMap<&'a str, &'a TypeModel>);
 
 impl<'a> Types<'a> {
     pub(super) fn new(model: &'a Model) -> Self {
+        let graph = model.graph.iter().flat_map(|g| &g.types);
         Types(
             model
                 .modules
                 .iter()
                 .flat_map(|m| &m.types)
+                .chain(graph)
                 .map(|t| (t.name.as_str(), t))
                 .collect(),
         )

@@ -5,7 +5,14 @@ use heck::ToKebabCase;
 
 /// Flags every command has, made by `onenote-cli`'s hand-written root command (besides one
 /// flag per location, which come from the spec).
-pub const RUNTIME_GLOBAL_FLAGS: &[&str] = &["output", "base-url", "help", "version"];
+pub const RUNTIME_GLOBAL_FLAGS: &[&str] = &[
+    "output",
+    "base-url",
+    "graph-base-url",
+    "service",
+    "help",
+    "version",
+];
 
 /// Flags the runtime adds to some commands: the body from a file, the asynchronous form, every
 /// page, the binary parts of a multipart body.

@@ -10,6 +10,7 @@
 
 mod api;
 pub mod docs;
+mod graph;
 mod operations;
 mod paths;
 mod resources;
@@ -22,7 +23,9 @@ use quote::quote;
 
 use self::docs::{DocMode, Docs};
 use self::tokens::ident;
-use crate::model::{ApiModel, Model, Module, OperationModel, ResourceModel, TypeModel};
+use crate::model::{
+    ApiModel, GraphModel, Model, Module, OperationModel, ResourceModel, Service, TypeModel,
+};
 
 /// What one generated file holds.
 pub struct FilePlan<'m> {
@@ -57,6 +60,12 @@ pub enum Piece<'m> {
     OperationTables,
     /// `mod.rs`'s module declarations and re-exports.
     Modules,
+    /// Microsoft Graph's base URL and location accessors (`client.graph().me()`).
+    GraphApi(&'m GraphModel),
+    /// A resource's accessors on handles located on Graph.
+    GraphAccessors(&'m ResourceModel),
+    /// An operation's Graph builder alias, query setters and methods on Graph handles.
+    GraphOperation(&'m OperationModel),
 }
 
 /// One piece's tokens, and the doc blocks its placeholders name ([`DocMode::Deferred`]).
@@ -99,6 +108,13 @@ pub fn plan(model: &Model) -> Vec<FilePlan<'_>> {
         })
         .collect();
     let sources: Vec<String> = model.modules.iter().map(|m| m.source.clone()).collect();
+    if let Some(graph) = &model.graph {
+        files.push(FilePlan {
+            path: "graph.rs".to_owned(),
+            sources: sources.clone(),
+            pieces: graph_pieces(model, graph),
+        });
+    }
     files.push(FilePlan {
         path: "mod.rs".to_owned(),
         sources: sources.clone(),
@@ -109,6 +125,13 @@ pub fn plan(model: &Model) -> Vec<FilePlan<'_>> {
         sources: sources.clone(),
         pieces: std::iter::once(Piece::FileDoc(OP_DOC))
             .chain(model.operations.iter().map(Piece::OperationType))
+            .chain(
+                model
+                    .graph
+                    .iter()
+                    .flat_map(|g| &g.operations)
+                    .map(Piece::OperationType),
+            )
             .collect(),
     });
     files.push(FilePlan {
@@ -144,6 +167,22 @@ fn module_pieces<'m>(model: &'m Model, module: &'m Module) -> Vec<Piece<'m>> {
     pieces
 }
 
+const GRAPH_DOC: &str = "Microsoft Graph: the general OneNote API at `https://graph.microsoft.com/{version}/{location}/onenote/`, reached with [`Client::graph`](crate::Client::graph). The operations both services serve are written once in `spec/`; here they take Graph's shapes (`GraphNotebook`, with `displayName` and `createdDateTime`), and they exist only on handles located on Graph (`Notes<Graph<Me>>`). Class notebooks and permissions are onenote.com's only.";
+
+/// `graph.rs`: Graph's root, its types, then the accessors and operations of Graph handles.
+fn graph_pieces<'m>(model: &'m Model, graph: &'m GraphModel) -> Vec<Piece<'m>> {
+    let mut pieces = vec![Piece::FileDoc(GRAPH_DOC), Piece::GraphApi(graph)];
+    pieces.extend(graph.types.iter().map(Piece::Type));
+    pieces.extend(
+        graph
+            .resources
+            .iter()
+            .map(|id| Piece::GraphAccessors(model.resource(*id))),
+    );
+    pieces.extend(graph.operations.iter().map(Piece::GraphOperation));
+    pieces
+}
+
 /// Emits one piece, its docs written as `mode` says.
 pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
     let docs = Docs::new(mode);
@@ -152,12 +191,17 @@ pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
         Piece::Api(api) => api::tokens(api, &docs),
         Piece::Type(ty) => types::tokens(ty, &docs),
         Piece::Resource(resource) => resources::tokens(model, resource, &docs),
-        Piece::Operation(op) => operations::tokens(model, op, &docs),
+        Piece::Operation(op) => operations::tokens(model, op, Service::OneNote, &docs),
         Piece::OperationType(op) => operations::op_type(model, op, &docs),
         Piece::Marker(resource) => resources::marker(resource, &docs),
         Piece::TypeTables => tables::types(&crate::tables::tables(model), &docs),
         Piece::OperationTables => tables::operations(&crate::tables::tables(model), &docs),
         Piece::Modules => modules(model),
+        Piece::GraphApi(graph) => graph::api(graph, &docs),
+        Piece::GraphAccessors(resource) => {
+            resources::accessors(model, resource, Service::Graph, &docs)
+        }
+        Piece::GraphOperation(op) => operations::tokens(model, op, Service::Graph, &docs),
     };
     Emitted {
         tokens,
@@ -179,7 +223,10 @@ pub fn files(model: &Model, mode: DocMode) -> Vec<EmittedFile> {
 
 /// `mod.rs`: one public module per spec file, `op` and `resource`, and the re-exports.
 fn modules(model: &Model) -> TokenStream {
-    let names: Vec<Ident> = model.modules.iter().map(|m| ident(&m.name)).collect();
+    let mut names: Vec<Ident> = model.modules.iter().map(|m| ident(&m.name)).collect();
+    if model.graph.is_some() {
+        names.push(ident("graph"));
+    }
     quote! {
         #(pub mod #names;)*
         pub mod op;

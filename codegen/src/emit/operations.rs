@@ -7,15 +7,16 @@ use quote::{format_ident, quote};
 
 use super::docs::Docs;
 use super::paths::{param_args, param_docs, push_path};
-use super::resources::host_impl;
+use super::resources::{host_impl, located};
 use super::tokens::{ident, rust_type, type_doc};
 use crate::model::{
     AsyncForm, BodyModel, Host, Model, ODataOption, OperationModel, PathTemplate, QueryValue,
-    ResponseModel, Root, TypeRef,
+    ResponseModel, Root, Service, TypeRef,
 };
 
-/// The operation's builder alias, query setters and host methods, for its module.
-pub fn tokens(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
+/// The operation's builder alias, query setters and host methods (on handles of `service`),
+/// for its module.
+pub fn tokens(model: &Model, op: &OperationModel, service: Service, docs: &Docs) -> TokenStream {
     let builder = ident(&op.builder);
     let op_type = op_type_name(op);
     let builder_doc = docs.outer(&builder_doc(model, op));
@@ -48,7 +49,7 @@ pub fn tokens(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
             path
         })
     };
-    let method_doc = docs.outer(&method_doc(model, op));
+    let method_doc = docs.outer(&method_doc(model, op, service));
     let method = quote! {
         #method_doc
         pub fn #call(&self, #(#args),*) -> crate::#builder {
@@ -56,17 +57,18 @@ pub fn tokens(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
         }
     };
     let host_impls = op.hosts.iter().map(|host| match &op.locations {
-        None => host_impl(model, host, method.clone()),
+        None => host_impl(model, host, service, method.clone()),
         Some(ids) => {
             let impls = ids.iter().map(|id| {
                 let marker = ident(&model.location(*id).marker);
+                let at = located(service, quote!(crate::#marker));
                 match host {
-                    Host::Notes => quote!(impl crate::Notes<crate::#marker> { #method }),
+                    Host::Notes => quote!(impl crate::Notes<#at> { #method }),
                     Host::Resource(id) => {
                         let name = ident(&model.resource(*id).name);
-                        quote!(impl crate::#name<crate::#marker> { #method })
+                        quote!(impl crate::#name<#at> { #method })
                     }
-                    Host::Client => host_impl(model, host, method.clone()),
+                    Host::Client => host_impl(model, host, service, method.clone()),
                 }
             });
             quote!(#(#impls)*)
@@ -462,10 +464,14 @@ fn builder_doc(model: &Model, op: &OperationModel) -> String {
     )
 }
 
-fn method_doc(model: &Model, op: &OperationModel) -> String {
+fn method_doc(model: &Model, op: &OperationModel, service: Service) -> String {
     let mut text = op.doc.trim().to_owned();
+    let notes_root = match (service, &model.graph) {
+        (Service::Graph, Some(graph)) => &graph.notes_root,
+        _ => &model.api.notes_root,
+    };
     let root = match op.root {
-        Root::Notes => format!("{{location}}/{}/", model.api.notes_root),
+        Root::Notes => format!("{{location}}/{notes_root}/"),
         Root::Version => String::new(),
     };
     text.push_str("\n\n# HTTP\n");

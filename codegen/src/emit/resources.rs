@@ -6,16 +6,26 @@ use quote::quote;
 use super::docs::Docs;
 use super::paths::{param_args, param_docs, push_path};
 use super::tokens::ident;
-use crate::model::{Host, Model, ResourceModel};
+use crate::model::{Host, Model, ResourceModel, Service};
 
-/// The `impl` header for methods generated on `host`.
-pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
+/// The location type of a handle of `service` at location `marker` (`L`, `crate::Graph<L>`):
+/// Graph's handles wrap the location kind, so the two services' methods never overlap.
+pub fn located(service: Service, marker: TokenStream) -> TokenStream {
+    match service {
+        Service::OneNote => marker,
+        Service::Graph => quote!(crate::Graph<#marker>),
+    }
+}
+
+/// The `impl` header for methods generated on `host` for `service`.
+pub fn host_impl(model: &Model, host: &Host, service: Service, body: TokenStream) -> TokenStream {
+    let l = located(service, quote!(L));
     match host {
         Host::Client => quote!(impl crate::Client { #body }),
-        Host::Notes => quote!(impl<L: crate::Location> crate::Notes<L> { #body }),
+        Host::Notes => quote!(impl<L: crate::Location> crate::Notes<#l> { #body }),
         Host::Resource(id) => {
             let name = ident(&model.resource(*id).name);
-            quote!(impl<L: crate::Location> crate::#name<L> { #body })
+            quote!(impl<L: crate::Location> crate::#name<#l> { #body })
         }
     }
 }
@@ -25,7 +35,6 @@ pub fn host_impl(model: &Model, host: &Host, body: TokenStream) -> TokenStream {
 pub fn tokens(model: &Model, resource: &ResourceModel, docs: &Docs) -> TokenStream {
     let name = ident(&resource.name);
     let marker = ident(&resource.key);
-    let accessor = ident(&resource.accessor);
     let paths = resource
         .full_paths
         .iter()
@@ -36,6 +45,25 @@ pub fn tokens(model: &Model, resource: &ResourceModel, docs: &Docs) -> TokenStre
         "{}\n\nPath (under the location's notes root): {paths}.\n\nA handle: cheap to clone, and it sends nothing by itself.",
         resource.doc
     ));
+    let accessors = accessors(model, resource, Service::OneNote, docs);
+    quote! {
+        #handle_doc
+        pub type #name<L> = crate::Handle<crate::resource::#marker, L>;
+
+        #accessors
+    }
+}
+
+/// A resource's accessor on every host, for handles of `service`.
+pub fn accessors(
+    model: &Model,
+    resource: &ResourceModel,
+    service: Service,
+    docs: &Docs,
+) -> TokenStream {
+    let name = ident(&resource.name);
+    let accessor = ident(&resource.accessor);
+    let l = located(service, quote!(L));
     let args = param_args(&resource.params);
     let pushes = push_path(&resource.path_from_host, &resource.params, false);
     let accessor_doc = docs.outer(&format!(
@@ -48,9 +76,10 @@ pub fn tokens(model: &Model, resource: &ResourceModel, docs: &Docs) -> TokenStre
         host_impl(
             model,
             host,
+            service,
             quote! {
                 #accessor_doc
-                pub fn #accessor(&self, #(#args),*) -> crate::#name<L> {
+                pub fn #accessor(&self, #(#args),*) -> crate::#name<#l> {
                     let mut path = self.path.clone();
                     #pushes
                     crate::Handle::new(self.client.clone(), path)
@@ -58,12 +87,7 @@ pub fn tokens(model: &Model, resource: &ResourceModel, docs: &Docs) -> TokenStre
             },
         )
     });
-    quote! {
-        #handle_doc
-        pub type #name<L> = crate::Handle<crate::resource::#marker, L>;
-
-        #(#accessors)*
-    }
+    quote!(#(#accessors)*)
 }
 
 /// The resource's marker in `resource`, which names it in `Handle<R, L>`.

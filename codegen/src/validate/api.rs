@@ -87,6 +87,7 @@ pub(super) fn check(cx: &mut Checker, files: &[(String, SpecFile)]) -> Option<Ap
         default_version: default_version.unwrap_or(0),
         notes_root: api.notes_root.value.clone(),
         locations,
+        service: crate::model::Service::OneNote,
     })
 }
 

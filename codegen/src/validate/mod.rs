@@ -3,7 +3,8 @@
 //! and mounts) → `operations` (with `content`: bodies, statuses, responses) → `usage` (which
 //! types requests and responses carry) → `routes` (every operation at every location and
 //! mount) → `seam` (what the runtime requires of the spec). `constraints` resolves the rules
-//! written on inputs for the phases that read them.
+//! written on inputs for the phases that read them; `services` gives Microsoft Graph's form of
+//! what it serves.
 //!
 //! Every check reports and carries on, so one run lists every problem; the model is only
 //! returned when nothing was found. `names` records every name generated code defines and
@@ -18,6 +19,7 @@ mod operations;
 mod resources;
 mod routes;
 mod seam;
+mod services;
 mod types;
 mod usage;
 
@@ -56,6 +58,9 @@ pub fn model(
     let table = resources::check(&mut cx, files, &mut modules);
     let operations = operations::check(&mut cx, files, &mut modules, api.as_ref(), &table);
     usage::mark(&mut modules, &operations);
+    let graph = api
+        .as_ref()
+        .and_then(|api| services::check(&mut cx, files, &modules, api, &operations));
     // The runtime's needs are judged on a spec that is otherwise sound: a spec with other
     // mistakes may lack a required type only because its entry was dropped.
     if cx.diagnostics.is_empty() && diagnostics.is_empty() && !incomplete {
@@ -66,12 +71,15 @@ pub fn model(
     diagnostics.extend(found);
     let api = api.filter(|_| ok)?;
     let (operations, routes) = routes::expand(&api, operations);
+    let resources = table.into_models();
+    let graph = graph.map(|draft| services::finish(draft, &operations, &resources));
     Some(Model {
         api,
         modules,
-        resources: table.into_models(),
+        resources,
         operations,
         routes,
+        graph,
     })
 }
 

@@ -153,7 +153,7 @@ impl Checker {
         types
     }
 
-    fn fields(
+    pub(super) fn fields(
         &mut self,
         file: &str,
         owner: &str,
@@ -234,7 +234,7 @@ impl Checker {
         out
     }
 
-    fn enum_values(
+    pub(super) fn enum_values(
         &mut self,
         file: &str,
         name: &Spanned<String>,

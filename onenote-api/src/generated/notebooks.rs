@@ -93,6 +93,68 @@ impl ExternalLink {
         self
     }
 }
+/// Microsoft Graph: a user, application or device, by id and name (`identity`; an open type: other properties may come too).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Identity {
+    /// Its id.
+    ///
+    /// JSON `id`. `None` when absent (and not sent).
+    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Its name as shown.
+    ///
+    /// JSON `displayName`. `None` when absent (and not sent).
+    #[serde(rename = "displayName", default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+impl Identity {
+    /// Sets `id` (`String`).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `displayName` (`String`).
+    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
+        self.display_name = Some(value.into());
+        self
+    }
+}
+/// Microsoft Graph: who did something (`identitySet`: the user, application and device, each when known). onenote.com writes a plain name instead.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct IdentitySet {
+    /// The user.
+    ///
+    /// JSON `user`. `None` when absent (and not sent).
+    #[serde(rename = "user", default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<crate::Identity>,
+    /// The application.
+    ///
+    /// JSON `application`. `None` when absent (and not sent).
+    #[serde(rename = "application", default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<crate::Identity>,
+    /// The device.
+    ///
+    /// JSON `device`. `None` when absent (and not sent).
+    #[serde(rename = "device", default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<crate::Identity>,
+}
+impl IdentitySet {
+    /// Sets `user` ([`Identity`](crate::Identity)).
+    pub fn with_user(mut self, value: crate::Identity) -> Self {
+        self.user = Some(value);
+        self
+    }
+    /// Sets `application` ([`Identity`](crate::Identity)).
+    pub fn with_application(mut self, value: crate::Identity) -> Self {
+        self.application = Some(value);
+        self
+    }
+    /// Sets `device` ([`Identity`](crate::Identity)).
+    pub fn with_device(mut self, value: crate::Identity) -> Self {
+        self.device = Some(value);
+        self
+    }
+}
 /// A notebook, as the notes root describes it (the onenote.com property names: `name`, `createdTime`, `lastModifiedTime`; Microsoft Graph's pages call them `displayName`, `createdDateTime`, `lastModifiedDateTime`). Properties the service leaves out, or that `$select` drops, are absent.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Notebook {

@@ -117,7 +117,7 @@ impl crate::Operation for ListClassNotebooks {
     const ID: &'static str = "listClassNotebooks";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[31usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[56usize];
     type Response = crate::Page<crate::ClassNotebook>;
 }
 impl crate::odata::SupportsFilter for ListClassNotebooks {}
@@ -134,7 +134,7 @@ impl crate::Operation for RemoveStudent {
     const ID: &'static str = "removeStudent";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[37usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[62usize];
     type Response = ();
 }
 impl crate::HasAsyncForm for RemoveStudent {}
@@ -145,7 +145,7 @@ impl crate::Operation for RemoveTeacher {
     const ID: &'static str = "removeTeacher";
     const METHOD: crate::request::Method = crate::request::Method::Delete;
     const STATUS: u16 = 204u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[38usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[63usize];
     type Response = ();
 }
 impl crate::HasAsyncForm for RemoveTeacher {}
@@ -156,7 +156,7 @@ impl crate::Operation for RepairNotebook {
     const ID: &'static str = "repairNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 204u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[39usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[64usize];
     type Response = ();
 }
 /// The `transferClassNotebook` operation: what [`TransferClassNotebookRequest`](crate::TransferClassNotebookRequest) sends and what it returns (POST `classNotebooks/{notebookId}/Microsoft.OneNote.Api.classnotebooktransfer`).
@@ -168,7 +168,7 @@ impl crate::Operation for TransferClassNotebook {
     const ID: &'static str = "transferClassNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 202u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[40usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[65usize];
     const ASYNC_ONLY: bool = true;
     type Response = crate::OperationHandle;
     fn fill(self, call: &mut crate::request::Call) {
@@ -184,7 +184,7 @@ impl crate::Operation for UpdateClassNotebook {
     const ID: &'static str = "updateClassNotebook";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[41usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[66usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -197,7 +197,7 @@ impl crate::Operation for UpdateMembership {
     const ID: &'static str = "updateMembership";
     const METHOD: crate::request::Method = crate::request::Method::Post;
     const STATUS: u16 = 204u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[42usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[67usize];
     type Response = ();
 }
 impl crate::HasAsyncForm for UpdateMembership {}
@@ -250,7 +250,7 @@ impl crate::Operation for ListNotebooks {
     const ID: &'static str = "listNotebooks";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[32usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[57usize];
     type Response = crate::Page<crate::Notebook>;
 }
 impl crate::odata::SupportsFilter for ListNotebooks {}
@@ -388,7 +388,7 @@ impl crate::Operation for ListAllPages {
     const ID: &'static str = "listAllPages";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[28usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[53usize];
     type Response = crate::Page<crate::PageMetadata>;
 }
 impl crate::odata::SupportsFilter for ListAllPages {}
@@ -407,7 +407,7 @@ impl crate::Operation for ListPages {
     const ID: &'static str = "listPages";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[33usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[58usize];
     type Response = crate::Page<crate::PageMetadata>;
     fn fill(self, call: &mut crate::request::Call) {
         if let Some(value) = &self.page_level {
@@ -431,7 +431,7 @@ impl crate::Operation for UpdatePageContent {
     const ID: &'static str = "updatePageContent";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[43usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[68usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -446,7 +446,7 @@ impl crate::Operation for UpdatePageLock {
     const ID: &'static str = "updatePageLock";
     const METHOD: crate::request::Method = crate::request::Method::Patch;
     const STATUS: u16 = 204u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[44usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[69usize];
     type Response = ();
     fn fill(self, call: &mut crate::request::Call) {
         call.json_body(&self.body);
@@ -495,7 +495,7 @@ impl crate::Operation for ListPermissions {
     const ID: &'static str = "listPermissions";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[34usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[59usize];
     type Response = crate::Page<crate::Permission>;
 }
 impl crate::odata::SupportsFilter for ListPermissions {}
@@ -538,7 +538,7 @@ impl crate::Operation for ListAllSectionGroups {
     const ID: &'static str = "listAllSectionGroups";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[29usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[54usize];
     type Response = crate::Page<crate::SectionGroup>;
 }
 impl crate::odata::SupportsFilter for ListAllSectionGroups {}
@@ -555,7 +555,7 @@ impl crate::Operation for ListSectionGroups {
     const ID: &'static str = "listSectionGroups";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[35usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[60usize];
     type Response = crate::Page<crate::SectionGroup>;
 }
 impl crate::odata::SupportsFilter for ListSectionGroups {}
@@ -629,7 +629,7 @@ impl crate::Operation for ListAllSections {
     const ID: &'static str = "listAllSections";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[30usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[55usize];
     type Response = crate::Page<crate::Section>;
 }
 impl crate::odata::SupportsFilter for ListAllSections {}
@@ -646,7 +646,7 @@ impl crate::Operation for ListSections {
     const ID: &'static str = "listSections";
     const METHOD: crate::request::Method = crate::request::Method::Get;
     const STATUS: u16 = 200u16;
-    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[36usize];
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[61usize];
     type Response = crate::Page<crate::Section>;
 }
 impl crate::odata::SupportsFilter for ListSections {}
@@ -666,3 +666,391 @@ impl crate::Operation for GetSiteMetadataFromUrl {
     const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[27usize];
     type Response = crate::Json<crate::SiteMetadata>;
 }
+/// The `copyNotebook` operation: what [`GraphCopyNotebookRequest`](crate::GraphCopyNotebookRequest) sends and what it returns (POST `notebooks/{notebookId}/copyNotebook`).
+#[derive(Debug)]
+pub struct GraphCopyNotebook {
+    pub(crate) body: crate::GraphCopyNotebook,
+}
+impl crate::Operation for GraphCopyNotebook {
+    const ID: &'static str = "copyNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[28usize];
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `createNotebook` operation: what [`GraphCreateNotebookRequest`](crate::GraphCreateNotebookRequest) sends and what it returns (POST `notebooks`).
+#[derive(Debug)]
+pub struct GraphCreateNotebook {
+    pub(crate) body: crate::GraphCreateNotebook,
+}
+impl crate::Operation for GraphCreateNotebook {
+    const ID: &'static str = "createNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[32usize];
+    type Response = crate::Json<crate::GraphNotebook>;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `getNotebook` operation: what [`GraphGetNotebookRequest`](crate::GraphGetNotebookRequest) sends and what it returns (GET `notebooks/{notebookId}`).
+#[derive(Debug)]
+pub struct GraphGetNotebook {}
+impl crate::Operation for GraphGetNotebook {
+    const ID: &'static str = "getNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[38usize];
+    type Response = crate::Json<crate::GraphNotebook>;
+}
+impl crate::odata::SupportsSelect for GraphGetNotebook {}
+impl crate::odata::SupportsExpand for GraphGetNotebook {}
+/// The `listNotebooks` operation: what [`GraphListNotebooksRequest`](crate::GraphListNotebooksRequest) sends and what it returns (GET `notebooks`).
+#[derive(Debug)]
+pub struct GraphListNotebooks {}
+impl crate::Operation for GraphListNotebooks {
+    const ID: &'static str = "listNotebooks";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[48usize];
+    type Response = crate::Page<crate::GraphNotebook>;
+}
+impl crate::odata::SupportsFilter for GraphListNotebooks {}
+impl crate::odata::SupportsOrderby for GraphListNotebooks {}
+impl crate::odata::SupportsSelect for GraphListNotebooks {}
+impl crate::odata::SupportsTop for GraphListNotebooks {}
+impl crate::odata::SupportsSkip for GraphListNotebooks {}
+impl crate::odata::SupportsExpand for GraphListNotebooks {}
+impl crate::odata::SupportsCount for GraphListNotebooks {}
+/// The `getOperation` operation: what [`GraphGetOperationRequest`](crate::GraphGetOperationRequest) sends and what it returns (GET `operations/{operationId}`).
+#[derive(Debug)]
+pub struct GraphGetOperation {}
+impl crate::Operation for GraphGetOperation {
+    const ID: &'static str = "getOperation";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[39usize];
+    type Response = crate::Json<crate::GraphOperationModel>;
+}
+/// The `copyToSection` operation: what [`GraphCopyToSectionRequest`](crate::GraphCopyToSectionRequest) sends and what it returns (POST `pages/{pageId}/copyToSection`).
+#[derive(Debug)]
+pub struct GraphCopyToSection {
+    pub(crate) body: crate::GraphCopyPage,
+}
+impl crate::Operation for GraphCopyToSection {
+    const ID: &'static str = "copyToSection";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[30usize];
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `createPage` operation: what [`GraphCreatePageRequest`](crate::GraphCreatePageRequest) sends and what it returns (POST `sections/{sectionId}/pages`).
+#[derive(Debug)]
+pub struct GraphCreatePage {
+    pub(crate) body: crate::Multipart,
+}
+impl crate::Operation for GraphCreatePage {
+    const ID: &'static str = "createPage";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[33usize];
+    type Response = crate::Json<crate::GraphPageMetadata>;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.multipart_body(self.body);
+    }
+}
+/// The `createPageInDefaultNotebook` operation: what [`GraphCreatePageInDefaultNotebookRequest`](crate::GraphCreatePageInDefaultNotebookRequest) sends and what it returns (POST `pages`).
+#[derive(Debug)]
+pub struct GraphCreatePageInDefaultNotebook {
+    pub(crate) body: crate::Multipart,
+    pub(crate) section_name: Option<String>,
+}
+impl crate::Operation for GraphCreatePageInDefaultNotebook {
+    const ID: &'static str = "createPageInDefaultNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[34usize];
+    type Response = crate::Json<crate::GraphPageMetadata>;
+    fn fill(self, call: &mut crate::request::Call) {
+        if let Some(value) = &self.section_name {
+            call.query("sectionName", value.clone());
+        }
+        call.multipart_body(self.body);
+    }
+}
+/// The `deletePage` operation: what [`GraphDeletePageRequest`](crate::GraphDeletePageRequest) sends and what it returns (DELETE `pages/{pageId}`).
+#[derive(Debug)]
+pub struct GraphDeletePage {}
+impl crate::Operation for GraphDeletePage {
+    const ID: &'static str = "deletePage";
+    const METHOD: crate::request::Method = crate::request::Method::Delete;
+    const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[37usize];
+    type Response = ();
+}
+/// The `getPage` operation: what [`GraphGetPageRequest`](crate::GraphGetPageRequest) sends and what it returns (GET `pages/{pageId}`).
+#[derive(Debug)]
+pub struct GraphGetPage {
+    pub(crate) page_level: Option<bool>,
+    pub(crate) include_lock_date: Option<bool>,
+}
+impl crate::Operation for GraphGetPage {
+    const ID: &'static str = "getPage";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[40usize];
+    type Response = crate::Json<crate::GraphPageMetadata>;
+    fn fill(self, call: &mut crate::request::Call) {
+        if let Some(value) = &self.page_level {
+            call.query("pagelevel", value.to_string());
+        }
+        if let Some(value) = &self.include_lock_date {
+            call.query("blockEditsInClientStartDate", value.to_string());
+        }
+    }
+}
+impl crate::odata::SupportsSelect for GraphGetPage {}
+impl crate::odata::SupportsExpand for GraphGetPage {}
+/// The `getPageContent` operation: what [`GraphGetPageContentRequest`](crate::GraphGetPageContentRequest) sends and what it returns (GET `pages/{pageId}/content`).
+#[derive(Debug)]
+pub struct GraphGetPageContent {
+    pub(crate) include_ids: Option<bool>,
+}
+impl crate::Operation for GraphGetPageContent {
+    const ID: &'static str = "getPageContent";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[41usize];
+    const ACCEPT: &'static str = "text/html";
+    type Response = String;
+    fn fill(self, call: &mut crate::request::Call) {
+        if let Some(value) = &self.include_ids {
+            call.query("includeIDs", value.to_string());
+        }
+    }
+}
+/// The `getPageFileContent` operation: what [`GraphGetPageFileContentRequest`](crate::GraphGetPageFileContentRequest) sends and what it returns (GET `resources/{resourceId}/$value`).
+#[derive(Debug)]
+pub struct GraphGetPageFileContent {}
+impl crate::Operation for GraphGetPageFileContent {
+    const ID: &'static str = "getPageFileContent";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[42usize];
+    const ACCEPT: &'static str = "*/*";
+    type Response = crate::Bytes;
+}
+/// The `listAllPages` operation: what [`GraphListAllPagesRequest`](crate::GraphListAllPagesRequest) sends and what it returns (GET `pages`).
+#[derive(Debug)]
+pub struct GraphListAllPages {}
+impl crate::Operation for GraphListAllPages {
+    const ID: &'static str = "listAllPages";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[45usize];
+    type Response = crate::Page<crate::GraphPageMetadata>;
+}
+impl crate::odata::SupportsFilter for GraphListAllPages {}
+impl crate::odata::SupportsOrderby for GraphListAllPages {}
+impl crate::odata::SupportsSelect for GraphListAllPages {}
+impl crate::odata::SupportsTop for GraphListAllPages {}
+impl crate::odata::SupportsSkip for GraphListAllPages {}
+impl crate::odata::SupportsExpand for GraphListAllPages {}
+impl crate::odata::SupportsCount for GraphListAllPages {}
+/// The `listPages` operation: what [`GraphListPagesRequest`](crate::GraphListPagesRequest) sends and what it returns (GET `sections/{sectionId}/pages`).
+#[derive(Debug)]
+pub struct GraphListPages {
+    pub(crate) page_level: Option<bool>,
+}
+impl crate::Operation for GraphListPages {
+    const ID: &'static str = "listPages";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[49usize];
+    type Response = crate::Page<crate::GraphPageMetadata>;
+    fn fill(self, call: &mut crate::request::Call) {
+        if let Some(value) = &self.page_level {
+            call.query("pagelevel", value.to_string());
+        }
+    }
+}
+impl crate::odata::SupportsFilter for GraphListPages {}
+impl crate::odata::SupportsOrderby for GraphListPages {}
+impl crate::odata::SupportsSelect for GraphListPages {}
+impl crate::odata::SupportsTop for GraphListPages {}
+impl crate::odata::SupportsSkip for GraphListPages {}
+impl crate::odata::SupportsExpand for GraphListPages {}
+impl crate::odata::SupportsCount for GraphListPages {}
+/// The `updatePageContent` operation: what [`GraphUpdatePageContentRequest`](crate::GraphUpdatePageContentRequest) sends and what it returns (PATCH `pages/{pageId}/content`).
+#[derive(Debug)]
+pub struct GraphUpdatePageContent {
+    pub(crate) body: Vec<crate::GraphPatchContentCommand>,
+}
+impl crate::Operation for GraphUpdatePageContent {
+    const ID: &'static str = "updatePageContent";
+    const METHOD: crate::request::Method = crate::request::Method::Patch;
+    const STATUS: u16 = 204u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[52usize];
+    type Response = ();
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `createSectionGroup` operation: what [`GraphCreateSectionGroupRequest`](crate::GraphCreateSectionGroupRequest) sends and what it returns (POST `notebooks/{notebookId}/sectiongroups`).
+#[derive(Debug)]
+pub struct GraphCreateSectionGroup {
+    pub(crate) body: crate::GraphCreateSectionGroup,
+}
+impl crate::Operation for GraphCreateSectionGroup {
+    const ID: &'static str = "createSectionGroup";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[36usize];
+    type Response = crate::Json<crate::GraphSectionGroup>;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `getSectionGroup` operation: what [`GraphGetSectionGroupRequest`](crate::GraphGetSectionGroupRequest) sends and what it returns (GET `sectiongroups/{sectionGroupId}`).
+#[derive(Debug)]
+pub struct GraphGetSectionGroup {}
+impl crate::Operation for GraphGetSectionGroup {
+    const ID: &'static str = "getSectionGroup";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[44usize];
+    type Response = crate::Json<crate::GraphSectionGroup>;
+}
+impl crate::odata::SupportsSelect for GraphGetSectionGroup {}
+impl crate::odata::SupportsExpand for GraphGetSectionGroup {}
+/// The `listAllSectionGroups` operation: what [`GraphListAllSectionGroupsRequest`](crate::GraphListAllSectionGroupsRequest) sends and what it returns (GET `sectiongroups`).
+#[derive(Debug)]
+pub struct GraphListAllSectionGroups {}
+impl crate::Operation for GraphListAllSectionGroups {
+    const ID: &'static str = "listAllSectionGroups";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[46usize];
+    type Response = crate::Page<crate::GraphSectionGroup>;
+}
+impl crate::odata::SupportsFilter for GraphListAllSectionGroups {}
+impl crate::odata::SupportsOrderby for GraphListAllSectionGroups {}
+impl crate::odata::SupportsSelect for GraphListAllSectionGroups {}
+impl crate::odata::SupportsTop for GraphListAllSectionGroups {}
+impl crate::odata::SupportsSkip for GraphListAllSectionGroups {}
+impl crate::odata::SupportsExpand for GraphListAllSectionGroups {}
+impl crate::odata::SupportsCount for GraphListAllSectionGroups {}
+/// The `listSectionGroups` operation: what [`GraphListSectionGroupsRequest`](crate::GraphListSectionGroupsRequest) sends and what it returns (GET `notebooks/{notebookId}/sectiongroups`).
+#[derive(Debug)]
+pub struct GraphListSectionGroups {}
+impl crate::Operation for GraphListSectionGroups {
+    const ID: &'static str = "listSectionGroups";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[50usize];
+    type Response = crate::Page<crate::GraphSectionGroup>;
+}
+impl crate::odata::SupportsFilter for GraphListSectionGroups {}
+impl crate::odata::SupportsOrderby for GraphListSectionGroups {}
+impl crate::odata::SupportsSelect for GraphListSectionGroups {}
+impl crate::odata::SupportsTop for GraphListSectionGroups {}
+impl crate::odata::SupportsSkip for GraphListSectionGroups {}
+impl crate::odata::SupportsExpand for GraphListSectionGroups {}
+impl crate::odata::SupportsCount for GraphListSectionGroups {}
+/// The `copyToNotebook` operation: what [`GraphCopyToNotebookRequest`](crate::GraphCopyToNotebookRequest) sends and what it returns (POST `sections/{sectionId}/copyToNotebook`).
+#[derive(Debug)]
+pub struct GraphCopyToNotebook {
+    pub(crate) body: crate::GraphCopySection,
+}
+impl crate::Operation for GraphCopyToNotebook {
+    const ID: &'static str = "copyToNotebook";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[29usize];
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `copyToSectionGroup` operation: what [`GraphCopyToSectionGroupRequest`](crate::GraphCopyToSectionGroupRequest) sends and what it returns (POST `sections/{sectionId}/copyToSectionGroup`).
+#[derive(Debug)]
+pub struct GraphCopyToSectionGroup {
+    pub(crate) body: crate::GraphCopySection,
+}
+impl crate::Operation for GraphCopyToSectionGroup {
+    const ID: &'static str = "copyToSectionGroup";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 202u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[31usize];
+    type Response = crate::OperationHandle;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `createSection` operation: what [`GraphCreateSectionRequest`](crate::GraphCreateSectionRequest) sends and what it returns (POST `notebooks/{notebookId}/sections`).
+#[derive(Debug)]
+pub struct GraphCreateSection {
+    pub(crate) body: crate::GraphCreateSection,
+}
+impl crate::Operation for GraphCreateSection {
+    const ID: &'static str = "createSection";
+    const METHOD: crate::request::Method = crate::request::Method::Post;
+    const STATUS: u16 = 201u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[35usize];
+    type Response = crate::Json<crate::GraphSection>;
+    fn fill(self, call: &mut crate::request::Call) {
+        call.json_body(&self.body);
+    }
+}
+/// The `getSection` operation: what [`GraphGetSectionRequest`](crate::GraphGetSectionRequest) sends and what it returns (GET `sections/{sectionId}`).
+#[derive(Debug)]
+pub struct GraphGetSection {}
+impl crate::Operation for GraphGetSection {
+    const ID: &'static str = "getSection";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[43usize];
+    type Response = crate::Json<crate::GraphSection>;
+}
+impl crate::odata::SupportsSelect for GraphGetSection {}
+impl crate::odata::SupportsExpand for GraphGetSection {}
+/// The `listAllSections` operation: what [`GraphListAllSectionsRequest`](crate::GraphListAllSectionsRequest) sends and what it returns (GET `sections`).
+#[derive(Debug)]
+pub struct GraphListAllSections {}
+impl crate::Operation for GraphListAllSections {
+    const ID: &'static str = "listAllSections";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[47usize];
+    type Response = crate::Page<crate::GraphSection>;
+}
+impl crate::odata::SupportsFilter for GraphListAllSections {}
+impl crate::odata::SupportsOrderby for GraphListAllSections {}
+impl crate::odata::SupportsSelect for GraphListAllSections {}
+impl crate::odata::SupportsTop for GraphListAllSections {}
+impl crate::odata::SupportsSkip for GraphListAllSections {}
+impl crate::odata::SupportsExpand for GraphListAllSections {}
+impl crate::odata::SupportsCount for GraphListAllSections {}
+/// The `listSections` operation: what [`GraphListSectionsRequest`](crate::GraphListSectionsRequest) sends and what it returns (GET `notebooks/{notebookId}/sections`).
+#[derive(Debug)]
+pub struct GraphListSections {}
+impl crate::Operation for GraphListSections {
+    const ID: &'static str = "listSections";
+    const METHOD: crate::request::Method = crate::request::Method::Get;
+    const STATUS: u16 = 200u16;
+    const SCHEMA: &'static crate::schema::OperationSchema = &crate::generated::tables::OPERATIONS[51usize];
+    type Response = crate::Page<crate::GraphSection>;
+}
+impl crate::odata::SupportsFilter for GraphListSections {}
+impl crate::odata::SupportsOrderby for GraphListSections {}
+impl crate::odata::SupportsSelect for GraphListSections {}
+impl crate::odata::SupportsTop for GraphListSections {}
+impl crate::odata::SupportsSkip for GraphListSections {}
+impl crate::odata::SupportsExpand for GraphListSections {}
+impl crate::odata::SupportsCount for GraphListSections {}

@@ -7,7 +7,7 @@ pub static API: Api = Api {
     operations: &OPERATIONS,
 };
 /// One table per type, sorted by name.
-static TYPES: [TypeSchema; 34usize] = [
+static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "ClassNotebook",
         kind: TypeKind::Object {
@@ -22,26 +22,26 @@ static TYPES: [TypeSchema; 34usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("isShared", Shape::Boolean),
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(33usize))),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize))),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(17usize))),
+                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
                 FieldSchema::new(
                     "sections",
-                    Shape::List(&Shape::Named(TypeIndex(29usize))),
+                    Shape::List(&Shape::Named(TypeIndex(52usize))),
                 ),
                 FieldSchema::new(
                     "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(30usize))),
+                    Shape::List(&Shape::Named(TypeIndex(53usize))),
                 ),
                 FieldSchema::new("studentSections", Shape::List(&Shape::String)),
                 FieldSchema::new(
                     "teachers",
-                    Shape::List(&Shape::Named(TypeIndex(27usize))),
+                    Shape::List(&Shape::Named(TypeIndex(50usize))),
                 ),
                 FieldSchema::new(
                     "students",
-                    Shape::List(&Shape::Named(TypeIndex(27usize))),
+                    Shape::List(&Shape::Named(TypeIndex(50usize))),
                 ),
                 FieldSchema::new("hasTeacherOnlySectionGroup", Shape::Boolean),
             ],
@@ -52,9 +52,9 @@ static TYPES: [TypeSchema; 34usize] = [
         name: "ClassNotebookTransfer",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("sourceTeacher", Shape::Named(TypeIndex(27usize)))
+                FieldSchema::new("sourceTeacher", Shape::Named(TypeIndex(50usize)))
                     .required(),
-                FieldSchema::new("destinationTeacher", Shape::Named(TypeIndex(27usize)))
+                FieldSchema::new("destinationTeacher", Shape::Named(TypeIndex(50usize)))
                     .required(),
                 FieldSchema::new("destinationNotebookName", Shape::String)
                     .required()
@@ -267,7 +267,7 @@ static TYPES: [TypeSchema; 34usize] = [
                     }),
                 FieldSchema::new(
                         "teachers",
-                        Shape::List(&Shape::Named(TypeIndex(27usize))),
+                        Shape::List(&Shape::Named(TypeIndex(50usize))),
                     )
                     .rules(Rules {
                         min_items: Some(Rule { value: 1u32, code: None }),
@@ -275,7 +275,7 @@ static TYPES: [TypeSchema; 34usize] = [
                     }),
                 FieldSchema::new(
                         "students",
-                        Shape::List(&Shape::Named(TypeIndex(27usize))),
+                        Shape::List(&Shape::Named(TypeIndex(50usize))),
                     )
                     .rules(Rules {
                         min_items: Some(Rule { value: 1u32, code: None }),
@@ -315,7 +315,7 @@ static TYPES: [TypeSchema; 34usize] = [
         name: "CreatePermission",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(33usize)))
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize)))
                     .required(),
                 FieldSchema::new("userId", Shape::String)
                     .required()
@@ -419,6 +419,434 @@ static TYPES: [TypeSchema; 34usize] = [
         exclusive: &[],
     },
     TypeSchema {
+        name: "GraphCopyNotebook",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("groupId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("siteCollectionId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("siteId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("renameAs", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule {
+                            value: 1u32,
+                            code: Some("20152"),
+                        }),
+                        max_length: Some(Rule {
+                            value: 128u32,
+                            code: Some("20155"),
+                        }),
+                        forbidden_characters: Some(Rule {
+                            value: "?*\\/:<>|&#\"%",
+                            code: Some("20115"),
+                        }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("notebookFolder", Shape::String),
+            ],
+        },
+        exclusive: &[&["groupId"], &["siteCollectionId", "siteId"]],
+    },
+    TypeSchema {
+        name: "GraphCopyPage",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("id", Shape::String)
+                    .required()
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("groupId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("siteCollectionId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("siteId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+            ],
+        },
+        exclusive: &[&["groupId"], &["siteCollectionId", "siteId"]],
+    },
+    TypeSchema {
+        name: "GraphCopySection",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("id", Shape::String)
+                    .required()
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("groupId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("siteCollectionId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("siteId", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("renameAs", Shape::String)
+                    .rules(Rules {
+                        min_length: Some(Rule {
+                            value: 1u32,
+                            code: Some("20152"),
+                        }),
+                        max_length: Some(Rule {
+                            value: 50u32,
+                            code: Some("20155"),
+                        }),
+                        forbidden_characters: Some(Rule {
+                            value: "?*\\/:<>|&#\"%~",
+                            code: Some("20153"),
+                        }),
+                        ..Rules::NONE
+                    }),
+            ],
+        },
+        exclusive: &[&["groupId"], &["siteCollectionId", "siteId"]],
+    },
+    TypeSchema {
+        name: "GraphCreateNotebook",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("displayName", Shape::String)
+                    .required()
+                    .rules(Rules {
+                        min_length: Some(Rule {
+                            value: 1u32,
+                            code: Some("20152"),
+                        }),
+                        max_length: Some(Rule {
+                            value: 128u32,
+                            code: Some("20155"),
+                        }),
+                        forbidden_characters: Some(Rule {
+                            value: "?*\\/:<>|&#\"%",
+                            code: Some("20115"),
+                        }),
+                        ..Rules::NONE
+                    }),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphCreateSection",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("displayName", Shape::String)
+                    .required()
+                    .rules(Rules {
+                        min_length: Some(Rule {
+                            value: 1u32,
+                            code: Some("20152"),
+                        }),
+                        max_length: Some(Rule {
+                            value: 50u32,
+                            code: Some("20155"),
+                        }),
+                        forbidden_characters: Some(Rule {
+                            value: "?*\\/:<>|&#\"%~",
+                            code: Some("20153"),
+                        }),
+                        ..Rules::NONE
+                    }),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphCreateSectionGroup",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("displayName", Shape::String)
+                    .required()
+                    .rules(Rules {
+                        min_length: Some(Rule {
+                            value: 1u32,
+                            code: Some("20152"),
+                        }),
+                        max_length: Some(Rule {
+                            value: 50u32,
+                            code: Some("20155"),
+                        }),
+                        forbidden_characters: Some(Rule {
+                            value: "?*\\/:<>|&#\"%~",
+                            code: Some("20153"),
+                        }),
+                        ..Rules::NONE
+                    }),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphExternalLink",
+        kind: TypeKind::Object {
+            fields: &[FieldSchema::new("href", Shape::String)],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphIdentity",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("id", Shape::String),
+                FieldSchema::new("displayName", Shape::String),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphIdentitySet",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("user", Shape::Named(TypeIndex(22usize))),
+                FieldSchema::new("application", Shape::Named(TypeIndex(22usize))),
+                FieldSchema::new("device", Shape::Named(TypeIndex(22usize))),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphNotebook",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("@odata.context", Shape::String),
+                FieldSchema::new("id", Shape::String),
+                FieldSchema::new("displayName", Shape::String),
+                FieldSchema::new("self", Shape::String),
+                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("createdDateTime", Shape::DateTime),
+                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
+                FieldSchema::new("isDefault", Shape::Boolean),
+                FieldSchema::new("isShared", Shape::Boolean),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(35usize))),
+                FieldSchema::new("sectionsUrl", Shape::String),
+                FieldSchema::new("sectionGroupsUrl", Shape::String),
+                FieldSchema::new("links", Shape::Named(TypeIndex(25usize))),
+                FieldSchema::new(
+                    "sections",
+                    Shape::List(&Shape::Named(TypeIndex(33usize))),
+                ),
+                FieldSchema::new(
+                    "sectionGroups",
+                    Shape::List(&Shape::Named(TypeIndex(34usize))),
+                ),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphOneNoteLinks",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("oneNoteClientUrl", Shape::Named(TypeIndex(21usize))),
+                FieldSchema::new("oneNoteWebUrl", Shape::Named(TypeIndex(21usize))),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphOperationModel",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("id", Shape::String).aliases(&["Id"]),
+                FieldSchema::new("status", Shape::Named(TypeIndex(27usize)))
+                    .aliases(&["Status"]),
+                FieldSchema::new("createdDateTime", Shape::DateTime),
+                FieldSchema::new("lastActionDateTime", Shape::DateTime),
+                FieldSchema::new("percentComplete", Shape::String),
+                FieldSchema::new("resourceLocation", Shape::String),
+                FieldSchema::new("resourceId", Shape::String),
+                FieldSchema::new("error", Shape::Json),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphOperationStatus",
+        kind: TypeKind::Enum {
+            values: &["notStarted", "running", "completed", "failed"],
+            lenient: true,
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphPageMetadata",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("@odata.context", Shape::String),
+                FieldSchema::new("id", Shape::String),
+                FieldSchema::new("self", Shape::String),
+                FieldSchema::new("title", Shape::String),
+                FieldSchema::new("createdByAppId", Shape::String),
+                FieldSchema::new("createdDateTime", Shape::DateTime),
+                FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
+                FieldSchema::new("contentUrl", Shape::String),
+                FieldSchema::new("links", Shape::Named(TypeIndex(25usize))),
+                FieldSchema::new("level", Shape::Integer),
+                FieldSchema::new("order", Shape::Integer),
+                FieldSchema::new("parentSection", Shape::Named(TypeIndex(33usize))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24usize))),
+                FieldSchema::new("userTags", Shape::List(&Shape::String)),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphParentSectionGroup",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("id", Shape::String),
+                FieldSchema::new("displayName", Shape::String),
+                FieldSchema::new("self", Shape::String),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphPatchAction",
+        kind: TypeKind::Enum {
+            values: &["append", "insert", "prepend", "replace", "delete"],
+            lenient: false,
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphPatchContentCommand",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("target", Shape::String)
+                    .required()
+                    .rules(Rules {
+                        min_length: Some(Rule { value: 1u32, code: None }),
+                        ..Rules::NONE
+                    }),
+                FieldSchema::new("action", Shape::Named(TypeIndex(30usize))).required(),
+                FieldSchema::new("position", Shape::Named(TypeIndex(32usize))),
+                FieldSchema::new("content", Shape::String),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphPatchInsertPosition",
+        kind: TypeKind::Enum {
+            values: &["after", "before"],
+            lenient: false,
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphSection",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("@odata.context", Shape::String),
+                FieldSchema::new("id", Shape::String),
+                FieldSchema::new("displayName", Shape::String),
+                FieldSchema::new("self", Shape::String),
+                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("createdDateTime", Shape::DateTime),
+                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
+                FieldSchema::new("isDefault", Shape::Boolean),
+                FieldSchema::new("pagesUrl", Shape::String),
+                FieldSchema::new("links", Shape::Named(TypeIndex(25usize))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24usize))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(34usize)))
+                    .nullable(),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphSectionGroup",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("@odata.context", Shape::String),
+                FieldSchema::new("id", Shape::String),
+                FieldSchema::new("displayName", Shape::String),
+                FieldSchema::new("self", Shape::String),
+                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("createdDateTime", Shape::DateTime),
+                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
+                FieldSchema::new("sectionsUrl", Shape::String),
+                FieldSchema::new("sectionGroupsUrl", Shape::String),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24usize))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(29usize)))
+                    .nullable(),
+                FieldSchema::new(
+                    "sections",
+                    Shape::List(&Shape::Named(TypeIndex(33usize))),
+                ),
+                FieldSchema::new(
+                    "sectionGroups",
+                    Shape::List(&Shape::Named(TypeIndex(34usize))),
+                ),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "GraphUserRole",
+        kind: TypeKind::Enum {
+            values: &["Owner", "Contributor", "Reader", "None"],
+            lenient: false,
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "Identity",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("id", Shape::String),
+                FieldSchema::new("displayName", Shape::String),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
+        name: "IdentitySet",
+        kind: TypeKind::Object {
+            fields: &[
+                FieldSchema::new("user", Shape::Named(TypeIndex(36usize))),
+                FieldSchema::new("application", Shape::Named(TypeIndex(36usize))),
+                FieldSchema::new("device", Shape::Named(TypeIndex(36usize))),
+            ],
+        },
+        exclusive: &[],
+    },
+    TypeSchema {
         name: "Language",
         kind: TypeKind::Enum {
             values: &[
@@ -479,17 +907,17 @@ static TYPES: [TypeSchema; 34usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("isShared", Shape::Boolean),
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(33usize))),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize))),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(17usize))),
+                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
                 FieldSchema::new(
                     "sections",
-                    Shape::List(&Shape::Named(TypeIndex(29usize))),
+                    Shape::List(&Shape::Named(TypeIndex(52usize))),
                 ),
                 FieldSchema::new(
                     "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(30usize))),
+                    Shape::List(&Shape::Named(TypeIndex(53usize))),
                 ),
             ],
         },
@@ -510,7 +938,7 @@ static TYPES: [TypeSchema; 34usize] = [
         kind: TypeKind::Object {
             fields: &[
                 FieldSchema::new("id", Shape::String).aliases(&["Id"]),
-                FieldSchema::new("status", Shape::Named(TypeIndex(19usize)))
+                FieldSchema::new("status", Shape::Named(TypeIndex(42usize)))
                     .aliases(&["Status"]),
                 FieldSchema::new("createdDateTime", Shape::DateTime),
                 FieldSchema::new("lastActionDateTime", Shape::DateTime),
@@ -553,11 +981,11 @@ static TYPES: [TypeSchema; 34usize] = [
                 FieldSchema::new("createdTime", Shape::DateTime),
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("contentUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(17usize))),
+                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
                 FieldSchema::new("level", Shape::Integer),
                 FieldSchema::new("order", Shape::Integer),
-                FieldSchema::new("parentSection", Shape::Named(TypeIndex(29usize))),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(16usize))),
+                FieldSchema::new("parentSection", Shape::Named(TypeIndex(52usize))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39usize))),
                 FieldSchema::new("blockEditsInClientStartDate", Shape::DateTime),
             ],
         },
@@ -592,8 +1020,8 @@ static TYPES: [TypeSchema; 34usize] = [
                         min_length: Some(Rule { value: 1u32, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("action", Shape::Named(TypeIndex(23usize))).required(),
-                FieldSchema::new("position", Shape::Named(TypeIndex(25usize))),
+                FieldSchema::new("action", Shape::Named(TypeIndex(46usize))).required(),
+                FieldSchema::new("position", Shape::Named(TypeIndex(48usize))),
                 FieldSchema::new("content", Shape::String),
             ],
         },
@@ -616,7 +1044,7 @@ static TYPES: [TypeSchema; 34usize] = [
                 FieldSchema::new("name", Shape::String),
                 FieldSchema::new("self", Shape::String),
                 FieldSchema::new("userId", Shape::String),
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(33usize))),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize))),
             ],
         },
         exclusive: &[],
@@ -631,7 +1059,7 @@ static TYPES: [TypeSchema; 34usize] = [
                         min_length: Some(Rule { value: 1u32, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("principalType", Shape::Named(TypeIndex(28usize)))
+                FieldSchema::new("principalType", Shape::Named(TypeIndex(51usize)))
                     .required(),
             ],
         },
@@ -659,9 +1087,9 @@ static TYPES: [TypeSchema; 34usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("pagesUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(17usize))),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(16usize))),
-                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(30usize)))
+                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39usize))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(53usize)))
                     .nullable(),
             ],
         },
@@ -681,16 +1109,16 @@ static TYPES: [TypeSchema; 34usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(16usize))),
-                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(22usize)))
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39usize))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(45usize)))
                     .nullable(),
                 FieldSchema::new(
                     "sections",
-                    Shape::List(&Shape::Named(TypeIndex(29usize))),
+                    Shape::List(&Shape::Named(TypeIndex(52usize))),
                 ),
                 FieldSchema::new(
                     "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(30usize))),
+                    Shape::List(&Shape::Named(TypeIndex(53usize))),
                 ),
             ],
         },
@@ -727,24 +1155,24 @@ static TYPES: [TypeSchema; 34usize] = [
     },
 ];
 /// One table per operation, sorted by id.
-pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
+pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
     OperationSchema {
         id: "addStudent",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(27usize)),
+            shape: Shape::Named(TypeIndex(50usize)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(27usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(50usize))),
     },
     OperationSchema {
         id: "addTeacher",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(27usize)),
+            shape: Shape::Named(TypeIndex(50usize)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(27usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(50usize))),
     },
     OperationSchema {
         id: "copyNotebook",
@@ -794,7 +1222,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
     OperationSchema {
         id: "createClassNotebook",
         query: &[
-            ParamSchema::new("omkt", Shape::Named(TypeIndex(15usize))),
+            ParamSchema::new("omkt", Shape::Named(TypeIndex(38usize))),
             ParamSchema::new("sendemail", Shape::Boolean),
         ],
         body: Some(BodySchema::Json {
@@ -810,7 +1238,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             shape: Shape::Named(TypeIndex(9usize)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(16usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(39usize))),
     },
     OperationSchema {
         id: "createPage",
@@ -832,7 +1260,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
                 alone: Some("Presentation"),
             }),
         ),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(21usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(44usize))),
     },
     OperationSchema {
         id: "createPageInDefaultNotebook",
@@ -871,7 +1299,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
                 alone: Some("Presentation"),
             }),
         ),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(21usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(44usize))),
     },
     OperationSchema {
         id: "createPermission",
@@ -880,7 +1308,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             shape: Shape::Named(TypeIndex(10usize)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(26usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(49usize))),
     },
     OperationSchema {
         id: "createSection",
@@ -889,7 +1317,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             shape: Shape::Named(TypeIndex(11usize)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(29usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(52usize))),
     },
     OperationSchema {
         id: "createSectionGroup",
@@ -898,7 +1326,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             shape: Shape::Named(TypeIndex(12usize)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(30usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(53usize))),
     },
     OperationSchema {
         id: "deleteClassNotebook",
@@ -925,7 +1353,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             shape: Shape::Named(TypeIndex(13usize)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(32usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(55usize))),
     },
     OperationSchema {
         id: "getClassNotebook",
@@ -1023,13 +1451,13 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(16usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(39usize))),
     },
     OperationSchema {
         id: "getOperation",
         query: &[],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(18usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(41usize))),
     },
     OperationSchema {
         id: "getPage",
@@ -1076,7 +1504,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(21usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(44usize))),
     },
     OperationSchema {
         id: "getPageContent",
@@ -1107,7 +1535,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(26usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(49usize))),
     },
     OperationSchema {
         id: "getSection",
@@ -1151,7 +1579,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(29usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(52usize))),
     },
     OperationSchema {
         id: "getSectionGroup",
@@ -1201,13 +1629,947 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(30usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(53usize))),
     },
     OperationSchema {
         id: "getSiteMetadataFromUrl",
         query: &[],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(31usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(54usize))),
+    },
+    OperationSchema {
+        id: "graph.copyNotebook",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::Named(TypeIndex(15usize)),
+            rules: Rules::NONE,
+        }),
+        response: ResponseSchema::Empty,
+    },
+    OperationSchema {
+        id: "graph.copyToNotebook",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::Named(TypeIndex(17usize)),
+            rules: Rules::NONE,
+        }),
+        response: ResponseSchema::Empty,
+    },
+    OperationSchema {
+        id: "graph.copyToSection",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::Named(TypeIndex(16usize)),
+            rules: Rules::NONE,
+        }),
+        response: ResponseSchema::Empty,
+    },
+    OperationSchema {
+        id: "graph.copyToSectionGroup",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::Named(TypeIndex(17usize)),
+            rules: Rules::NONE,
+        }),
+        response: ResponseSchema::Empty,
+    },
+    OperationSchema {
+        id: "graph.createNotebook",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::Named(TypeIndex(18usize)),
+            rules: Rules::NONE,
+        }),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(24usize))),
+    },
+    OperationSchema {
+        id: "graph.createPage",
+        query: &[],
+        body: Some(
+            BodySchema::Multipart(MultipartSchema {
+                parts: &[
+                    PartSchema {
+                        name: "Presentation",
+                        media_type: "text/html",
+                        required: true,
+                        rules: Rules {
+                            min_length: Some(Rule { value: 1u32, code: None }),
+                            ..Rules::NONE
+                        },
+                    },
+                ],
+                binary_max_bytes: Some(26214400u64),
+                alone: Some("Presentation"),
+            }),
+        ),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(28usize))),
+    },
+    OperationSchema {
+        id: "graph.createPageInDefaultNotebook",
+        query: &[
+            ParamSchema::new("sectionName", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20152"),
+                    }),
+                    max_length: Some(Rule {
+                        value: 50u32,
+                        code: Some("20155"),
+                    }),
+                    forbidden_characters: Some(Rule {
+                        value: "?*\\/:<>|&#\"%~",
+                        code: Some("20153"),
+                    }),
+                    ..Rules::NONE
+                }),
+        ],
+        body: Some(
+            BodySchema::Multipart(MultipartSchema {
+                parts: &[
+                    PartSchema {
+                        name: "Presentation",
+                        media_type: "text/html",
+                        required: true,
+                        rules: Rules {
+                            min_length: Some(Rule { value: 1u32, code: None }),
+                            ..Rules::NONE
+                        },
+                    },
+                ],
+                binary_max_bytes: Some(26214400u64),
+                alone: Some("Presentation"),
+            }),
+        ),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(28usize))),
+    },
+    OperationSchema {
+        id: "graph.createSection",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::Named(TypeIndex(19usize)),
+            rules: Rules::NONE,
+        }),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(33usize))),
+    },
+    OperationSchema {
+        id: "graph.createSectionGroup",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::Named(TypeIndex(20usize)),
+            rules: Rules::NONE,
+        }),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(34usize))),
+    },
+    OperationSchema {
+        id: "graph.deletePage",
+        query: &[],
+        body: None,
+        response: ResponseSchema::Empty,
+    },
+    OperationSchema {
+        id: "graph.getNotebook",
+        query: &[
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "isDefault",
+                            "isShared",
+                            "userRole",
+                            "sectionsUrl",
+                            "sectionGroupsUrl",
+                            "links",
+                            "sections",
+                            "sectionGroups",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["sections", "sectionGroups"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+        ],
+        body: None,
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(24usize))),
+    },
+    OperationSchema {
+        id: "graph.getOperation",
+        query: &[],
+        body: None,
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(26usize))),
+    },
+    OperationSchema {
+        id: "graph.getPage",
+        query: &[
+            ParamSchema::new("pagelevel", Shape::Boolean),
+            ParamSchema::new("blockEditsInClientStartDate", Shape::Boolean),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "self",
+                            "title",
+                            "createdByAppId",
+                            "createdDateTime",
+                            "lastModifiedDateTime",
+                            "contentUrl",
+                            "links",
+                            "level",
+                            "order",
+                            "parentSection",
+                            "parentNotebook",
+                            "userTags",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["parentNotebook", "parentSection"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+        ],
+        body: None,
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(28usize))),
+    },
+    OperationSchema {
+        id: "graph.getPageContent",
+        query: &[ParamSchema::new("includeIDs", Shape::Boolean)],
+        body: None,
+        response: ResponseSchema::Text,
+    },
+    OperationSchema {
+        id: "graph.getPageFileContent",
+        query: &[],
+        body: None,
+        response: ResponseSchema::Bytes,
+    },
+    OperationSchema {
+        id: "graph.getSection",
+        query: &[
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "isDefault",
+                            "pagesUrl",
+                            "links",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["parentNotebook", "parentSectionGroup"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+        ],
+        body: None,
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(33usize))),
+    },
+    OperationSchema {
+        id: "graph.getSectionGroup",
+        query: &[
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "sectionsUrl",
+                            "sectionGroupsUrl",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                            "sections",
+                            "sectionGroups",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "sections",
+                            "sectionGroups",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+        ],
+        body: None,
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(34usize))),
+    },
+    OperationSchema {
+        id: "graph.listAllPages",
+        query: &[
+            ParamSchema::new("$filter", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$orderby", Shape::String)
+                .rules(Rules {
+                    pattern: Some(Rule {
+                        value: Pattern {
+                            regex: "^(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?)*$",
+                            meaning: "a comma-separated list of GraphPageMetadata's properties (id, self, title, createdByAppId, createdDateTime, lastModifiedDateTime, contentUrl, level, order), each optionally followed by `asc` or `desc`",
+                        },
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "self",
+                            "title",
+                            "createdByAppId",
+                            "createdDateTime",
+                            "lastModifiedDateTime",
+                            "contentUrl",
+                            "links",
+                            "level",
+                            "order",
+                            "parentSection",
+                            "parentNotebook",
+                            "userTags",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$top", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    maximum: Some(Rule {
+                        value: 100i64,
+                        code: Some("20129"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$skip", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["parentNotebook", "parentSection"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$count", Shape::Boolean),
+        ],
+        body: None,
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(28usize))),
+    },
+    OperationSchema {
+        id: "graph.listAllSectionGroups",
+        query: &[
+            ParamSchema::new("$filter", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$orderby", Shape::String)
+                .rules(Rules {
+                    pattern: Some(Rule {
+                        value: Pattern {
+                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
+                            meaning: "a comma-separated list of GraphSectionGroup's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
+                        },
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "sectionsUrl",
+                            "sectionGroupsUrl",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                            "sections",
+                            "sectionGroups",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$top", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$skip", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "sections",
+                            "sectionGroups",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$count", Shape::Boolean),
+        ],
+        body: None,
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(34usize))),
+    },
+    OperationSchema {
+        id: "graph.listAllSections",
+        query: &[
+            ParamSchema::new("$filter", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$orderby", Shape::String)
+                .rules(Rules {
+                    pattern: Some(Rule {
+                        value: Pattern {
+                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$",
+                            meaning: "a comma-separated list of GraphSection's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`",
+                        },
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "isDefault",
+                            "pagesUrl",
+                            "links",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$top", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$skip", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["parentNotebook", "parentSectionGroup"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$count", Shape::Boolean),
+        ],
+        body: None,
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(33usize))),
+    },
+    OperationSchema {
+        id: "graph.listNotebooks",
+        query: &[
+            ParamSchema::new("$filter", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$orderby", Shape::String)
+                .rules(Rules {
+                    pattern: Some(Rule {
+                        value: Pattern {
+                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|isShared|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|isShared|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
+                            meaning: "a comma-separated list of GraphNotebook's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, isShared, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
+                        },
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "isDefault",
+                            "isShared",
+                            "userRole",
+                            "sectionsUrl",
+                            "sectionGroupsUrl",
+                            "links",
+                            "sections",
+                            "sectionGroups",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$top", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$skip", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["sections", "sectionGroups"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$count", Shape::Boolean),
+        ],
+        body: None,
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(24usize))),
+    },
+    OperationSchema {
+        id: "graph.listPages",
+        query: &[
+            ParamSchema::new("pagelevel", Shape::Boolean),
+            ParamSchema::new("$filter", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$orderby", Shape::String)
+                .rules(Rules {
+                    pattern: Some(Rule {
+                        value: Pattern {
+                            regex: "^(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?)*$",
+                            meaning: "a comma-separated list of GraphPageMetadata's properties (id, self, title, createdByAppId, createdDateTime, lastModifiedDateTime, contentUrl, level, order), each optionally followed by `asc` or `desc`",
+                        },
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "self",
+                            "title",
+                            "createdByAppId",
+                            "createdDateTime",
+                            "lastModifiedDateTime",
+                            "contentUrl",
+                            "links",
+                            "level",
+                            "order",
+                            "parentSection",
+                            "parentNotebook",
+                            "userTags",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$top", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    maximum: Some(Rule {
+                        value: 100i64,
+                        code: Some("20129"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$skip", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["parentNotebook", "parentSection"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$count", Shape::Boolean),
+        ],
+        body: None,
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(28usize))),
+    },
+    OperationSchema {
+        id: "graph.listSectionGroups",
+        query: &[
+            ParamSchema::new("$filter", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$orderby", Shape::String)
+                .rules(Rules {
+                    pattern: Some(Rule {
+                        value: Pattern {
+                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
+                            meaning: "a comma-separated list of GraphSectionGroup's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
+                        },
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "sectionsUrl",
+                            "sectionGroupsUrl",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                            "sections",
+                            "sectionGroups",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$top", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$skip", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "sections",
+                            "sectionGroups",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$count", Shape::Boolean),
+        ],
+        body: None,
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(34usize))),
+    },
+    OperationSchema {
+        id: "graph.listSections",
+        query: &[
+            ParamSchema::new("$filter", Shape::String)
+                .rules(Rules {
+                    min_length: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$orderby", Shape::String)
+                .rules(Rules {
+                    pattern: Some(Rule {
+                        value: Pattern {
+                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$",
+                            meaning: "a comma-separated list of GraphSection's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`",
+                        },
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$select", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &[
+                            "id",
+                            "displayName",
+                            "self",
+                            "createdBy",
+                            "createdDateTime",
+                            "lastModifiedBy",
+                            "lastModifiedDateTime",
+                            "isDefault",
+                            "pagesUrl",
+                            "links",
+                            "parentNotebook",
+                            "parentSectionGroup",
+                        ],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$top", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$skip", Shape::Integer)
+                .rules(Rules {
+                    minimum: Some(Rule {
+                        value: 0i64,
+                        code: Some("20128"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$expand", Shape::List(&Shape::String))
+                .rules(Rules {
+                    min_items: Some(Rule {
+                        value: 1u32,
+                        code: Some("20128"),
+                    }),
+                    one_of: Some(Rule {
+                        value: &["parentNotebook", "parentSectionGroup"],
+                        code: Some("20101"),
+                    }),
+                    ..Rules::NONE
+                }),
+            ParamSchema::new("$count", Shape::Boolean),
+        ],
+        body: None,
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(33usize))),
+    },
+    OperationSchema {
+        id: "graph.updatePageContent",
+        query: &[],
+        body: Some(BodySchema::Json {
+            shape: Shape::List(&Shape::Named(TypeIndex(31usize))),
+            rules: Rules {
+                min_items: Some(Rule { value: 1u32, code: None }),
+                ..Rules::NONE
+            },
+        }),
+        response: ResponseSchema::Empty,
     },
     OperationSchema {
         id: "listAllPages",
@@ -1292,7 +2654,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(21usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(44usize))),
     },
     OperationSchema {
         id: "listAllSectionGroups",
@@ -1378,7 +2740,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(30usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(53usize))),
     },
     OperationSchema {
         id: "listAllSections",
@@ -1458,7 +2820,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(29usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(52usize))),
     },
     OperationSchema {
         id: "listClassNotebooks",
@@ -1628,7 +2990,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(16usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(39usize))),
     },
     OperationSchema {
         id: "listPages",
@@ -1714,7 +3076,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(21usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(44usize))),
     },
     OperationSchema {
         id: "listPermissions",
@@ -1769,7 +3131,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(26usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(49usize))),
     },
     OperationSchema {
         id: "listSectionGroups",
@@ -1855,7 +3217,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(30usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(53usize))),
     },
     OperationSchema {
         id: "listSections",
@@ -1935,7 +3297,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(29usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(52usize))),
     },
     OperationSchema {
         id: "removeStudent",
@@ -1983,7 +3345,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
         id: "updatePageContent",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::List(&Shape::Named(TypeIndex(24usize))),
+            shape: Shape::List(&Shape::Named(TypeIndex(47usize))),
             rules: Rules {
                 min_items: Some(Rule { value: 1u32, code: None }),
                 ..Rules::NONE
@@ -1995,7 +3357,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 45usize] = [
         id: "updatePageLock",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(20usize)),
+            shape: Shape::Named(TypeIndex(43usize)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,

@@ -3272,6 +3272,55 @@ pub(crate) static TREE: &[Node] = &[
 #[allow(non_snake_case)]
 fn run__all_pages__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCreatePageInDefaultNotebookRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<
+                    onenote_api::GraphCreatePageInDefaultNotebookRequest,
+                    Failure,
+                > {
+                    Ok(notes.all_pages().create(inputs.multipart()?))
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("section-name")? {
+                request = request.section_name(value);
+            }
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "self",
+                        "title",
+                        "createdByAppId",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "contentUrl",
+                        "level",
+                        "order",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreatePageInDefaultNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -3324,6 +3373,71 @@ fn run__all_pages__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a
 #[allow(non_snake_case)]
 fn run__all_pages__list<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListAllPagesRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    _inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListAllPagesRequest, Failure> {
+                    Ok(notes.all_pages().list())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "self",
+                        "title",
+                        "createdByAppId",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "contentUrl",
+                        "level",
+                        "order",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListAllPagesRequest = {
             fn request<L: onenote_api::Location>(
@@ -3398,6 +3512,69 @@ fn run__all_section_groups__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListAllSectionGroupsRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    _inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListAllSectionGroupsRequest, Failure> {
+                    Ok(notes.all_section_groups().list())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListAllSectionGroupsRequest = {
             fn request<L: onenote_api::Location>(
@@ -3468,6 +3645,69 @@ fn run__all_section_groups__list<'a>(
 #[allow(non_snake_case)]
 fn run__all_sections__list<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListAllSectionsRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    _inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListAllSectionsRequest, Failure> {
+                    Ok(notes.all_sections().list())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "pagesUrl",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListAllSectionsRequest = {
             fn request<L: onenote_api::Location>(
@@ -3541,6 +3781,9 @@ fn run__class_notebook__copy_sections_to_content_library<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CopySectionsToContentLibraryRequest = {
             fn request<L: onenote_api::Location>(
@@ -3552,7 +3795,9 @@ fn run__class_notebook__copy_sections_to_content_library<'a>(
                         .class_notebook(inputs.required::<String>("notebook-id")?)
                         .copy_sections_to_content_library(
                             inputs
-                                .json_body::<onenote_api::CopySectionsToContentLibrary>()?,
+                                .json_body::<
+                                    onenote_api::CopySectionsToContentLibrary,
+                                >(&[])?,
                         ),
                 )
             }
@@ -3582,6 +3827,9 @@ fn run__class_notebook__copy_sections_to_content_library<'a>(
 #[allow(non_snake_case)]
 fn run__class_notebook__delete<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::DeleteClassNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -3623,6 +3871,9 @@ fn run__class_notebook__distribute_page_to_student<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::DistributePageToStudentRequest = {
             fn request<L: onenote_api::Location>(
@@ -3634,7 +3885,8 @@ fn run__class_notebook__distribute_page_to_student<'a>(
                         .class_notebook(inputs.required::<String>("notebook-id")?)
                         .distribute_page_to_student(
                             inputs.required::<String>("page-id")?,
-                            inputs.json_body::<onenote_api::DistributePageToStudent>()?,
+                            inputs
+                                .json_body::<onenote_api::DistributePageToStudent>(&[])?,
                         ),
                 )
             }
@@ -3664,6 +3916,9 @@ fn run__class_notebook__distribute_page_to_student<'a>(
 #[allow(non_snake_case)]
 fn run__class_notebook__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetClassNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -3722,6 +3977,9 @@ fn run__class_notebook__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<
 #[allow(non_snake_case)]
 fn run__class_notebook__repair<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::RepairNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -3763,6 +4021,9 @@ fn run__class_notebook__student__remove<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::RemoveStudentRequest = {
             fn request<L: onenote_api::Location>(
@@ -3808,6 +4069,9 @@ fn run__class_notebook__students__add<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::AddStudentRequest = {
             fn request<L: onenote_api::Location>(
@@ -3818,7 +4082,7 @@ fn run__class_notebook__students__add<'a>(
                     notes
                         .class_notebook(inputs.required::<String>("notebook-id")?)
                         .students()
-                        .add(inputs.json_body::<onenote_api::Principal>()?),
+                        .add(inputs.json_body::<onenote_api::Principal>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -3853,6 +4117,9 @@ fn run__class_notebook__teacher__remove<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::RemoveTeacherRequest = {
             fn request<L: onenote_api::Location>(
@@ -3898,6 +4165,9 @@ fn run__class_notebook__teachers__add<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::AddTeacherRequest = {
             fn request<L: onenote_api::Location>(
@@ -3908,7 +4178,7 @@ fn run__class_notebook__teachers__add<'a>(
                     notes
                         .class_notebook(inputs.required::<String>("notebook-id")?)
                         .teachers()
-                        .add(inputs.json_body::<onenote_api::Principal>()?),
+                        .add(inputs.json_body::<onenote_api::Principal>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -3943,6 +4213,9 @@ fn run__class_notebook__transfer<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::TransferClassNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -3953,7 +4226,8 @@ fn run__class_notebook__transfer<'a>(
                     notes
                         .class_notebook(inputs.required::<String>("notebook-id")?)
                         .transfer(
-                            inputs.json_body::<onenote_api::ClassNotebookTransferBody>()?,
+                            inputs
+                                .json_body::<onenote_api::ClassNotebookTransferBody>(&[])?,
                         ),
                 )
             }
@@ -3983,6 +4257,9 @@ fn run__class_notebook__transfer<'a>(
 #[allow(non_snake_case)]
 fn run__class_notebook__update<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::UpdateClassNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -3992,7 +4269,9 @@ fn run__class_notebook__update<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> R
                 Ok(
                     notes
                         .class_notebook(inputs.required::<String>("notebook-id")?)
-                        .update(inputs.json_body::<onenote_api::ClassNotebookUpdate>()?),
+                        .update(
+                            inputs.json_body::<onenote_api::ClassNotebookUpdate>(&[])?,
+                        ),
                 )
             }
             match inputs.location()? {
@@ -4021,6 +4300,9 @@ fn run__class_notebook__update<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> R
 #[allow(non_snake_case)]
 fn run__class_notebooks__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreateClassNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -4030,7 +4312,9 @@ fn run__class_notebooks__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> 
                 Ok(
                     notes
                         .class_notebooks()
-                        .create(inputs.json_body::<onenote_api::CreateClassNotebook>()?),
+                        .create(
+                            inputs.json_body::<onenote_api::CreateClassNotebook>(&[])?,
+                        ),
                 )
             }
             match inputs.location()? {
@@ -4086,6 +4370,9 @@ fn run__class_notebooks__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> 
 #[allow(non_snake_case)]
 fn run__class_notebooks__list<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListClassNotebooksRequest = {
             fn request<L: onenote_api::Location>(
@@ -4163,6 +4450,9 @@ fn run__class_notebooks__update_membership<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::UpdateMembershipRequest = {
             fn request(
@@ -4191,6 +4481,41 @@ fn run__class_notebooks__update_membership<'a>(
 #[allow(non_snake_case)]
 fn run__notebook__copy<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCopyNotebookRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCopyNotebookRequest, Failure> {
+                    Ok(
+                        notes
+                            .notebook(inputs.required::<String>("notebook-id")?)
+                            .copy(
+                                inputs.json_body::<onenote_api::GraphCopyNotebook>(&[])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs.follow(request.send().await?).await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CopyNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -4200,7 +4525,7 @@ fn run__notebook__copy<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
                 Ok(
                     notes
                         .notebook(inputs.required::<String>("notebook-id")?)
-                        .copy(inputs.json_body::<onenote_api::CopyNotebook>()?),
+                        .copy(inputs.json_body::<onenote_api::CopyNotebook>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -4229,6 +4554,56 @@ fn run__notebook__copy<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
 #[allow(non_snake_case)]
 fn run__notebook__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphGetNotebookRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphGetNotebookRequest, Failure> {
+                    Ok(notes.notebook(inputs.required::<String>("notebook-id")?).get())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "isShared",
+                        "userRole",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -4289,6 +4664,9 @@ fn run__notebook__permission__delete<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::DeletePermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -4331,6 +4709,9 @@ fn run__notebook__permission__get<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetPermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -4376,6 +4757,9 @@ fn run__notebook__permissions__create<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreatePermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -4386,7 +4770,7 @@ fn run__notebook__permissions__create<'a>(
                     notes
                         .notebook(inputs.required::<String>("notebook-id")?)
                         .permissions()
-                        .create(inputs.json_body::<onenote_api::CreatePermission>()?),
+                        .create(inputs.json_body::<onenote_api::CreatePermission>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -4418,6 +4802,9 @@ fn run__notebook__permissions__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListPermissionsRequest = {
             fn request<L: onenote_api::Location>(
@@ -4478,6 +4865,57 @@ fn run__notebook__section_groups__create<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCreateSectionGroupRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCreateSectionGroupRequest, Failure> {
+                    Ok(
+                        notes
+                            .notebook(inputs.required::<String>("notebook-id")?)
+                            .section_groups()
+                            .create(
+                                inputs
+                                    .json_body::<
+                                        onenote_api::GraphCreateSectionGroup,
+                                    >(&[("name", "displayName")])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreateSectionGroupRequest = {
             fn request<L: onenote_api::Location>(
@@ -4488,7 +4926,9 @@ fn run__notebook__section_groups__create<'a>(
                     notes
                         .notebook(inputs.required::<String>("notebook-id")?)
                         .section_groups()
-                        .create(inputs.json_body::<onenote_api::CreateSectionGroup>()?),
+                        .create(
+                            inputs.json_body::<onenote_api::CreateSectionGroup>(&[])?,
+                        ),
                 )
             }
             match inputs.location()? {
@@ -4534,6 +4974,74 @@ fn run__notebook__section_groups__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListSectionGroupsRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListSectionGroupsRequest, Failure> {
+                    Ok(
+                        notes
+                            .notebook(inputs.required::<String>("notebook-id")?)
+                            .section_groups()
+                            .list(),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListSectionGroupsRequest = {
             fn request<L: onenote_api::Location>(
@@ -4612,6 +5120,57 @@ fn run__notebook__sections__create<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCreateSectionRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCreateSectionRequest, Failure> {
+                    Ok(
+                        notes
+                            .notebook(inputs.required::<String>("notebook-id")?)
+                            .sections()
+                            .create(
+                                inputs
+                                    .json_body::<
+                                        onenote_api::GraphCreateSection,
+                                    >(&[("name", "displayName")])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "pagesUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreateSectionRequest = {
             fn request<L: onenote_api::Location>(
@@ -4622,7 +5181,7 @@ fn run__notebook__sections__create<'a>(
                     notes
                         .notebook(inputs.required::<String>("notebook-id")?)
                         .sections()
-                        .create(inputs.json_body::<onenote_api::CreateSection>()?),
+                        .create(inputs.json_body::<onenote_api::CreateSection>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -4668,6 +5227,74 @@ fn run__notebook__sections__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListSectionsRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListSectionsRequest, Failure> {
+                    Ok(
+                        notes
+                            .notebook(inputs.required::<String>("notebook-id")?)
+                            .sections()
+                            .list(),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "pagesUrl",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListSectionsRequest = {
             fn request<L: onenote_api::Location>(
@@ -4743,6 +5370,59 @@ fn run__notebook__sections__list<'a>(
 #[allow(non_snake_case)]
 fn run__notebooks__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCreateNotebookRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCreateNotebookRequest, Failure> {
+                    Ok(
+                        notes
+                            .notebooks()
+                            .create(
+                                inputs
+                                    .json_body::<
+                                        onenote_api::GraphCreateNotebook,
+                                    >(&[("name", "displayName")])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "isShared",
+                        "userRole",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreateNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -4752,7 +5432,7 @@ fn run__notebooks__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a
                 Ok(
                     notes
                         .notebooks()
-                        .create(inputs.json_body::<onenote_api::CreateNotebook>()?),
+                        .create(inputs.json_body::<onenote_api::CreateNotebook>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -4798,6 +5478,72 @@ fn run__notebooks__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a
 #[allow(non_snake_case)]
 fn run__notebooks__list<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListNotebooksRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    _inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListNotebooksRequest, Failure> {
+                    Ok(notes.notebooks().list())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "isShared",
+                        "userRole",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListNotebooksRequest = {
             fn request<L: onenote_api::Location>(
@@ -4871,6 +5617,47 @@ fn run__notebooks__list<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> 
 #[allow(non_snake_case)]
 fn run__operation__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphGetOperationRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphGetOperationRequest, Failure> {
+                    Ok(notes.operation(inputs.required::<String>("operation-id")?).get())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "status",
+                        "createdDateTime",
+                        "lastActionDateTime",
+                        "percentComplete",
+                        "resourceLocation",
+                        "resourceId",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetOperationRequest = {
             fn request<L: onenote_api::Location>(
@@ -4917,6 +5704,38 @@ fn run__operation__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
 #[allow(non_snake_case)]
 fn run__page__content<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphGetPageContentRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphGetPageContentRequest, Failure> {
+                    Ok(notes.page(inputs.required::<String>("page-id")?).content())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<bool>("include-ids")? {
+                request = request.include_ids(value);
+            }
+            return inputs.text(request.send().await?);
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetPageContentRequest = {
             fn request<L: onenote_api::Location>(
@@ -4954,6 +5773,41 @@ fn run__page__content<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
 #[allow(non_snake_case)]
 fn run__page__copy_to_section<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCopyToSectionRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCopyToSectionRequest, Failure> {
+                    Ok(
+                        notes
+                            .page(inputs.required::<String>("page-id")?)
+                            .copy_to_section(
+                                inputs.json_body::<onenote_api::GraphCopyPage>(&[])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs.follow(request.send().await?).await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CopyToSectionRequest = {
             fn request<L: onenote_api::Location>(
@@ -4963,7 +5817,7 @@ fn run__page__copy_to_section<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Ru
                 Ok(
                     notes
                         .page(inputs.required::<String>("page-id")?)
-                        .copy_to_section(inputs.json_body::<onenote_api::CopyPage>()?),
+                        .copy_to_section(inputs.json_body::<onenote_api::CopyPage>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -4992,6 +5846,35 @@ fn run__page__copy_to_section<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Ru
 #[allow(non_snake_case)]
 fn run__page__delete<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphDeletePageRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphDeletePageRequest, Failure> {
+                    Ok(notes.page(inputs.required::<String>("page-id")?).delete())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs.done(request.send_with_meta().await?);
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::DeletePageRequest = {
             fn request<L: onenote_api::Location>(
@@ -5026,6 +5909,61 @@ fn run__page__delete<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
 #[allow(non_snake_case)]
 fn run__page__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphGetPageRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphGetPageRequest, Failure> {
+                    Ok(notes.page(inputs.required::<String>("page-id")?).get())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<bool>("page-level")? {
+                request = request.page_level(value);
+            }
+            if let Some(value) = inputs.value::<bool>("include-lock-date")? {
+                request = request.include_lock_date(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "self",
+                        "title",
+                        "createdByAppId",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "contentUrl",
+                        "level",
+                        "order",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetPageRequest = {
             fn request<L: onenote_api::Location>(
@@ -5087,6 +6025,44 @@ fn run__page__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
 #[allow(non_snake_case)]
 fn run__page__update_content<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphUpdatePageContentRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphUpdatePageContentRequest, Failure> {
+                    Ok(
+                        notes
+                            .page(inputs.required::<String>("page-id")?)
+                            .update_content(
+                                inputs
+                                    .json_body::<
+                                        Vec<onenote_api::GraphPatchContentCommand>,
+                                    >(&[])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs.done(request.send_with_meta().await?);
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::UpdatePageContentRequest = {
             fn request<L: onenote_api::Location>(
@@ -5097,7 +6073,8 @@ fn run__page__update_content<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run
                     notes
                         .page(inputs.required::<String>("page-id")?)
                         .update_content(
-                            inputs.json_body::<Vec<onenote_api::PatchContentCommand>>()?,
+                            inputs
+                                .json_body::<Vec<onenote_api::PatchContentCommand>>(&[])?,
                         ),
                 )
             }
@@ -5127,6 +6104,9 @@ fn run__page__update_content<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run
 #[allow(non_snake_case)]
 fn run__page__update_lock<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::UpdatePageLockRequest = {
             fn request<L: onenote_api::Location>(
@@ -5136,7 +6116,9 @@ fn run__page__update_lock<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a
                 Ok(
                     notes
                         .page(inputs.required::<String>("page-id")?)
-                        .update_lock(inputs.json_body::<onenote_api::PageLockUpdate>()?),
+                        .update_lock(
+                            inputs.json_body::<onenote_api::PageLockUpdate>(&[])?,
+                        ),
                 )
             }
             match inputs.location()? {
@@ -5165,6 +6147,39 @@ fn run__page__update_lock<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a
 #[allow(non_snake_case)]
 fn run__page_file__content<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphGetPageFileContentRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphGetPageFileContentRequest, Failure> {
+                    Ok(
+                        notes
+                            .page_file(inputs.required::<String>("resource-id")?)
+                            .content(),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs.bytes(request.send().await?);
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetPageFileContentRequest = {
             fn request<L: onenote_api::Location>(
@@ -5202,6 +6217,41 @@ fn run__section__copy_to_notebook<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCopyToNotebookRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCopyToNotebookRequest, Failure> {
+                    Ok(
+                        notes
+                            .section(inputs.required::<String>("section-id")?)
+                            .copy_to_notebook(
+                                inputs.json_body::<onenote_api::GraphCopySection>(&[])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs.follow(request.send().await?).await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CopyToNotebookRequest = {
             fn request<L: onenote_api::Location>(
@@ -5212,7 +6262,7 @@ fn run__section__copy_to_notebook<'a>(
                     notes
                         .section(inputs.required::<String>("section-id")?)
                         .copy_to_notebook(
-                            inputs.json_body::<onenote_api::CopySection>()?,
+                            inputs.json_body::<onenote_api::CopySection>(&[])?,
                         ),
                 )
             }
@@ -5245,6 +6295,41 @@ fn run__section__copy_to_section_group<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCopyToSectionGroupRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCopyToSectionGroupRequest, Failure> {
+                    Ok(
+                        notes
+                            .section(inputs.required::<String>("section-id")?)
+                            .copy_to_section_group(
+                                inputs.json_body::<onenote_api::GraphCopySection>(&[])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs.follow(request.send().await?).await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CopyToSectionGroupRequest = {
             fn request<L: onenote_api::Location>(
@@ -5255,7 +6340,7 @@ fn run__section__copy_to_section_group<'a>(
                     notes
                         .section(inputs.required::<String>("section-id")?)
                         .copy_to_section_group(
-                            inputs.json_body::<onenote_api::CopySection>()?,
+                            inputs.json_body::<onenote_api::CopySection>(&[])?,
                         ),
                 )
             }
@@ -5285,6 +6370,53 @@ fn run__section__copy_to_section_group<'a>(
 #[allow(non_snake_case)]
 fn run__section__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphGetSectionRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphGetSectionRequest, Failure> {
+                    Ok(notes.section(inputs.required::<String>("section-id")?).get())
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "pagesUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetSectionRequest = {
             fn request<L: onenote_api::Location>(
@@ -5339,6 +6471,54 @@ fn run__section__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
 #[allow(non_snake_case)]
 fn run__section__pages__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCreatePageRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCreatePageRequest, Failure> {
+                    Ok(
+                        notes
+                            .section(inputs.required::<String>("section-id")?)
+                            .pages()
+                            .create(inputs.multipart()?),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "self",
+                        "title",
+                        "createdByAppId",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "contentUrl",
+                        "level",
+                        "order",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreatePageRequest = {
             fn request<L: onenote_api::Location>(
@@ -5393,6 +6573,79 @@ fn run__section__pages__create<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> R
 #[allow(non_snake_case)]
 fn run__section__pages__list<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListPagesRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListPagesRequest, Failure> {
+                    Ok(
+                        notes
+                            .section(inputs.required::<String>("section-id")?)
+                            .pages()
+                            .list(),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<bool>("page-level")? {
+                request = request.page_level(value);
+            }
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "self",
+                        "title",
+                        "createdByAppId",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "contentUrl",
+                        "level",
+                        "order",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListPagesRequest = {
             fn request<L: onenote_api::Location>(
@@ -5475,6 +6728,9 @@ fn run__section__permission__delete<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::DeletePermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -5517,6 +6773,9 @@ fn run__section__permission__get<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetPermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -5562,6 +6821,9 @@ fn run__section__permissions__create<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreatePermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -5572,7 +6834,7 @@ fn run__section__permissions__create<'a>(
                     notes
                         .section(inputs.required::<String>("section-id")?)
                         .permissions()
-                        .create(inputs.json_body::<onenote_api::CreatePermission>()?),
+                        .create(inputs.json_body::<onenote_api::CreatePermission>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -5604,6 +6866,9 @@ fn run__section__permissions__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListPermissionsRequest = {
             fn request<L: onenote_api::Location>(
@@ -5661,6 +6926,59 @@ fn run__section__permissions__list<'a>(
 #[allow(non_snake_case)]
 fn run__section_group__get<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphGetSectionGroupRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphGetSectionGroupRequest, Failure> {
+                    Ok(
+                        notes
+                            .section_group(
+                                inputs.required::<String>("section-group-id")?,
+                            )
+                            .get(),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetSectionGroupRequest = {
             fn request<L: onenote_api::Location>(
@@ -5722,6 +7040,9 @@ fn run__section_group__permission__delete<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::DeletePermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -5764,6 +7085,9 @@ fn run__section_group__permission__get<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetPermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -5809,6 +7133,9 @@ fn run__section_group__permissions__create<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreatePermissionRequest = {
             fn request<L: onenote_api::Location>(
@@ -5819,7 +7146,7 @@ fn run__section_group__permissions__create<'a>(
                     notes
                         .section_group(inputs.required::<String>("section-group-id")?)
                         .permissions()
-                        .create(inputs.json_body::<onenote_api::CreatePermission>()?),
+                        .create(inputs.json_body::<onenote_api::CreatePermission>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -5851,6 +7178,9 @@ fn run__section_group__permissions__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListPermissionsRequest = {
             fn request<L: onenote_api::Location>(
@@ -5911,6 +7241,59 @@ fn run__section_group__section_groups__create<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCreateSectionGroupRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCreateSectionGroupRequest, Failure> {
+                    Ok(
+                        notes
+                            .section_group(
+                                inputs.required::<String>("section-group-id")?,
+                            )
+                            .section_groups()
+                            .create(
+                                inputs
+                                    .json_body::<
+                                        onenote_api::GraphCreateSectionGroup,
+                                    >(&[("name", "displayName")])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreateSectionGroupRequest = {
             fn request<L: onenote_api::Location>(
@@ -5921,7 +7304,9 @@ fn run__section_group__section_groups__create<'a>(
                     notes
                         .section_group(inputs.required::<String>("section-group-id")?)
                         .section_groups()
-                        .create(inputs.json_body::<onenote_api::CreateSectionGroup>()?),
+                        .create(
+                            inputs.json_body::<onenote_api::CreateSectionGroup>(&[])?,
+                        ),
                 )
             }
             match inputs.location()? {
@@ -5967,6 +7352,76 @@ fn run__section_group__section_groups__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListSectionGroupsRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListSectionGroupsRequest, Failure> {
+                    Ok(
+                        notes
+                            .section_group(
+                                inputs.required::<String>("section-group-id")?,
+                            )
+                            .section_groups()
+                            .list(),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "sectionsUrl",
+                        "sectionGroupsUrl",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListSectionGroupsRequest = {
             fn request<L: onenote_api::Location>(
@@ -6045,6 +7500,59 @@ fn run__section_group__sections__create<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphCreateSectionRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphCreateSectionRequest, Failure> {
+                    Ok(
+                        notes
+                            .section_group(
+                                inputs.required::<String>("section-group-id")?,
+                            )
+                            .sections()
+                            .create(
+                                inputs
+                                    .json_body::<
+                                        onenote_api::GraphCreateSection,
+                                    >(&[("name", "displayName")])?,
+                            ),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            return inputs
+                .one(
+                    request.send().await?,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "pagesUrl",
+                    ],
+                );
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::CreateSectionRequest = {
             fn request<L: onenote_api::Location>(
@@ -6055,7 +7563,7 @@ fn run__section_group__sections__create<'a>(
                     notes
                         .section_group(inputs.required::<String>("section-group-id")?)
                         .sections()
-                        .create(inputs.json_body::<onenote_api::CreateSection>()?),
+                        .create(inputs.json_body::<onenote_api::CreateSection>(&[])?),
                 )
             }
             match inputs.location()? {
@@ -6101,6 +7609,76 @@ fn run__section_group__sections__list<'a>(
     inputs: &'a Inputs<'a>,
 ) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            #[allow(unused_mut)]
+            let mut request: onenote_api::GraphListSectionsRequest = {
+                fn request<L: onenote_api::Location>(
+                    notes: onenote_api::Notes<onenote_api::Graph<L>>,
+                    inputs: &Inputs<'_>,
+                ) -> Result<onenote_api::GraphListSectionsRequest, Failure> {
+                    Ok(
+                        notes
+                            .section_group(
+                                inputs.required::<String>("section-group-id")?,
+                            )
+                            .sections()
+                            .list(),
+                    )
+                }
+                match inputs.location()? {
+                    Location::Me => {
+                        let notes = cx.client()?.graph().me();
+                        request(notes, inputs)?
+                    }
+                    Location::User { user_id } => {
+                        let notes = cx.client()?.graph().user(user_id);
+                        request(notes, inputs)?
+                    }
+                    Location::Site { .. } => {
+                        return Err(inputs.not_at_graph_location("site"));
+                    }
+                    Location::Group { group_id } => {
+                        let notes = cx.client()?.graph().group(group_id);
+                        request(notes, inputs)?
+                    }
+                }
+            };
+            if let Some(value) = inputs.value::<String>("filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = inputs.value::<String>("orderby")? {
+                request = request.orderby(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("select")? {
+                request = request.select(value);
+            }
+            if let Some(value) = inputs.value::<u32>("top")? {
+                request = request.top(value);
+            }
+            if let Some(value) = inputs.value::<u32>("skip")? {
+                request = request.skip(value);
+            }
+            if let Some(value) = inputs.value::<Vec<String>>("expand")? {
+                request = request.expand(value);
+            }
+            if let Some(value) = inputs.value::<bool>("count")? {
+                request = request.count(value);
+            }
+            return inputs
+                .list(
+                    request,
+                    &[
+                        "id",
+                        "displayName",
+                        "self",
+                        "createdDateTime",
+                        "lastModifiedDateTime",
+                        "isDefault",
+                        "pagesUrl",
+                    ],
+                )
+                .await;
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::ListSectionsRequest = {
             fn request<L: onenote_api::Location>(
@@ -6176,6 +7754,9 @@ fn run__section_group__sections__list<'a>(
 #[allow(non_snake_case)]
 fn run__site_metadata_from_url<'a>(cx: &'a Context, inputs: &'a Inputs<'a>) -> Run<'a> {
     Box::pin(async move {
+        if cx.graph() {
+            return Err(inputs.not_on_graph());
+        }
         #[allow(unused_mut)]
         let mut request: onenote_api::GetSiteMetadataFromUrlRequest = cx
             .client()?

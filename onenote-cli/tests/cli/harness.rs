@@ -88,6 +88,7 @@ pub fn command(fake: &FakeOneNote, config: &ConfigDir) -> Command {
     }
     command
         .env("ONENOTE_BASE_URL", fake.base_url())
+        .env("ONENOTE_GRAPH_BASE_URL", fake.graph_base_url())
         .env("ONENOTE_CONFIG_DIR", &config.0)
         .env("COLUMNS", "100")
         .stdin(Stdio::null());

@@ -4,6 +4,7 @@
 
 mod commands;
 mod exit_codes;
+mod graph;
 mod harness;
 mod offline;
 mod output;

@@ -8,8 +8,8 @@ use onenote_fake::FakeOneNote;
 use crate::harness::{RawResponse, TEACHER, raw, start};
 
 const LIST: &str = "/api/v1.0/me/notes/notebooks";
-const ONENOTE_SCOPES: &str = "https://onenote.com/Notes.ReadWrite.All offline_access";
-const GRAPH_SCOPES: &str = "https://graph.microsoft.com/Notes.ReadWrite.All offline_access";
+pub const ONENOTE_SCOPES: &str = "https://onenote.com/Notes.ReadWrite.All offline_access";
+pub const GRAPH_SCOPES: &str = "https://graph.microsoft.com/Notes.ReadWrite.All offline_access";
 
 /// A form POST to the identity platform of the fake (tenant `organizations`).
 async fn post(fake: &FakeOneNote, endpoint: &str, form: &[(&str, &str)]) -> RawResponse {
@@ -36,7 +36,7 @@ async fn post(fake: &FakeOneNote, endpoint: &str, form: &[(&str, &str)]) -> RawR
 }
 
 /// A device code for `scope`, approved as teacher1 and redeemed: the token answer.
-async fn sign_in(fake: &FakeOneNote, scope: &str) -> serde_json::Value {
+pub async fn sign_in(fake: &FakeOneNote, scope: &str) -> serde_json::Value {
     let code = post(
         fake,
         "devicecode",

@@ -6,6 +6,7 @@ mod binary;
 mod class_notebooks;
 mod conformance;
 mod faults;
+mod graph;
 mod harness;
 mod hostile_input;
 mod identity;

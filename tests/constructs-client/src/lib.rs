@@ -67,6 +67,8 @@ mod response;
 mod retry;
 #[path = "../../../onenote-api/src/schema.rs"]
 pub mod schema;
+#[path = "../../../onenote-api/src/service.rs"]
+mod service;
 #[path = "../../../onenote-api/src/tls.rs"]
 mod tls;
 #[path = "../../../onenote-api/src/transport.rs"]
@@ -95,3 +97,4 @@ pub use page_content::PageContent;
 pub use paging::{ItemStream, Page};
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use service::{GRAPH_BASE_URL, Graph, GraphService};

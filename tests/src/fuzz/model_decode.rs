@@ -65,6 +65,14 @@ models!(
     CopySection,
     CreateSection,
     SiteMetadata,
+    Identity,
+    IdentitySet,
+    GraphNotebook,
+    GraphSectionGroup,
+    GraphSection,
+    GraphPageMetadata,
+    GraphOperationModel,
+    GraphUserRole,
 );
 
 fn round_trip<T>(name: &str, data: &[u8])
