@@ -563,6 +563,12 @@ pub enum Host {
 pub struct OperationModel {
     /// The unique operation id (`createClassNotebook`).
     pub id: String,
+    /// The id its table is found by in `onenote_api::schema::API`: [`id`](Self::id), or
+    /// `graph.{id}` for Microsoft Graph's form of it.
+    pub table_id: String,
+    /// Its place in those tables, which sort every operation (Graph's forms too) by
+    /// [`table_id`](Self::table_id). Numbered once Graph's forms exist.
+    pub table: usize,
     /// The method on the host (`create`).
     pub call: String,
     /// The request builder type (`CreateClassNotebookRequest`).

@@ -213,36 +213,13 @@ pub fn tables(model: &Model) -> Tables {
     Tables { types, operations }
 }
 
-/// Every operation, Graph's included, sorted by table id: the order of
+/// Every operation, Graph's included, in table order ([`OperationModel::table`]): the order of
 /// [`Tables::operations`].
 pub fn operation_order(model: &Model) -> Vec<&OperationModel> {
     let graph = model.graph.iter().flat_map(|graph| &graph.operations);
     let mut sorted: Vec<&OperationModel> = model.operations.iter().chain(graph).collect();
-    sorted.sort_by_key(|op| table_id(model, op));
+    sorted.sort_by_key(|op| op.table);
     sorted
-}
-
-/// The id an operation's table is found by: its id, or `graph.{id}` for Microsoft Graph's
-/// form of it (one of [`GraphModel::operations`](crate::model::GraphModel::operations)).
-pub fn table_id(model: &Model, op: &OperationModel) -> String {
-    let on_graph = model
-        .graph
-        .as_ref()
-        .is_some_and(|graph| graph.operations.iter().any(|g| std::ptr::eq(g, op)));
-    if on_graph {
-        format!("graph.{}", op.id)
-    } else {
-        op.id.clone()
-    }
-}
-
-/// The place of `op` in [`Tables::operations`].
-pub fn operation_index(model: &Model, op: &OperationModel) -> usize {
-    let id = table_id(model, op);
-    operation_order(model)
-        .iter()
-        .filter(|other| table_id(model, other) < id)
-        .count()
 }
 
 /// The shape of a type reference; `names` are the type names in table order.
@@ -327,7 +304,7 @@ fn operation(model: &Model, names: &[&str], op: &OperationModel) -> OperationTab
         ResponseModel::Bytes { .. } => ResponseTable::Bytes,
     };
     OperationTable {
-        id: table_id(model, op),
+        id: op.table_id.clone(),
         query,
         body,
         response,

@@ -115,7 +115,7 @@ pub fn op_type(model: &Model, op: &OperationModel, docs: &Docs) -> TokenStream {
         let marker = odata_marker(*option);
         quote!(impl crate::odata::#marker for #name {})
     });
-    let table = crate::tables::operation_index(model, op);
+    let table = op.table;
     let type_doc = docs.outer(&format!(
         "The `{id}` operation: what [`{builder}`](crate::{builder}) sends and what it returns ({} `{}`).",
         op.method.as_str(),

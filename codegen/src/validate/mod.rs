@@ -27,7 +27,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostics;
 use crate::json::Pos;
-use crate::model::{Model, Module};
+use crate::model::{GraphModel, Model, Module, OperationModel};
 use crate::names::{Case, ident};
 use crate::spec::SpecFile;
 
@@ -70,9 +70,10 @@ pub fn model(
     let ok = found.is_empty();
     diagnostics.extend(found);
     let api = api.filter(|_| ok)?;
-    let (operations, routes) = routes::expand(&api, operations);
+    let (mut operations, routes) = routes::expand(&api, operations);
     let resources = table.into_models();
-    let graph = graph.map(|draft| services::finish(draft, &operations, &resources));
+    let mut graph = graph.map(|draft| services::finish(draft, &operations, &resources));
+    number_tables(&mut operations, graph.as_mut());
     Some(Model {
         api,
         modules,
@@ -81,6 +82,23 @@ pub fn model(
         routes,
         graph,
     })
+}
+
+/// Gives every operation, Graph's forms too, its place in the generated tables: the order of
+/// their table ids.
+fn number_tables(operations: &mut [OperationModel], graph: Option<&mut GraphModel>) {
+    let graph = graph
+        .map(|graph| graph.operations.as_mut_slice())
+        .unwrap_or_default();
+    let mut ids: Vec<String> = operations
+        .iter()
+        .chain(graph.iter())
+        .map(|op| op.table_id.clone())
+        .collect();
+    ids.sort();
+    for op in operations.iter_mut().chain(graph.iter_mut()) {
+        op.table = ids.binary_search(&op.table_id).unwrap_or_default();
+    }
 }
 
 /// One module per file, its name checked against the others and the runtime's.

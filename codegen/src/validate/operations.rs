@@ -212,6 +212,9 @@ fn operation(
     Some(OperationDraft {
         model: OperationModel {
             id: id.value.clone(),
+            table_id: id.value.clone(),
+            // Numbered by validate once every operation, Graph's forms too, exists.
+            table: 0,
             call,
             builder: format!("{pascal}{BUILDER_SUFFIX}"),
             doc: op.doc.clone(),

@@ -139,6 +139,7 @@ fn reach(host: &Host, resources: &[ResourceModel], reached: &mut BTreeSet<Resour
 /// An operation as Graph serves it: its builder and types in their Graph forms.
 fn graph_operation(op: &OperationModel) -> OperationModel {
     let mut graph = op.clone();
+    graph.table_id = format!("graph.{}", op.id);
     graph.builder = graph_name(&op.builder);
     graph.body = op.body.as_ref().map(|body| match body {
         BodyModel::Json(ty) => BodyModel::Json(ty.to_graph()),
