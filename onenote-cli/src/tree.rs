@@ -49,6 +49,49 @@ pub(crate) struct Input {
     pub(crate) nullable: bool,
 }
 
+impl Input {
+    /// A `--flag` taking one value that is never `null`; the methods below say otherwise.
+    pub(crate) const fn new(
+        id: &'static str,
+        value_name: &'static str,
+        help: &'static str,
+        kind: Kind,
+        role: Role,
+    ) -> Self {
+        Input {
+            id,
+            value_name,
+            help,
+            kind,
+            role,
+            positional: false,
+            list: false,
+            nullable: false,
+        }
+    }
+
+    /// An argument rather than a `--flag`.
+    pub(crate) const fn positional(self) -> Self {
+        Input {
+            positional: true,
+            ..self
+        }
+    }
+
+    /// Several values.
+    pub(crate) const fn list(self) -> Self {
+        Input { list: true, ..self }
+    }
+
+    /// `null` is a value.
+    pub(crate) const fn nullable(self) -> Self {
+        Input {
+            nullable: true,
+            ..self
+        }
+    }
+}
+
 /// How the text of an input becomes a value.
 #[derive(Clone, Copy)]
 #[allow(dead_code, reason = "the spec decides which kinds its commands use")]

@@ -241,12 +241,18 @@ fn input_tokens(input: &Input) -> TokenStream {
         Role::Part(name, _) if name.is_empty() => quote!(Role::BinaryParts),
         Role::Part(name, media_type) => quote!(Role::Part { name: #name, media_type: #media_type }),
     };
-    let positional = input.positional;
-    let list = input.list;
-    let nullable = input.nullable;
-    quote! {
-        Input { id: #id, value_name: #value_name, help: #help, kind: #kind, role: #role, positional: #positional, list: #list, nullable: #nullable }
+    // `Input::new` and only the flags that differ: fewer tokens to lay out than a struct.
+    let mut tokens = quote!(Input::new(#id, #value_name, #help, #kind, #role));
+    if input.positional {
+        tokens.extend(quote!(.positional()));
     }
+    if input.list {
+        tokens.extend(quote!(.list()));
+    }
+    if input.nullable {
+        tokens.extend(quote!(.nullable()));
+    }
+    tokens
 }
 
 fn run_ident(words: &[String]) -> Ident {
