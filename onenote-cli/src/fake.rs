@@ -3,6 +3,7 @@
 //! `onenote-fake` binary's own (the library's `ServeArgs`, flattened), plus the sign-in's and
 //! `--users-from-sds`.
 
+use std::io::Write;
 use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
@@ -97,19 +98,23 @@ pub(crate) async fn serve(matches: &ArgMatches) -> Result<(), Failure> {
         .find(|u| !u.admin)
         .or(tenant.users.first())
         .map_or("user@example.com", |u| u.upn.as_str());
-    println!("{}", args.banner(&fake, &tenant));
-    println!("  point the onenote commands at it:");
-    println!("    export ONENOTE_BASE_URL={}", fake.base_url());
-    println!(
-        "    export ONENOTE_GRAPH_BASE_URL={}   (for --service graph)",
-        fake.graph_base_url()
-    );
-    println!("    export ONENOTE_TOKEN=fake:{first}");
-    println!("  or sign in (approved after a few polls, as {upn}):");
-    println!(
-        "    onenote login --authority {} --client-id any",
+    let banner = format!(
+        "{}\n  point the onenote commands at it:\n    export ONENOTE_BASE_URL={}\n    \
+         export ONENOTE_GRAPH_BASE_URL={}   (for --service graph)\n    \
+         export ONENOTE_TOKEN=fake:{first}\n  or sign in (approved after a few polls, as \
+         {upn}):\n    onenote login --authority {} --client-id any\n",
+        args.banner(&fake, &tenant),
+        fake.base_url(),
+        fake.graph_base_url(),
         fake.authority()
     );
+    // A reader that took the base URL and closed the pipe must not stop the fake: println!
+    // panics on a closed stdout, so the banner is written once and a failure ignored.
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(banner.as_bytes())
+        .and_then(|()| stdout.flush());
+    drop(stdout);
     let _ = tokio::signal::ctrl_c().await;
     fake.shutdown().await;
     Ok(())
