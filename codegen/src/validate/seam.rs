@@ -150,14 +150,14 @@ fn operation_model<'a>(
                 ),
             );
         }
-        if type_label(&field.ty) != need.ty {
+        if field.ty.spec_text() != need.ty {
             cx.error(
                 file,
                 type_pos,
                 format!(
                     "field \"{}\" of \"{name}\" has type \"{}\", but the runtime reads it as \"{}\" ({}): change its type",
                     need.wire,
-                    type_label(&field.ty),
+                    field.ty.spec_text(),
                     need.ty,
                     need.file
                 ),
@@ -190,20 +190,6 @@ fn field_list() -> String {
         .map(|need| format!("\"{}\" ({})", need.wire, need.ty))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The spec's way of writing a type reference.
-fn type_label(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "string".to_owned(),
-        TypeRef::Boolean => "boolean".to_owned(),
-        TypeRef::Integer => "integer".to_owned(),
-        TypeRef::Number => "number".to_owned(),
-        TypeRef::DateTime => "date-time".to_owned(),
-        TypeRef::Json => "json".to_owned(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("{}[]", type_label(inner)),
-    }
 }
 
 /// The status enum, with the variants the runtime stops polling at.

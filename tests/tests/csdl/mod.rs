@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use codegen::model::{FieldModel, Model, TypeKind, TypeModel, TypeRef};
+use codegen::model::{FieldModel, Model, TypeKind, TypeModel};
 use tests::spec_files::{read_spec, workspace};
 
 /// What each Graph type of the spec is in the metadata.
@@ -179,20 +179,6 @@ fn spec_name(csdl_type: &str) -> String {
     }
 }
 
-/// A spec type reference as the spec writes it.
-fn written(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "string".to_owned(),
-        TypeRef::Boolean => "boolean".to_owned(),
-        TypeRef::Integer => "integer".to_owned(),
-        TypeRef::Number => "number".to_owned(),
-        TypeRef::DateTime => "date-time".to_owned(),
-        TypeRef::Json => "json".to_owned(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("{}[]", written(inner)),
-    }
-}
-
 /// Every difference of one Graph type from its counterpart, one line each:
 /// `{type}.{property}: …`.
 fn differences(
@@ -224,11 +210,11 @@ fn differences(
                         "{name}.{}: only in the spec ({csdl_name} has no such property)",
                         ours.wire
                     )),
-                    Some((_, csdl_type)) if spec_name(csdl_type) != written(&ours.ty) => found
+                    Some((_, csdl_type)) if spec_name(csdl_type) != ours.ty.spec_text() => found
                         .push(format!(
                             "{name}.{}: the spec says {}, the metadata {}",
                             ours.wire,
-                            written(&ours.ty),
+                            ours.ty.spec_text(),
                             spec_name(csdl_type)
                         )),
                     Some(_) => {}
