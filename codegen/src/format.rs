@@ -1,6 +1,6 @@
 //! Lays out emitted code: prettyplease over each piece on its own, the deferred docs put back,
-//! the pieces of a file joined under the generated-file header; [`files`] does every file of a
-//! model that way on every core.
+//! a piece emitted as text kept as it is, the pieces of a file joined under the generated-file
+//! header; [`files`] does every file of a backend's plan that way on every core.
 //!
 //! Laying out piece by piece gives the same text as laying out the whole file at once
 //! (prettyplease prints a file's items one after another, each ending in a hard line break),
@@ -11,9 +11,8 @@
 
 use proc_macro2::TokenStream;
 
-use crate::emit::docs::{self, DocMode};
-use crate::emit::{self, Emitted, EmittedFile, FilePlan, Piece};
-use crate::model::Model;
+use crate::emit::docs;
+use crate::emit::{Code, Emitted, EmittedFile, FilePlan};
 use crate::parallel;
 
 /// A file emit produced tokens for that are not Rust: a generator bug.
@@ -25,21 +24,25 @@ pub struct Invalid {
     pub message: String,
 }
 
-/// Emits and lays out every file of `plans`, piece by piece on every core; returns each
-/// file's path and text.
+/// Emits (with `emit`) and lays out every file of `plans`, piece by piece on every core;
+/// returns each file's path and text. Every backend's plan goes through here: the client's
+/// and the command line's.
 ///
 /// proc-macro2's token streams cannot move between threads, so each worker emits the pieces
 /// it lays out; the results are joined in plan order, so the output does not depend on which
 /// worker did what.
-pub fn files(model: &Model, plans: &[FilePlan<'_>]) -> Result<Vec<(String, String)>, Invalid> {
-    let work: Vec<(usize, Piece<'_>)> = plans
+pub fn files<P: Copy + Sync>(
+    plans: &[FilePlan<P>],
+    emit: impl Fn(P) -> Emitted + Sync,
+) -> Result<Vec<(String, String)>, Invalid> {
+    let work: Vec<(usize, P)> = plans
         .iter()
         .enumerate()
         .flat_map(|(file, plan)| plan.pieces.iter().map(move |piece| (file, *piece)))
         .collect();
     let texts = parallel::map_in_order(&work, true, |(_, piece)| {
         let mut text = String::new();
-        self::piece(emit::piece(model, *piece, DocMode::Deferred), &mut text).map(|()| text)
+        self::piece(emit(*piece), &mut text).map(|()| text)
     });
     let mut out: Vec<(String, String)> = plans
         .iter()
@@ -67,10 +70,28 @@ pub fn emitted_file(file: EmittedFile) -> Result<String, Invalid> {
     Ok(text)
 }
 
-/// Lays out one emitted piece and appends it to `out`, its deferred docs put back.
+/// Lays out one emitted piece and appends it to `out`, its deferred docs put back; a piece
+/// emitted as text is appended as it is.
 pub fn piece(emitted: Emitted, out: &mut String) -> Result<(), String> {
-    let syntax = parse(emitted.tokens)?;
-    docs::restore(&prettyplease::unparse(&syntax), &emitted.docs, out)
+    match emitted.code {
+        Code::Tokens(tokens) => {
+            let syntax = parse(tokens)?;
+            docs::restore(&prettyplease::unparse(&syntax), &emitted.docs, out)
+        }
+        Code::Text(text) => {
+            out.push_str(&text);
+            Ok(())
+        }
+    }
+}
+
+/// Checks that one emitted piece is Rust, without laying it out: tokens parse as items, text
+/// as a file.
+pub fn check(emitted: Emitted) -> Result<(), String> {
+    match emitted.code {
+        Code::Tokens(tokens) => parse(tokens).map(drop),
+        Code::Text(text) => syn::parse_file(&text).map(drop).map_err(|e| e.to_string()),
+    }
 }
 
 /// Parses emitted tokens as Rust items, without laying them out.
@@ -78,14 +99,31 @@ pub fn parse(tokens: TokenStream) -> Result<syn::File, String> {
     syn::parse2(tokens).map_err(|e| e.to_string())
 }
 
-/// The reference layout of one generated file: the header, then prettyplease over the whole
-/// file's tokens (docs inline).
+/// The reference layout of one generated file: the header, then prettyplease over each run of
+/// token pieces as a whole (docs inline), with the pieces emitted as text between them.
 ///
 /// Fails only if emit produced tokens that are not a Rust file, which is a generator bug.
-pub fn file(sources: &[String], tokens: TokenStream) -> Result<String, String> {
-    let syntax = parse(tokens)?;
-    let body = prettyplease::unparse(&syntax);
-    Ok(format!("{}{body}", header(sources)))
+pub fn file(sources: &[String], pieces: Vec<Code>) -> Result<String, String> {
+    let mut out = header(sources);
+    let mut run = TokenStream::new();
+    for code in pieces {
+        match code {
+            Code::Tokens(tokens) => run.extend(tokens),
+            Code::Text(text) => {
+                unparse_run(std::mem::take(&mut run), &mut out)?;
+                out.push_str(&text);
+            }
+        }
+    }
+    unparse_run(run, &mut out)?;
+    Ok(out)
+}
+
+fn unparse_run(run: TokenStream, out: &mut String) -> Result<(), String> {
+    if !run.is_empty() {
+        out.push_str(&prettyplease::unparse(&parse(run)?));
+    }
+    Ok(())
 }
 
 /// The first line of every generated file.

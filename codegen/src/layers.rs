@@ -55,6 +55,7 @@ pub const LAYERS: &[(&str, &[&str])] = &[
             "rules",
             "tables",
             "emit/docs",
+            "emit/text",
             "emit/tokens",
             "emit/tables",
             "emit/paths",

@@ -2,9 +2,9 @@
 //!
 //! The pipeline, one module per step: [`json`] (load, with positions) → [`decode`] (into the
 //! [`spec`] types) → [`validate`] (into the resolved [`model`], whose [`model::Model::routes`]
-//! every backend reads) → `emit` (token streams, one piece of a file at a time) →
-//! [`format`](mod@format) (prettyplease per piece on every core, doc comments put back after
-//! layout, the header); [`routes`](mod@routes), [`openapi`](mod@openapi) and [`cli`](mod@cli)
+//! every backend reads) → `emit` (token streams, one piece of a file at a time; plain data as
+//! text already laid out) → [`format`](mod@format) (prettyplease per piece on every core, doc
+//! comments put back after layout, the header); [`routes`](mod@routes), [`openapi`](mod@openapi) and [`cli`](mod@cli)
 //! (the `onenote` command's tree) are the other backends; [`impact`](mod@impact) compares two
 //! models' public surfaces (what a spec edit does to users). [`template`] owns path templates, [`runtime`] the names the hand-written runtime
 //! reserves. Imports run one way, down that order (`layers.rs` checks it). The core is pure: spec
@@ -37,7 +37,7 @@ use std::fmt;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::docs::DocMode;
-pub use emit::{Emitted, EmittedFile};
+pub use emit::{Code, Emitted, EmittedFile};
 pub use impact::{Impact, impact};
 pub use spec::schema_json;
 
@@ -176,7 +176,10 @@ pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
 /// out on their own, spread over every core, with doc comments kept out of the layout and put
 /// back after it ([`format`](mod@format)). The text is byte for byte what [`reference()`] makes.
 pub fn render(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
-    let files = format::files(model, &emit::plan(model)).map_err(Error::from)?;
+    let files = format::files(&emit::plan(model), |piece| {
+        emit::piece(model, piece, DocMode::Deferred)
+    })
+    .map_err(Error::from)?;
     Ok(files
         .into_iter()
         .map(|(path, contents)| GeneratedFile { path, contents })
@@ -184,14 +187,15 @@ pub fn render(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
 }
 
 /// The reference output of a loaded model: every file emitted whole with its docs inline and
-/// laid out by one `prettyplease::unparse`, on this thread, as the generator always did.
+/// laid out by one `prettyplease::unparse` (pieces emitted as text stay as they are), on this
+/// thread, as the generator always did.
 /// [`render`] must give the same bytes; the tests and the fuzz targets check that it does.
 pub fn reference(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
     emit::files(model, DocMode::Inline)
         .into_iter()
         .map(|file| {
-            let tokens = file.pieces.into_iter().map(|piece| piece.tokens).collect();
-            let contents = format::file(&file.sources, tokens).map_err(|message| Error::Emit {
+            let pieces = file.pieces.into_iter().map(|piece| piece.code).collect();
+            let contents = format::file(&file.sources, pieces).map_err(|message| Error::Emit {
                 file: file.path.clone(),
                 message,
             })?;
@@ -209,7 +213,7 @@ pub fn check_emitted(model: &model::Model) -> Result<(), Error> {
     for file in emit::plan(model) {
         for piece in &file.pieces {
             let emitted = emit::piece(model, *piece, DocMode::Deferred);
-            format::parse(emitted.tokens).map_err(|message| Error::Emit {
+            format::check(emitted).map_err(|message| Error::Emit {
                 file: file.path.clone(),
                 message,
             })?;
@@ -242,8 +246,63 @@ pub fn format_files(files: Vec<EmittedFile>) -> Result<Vec<GeneratedFile>, Error
 
 /// Every file of the `onenote` command's generated module (`onenote-cli/src/generated/`).
 pub fn cli(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
+    cli_files(&load(sources).map_err(Error::Spec)?)
+}
+
+/// The `onenote` command's generated module of a loaded model, laid out piece by piece on every
+/// core like [`render`]'s files.
+pub fn cli_files(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
+    let cli = cli::Emitter::new(model);
+    let files = format::files(&cli.plan(), |piece| cli.piece(piece)).map_err(Error::from)?;
+    Ok(files
+        .into_iter()
+        .map(|(path, contents)| GeneratedFile { path, contents })
+        .collect())
+}
+
+/// Everything one spec makes, from one load: what `cargo xtask codegen` writes for the
+/// workspace's own spec.
+#[derive(Clone, Debug)]
+pub struct Outputs {
+    /// The client's generated module ([`render`]).
+    pub client: Vec<GeneratedFile>,
+    /// The `onenote` command's generated module ([`cli_files`]).
+    pub cli: Vec<GeneratedFile>,
+    /// The OpenAPI document of onenote.com ([`openapi()`]).
+    pub openapi: String,
+    /// The OpenAPI document of Microsoft Graph, when the spec has a Graph section
+    /// ([`graph_openapi()`]).
+    pub graph_openapi: Option<String>,
+}
+
+/// Loads the spec once and runs every backend on it, the client's files on this thread (and
+/// every core, piece by piece) while the command line and the OpenAPI documents are made on
+/// threads of their own.
+pub fn outputs(sources: &[SpecSource]) -> Result<Outputs, Error> {
     let model = load(sources).map_err(Error::Spec)?;
-    format_files(cli::files(&model))
+    std::thread::scope(|scope| {
+        let cli = scope.spawn(|| cli_files(&model));
+        let openapi = scope.spawn(|| -> Result<_, Diagnostics> {
+            let graph = match model.graph_view() {
+                Some(view) => Some(openapi_text(&view)?),
+                None => None,
+            };
+            Ok((openapi_text(&model)?, graph))
+        });
+        let client = render(&model);
+        let (openapi, graph_openapi) = joined(openapi.join()).map_err(Error::Spec)?;
+        Ok(Outputs {
+            client: client?,
+            cli: joined(cli.join())?,
+            openapi,
+            graph_openapi,
+        })
+    })
+}
+
+/// A joined thread's result, its panic resumed on this thread.
+fn joined<T>(result: std::thread::Result<T>) -> T {
+    result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The route listing `cargo xtask routes` prints.

@@ -47,10 +47,34 @@ pub struct GraphModel {
     pub operations: Vec<OperationModel>,
     /// The resources a Graph operation is reached through, in model order.
     pub resources: Vec<ResourceId>,
-    /// Per Graph type (`GraphNotebook`), the fields whose JSON name Graph changes, as
-    /// (main service's name, Graph's name): what turns a body written with the main names
-    /// (the command line's field flags) into Graph's.
-    pub renames: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// Per Graph type (`GraphNotebook`) whose shape differs from the main one, how its fields
+    /// differ: the renames turn a body written with the main names (the command line's field
+    /// flags) into Graph's, and all of it is what a server in front of one store translates.
+    pub changes: std::collections::BTreeMap<String, GraphChanges>,
+}
+
+/// How one type's Graph shape differs from its main shape, by JSON name, as the spec's
+/// `"graph"` shape says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphChanges {
+    /// (main name, Graph name) of each renamed field.
+    pub renamed: Vec<(String, String)>,
+    /// Fields whose type Graph changes, by main name, with Graph's type.
+    pub retyped: Vec<(String, TypeRef)>,
+    /// Fields of the main shape Graph leaves out.
+    pub omitted: Vec<String>,
+    /// Fields only Graph has.
+    pub added: Vec<String>,
+}
+
+impl GraphChanges {
+    /// No field differs.
+    pub fn is_empty(&self) -> bool {
+        self.renamed.is_empty()
+            && self.retyped.is_empty()
+            && self.omitted.is_empty()
+            && self.added.is_empty()
+    }
 }
 
 /// The Rust name of a type's (or a builder's) Graph form: `Notebook` → `GraphNotebook`.

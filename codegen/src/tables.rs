@@ -4,6 +4,8 @@
 //! emitter writes them as statics (`emit/tables.rs`); a test can build the runtime's tables
 //! from them at run time, from an edited spec, and compare them with the generated ones.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::model::{
     BodyModel, Model, OperationModel, PartContent, QueryValue, ResponseModel, TypeKind, TypeRef,
 };
@@ -16,6 +18,23 @@ pub struct Tables {
     pub types: Vec<TypeTable>,
     /// Every operation, sorted by id.
     pub operations: Vec<OperationTable>,
+    /// How Microsoft Graph's shapes differ from the main service's.
+    pub graph: GraphEdgeTable,
+}
+
+/// How Microsoft Graph's shapes differ from the main service's, over every type with a Graph
+/// shape, by JSON name, each list sorted: what a server that keeps one store for both roots
+/// translates at Graph's edge. A field a type changes is changed wherever the name is met.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphEdgeTable {
+    /// (main name, Graph name).
+    pub renamed: Vec<(String, String)>,
+    /// (main name, Graph's shape).
+    pub retyped: Vec<(String, Shape)>,
+    /// Fields Graph leaves out.
+    pub omitted: Vec<String>,
+    /// Fields only Graph has.
+    pub added: Vec<String>,
 }
 
 /// One named type.
@@ -210,7 +229,34 @@ pub fn tables(model: &Model) -> Tables {
         .into_iter()
         .map(|op| operation(model, &names, op))
         .collect();
-    Tables { types, operations }
+    Tables {
+        types,
+        operations,
+        graph: graph_edge(model, &names),
+    }
+}
+
+/// The union of every Graph shape's changes; `names` are the type names in table order.
+fn graph_edge(model: &Model, names: &[&str]) -> GraphEdgeTable {
+    let changes = model.graph.iter().flat_map(|graph| graph.changes.values());
+    let mut renamed = BTreeSet::new();
+    let mut retyped = BTreeMap::new();
+    let mut omitted = BTreeSet::new();
+    let mut added = BTreeSet::new();
+    for change in changes {
+        renamed.extend(change.renamed.iter().cloned());
+        for (field, ty) in &change.retyped {
+            retyped.insert(field.clone(), shape(names, ty));
+        }
+        omitted.extend(change.omitted.iter().cloned());
+        added.extend(change.added.iter().cloned());
+    }
+    GraphEdgeTable {
+        renamed: renamed.into_iter().collect(),
+        retyped: retyped.into_iter().collect(),
+        omitted: omitted.into_iter().collect(),
+        added: added.into_iter().collect(),
+    }
 }
 
 /// Every operation, Graph's included, in table order ([`OperationModel::table`]): the order of

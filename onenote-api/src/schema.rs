@@ -42,6 +42,25 @@ pub struct Api {
     pub types: &'static [TypeSchema],
     /// Every operation, sorted by id.
     pub operations: &'static [OperationSchema],
+    /// How Microsoft Graph's shapes differ from onenote.com's.
+    pub graph: GraphEdge,
+}
+
+/// How Microsoft Graph's shapes differ from onenote.com's, over every type with a Graph shape
+/// (`GraphNotebook` beside `Notebook`), by JSON name, each list sorted: what a server that keeps
+/// one store for both roots translates at Graph's edge. A field one type changes is changed
+/// wherever the name is met.
+#[derive(Debug, PartialEq, Eq)]
+pub struct GraphEdge {
+    /// (onenote.com's name, Graph's name): `("name", "displayName")`.
+    pub renamed: &'static [(&'static str, &'static str)],
+    /// Fields whose value Graph writes in another shape (onenote.com's name, Graph's shape):
+    /// `createdBy` is a name on onenote.com and an `identitySet` on Graph.
+    pub retyped: &'static [(&'static str, Shape)],
+    /// Fields onenote.com sends that Graph does not have.
+    pub omitted: &'static [&'static str],
+    /// Fields only Graph has.
+    pub added: &'static [&'static str],
 }
 
 /// An index into [`Api::types`].

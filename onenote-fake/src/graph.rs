@@ -9,64 +9,18 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
+use onenote_api::schema::{API, Api, GraphEdge, Shape};
+
 use crate::route::{Endpoint, Location};
 
 /// Graph's request limit ("The Microsoft Graph REST API has a 4 MB request limit").
 pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// The operations Graph serves: the spec's `"services": ["oneNote", "graph"]`
-/// (`tests/fake/graph.rs` checks the two agree).
-pub const OPERATIONS: &[&str] = &[
-    "copyNotebook",
-    "copyToNotebook",
-    "copyToSection",
-    "copyToSectionGroup",
-    "createNotebook",
-    "createPage",
-    "createPageInDefaultNotebook",
-    "createSection",
-    "createSectionGroup",
-    "deletePage",
-    "getNotebook",
-    "getOperation",
-    "getPage",
-    "getPageContent",
-    "getPageFileContent",
-    "getSection",
-    "getSectionGroup",
-    "listAllPages",
-    "listAllSectionGroups",
-    "listAllSections",
-    "listNotebooks",
-    "listPages",
-    "listSectionGroups",
-    "listSections",
-    "updatePageContent",
-];
-
-/// Fields whose JSON name differs on Graph, as (onenote.com, Graph): the spec's Graph shapes
-/// (`tests/fake/graph.rs` checks them against `spec/`).
-pub const RENAMED: &[(&str, &str)] = &[
-    ("createdTime", "createdDateTime"),
-    ("lastModifiedTime", "lastModifiedDateTime"),
-    ("name", "displayName"),
-];
-
-/// Fields that are a name on onenote.com and an `identitySet` on Graph.
-pub const IDENTITY_SETS: &[&str] = &["createdBy", "lastModifiedBy"];
-
-/// Fields onenote.com sends that Graph does not have.
-pub const OMITTED: &[&str] = &["@api.diagnostics", "blockEditsInClientStartDate"];
-
-/// Fields only Graph has. The fake keeps no page tags and copies to the `Notebooks` folder
-/// whatever `notebookFolder` says, so a request's mention of them is dropped before the
-/// handlers (which check onenote.com's shapes) see it; answers never carry them (Graph leaves
-/// `userTags` out of an untagged page).
-pub const ADDED: &[&str] = &["notebookFolder", "userTags"];
-
-/// Whether Graph serves the endpoint.
+/// Whether Graph serves the endpoint: the spec's tables have its Graph form (`graph.{id}`,
+/// an operation whose `"services"` name `"graph"`).
 pub(crate) fn serves(endpoint: &Endpoint) -> bool {
-    OPERATIONS.contains(&endpoint.operation_id())
+    let id = endpoint.operation_id();
+    API.operation(&format!("graph.{id}")).is_some()
 }
 
 /// Splits off a Graph location and its `onenote` segment; returns the segments after it.
@@ -113,17 +67,20 @@ pub(crate) fn is_graph_path(path: &str) -> bool {
 
 /// A Graph request body as the handlers read it: JSON objects with Graph's names renamed to
 /// onenote.com's (`displayName` → `name`) and OData annotations (`@odata.type`, which the
-/// Graph SDKs send) dropped. Other bodies (HTML, multipart, JSON arrays) pass unchanged.
-pub(crate) fn request_body(body: &[u8]) -> Option<Vec<u8>> {
+/// Graph SDKs send) dropped, as are fields only Graph has: the fake keeps no page tags and
+/// copies to the `Notebooks` folder whatever `notebookFolder` says, and the handlers check
+/// onenote.com's shapes. Other bodies (HTML, multipart, JSON arrays) pass unchanged.
+pub(crate) fn request_body(edge: &GraphEdge, body: &[u8]) -> Option<Vec<u8>> {
     let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
         return None;
     };
     let mut out = Map::new();
     for (key, value) in object {
-        if key.starts_with("@odata.") || ADDED.contains(&key.as_str()) {
+        if key.starts_with("@odata.") || edge.added.contains(&key.as_str()) {
             continue;
         }
-        let key = RENAMED
+        let key = edge
+            .renamed
             .iter()
             .find(|(_, graph)| *graph == key)
             .map_or(key, |(onenote, _)| (*onenote).to_owned());
@@ -136,7 +93,7 @@ pub(crate) fn request_body(body: &[u8]) -> Option<Vec<u8>> {
 /// onenote.com's (`$orderby=displayName` → `$orderby=name`), word by word, and Graph-only
 /// properties left out of `$select` and `$orderby` lists. Each value is decoded, rewritten and
 /// encoded again.
-pub(crate) fn request_query(query: &str) -> String {
+pub(crate) fn request_query(edge: &GraphEdge, query: &str) -> String {
     let mut pairs = Vec::new();
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -146,7 +103,10 @@ pub(crate) fn request_query(query: &str) -> String {
         if option == "select" || option == "orderby" {
             let kept: Vec<&str> = value
                 .split(',')
-                .filter(|item| !ADDED.contains(&item.split_whitespace().next().unwrap_or("")))
+                .filter(|item| {
+                    let name = item.split_whitespace().next().unwrap_or("");
+                    !edge.added.contains(&name)
+                })
                 .collect();
             value = match (kept.is_empty(), option) {
                 (false, _) => kept.join(","),
@@ -157,7 +117,7 @@ pub(crate) fn request_query(query: &str) -> String {
         }
         pairs.push(format!(
             "{key}={}",
-            utf8_percent_encode(&renamed_words(&value), QUERY_VALUE)
+            utf8_percent_encode(&renamed_words(edge, &value), QUERY_VALUE)
         ));
     }
     pairs.join("&")
@@ -178,11 +138,12 @@ fn decoded(text: &str) -> String {
 }
 
 /// `text` with every word that is a Graph name replaced by onenote.com's.
-fn renamed_words(text: &str) -> String {
+fn renamed_words(edge: &GraphEdge, text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
-        let renamed = RENAMED
+        let renamed = edge
+            .renamed
             .iter()
             .find(|(_, graph)| graph == word)
             .map_or(word.as_str(), |(onenote, _)| onenote);
@@ -201,8 +162,11 @@ fn renamed_words(text: &str) -> String {
     out
 }
 
-/// How a Graph answer is written: the fake's origin and the host its site ids name.
+/// How a Graph answer is written: the shapes' differences, the fake's origin and the host its
+/// site ids name.
 pub(crate) struct Rewrite<'a> {
+    /// The tables the fake answers with, Graph's differences among them.
+    pub(crate) api: &'a Api,
     /// `http://127.0.0.1:{port}`.
     pub(crate) origin: &'a str,
     /// The hostname of Graph's composite site ids (`contoso.sharepoint.com`).
@@ -216,16 +180,18 @@ impl Rewrite<'_> {
             Value::Object(object) => {
                 let taken = std::mem::take(object);
                 for (key, mut value) in taken {
-                    if OMITTED.contains(&key.as_str()) {
+                    let edge = &self.api.graph;
+                    if edge.omitted.contains(&key.as_str()) {
                         continue;
                     }
-                    if IDENTITY_SETS.contains(&key.as_str())
+                    if self.is_identity_set(&key)
                         && let Value::String(name) = &value
                     {
                         value = json!({ "user": { "displayName": name } });
                     }
                     self.json(&mut value);
-                    let key = RENAMED
+                    let key = edge
+                        .renamed
                         .iter()
                         .find(|(onenote, _)| *onenote == key)
                         .map_or(key, |(_, graph)| (*graph).to_owned());
@@ -240,6 +206,15 @@ impl Rewrite<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Whether Graph writes field `key` as an `identitySet` where onenote.com writes a name.
+    fn is_identity_set(&self, key: &str) -> bool {
+        self.api.graph.retyped.iter().any(|(field, shape)| {
+            *field == key
+                && matches!(shape, Shape::Named(index)
+                    if self.api.types.get(index.0).is_some_and(|ty| ty.name == "GraphIdentitySet"))
+        })
     }
 
     /// An onenote.com URL of the fake (`{origin}/api/v1.0/myOrganization/groups/g/notes/…`,
@@ -328,6 +303,7 @@ mod tests {
     use super::*;
 
     const REWRITE: Rewrite<'static> = Rewrite {
+        api: &API,
         origin: "http://127.0.0.1:9",
         site_host: "contoso.sharepoint.com",
     };
@@ -360,23 +336,31 @@ mod tests {
     #[test]
     fn graph_names_go_in_and_come_out() {
         let body = request_body(
+            &API.graph,
             br##"{"@odata.type":"#microsoft.graph.onenoteSection","displayName":"S1"}"##,
         );
         assert_eq!(body.as_deref(), Some(br#"{"name":"S1"}"#.as_slice()));
         assert_eq!(
-            request_query("$orderby=displayName desc&$select=id,displayName,createdDateTime"),
+            request_query(
+                &API.graph,
+                "$orderby=displayName desc&$select=id,displayName,createdDateTime"
+            ),
             "$orderby=name%20desc&$select=id%2Cname%2CcreatedTime"
         );
         // Encoded as clients send it, and Graph-only properties left out.
         assert_eq!(
             request_query(
+                &API.graph,
                 "%24orderby=createdDateTime%2CdisplayName+asc&%24select=userTags&%24top=5"
             ),
             "%24orderby=createdTime%2Cname%20asc&%24select=id&%24top=5"
         );
-        assert_eq!(request_query("$orderby=userTags&$top=1"), "$top=1");
         assert_eq!(
-            request_body(br#"{"id":"1-a","notebookFolder":"Archive"}"#).as_deref(),
+            request_query(&API.graph, "$orderby=userTags&$top=1"),
+            "$top=1"
+        );
+        assert_eq!(
+            request_body(&API.graph, br#"{"id":"1-a","notebookFolder":"Archive"}"#).as_deref(),
             Some(br#"{"id":"1-a"}"#.as_slice())
         );
         let mut answer = json!({"value": [{"name": "N", "createdBy": "Ada", "createdTime": "t", "@api.diagnostics": {}}]});

@@ -14,6 +14,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use onenote_api::Audience;
+use onenote_api::schema::Api;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -320,6 +321,7 @@ async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Drop
     } = Arrival::of(&shared, &received);
     let correlation_id = entry.correlation_id.clone();
     let graph = crate::graph::is_graph_path(&received.path).then(|| GraphAnswer {
+        api: shared.settings.api,
         origin: shared.settings.origin.clone(),
         site_host: site_host(&shared),
         client_request_id: received
@@ -435,6 +437,8 @@ async fn respond(shared: Arc<Shared>, received: Received) -> Result<Answer, Drop
 
 /// What a request through Microsoft Graph's root is answered with (see [`crate::graph`]).
 struct GraphAnswer {
+    /// The tables the fake answers with.
+    api: &'static Api,
     origin: String,
     site_host: String,
     client_request_id: String,
@@ -521,13 +525,13 @@ fn process(
     // A Graph request reaches the handlers in onenote.com's names.
     let graph = target.audience == Audience::Graph;
     let graph_body = graph
-        .then(|| crate::graph::request_body(&received.body))
+        .then(|| crate::graph::request_body(&api.graph, &received.body))
         .flatten();
     let graph_query = received
         .query
         .as_deref()
         .filter(|_| graph)
-        .map(crate::graph::request_query);
+        .map(|query| crate::graph::request_query(&api.graph, query));
     let call = Call {
         api,
         operation,
@@ -580,6 +584,7 @@ fn bearer(shared: &Shared, headers: &HeaderMap) -> Option<(String, Option<Audien
 /// `Retry-After` (Graph's OneNote limits send none).
 fn graph_outcome(mut outcome: Outcome, request_id: &str, graph: &GraphAnswer) -> Outcome {
     let rewrite = crate::graph::Rewrite {
+        api: graph.api,
         origin: &graph.origin,
         site_host: &graph.site_host,
     };

@@ -210,24 +210,27 @@ const CONSTRUCTS_OUT: &str = "tests/constructs-client/src/generated";
 fn codegen(options: &Options) -> Result<(), String> {
     let spec_dir = options.spec_dir();
     let sources = options.read_spec(&spec_dir)?;
-    let mut wanted = generated_files(&sources, &options.out_dir())?;
     let mut out_dirs = vec![options.out_dir()];
-    // The defaults also own the schema, the OpenAPI export and the constructs client.
-    if options.spec.is_none() && options.out.is_none() {
+    // The defaults also own the schema, the OpenAPI exports, the command line and the
+    // constructs client; one load of the spec makes them all.
+    let wanted = if options.spec.is_none() && options.out.is_none() {
+        let outputs = codegen::outputs(&sources).map_err(|e| e.to_string())?;
+        let cli_dir = Path::new(codegen::cli::OUT_DIR);
+        let mut wanted = in_dir(outputs.client, &options.out_dir());
         wanted.push((spec_dir.join("schema.json"), codegen::schema_json()));
-        let openapi = codegen::openapi(&sources).map_err(|d| d.to_string())?;
-        wanted.push((Path::new(OPENAPI_DIR).join(OPENAPI_FILE), openapi));
-        if let Some(graph) = codegen::graph_openapi(&sources).map_err(|d| d.to_string())? {
+        wanted.push((Path::new(OPENAPI_DIR).join(OPENAPI_FILE), outputs.openapi));
+        if let Some(graph) = outputs.graph_openapi {
             wanted.push((Path::new(OPENAPI_DIR).join(GRAPH_OPENAPI_FILE), graph));
         }
-        let cli = codegen::cli(&sources).map_err(|e| e.to_string())?;
-        let cli_dir = Path::new(codegen::cli::OUT_DIR);
-        wanted.extend(cli.into_iter().map(|f| (cli_dir.join(f.path), f.contents)));
+        wanted.extend(in_dir(outputs.cli, cli_dir));
         out_dirs.push(cli_dir.to_path_buf());
         let constructs = options.read_spec(Path::new(CONSTRUCTS_SPEC))?;
         wanted.extend(generated_files(&constructs, Path::new(CONSTRUCTS_OUT))?);
         out_dirs.push(PathBuf::from(CONSTRUCTS_OUT));
-    }
+        wanted
+    } else {
+        generated_files(&sources, &options.out_dir())?
+    };
     let mut stale_extra = Vec::new();
     for out_dir in &out_dirs {
         stale_extra.extend(no_longer_generated(options, out_dir, &wanted));
@@ -305,10 +308,15 @@ fn generated_files(
     out_dir: &Path,
 ) -> Result<Vec<(PathBuf, String)>, String> {
     let generated = codegen::generate(sources).map_err(|e| e.to_string())?;
-    Ok(generated
+    Ok(in_dir(generated, out_dir))
+}
+
+/// Generated files with their paths under `out_dir`.
+fn in_dir(files: Vec<codegen::GeneratedFile>, out_dir: &Path) -> Vec<(PathBuf, String)> {
+    files
         .into_iter()
         .map(|file| (out_dir.join(&file.path), file.contents))
-        .collect())
+        .collect()
 }
 
 /// Generated files in `out_dir` that no longer come from the spec. Only files that carry the

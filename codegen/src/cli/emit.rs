@@ -7,7 +7,8 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::emit::{Emitted, EmittedFile};
+use crate::emit::text::{Lines, string, strings};
+use crate::emit::{Code, Emitted, FilePlan};
 use crate::model::{
     AsyncForm, BodyModel, GraphModel, Host, LocationModel, Model, ODataOption, OperationModel,
     ParamModel, QueryValue, ResponseModel, TypeRef,
@@ -17,44 +18,96 @@ use super::inputs::{Input, Kind, Role, Types, is_accepted, leaf_inputs, resource
 use super::tree::{Command, CommandNode, NodeKind, commands, tree};
 use super::words::word;
 
-/// The generated module of `onenote-cli`: `mod.rs`, not yet formatted.
-pub fn files(model: &Model) -> Vec<EmittedFile> {
-    let types = Types::new(model);
-    let tree = tree(model);
-    let nodes: Vec<TokenStream> = tree
-        .iter()
-        .map(|node| node_tokens(model, &types, node, &mut Vec::new()))
-        .collect();
-    let runs: Vec<TokenStream> = commands(model)
-        .iter()
-        .map(|command| run_tokens(model, &types, command))
-        .collect();
-    let location = location_tokens(model);
+/// The generated module of `onenote-cli` (`mod.rs`), made piece by piece like the client's
+/// files: what every piece needs is worked out once, here.
+pub struct Emitter<'m> {
+    model: &'m Model,
+    types: Types<'m>,
+    tree: Vec<CommandNode>,
+    commands: Vec<Command>,
+}
+
+/// One piece of `mod.rs`.
+#[derive(Clone, Copy)]
+pub enum Piece<'c> {
+    /// The file's doc and imports.
+    Head,
+    /// The location flags and the `Location` enum.
+    Location,
+    /// `TREE`, the command tree as data, written as text.
+    Tree,
+    /// One command's `run` function.
+    Run(&'c Command),
+}
+
+impl<'m> Emitter<'m> {
+    /// Works out the tree, the commands and the body types of `model`'s command line.
+    pub fn new(model: &'m Model) -> Self {
+        Emitter {
+            model,
+            types: Types::new(model),
+            tree: tree(model),
+            commands: commands(model),
+        }
+    }
+
+    /// The generated file, piece by piece.
+    pub fn plan(&self) -> Vec<FilePlan<Piece<'_>>> {
+        let pieces = [Piece::Head, Piece::Location, Piece::Tree]
+            .into_iter()
+            .chain(self.commands.iter().map(Piece::Run))
+            .collect();
+        vec![FilePlan {
+            path: "mod.rs".to_owned(),
+            sources: self
+                .model
+                .modules
+                .iter()
+                .map(|m| m.source.clone())
+                .collect(),
+            pieces,
+        }]
+    }
+
+    /// Emits one piece (docs inline: the file's docs are a few short lines).
+    pub fn piece(&self, piece: Piece<'_>) -> Emitted {
+        let code = match piece {
+            Piece::Head => Code::Tokens(head_tokens()),
+            Piece::Location => Code::Tokens(location_tokens(self.model)),
+            Piece::Tree => Code::Text(self.tree_text()),
+            Piece::Run(command) => Code::Tokens(run_tokens(self.model, &self.types, command)),
+        };
+        Emitted {
+            code,
+            docs: Vec::new(),
+        }
+    }
+
+    fn tree_text(&self) -> String {
+        let mut out = Lines::default();
+        out.line("/// The command tree under `onenote`.");
+        out.list(
+            "pub(crate) static TREE: &[Node] = &",
+            &self.tree,
+            ";",
+            |node, out| {
+                node_text(self.model, &self.types, node, &mut Vec::new(), out);
+            },
+        );
+        out.into_text()
+    }
+}
+
+fn head_tokens() -> TokenStream {
     let doc = inner_doc(
         "The commands of `onenote`, generated from the spec: the command tree (one leaf per operation and mount, with its inputs) and, per command, the typed client call it makes. `crate::tree` turns the tree into clap commands; `crate::call` sends and prints.",
     );
-    let tokens = quote! {
+    quote! {
         #doc
         use crate::call::{Context, Inputs, Run};
         use crate::failure::Failure;
         use crate::tree::{Input, Kind, Leaf, LocationFlag, Node, Role};
-
-        #location
-
-        /// The command tree under `onenote`.
-        pub(crate) static TREE: &[Node] = &[#(#nodes),*];
-
-        #(#runs)*
-    };
-    vec![EmittedFile {
-        path: "mod.rs".to_owned(),
-        sources: model.modules.iter().map(|m| m.source.clone()).collect(),
-        // One piece, docs inline: a file of data and small functions lays out in one go.
-        pieces: vec![Emitted {
-            tokens,
-            docs: Vec::new(),
-        }],
-    }]
+    }
 }
 
 fn inner_doc(text: &str) -> TokenStream {
@@ -156,62 +209,51 @@ fn location_tokens(model: &Model) -> TokenStream {
     }
 }
 
-fn node_tokens(
+/// One node of `TREE` and, below it, its children.
+fn node_text(
     model: &Model,
     types: &Types,
     node: &CommandNode,
     words: &mut Vec<String>,
-) -> TokenStream {
+    out: &mut Lines,
+) {
     words.push(node.word.clone());
-    let name = &node.word;
-    let tokens = match node.kind {
+    out.open("Node {");
+    out.line(&format!("name: {},", string(&node.word)));
+    match node.kind {
         NodeKind::Resource(id) => {
             let resource = model.resource(id);
-            let about = first_sentence(&resource.doc);
-            let help = resource.doc.trim().to_owned();
-            let params = resource_inputs(model, id)
-                .iter()
-                .map(input_tokens)
-                .collect::<Vec<_>>();
-            let children = node
-                .children
-                .iter()
-                .map(|child| node_tokens(model, types, child, words))
-                .collect::<Vec<_>>();
-            quote! {
-                Node {
-                    name: #name, about: #about, help: #help,
-                    params: &[#(#params),*],
-                    children: &[#(#children),*],
-                    leaf: None,
-                }
-            }
+            out.line(&format!(
+                "about: {},",
+                string(&first_sentence(&resource.doc))
+            ));
+            out.line(&format!("help: {},", string(resource.doc.trim())));
+            out.list("params: &", &resource_inputs(model, id), ",", input_text);
+            out.list("children: &", &node.children, ",", |child, out| {
+                node_text(model, types, child, words, out);
+            });
+            out.line("leaf: None,");
         }
         NodeKind::Operation(id) => {
             let op = model.operation(id);
-            let about = first_sentence(&op.doc);
-            let help = operation_help(model, op);
-            let inputs = leaf_inputs(model, types, id)
-                .iter()
-                .map(input_tokens)
-                .collect::<Vec<_>>();
-            let operation = &op.id;
-            let run = run_ident(words);
-            quote! {
-                Node {
-                    name: #name, about: #about, help: #help,
-                    params: &[], children: &[],
-                    leaf: Some(Leaf { operation: #operation, inputs: &[#(#inputs),*], run: #run }),
-                }
-            }
+            out.line(&format!("about: {},", string(&first_sentence(&op.doc))));
+            out.line(&format!("help: {},", string(&operation_help(model, op))));
+            out.line("params: &[],");
+            out.line("children: &[],");
+            out.open("leaf: Some(Leaf {");
+            out.line(&format!("operation: {},", string(&op.id)));
+            out.list("inputs: &", &leaf_inputs(model, types, id), ",", input_text);
+            out.line(&format!("run: {},", run_name(words)));
+            out.close("}),");
         }
-    };
+    }
+    out.close("},");
     words.pop();
-    tokens
 }
 
-fn input_tokens(input: &Input) -> TokenStream {
-    let id = &input.id;
+/// `Input::new(…)`, an argument a line, then only the flags that differ from an optional,
+/// single, never-`null` flag.
+fn input_text(input: &Input, out: &mut Lines) {
     let value_name = match input.role {
         Role::Part(ref name, _) if name.is_empty() => "NAME=FILE".to_owned(),
         Role::BodyFile | Role::TextBody | Role::Part(..) if input.positional => {
@@ -220,48 +262,74 @@ fn input_tokens(input: &Input) -> TokenStream {
         Role::BodyFile | Role::TextBody | Role::Part(..) => "FILE".to_owned(),
         _ => input.id.to_shouty_snake_case(),
     };
-    let help = input.help.trim();
     let kind = match &input.kind {
-        Kind::Text => quote!(Kind::Text),
-        Kind::Integer => quote!(Kind::Integer),
-        Kind::Unsigned => quote!(Kind::Unsigned),
-        Kind::Number => quote!(Kind::Number),
-        Kind::Boolean => quote!(Kind::Boolean),
-        Kind::DateTime => quote!(Kind::DateTime),
-        Kind::File => quote!(Kind::File),
-        Kind::Choice(values) => quote!(Kind::Choice(&[#(#values),*])),
+        Kind::Text => "Kind::Text".to_owned(),
+        Kind::Integer => "Kind::Integer".to_owned(),
+        Kind::Unsigned => "Kind::Unsigned".to_owned(),
+        Kind::Number => "Kind::Number".to_owned(),
+        Kind::Boolean => "Kind::Boolean".to_owned(),
+        Kind::DateTime => "Kind::DateTime".to_owned(),
+        Kind::File => "Kind::File".to_owned(),
+        Kind::Choice(values) => format!("Kind::Choice({})", strings(values)),
     };
     let role = match &input.role {
-        Role::Path => quote!(Role::Path),
-        Role::Field(wire) => quote!(Role::Field(#wire)),
-        Role::BodyFile => quote!(Role::BodyFile),
-        Role::TextBody => quote!(Role::TextBody),
-        Role::Query => quote!(Role::Query),
-        Role::Option => quote!(Role::Option),
-        Role::Part(name, _) if name.is_empty() => quote!(Role::BinaryParts),
-        Role::Part(name, media_type) => quote!(Role::Part { name: #name, media_type: #media_type }),
+        Role::Path => "Role::Path".to_owned(),
+        Role::Field(wire) => format!("Role::Field({})", string(wire)),
+        Role::BodyFile => "Role::BodyFile".to_owned(),
+        Role::TextBody => "Role::TextBody".to_owned(),
+        Role::Query => "Role::Query".to_owned(),
+        Role::Option => "Role::Option".to_owned(),
+        Role::Part(name, _) if name.is_empty() => "Role::BinaryParts".to_owned(),
+        Role::Part(name, media_type) => format!(
+            "Role::Part {{ name: {}, media_type: {} }}",
+            string(name),
+            string(media_type)
+        ),
     };
-    // `Input::new` and only the flags that differ: fewer tokens to lay out than a struct.
-    let mut tokens = quote!(Input::new(#id, #value_name, #help, #kind, #role));
+    let mut calls = Vec::new();
     if input.positional {
-        tokens.extend(quote!(.positional()));
+        calls.push(".positional()");
     }
     if input.list {
-        tokens.extend(quote!(.list()));
+        calls.push(".list()");
     }
     if input.nullable {
-        tokens.extend(quote!(.nullable()));
+        calls.push(".nullable()");
     }
-    tokens
+    out.open("Input::new(");
+    for argument in [
+        string(&input.id),
+        string(&value_name),
+        string(input.help.trim()),
+        kind,
+        role,
+    ] {
+        out.line(&format!("{argument},"));
+    }
+    match calls.split_last() {
+        None => out.close("),"),
+        Some((last, calls)) => {
+            out.close(")");
+            for call in calls {
+                out.line(call);
+            }
+            out.line(&format!("{last},"));
+        }
+    }
 }
 
-fn run_ident(words: &[String]) -> Ident {
+/// The name of a command's `run` function: `run__class_notebook__students__add`.
+fn run_name(words: &[String]) -> String {
     let name = words
         .iter()
         .map(|w| w.replace('-', "_"))
         .collect::<Vec<_>>()
         .join("__");
-    Ident::new(&format!("run__{name}"), Span::call_site())
+    format!("run__{name}")
+}
+
+fn run_ident(words: &[String]) -> Ident {
+    Ident::new(&run_name(words), Span::call_site())
 }
 
 /// The doc's first sentence: up to the first `. ` before a capital letter (so `e.g. a` does not
@@ -445,9 +513,11 @@ fn graph_branch(
         };
     };
     let renames = match &graph_op.body {
-        Some(BodyModel::Json(TypeRef::Named(name))) => {
-            graph.renames.get(name).cloned().unwrap_or_default()
-        }
+        Some(BodyModel::Json(TypeRef::Named(name))) => graph
+            .changes
+            .get(name)
+            .map(|changes| changes.renamed.clone())
+            .unwrap_or_default(),
         _ => Vec::new(),
     };
     let (build, _) = build_tokens(model, command, graph_op, &renames);

@@ -23,7 +23,7 @@ pub mod tree;
 pub mod words;
 
 pub use check::check;
-pub use emit::files;
+pub use emit::{Emitter, Piece};
 pub use tree::{Command, CommandNode, NodeKind, commands, tree};
 pub use words::{RUNTIME_COMMAND_FLAGS, RUNTIME_COMMANDS, RUNTIME_GLOBAL_FLAGS};
 

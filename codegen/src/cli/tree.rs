@@ -2,6 +2,8 @@
 //! parameters), an operation a leaf (its `call`), reached the way the client reaches them, once
 //! per mount of a group.
 
+use std::collections::BTreeMap;
+
 use crate::model::{Host, Model, OperationId, ResourceId};
 
 use super::words::word;
@@ -46,31 +48,47 @@ impl Command {
 
 /// The command tree: the children of the root, sorted by word.
 pub fn tree(model: &Model) -> Vec<CommandNode> {
-    let mut nodes = children(model, &Host::Client);
-    nodes.extend(children(model, &Host::Notes));
+    let residents = residents(model);
+    let mut nodes = children(&residents, &Host::Client);
+    nodes.extend(children(&residents, &Host::Notes));
     nodes.sort_by(|a, b| a.word.cmp(&b.word));
     nodes
 }
 
-fn children(model: &Model, host: &Host) -> Vec<CommandNode> {
-    let mut nodes: Vec<CommandNode> = Vec::new();
-    for (index, resource) in model.resources.iter().enumerate() {
-        if resource.hosts.contains(host) {
-            let id = ResourceId(index);
-            nodes.push(CommandNode {
-                word: word(&resource.accessor),
-                kind: NodeKind::Resource(id),
-                children: children(model, &Host::Resource(id)),
-            });
-        }
+/// Each host's resources and operations as unsorted leaf nodes, found in one pass over the
+/// model, so building the tree costs the same per node however large the spec is.
+fn residents(model: &Model) -> BTreeMap<&Host, Vec<CommandNode>> {
+    let mut residents: BTreeMap<&Host, Vec<CommandNode>> = BTreeMap::new();
+    let resources = model
+        .resources
+        .iter()
+        .enumerate()
+        .flat_map(|(index, resource)| {
+            let kind = NodeKind::Resource(ResourceId(index));
+            resource
+                .hosts
+                .iter()
+                .map(move |host| (host, &resource.accessor, kind))
+        });
+    let operations = model.operations.iter().enumerate().flat_map(|(index, op)| {
+        let kind = NodeKind::Operation(OperationId(index));
+        op.hosts.iter().map(move |host| (host, &op.call, kind))
+    });
+    for (host, name, kind) in resources.chain(operations) {
+        residents.entry(host).or_default().push(CommandNode {
+            word: word(name),
+            kind,
+            children: Vec::new(),
+        });
     }
-    for (index, op) in model.operations.iter().enumerate() {
-        if op.hosts.contains(host) {
-            nodes.push(CommandNode {
-                word: word(&op.call),
-                kind: NodeKind::Operation(OperationId(index)),
-                children: Vec::new(),
-            });
+    residents
+}
+
+fn children(residents: &BTreeMap<&Host, Vec<CommandNode>>, host: &Host) -> Vec<CommandNode> {
+    let mut nodes = residents.get(host).cloned().unwrap_or_default();
+    for node in &mut nodes {
+        if let NodeKind::Resource(id) = node.kind {
+            node.children = children(residents, &Host::Resource(id));
         }
     }
     nodes.sort_by(|a, b| a.word.cmp(&b.word));

@@ -15,6 +15,7 @@ mod operations;
 mod paths;
 mod resources;
 mod tables;
+pub mod text;
 mod tokens;
 mod types;
 
@@ -27,14 +28,14 @@ use crate::model::{
     ApiModel, GraphModel, Model, Module, OperationModel, ResourceModel, Service, TypeModel,
 };
 
-/// What one generated file holds.
-pub struct FilePlan<'m> {
+/// What one generated file holds: pieces of a backend's kind ([`Piece`] for the client).
+pub struct FilePlan<P> {
     /// Path relative to the generated folder (`class_notebooks.rs`).
     pub path: String,
     /// The spec files it comes from, for the header.
     pub sources: Vec<String>,
     /// Its pieces, in file order.
-    pub pieces: Vec<Piece<'m>>,
+    pub pieces: Vec<P>,
 }
 
 /// One piece of a generated file, emitted on its own.
@@ -54,10 +55,8 @@ pub enum Piece<'m> {
     OperationType(&'m OperationModel),
     /// A resource's marker in `resource.rs`.
     Marker(&'m ResourceModel),
-    /// `tables.rs`'s `API` and its types' tables.
-    TypeTables,
-    /// `tables.rs`'s operations' tables.
-    OperationTables,
+    /// `tables.rs`'s `API` and its types' and operations' tables, written as text.
+    Tables,
     /// `mod.rs`'s module declarations and re-exports.
     Modules,
     /// Microsoft Graph's base URL and location accessors (`client.graph().me()`).
@@ -68,12 +67,21 @@ pub enum Piece<'m> {
     GraphOperation(&'m OperationModel),
 }
 
-/// One piece's tokens, and the doc blocks its placeholders name ([`DocMode::Deferred`]).
+/// One piece's code, and the doc blocks its placeholders name ([`DocMode::Deferred`]).
 pub struct Emitted {
     /// The items (or inner doc attributes).
-    pub tokens: TokenStream,
-    /// The deferred doc blocks, for `docs::restore`; empty with inline docs.
+    pub code: Code,
+    /// The deferred doc blocks, for `docs::restore`; empty with inline docs and with text.
     pub docs: Vec<String>,
+}
+
+/// A piece's items, as tokens to lay out or as text already laid out.
+pub enum Code {
+    /// Tokens for prettyplease: code whose layout depends on its widths.
+    Tokens(TokenStream),
+    /// Text laid out by its emitter (docs written in), ending in a line break: plain data,
+    /// whose layout is one entry to a line.
+    Text(String),
 }
 
 /// One generated file with every piece emitted.
@@ -97,8 +105,8 @@ const RESOURCE_DOC: &str = "One marker type per resource: `Handle<resource::Clas
 /// Every generated file, sorted by path: one module per spec file, `mod.rs`, `op.rs` (one
 /// type per operation), `resource.rs` (one marker per resource) and `tables.rs` (the types'
 /// and operations' tables).
-pub fn plan(model: &Model) -> Vec<FilePlan<'_>> {
-    let mut files: Vec<FilePlan<'_>> = model
+pub fn plan(model: &Model) -> Vec<FilePlan<Piece<'_>>> {
+    let mut files: Vec<FilePlan<Piece<'_>>> = model
         .modules
         .iter()
         .map(|module| FilePlan {
@@ -137,11 +145,7 @@ pub fn plan(model: &Model) -> Vec<FilePlan<'_>> {
     files.push(FilePlan {
         path: "tables.rs".to_owned(),
         sources: sources.clone(),
-        pieces: vec![
-            Piece::FileDoc(TABLES_DOC),
-            Piece::TypeTables,
-            Piece::OperationTables,
-        ],
+        pieces: vec![Piece::FileDoc(TABLES_DOC), Piece::Tables],
     });
     files.push(FilePlan {
         path: "resource.rs".to_owned(),
@@ -187,6 +191,12 @@ fn graph_pieces<'m>(model: &'m Model, graph: &'m GraphModel) -> Vec<Piece<'m>> {
 pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
     let docs = Docs::new(mode);
     let tokens = match piece {
+        Piece::Tables => {
+            return Emitted {
+                code: Code::Text(tables::text(&crate::tables::tables(model))),
+                docs: Vec::new(),
+            };
+        }
         Piece::FileDoc(text) => docs.inner(text),
         Piece::Api(api) => api::tokens(api, &docs),
         Piece::Type(ty) => types::tokens(ty, &docs),
@@ -194,8 +204,6 @@ pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
         Piece::Operation(op) => operations::tokens(model, op, Service::OneNote, &docs),
         Piece::OperationType(op) => operations::op_type(model, op, &docs),
         Piece::Marker(resource) => resources::marker(resource, &docs),
-        Piece::TypeTables => tables::types(&crate::tables::tables(model), &docs),
-        Piece::OperationTables => tables::operations(&crate::tables::tables(model), &docs),
         Piece::Modules => modules(model),
         Piece::GraphApi(graph) => graph::api(graph, &docs),
         Piece::GraphAccessors(resource) => {
@@ -204,7 +212,7 @@ pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
         Piece::GraphOperation(op) => operations::tokens(model, op, Service::Graph, &docs),
     };
     Emitted {
-        tokens,
+        code: Code::Tokens(tokens),
         docs: docs.into_blocks(),
     }
 }

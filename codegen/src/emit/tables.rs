@@ -1,244 +1,310 @@
 //! `tables.rs`: the [`Tables`](crate::tables::Tables) as `onenote_api::schema` statics, which
 //! the client checks requests with before sending and `onenote-fake` on receipt.
+//!
+//! Written as text, already laid out, not as tokens for prettyplease: the tables are plain
+//! data (string and number literals in constructor calls and struct literals), so their layout
+//! is one entry to a line and a level of indent per nesting, and nothing needs to measure line
+//! widths. Laying them out through syn and prettyplease cost more than all the code around
+//! them, on one thread, in two pieces that grow with the whole spec.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::docs::Docs;
+use super::text::{Lines, string, strings};
 use crate::model::Rule;
 use crate::rules::InputRules;
 use crate::tables::{
-    BodyTable, FieldTable, OperationTable, ParamTable, ResponseTable, Shape, Tables, TypeTable,
-    TypeTableKind,
+    BodyTable, FieldTable, GraphEdgeTable, OperationTable, ParamTable, ResponseTable, Shape,
+    Tables, TypeTable, TypeTableKind,
 };
 
-/// `API` and `TYPES`: one table per type. The file takes `crate::schema`'s names whole: a spec
+/// The file's items: `API`, then `TYPES` (one table per type, sorted by name) and `OPERATIONS`
+/// (one per operation, sorted by id). The file takes `crate::schema`'s names whole: a spec
 /// without patterns or multipart bodies leaves some unused, and a glob is not an unused import.
-pub fn types(tables: &Tables, docs: &Docs) -> TokenStream {
-    let count = tables.types.len();
-    let types = tables.types.iter().map(type_table);
-    let api_doc = docs.outer(
-        "Every type and operation of the API as data, for [`schema`](crate::schema)'s checks.",
+pub fn text(tables: &Tables) -> String {
+    let mut out = Lines::default();
+    out.line("use crate::schema::*;");
+    out.line(
+        "/// Every type and operation of the API as data, for [`schema`](crate::schema)'s checks.",
     );
-    let types_doc = docs.outer("One table per type, sorted by name.");
-    quote! {
-        use crate::schema::*;
-        #api_doc
-        pub static API: Api = Api {
-            types: &TYPES,
-            operations: &OPERATIONS,
-        };
-        #types_doc
-        static TYPES: [TypeSchema; #count] = [#(#types),*];
-    }
+    out.open("pub static API: Api = Api {");
+    out.line("types: &TYPES,");
+    out.line("operations: &OPERATIONS,");
+    graph_edge(&tables.graph, &mut out);
+    out.close("};");
+    out.line("/// One table per type, sorted by name.");
+    let types = format!("static TYPES: [TypeSchema; {}] = ", tables.types.len());
+    out.list(&types, &tables.types, ";", type_table);
+    out.line("/// One table per operation, sorted by id.");
+    let operations = format!(
+        "pub(crate) static OPERATIONS: [OperationSchema; {}] = ",
+        tables.operations.len()
+    );
+    out.list(&operations, &tables.operations, ";", operation_table);
+    out.into_text()
 }
 
-/// `OPERATIONS`: one table per operation, sorted by id.
-pub fn operations(tables: &Tables, docs: &Docs) -> TokenStream {
-    let count = tables.operations.len();
-    let operations = tables.operations.iter().map(operation_table);
-    let doc = docs.outer("One table per operation, sorted by id.");
-    quote! {
-        #doc
-        pub(crate) static OPERATIONS: [OperationSchema; #count] = [#(#operations),*];
-    }
+/// `graph: GraphEdge { … }`, a list to a line.
+fn graph_edge(edge: &GraphEdgeTable, out: &mut Lines) {
+    let pairs = |pairs: Vec<String>| format!("&[{}]", pairs.join(", "));
+    let renamed = edge
+        .renamed
+        .iter()
+        .map(|(main, graph)| format!("({}, {})", string(main), string(graph)))
+        .collect();
+    let retyped = edge
+        .retyped
+        .iter()
+        .map(|(main, graph)| format!("({}, {})", string(main), shape(graph)))
+        .collect();
+    out.open("graph: GraphEdge {");
+    out.line(&format!("renamed: {},", pairs(renamed)));
+    out.line(&format!("retyped: {},", pairs(retyped)));
+    out.line(&format!("omitted: {},", strings(&edge.omitted)));
+    out.line(&format!("added: {},", strings(&edge.added)));
+    out.close("},");
 }
 
-fn type_table(ty: &TypeTable) -> TokenStream {
-    let name = &ty.name;
-    let kind = match &ty.kind {
+fn type_table(ty: &TypeTable, out: &mut Lines) {
+    out.open("TypeSchema {");
+    out.line(&format!("name: {},", string(&ty.name)));
+    match &ty.kind {
         TypeTableKind::Object(fields) => {
-            let fields = fields.iter().map(field);
-            quote!(TypeKind::Object { fields: &[#(#fields),*] })
+            out.open("kind: TypeKind::Object {");
+            out.list("fields: &", fields, ",", field);
+            out.close("},");
         }
         TypeTableKind::Enum { values, lenient } => {
-            quote!(TypeKind::Enum { values: &[#(#values),*], lenient: #lenient })
+            out.open("kind: TypeKind::Enum {");
+            out.list("values: &", values, ",", |value, out| {
+                out.line(&format!("{},", string(value)));
+            });
+            out.line(&format!("lenient: {lenient},"));
+            out.close("},");
         }
-    };
-    let groups = ty.exclusive.iter().map(|group| quote!(&[#(#group),*]));
-    quote!(TypeSchema { name: #name, kind: #kind, exclusive: &[#(#groups),*] })
+    }
+    let groups: Vec<String> = ty.exclusive.iter().map(|group| strings(group)).collect();
+    out.line(&format!("exclusive: &[{}],", groups.join(", ")));
+    out.close("},");
 }
 
 /// `FieldSchema::new(name, shape)`, then only what differs from an optional, never-`null`
-/// field without aliases or rules: a field to a line, which lays out quicker than a struct.
-fn field(field: &FieldTable) -> TokenStream {
-    let name = &field.name;
-    let shape = shape(&field.shape);
-    let mut tokens = quote!(FieldSchema::new(#name, #shape));
+/// field without aliases or rules, a call to a line.
+fn field(field: &FieldTable, out: &mut Lines) {
+    let mut calls = Vec::new();
     if field.required {
-        tokens.extend(quote!(.required()));
+        calls.push(".required()".to_owned());
     }
     if field.nullable {
-        tokens.extend(quote!(.nullable()));
+        calls.push(".nullable()".to_owned());
     }
     if !field.aliases.is_empty() {
-        let aliases = &field.aliases;
-        tokens.extend(quote!(.aliases(&[#(#aliases),*])));
+        calls.push(format!(".aliases({})", strings(&field.aliases)));
     }
-    if !field.rules.is_empty() {
-        let rules = rules(&field.rules);
-        tokens.extend(quote!(.rules(#rules)));
-    }
-    tokens
+    let new = format!(
+        "FieldSchema::new({}, {})",
+        string(&field.name),
+        shape(&field.shape)
+    );
+    chain(&new, calls, &field.rules, out);
 }
 
-fn shape(shape: &Shape) -> TokenStream {
+/// `head` and its `calls`, then `.rules(…)` when there are rules, ending the list item.
+fn chain(head: &str, mut calls: Vec<String>, rules: &InputRules, out: &mut Lines) {
+    if rules.is_empty() {
+        match calls.last_mut() {
+            Some(last) => last.push(','),
+            None => return out.line(&format!("{head},")),
+        }
+    }
+    out.line(head);
+    out.indented(|out| {
+        for call in &calls {
+            out.line(call);
+        }
+        if !rules.is_empty() {
+            self::rules(".rules(", rules, "),", out);
+        }
+    });
+}
+
+fn shape(shape: &Shape) -> String {
     match shape {
-        Shape::String => quote!(Shape::String),
-        Shape::Boolean => quote!(Shape::Boolean),
-        Shape::Integer => quote!(Shape::Integer),
-        Shape::Number => quote!(Shape::Number),
-        Shape::DateTime => quote!(Shape::DateTime),
-        Shape::Json => quote!(Shape::Json),
-        Shape::Named(index) => {
-            quote!(Shape::Named(TypeIndex(#index)))
-        }
-        Shape::List(inner) => {
-            let inner = self::shape(inner);
-            quote!(Shape::List(&#inner))
-        }
+        Shape::String => "Shape::String".to_owned(),
+        Shape::Boolean => "Shape::Boolean".to_owned(),
+        Shape::Integer => "Shape::Integer".to_owned(),
+        Shape::Number => "Shape::Number".to_owned(),
+        Shape::DateTime => "Shape::DateTime".to_owned(),
+        Shape::Json => "Shape::Json".to_owned(),
+        Shape::Named(index) => format!("Shape::Named(TypeIndex({index}))"),
+        Shape::List(inner) => format!("Shape::List(&{})", self::shape(inner)),
     }
 }
 
-fn operation_table(op: &OperationTable) -> TokenStream {
-    let id = &op.id;
-    let query = op.query.iter().map(param);
-    let body = match &op.body {
-        None => quote!(None),
+fn operation_table(op: &OperationTable, out: &mut Lines) {
+    out.open("OperationSchema {");
+    out.line(&format!("id: {},", string(&op.id)));
+    out.list("query: &", &op.query, ",", param);
+    match &op.body {
+        None => out.line("body: None,"),
         Some(BodyTable::Json { shape, rules }) => {
-            let shape = self::shape(shape);
-            let rules = self::rules(rules);
-            quote!(Some(BodySchema::Json { shape: #shape, rules: #rules }))
+            out.open("body: Some(BodySchema::Json {");
+            out.line(&format!("shape: {},", self::shape(shape)));
+            self::rules("rules: ", rules, ",", out);
+            out.close("}),");
         }
         Some(BodyTable::Text { media_type, rules }) => {
-            let rules = self::rules(rules);
-            quote!(Some(BodySchema::Text { media_type: #media_type, rules: #rules }))
+            out.open("body: Some(BodySchema::Text {");
+            out.line(&format!("media_type: {},", string(media_type)));
+            self::rules("rules: ", rules, ",", out);
+            out.close("}),");
         }
         Some(BodyTable::Multipart {
             parts,
             binary_max_bytes,
             alone,
         }) => {
-            let parts = parts.iter().map(|part| {
-                let name = &part.name;
-                let media_type = &part.media_type;
-                let required = part.required;
-                let rules = rules(&part.rules);
-                quote! {
-                    PartSchema {
-                        name: #name,
-                        media_type: #media_type,
-                        required: #required,
-                        rules: #rules,
-                    }
-                }
+            out.open("body: Some(BodySchema::Multipart(MultipartSchema {");
+            out.list("parts: &", parts, ",", |part, out| {
+                out.open("PartSchema {");
+                out.line(&format!("name: {},", string(&part.name)));
+                out.line(&format!("media_type: {},", string(&part.media_type)));
+                out.line(&format!("required: {},", part.required));
+                rules("rules: ", &part.rules, ",", out);
+                out.close("},");
             });
-            let binary = option(binary_max_bytes.map(|max| quote!(#max)));
-            let alone = option(alone.as_ref().map(|name| quote!(#name)));
-            quote! {
-                Some(BodySchema::Multipart(MultipartSchema {
-                    parts: &[#(#parts),*],
-                    binary_max_bytes: #binary,
-                    alone: #alone,
-                }))
-            }
-        }
-    };
-    let response = match &op.response {
-        ResponseTable::Empty => quote!(ResponseSchema::Empty),
-        ResponseTable::Json(item) => {
-            let item = shape(item);
-            quote!(ResponseSchema::Json(#item))
-        }
-        ResponseTable::Page(item) => {
-            let item = shape(item);
-            quote!(ResponseSchema::Page(#item))
-        }
-        ResponseTable::Text => quote!(ResponseSchema::Text),
-        ResponseTable::Bytes => quote!(ResponseSchema::Bytes),
-    };
-    quote! {
-        OperationSchema {
-            id: #id,
-            query: &[#(#query),*],
-            body: #body,
-            response: #response,
+            let binary = option(binary_max_bytes.map(|max| max.to_string()));
+            out.line(&format!("binary_max_bytes: {binary},"));
+            let alone = option(alone.as_deref().map(string));
+            out.line(&format!("alone: {alone},"));
+            out.close("})),");
         }
     }
+    let response = match &op.response {
+        ResponseTable::Empty => "ResponseSchema::Empty".to_owned(),
+        ResponseTable::Json(item) => format!("ResponseSchema::Json({})", shape(item)),
+        ResponseTable::Page(item) => format!("ResponseSchema::Page({})", shape(item)),
+        ResponseTable::Text => "ResponseSchema::Text".to_owned(),
+        ResponseTable::Bytes => "ResponseSchema::Bytes".to_owned(),
+    };
+    out.line(&format!("response: {response},"));
+    out.close("},");
 }
 
 /// `ParamSchema::new(name, shape)`, then its constant value and rules if it has them.
-fn param(param: &ParamTable) -> TokenStream {
-    let name = &param.name;
-    let shape = shape(&param.shape);
-    let mut tokens = quote!(ParamSchema::new(#name, #shape));
-    if let Some(value) = &param.constant {
-        tokens.extend(quote!(.constant(#value)));
-    }
-    if !param.rules.is_empty() {
-        let rules = rules(&param.rules);
-        tokens.extend(quote!(.rules(#rules)));
-    }
-    tokens
+fn param(param: &ParamTable, out: &mut Lines) {
+    let calls = param
+        .constant
+        .iter()
+        .map(|value| format!(".constant({})", string(value)))
+        .collect();
+    let new = format!(
+        "ParamSchema::new({}, {})",
+        string(&param.name),
+        shape(&param.shape)
+    );
+    chain(&new, calls, &param.rules, out);
 }
 
-fn option(value: Option<TokenStream>) -> TokenStream {
+fn option(value: Option<String>) -> String {
     match value {
-        Some(value) => quote!(Some(#value)),
-        None => quote!(None),
+        Some(value) => format!("Some({value})"),
+        None => "None".to_owned(),
     }
 }
 
-/// A `Rules` value: the rules set, the rest from `Rules::NONE`.
-fn rules(rules: &InputRules) -> TokenStream {
+/// A `Rules` value after `head` and before `tail`: `Rules::NONE`, or the rules set, a line
+/// each, the rest from `Rules::NONE`.
+fn rules(head: &str, rules: &InputRules, tail: &str, out: &mut Lines) {
     if rules.is_empty() {
-        return quote!(Rules::NONE);
+        out.line(&format!("{head}Rules::NONE{tail}"));
+        return;
     }
-    fn rule<T>(rule: &Rule<T>, value: TokenStream) -> TokenStream {
-        let code = option(rule.code.as_ref().map(|code| quote!(#code)));
-        quote!(Some(Rule { value: #value, code: #code }))
+    fn rule<T>(name: &str, rule: &Option<Rule<T>>, value: impl Fn(&T) -> String, out: &mut Lines) {
+        if let Some(rule) = rule {
+            let code = option(rule.code.as_deref().map(string));
+            let value = value(&rule.value);
+            out.line(&format!(
+                "{name}: Some(Rule {{ value: {value}, code: {code} }}),"
+            ));
+        }
     }
-    let mut set = Vec::new();
-    if let Some(r) = &rules.min_length {
-        let value = r.value;
-        let rule = rule(r, quote!(#value));
-        set.push(quote!(min_length: #rule,));
+    out.open(&format!("{head}Rules {{"));
+    rule("min_length", &rules.min_length, u32::to_string, out);
+    rule("max_length", &rules.max_length, u32::to_string, out);
+    rule(
+        "forbidden_characters",
+        &rules.forbidden_characters,
+        |value| string(value),
+        out,
+    );
+    rule(
+        "pattern",
+        &rules.pattern,
+        |pattern| {
+            format!(
+                "Pattern {{ regex: {}, meaning: {} }}",
+                string(&pattern.regex),
+                string(&pattern.meaning)
+            )
+        },
+        out,
+    );
+    rule("min_items", &rules.min_items, u32::to_string, out);
+    rule("one_of", &rules.one_of, |values| strings(values), out);
+    rule("minimum", &rules.minimum, i64::to_string, out);
+    rule("maximum", &rules.maximum, i64::to_string, out);
+    out.line("..Rules::NONE");
+    out.close(&format!("}}{tail}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_without_calls_or_rules_is_one_line() {
+        let mut out = Lines::default();
+        field(&plain_field(), &mut out);
+        assert_eq!(
+            out.into_text(),
+            "FieldSchema::new(\"name\", Shape::String),\n"
+        );
     }
-    if let Some(r) = &rules.max_length {
-        let value = r.value;
-        let rule = rule(r, quote!(#value));
-        set.push(quote!(max_length: #rule,));
+
+    #[test]
+    fn a_fields_calls_and_rules_are_a_line_each() {
+        let mut table = plain_field();
+        table.required = true;
+        table.rules.max_length = Some(Rule {
+            value: 128,
+            code: Some("20155".to_owned()),
+        });
+        let mut out = Lines::default();
+        field(&table, &mut out);
+        assert_eq!(
+            out.into_text(),
+            "FieldSchema::new(\"name\", Shape::String)\n    .required()\n    .rules(Rules {\n        max_length: Some(Rule { value: 128, code: Some(\"20155\") }),\n        ..Rules::NONE\n    }),\n"
+        );
     }
-    if let Some(r) = &rules.forbidden_characters {
-        let value = &r.value;
-        let rule = rule(r, quote!(#value));
-        set.push(quote!(forbidden_characters: #rule,));
+
+    #[test]
+    fn the_last_call_ends_a_field_without_rules() {
+        let mut table = plain_field();
+        table.nullable = true;
+        let mut out = Lines::default();
+        field(&table, &mut out);
+        assert_eq!(
+            out.into_text(),
+            "FieldSchema::new(\"name\", Shape::String)\n    .nullable(),\n"
+        );
     }
-    if let Some(r) = &rules.pattern {
-        let regex = &r.value.regex;
-        let meaning = &r.value.meaning;
-        let rule = rule(r, quote!(Pattern { regex: #regex, meaning: #meaning }));
-        set.push(quote!(pattern: #rule,));
+
+    fn plain_field() -> FieldTable {
+        FieldTable {
+            name: "name".to_owned(),
+            aliases: Vec::new(),
+            shape: Shape::String,
+            required: false,
+            nullable: false,
+            rules: InputRules::default(),
+        }
     }
-    if let Some(r) = &rules.min_items {
-        let value = r.value;
-        let rule = rule(r, quote!(#value));
-        set.push(quote!(min_items: #rule,));
-    }
-    if let Some(r) = &rules.one_of {
-        let values = &r.value;
-        let rule = rule(r, quote!(&[#(#values),*]));
-        set.push(quote!(one_of: #rule,));
-    }
-    if let Some(r) = &rules.minimum {
-        let value = r.value;
-        let rule = rule(r, quote!(#value));
-        set.push(quote!(minimum: #rule,));
-    }
-    if let Some(r) = &rules.maximum {
-        let value = r.value;
-        let rule = rule(r, quote!(#value));
-        set.push(quote!(maximum: #rule,));
-    }
-    quote!(Rules { #(#set)* ..Rules::NONE })
 }

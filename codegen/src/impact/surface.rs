@@ -876,7 +876,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::emit::{self, docs::DocMode};
+    use crate::emit::{self, Code, docs::DocMode};
 
     /// The emitted code of a spec folder (from the workspace root) without whitespace or
     /// `crate::`, and its model.
@@ -888,7 +888,10 @@ mod tests {
         let mut code = String::new();
         for file in emit::files(&model, DocMode::Deferred) {
             for piece in file.pieces {
-                code.push_str(&piece.tokens.to_string());
+                match piece.code {
+                    Code::Tokens(tokens) => code.push_str(&tokens.to_string()),
+                    Code::Text(text) => code.push_str(&text),
+                }
             }
         }
         (model, compact(&code).replace("crate::", ""))

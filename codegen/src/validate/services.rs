@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::json::Pos;
 use crate::model::{
-    ApiModel, BodyModel, FieldModel, GraphModel, Host, LocationModel, Module, OperationModel,
-    PartContent, QueryValue, ResourceId, ResourceModel, ResponseModel, Root, Service, TypeKind,
-    TypeModel, TypeRef, graph_name,
+    ApiModel, BodyModel, FieldModel, GraphChanges, GraphModel, Host, LocationModel, Module,
+    OperationModel, PartContent, QueryValue, ResourceId, ResourceModel, ResponseModel, Root,
+    Service, TypeKind, TypeModel, TypeRef, graph_name,
 };
 use crate::names::{Case, ident};
 use crate::spec::{self, Spanned, SpecFile};
@@ -23,7 +23,7 @@ pub(super) struct GraphDraft {
     notes_root: String,
     locations: Vec<LocationModel>,
     types: Vec<TypeModel>,
-    renames: BTreeMap<String, Vec<(String, String)>>,
+    changes: BTreeMap<String, GraphChanges>,
     served: BTreeSet<String>,
 }
 
@@ -80,10 +80,10 @@ pub(super) fn check(
             served.insert(claim.id.to_owned());
         }
     }
-    let renames = shapes
+    let changes = shapes
         .values()
-        .filter(|shape| !shape.renames.is_empty())
-        .map(|shape| (shape.model.name.clone(), shape.renames.clone()))
+        .filter(|shape| !shape.changes.is_empty())
+        .map(|shape| (shape.model.name.clone(), shape.changes.clone()))
         .collect();
     Some(GraphDraft {
         doc: section.value.doc.clone(),
@@ -91,7 +91,7 @@ pub(super) fn check(
         notes_root: section.value.notes_root.value.clone(),
         locations,
         types: shapes.into_values().map(|shape| shape.model).collect(),
-        renames,
+        changes,
         served,
     })
 }
@@ -121,7 +121,7 @@ pub(super) fn finish(
         types: draft.types,
         operations,
         resources: reached.into_iter().collect(),
-        renames: draft.renames,
+        changes: draft.changes,
     }
 }
 
@@ -250,8 +250,8 @@ struct Shape {
     file: String,
     pos: Pos,
     model: TypeModel,
-    /// (main name, Graph name) of each renamed field.
-    renames: Vec<(String, String)>,
+    /// How its fields differ from the main shape's.
+    changes: GraphChanges,
 }
 
 /// Every type with a `"graph"` shape, by main-service name.
@@ -280,22 +280,14 @@ fn shapes(
                 &format!("the Graph shape of type \"{}\"", name.value),
             );
             let model = shape_model(cx, file, name, main, &shape.value);
-            let renames = shape
-                .value
-                .fields
-                .iter()
-                .filter_map(|(key, change)| {
-                    let graph = change.value.name.as_ref()?;
-                    Some((key.value.clone(), graph.value.clone()))
-                })
-                .collect();
+            let changes = changes(&shape.value, &model);
             out.insert(
                 name.value.clone(),
                 Shape {
                     file: file.clone(),
                     pos: shape.pos,
                     model,
-                    renames,
+                    changes,
                 },
             );
         }
@@ -323,6 +315,30 @@ fn shapes(
         }
     }
     out
+}
+
+/// What the shape changes, by JSON name, with each retyped field's type as the Graph model
+/// (`graph`) has it.
+fn changes(shape: &spec::GraphShape, graph: &TypeModel) -> GraphChanges {
+    let graph_type = |wire: &str| match &graph.kind {
+        TypeKind::Object { fields } => fields.iter().find(|f| f.wire == wire).map(|f| &f.ty),
+        TypeKind::Enum { .. } => None,
+    };
+    let mut changes = GraphChanges::default();
+    for (key, change) in shape.fields.iter() {
+        let wire = change.value.name.as_ref().map_or(&key.value, |n| &n.value);
+        if wire != &key.value {
+            changes.renamed.push((key.value.clone(), wire.clone()));
+        }
+        if change.value.ty.is_some()
+            && let Some(ty) = graph_type(wire)
+        {
+            changes.retyped.push((key.value.clone(), ty.clone()));
+        }
+    }
+    changes.omitted = shape.omit.iter().map(|o| o.value.clone()).collect();
+    changes.added = shape.add.iter().map(|(key, _)| key.value.clone()).collect();
+    changes
 }
 
 /// The main type with the shape's changes: renamed and retyped fields, omissions, additions;

@@ -5,9 +5,15 @@ use crate::schema::*;
 pub static API: Api = Api {
     types: &TYPES,
     operations: &OPERATIONS,
+    graph: GraphEdge {
+        renamed: &[("createdTime", "createdDateTime"), ("lastModifiedTime", "lastModifiedDateTime"), ("name", "displayName")],
+        retyped: &[("createdBy", Shape::Named(TypeIndex(23))), ("lastModifiedBy", Shape::Named(TypeIndex(23)))],
+        omitted: &["@api.diagnostics", "blockEditsInClientStartDate"],
+        added: &["notebookFolder", "userTags"],
+    },
 };
 /// One table per type, sorted by name.
-static TYPES: [TypeSchema; 57usize] = [
+static TYPES: [TypeSchema; 57] = [
     TypeSchema {
         name: "ClassNotebook",
         kind: TypeKind::Object {
@@ -22,27 +28,15 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("isShared", Shape::Boolean),
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize))),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56))),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
-                FieldSchema::new(
-                    "sections",
-                    Shape::List(&Shape::Named(TypeIndex(52usize))),
-                ),
-                FieldSchema::new(
-                    "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(53usize))),
-                ),
+                FieldSchema::new("links", Shape::Named(TypeIndex(40))),
+                FieldSchema::new("sections", Shape::List(&Shape::Named(TypeIndex(52)))),
+                FieldSchema::new("sectionGroups", Shape::List(&Shape::Named(TypeIndex(53)))),
                 FieldSchema::new("studentSections", Shape::List(&Shape::String)),
-                FieldSchema::new(
-                    "teachers",
-                    Shape::List(&Shape::Named(TypeIndex(50usize))),
-                ),
-                FieldSchema::new(
-                    "students",
-                    Shape::List(&Shape::Named(TypeIndex(50usize))),
-                ),
+                FieldSchema::new("teachers", Shape::List(&Shape::Named(TypeIndex(50)))),
+                FieldSchema::new("students", Shape::List(&Shape::Named(TypeIndex(50)))),
                 FieldSchema::new("hasTeacherOnlySectionGroup", Shape::Boolean),
             ],
         },
@@ -52,25 +46,16 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "ClassNotebookTransfer",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("sourceTeacher", Shape::Named(TypeIndex(50usize)))
+                FieldSchema::new("sourceTeacher", Shape::Named(TypeIndex(50)))
                     .required(),
-                FieldSchema::new("destinationTeacher", Shape::Named(TypeIndex(50usize)))
+                FieldSchema::new("destinationTeacher", Shape::Named(TypeIndex(50)))
                     .required(),
                 FieldSchema::new("destinationNotebookName", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 128u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%",
-                            code: Some("20115"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 128, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%", code: Some("20115") }),
                         ..Rules::NONE
                     }),
             ],
@@ -81,10 +66,7 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "ClassNotebookTransferBody",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new(
-                        "ClassNotebookTransfer",
-                        Shape::Named(TypeIndex(1usize)),
-                    )
+                FieldSchema::new("ClassNotebookTransfer", Shape::Named(TypeIndex(1)))
                     .required(),
             ],
         },
@@ -94,7 +76,8 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "ClassNotebookUpdate",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("hasTeacherOnlySectionGroup", Shape::Boolean).required(),
+                FieldSchema::new("hasTeacherOnlySectionGroup", Shape::Boolean)
+                    .required(),
             ],
         },
         exclusive: &[],
@@ -105,33 +88,24 @@ static TYPES: [TypeSchema; 57usize] = [
             fields: &[
                 FieldSchema::new("groupId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteCollectionId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("renameAs", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 128u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%",
-                            code: Some("20115"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 128, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%", code: Some("20115") }),
                         ..Rules::NONE
                     }),
             ],
@@ -145,22 +119,22 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("groupId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteCollectionId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
             ],
@@ -174,38 +148,29 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("groupId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteCollectionId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("renameAs", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                         ..Rules::NONE
                     }),
             ],
@@ -219,8 +184,8 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("sectionIds", Shape::List(&Shape::String))
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
-                        min_items: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
+                        min_items: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
             ],
@@ -234,51 +199,27 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("name", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 128u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%",
-                            code: Some("20115"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 128, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%", code: Some("20115") }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("studentSections", Shape::List(&Shape::String))
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
-                        min_items: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
+                        min_items: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new(
-                        "teachers",
-                        Shape::List(&Shape::Named(TypeIndex(50usize))),
-                    )
+                FieldSchema::new("teachers", Shape::List(&Shape::Named(TypeIndex(50))))
                     .rules(Rules {
-                        min_items: Some(Rule { value: 1u32, code: None }),
+                        min_items: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new(
-                        "students",
-                        Shape::List(&Shape::Named(TypeIndex(50usize))),
-                    )
+                FieldSchema::new("students", Shape::List(&Shape::Named(TypeIndex(50))))
                     .rules(Rules {
-                        min_items: Some(Rule { value: 1u32, code: None }),
+                        min_items: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("hasTeacherOnlySectionGroup", Shape::Boolean),
@@ -293,18 +234,9 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("name", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 128u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%",
-                            code: Some("20115"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 128, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%", code: Some("20115") }),
                         ..Rules::NONE
                     }),
             ],
@@ -315,12 +247,12 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "CreatePermission",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize)))
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56)))
                     .required(),
                 FieldSchema::new("userId", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
             ],
@@ -334,18 +266,9 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("name", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                         ..Rules::NONE
                     }),
             ],
@@ -359,18 +282,9 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("name", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                         ..Rules::NONE
                     }),
             ],
@@ -384,25 +298,17 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("studentUserPrincipalName", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("lockStartDate", Shape::DateTime).required(),
+                FieldSchema::new("lockStartDate", Shape::DateTime)
+                    .required(),
                 FieldSchema::new("targetSectionName", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("assignmentId", Shape::String),
@@ -414,7 +320,9 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "ExternalLink",
         kind: TypeKind::Object {
-            fields: &[FieldSchema::new("href", Shape::String)],
+            fields: &[
+                FieldSchema::new("href", Shape::String),
+            ],
         },
         exclusive: &[],
     },
@@ -424,33 +332,24 @@ static TYPES: [TypeSchema; 57usize] = [
             fields: &[
                 FieldSchema::new("groupId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteCollectionId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("renameAs", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 128u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%",
-                            code: Some("20115"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 128, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%", code: Some("20115") }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("notebookFolder", Shape::String),
@@ -465,22 +364,22 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("groupId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteCollectionId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
             ],
@@ -494,38 +393,29 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("groupId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteCollectionId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("siteId", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("renameAs", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                         ..Rules::NONE
                     }),
             ],
@@ -539,18 +429,9 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("displayName", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 128u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%",
-                            code: Some("20115"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 128, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%", code: Some("20115") }),
                         ..Rules::NONE
                     }),
             ],
@@ -564,18 +445,9 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("displayName", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                         ..Rules::NONE
                     }),
             ],
@@ -589,18 +461,9 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("displayName", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule {
-                            value: 50u32,
-                            code: Some("20155"),
-                        }),
-                        forbidden_characters: Some(Rule {
-                            value: "?*\\/:<>|&#\"%~",
-                            code: Some("20153"),
-                        }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 50, code: Some("20155") }),
+                        forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                         ..Rules::NONE
                     }),
             ],
@@ -610,7 +473,9 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "GraphExternalLink",
         kind: TypeKind::Object {
-            fields: &[FieldSchema::new("href", Shape::String)],
+            fields: &[
+                FieldSchema::new("href", Shape::String),
+            ],
         },
         exclusive: &[],
     },
@@ -628,9 +493,9 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "GraphIdentitySet",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("user", Shape::Named(TypeIndex(22usize))),
-                FieldSchema::new("application", Shape::Named(TypeIndex(22usize))),
-                FieldSchema::new("device", Shape::Named(TypeIndex(22usize))),
+                FieldSchema::new("user", Shape::Named(TypeIndex(22))),
+                FieldSchema::new("application", Shape::Named(TypeIndex(22))),
+                FieldSchema::new("device", Shape::Named(TypeIndex(22))),
             ],
         },
         exclusive: &[],
@@ -643,24 +508,18 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String),
                 FieldSchema::new("displayName", Shape::String),
                 FieldSchema::new("self", Shape::String),
-                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23))),
                 FieldSchema::new("createdDateTime", Shape::DateTime),
-                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23))),
                 FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("isShared", Shape::Boolean),
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(35usize))),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(35))),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(25usize))),
-                FieldSchema::new(
-                    "sections",
-                    Shape::List(&Shape::Named(TypeIndex(33usize))),
-                ),
-                FieldSchema::new(
-                    "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(34usize))),
-                ),
+                FieldSchema::new("links", Shape::Named(TypeIndex(25))),
+                FieldSchema::new("sections", Shape::List(&Shape::Named(TypeIndex(33)))),
+                FieldSchema::new("sectionGroups", Shape::List(&Shape::Named(TypeIndex(34)))),
             ],
         },
         exclusive: &[],
@@ -669,8 +528,8 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "GraphOneNoteLinks",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("oneNoteClientUrl", Shape::Named(TypeIndex(21usize))),
-                FieldSchema::new("oneNoteWebUrl", Shape::Named(TypeIndex(21usize))),
+                FieldSchema::new("oneNoteClientUrl", Shape::Named(TypeIndex(21))),
+                FieldSchema::new("oneNoteWebUrl", Shape::Named(TypeIndex(21))),
             ],
         },
         exclusive: &[],
@@ -679,8 +538,9 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "GraphOperationModel",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("id", Shape::String).aliases(&["Id"]),
-                FieldSchema::new("status", Shape::Named(TypeIndex(27usize)))
+                FieldSchema::new("id", Shape::String)
+                    .aliases(&["Id"]),
+                FieldSchema::new("status", Shape::Named(TypeIndex(27)))
                     .aliases(&["Status"]),
                 FieldSchema::new("createdDateTime", Shape::DateTime),
                 FieldSchema::new("lastActionDateTime", Shape::DateTime),
@@ -695,7 +555,12 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "GraphOperationStatus",
         kind: TypeKind::Enum {
-            values: &["notStarted", "running", "completed", "failed"],
+            values: &[
+                "notStarted",
+                "running",
+                "completed",
+                "failed",
+            ],
             lenient: true,
         },
         exclusive: &[],
@@ -712,11 +577,11 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("createdDateTime", Shape::DateTime),
                 FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
                 FieldSchema::new("contentUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(25usize))),
+                FieldSchema::new("links", Shape::Named(TypeIndex(25))),
                 FieldSchema::new("level", Shape::Integer),
                 FieldSchema::new("order", Shape::Integer),
-                FieldSchema::new("parentSection", Shape::Named(TypeIndex(33usize))),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24usize))),
+                FieldSchema::new("parentSection", Shape::Named(TypeIndex(33))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24))),
                 FieldSchema::new("userTags", Shape::List(&Shape::String)),
             ],
         },
@@ -736,7 +601,13 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "GraphPatchAction",
         kind: TypeKind::Enum {
-            values: &["append", "insert", "prepend", "replace", "delete"],
+            values: &[
+                "append",
+                "insert",
+                "prepend",
+                "replace",
+                "delete",
+            ],
             lenient: false,
         },
         exclusive: &[],
@@ -748,11 +619,12 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("target", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("action", Shape::Named(TypeIndex(30usize))).required(),
-                FieldSchema::new("position", Shape::Named(TypeIndex(32usize))),
+                FieldSchema::new("action", Shape::Named(TypeIndex(30)))
+                    .required(),
+                FieldSchema::new("position", Shape::Named(TypeIndex(32))),
                 FieldSchema::new("content", Shape::String),
             ],
         },
@@ -761,7 +633,10 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "GraphPatchInsertPosition",
         kind: TypeKind::Enum {
-            values: &["after", "before"],
+            values: &[
+                "after",
+                "before",
+            ],
             lenient: false,
         },
         exclusive: &[],
@@ -774,15 +649,15 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String),
                 FieldSchema::new("displayName", Shape::String),
                 FieldSchema::new("self", Shape::String),
-                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23))),
                 FieldSchema::new("createdDateTime", Shape::DateTime),
-                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23))),
                 FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("pagesUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(25usize))),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24usize))),
-                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(34usize)))
+                FieldSchema::new("links", Shape::Named(TypeIndex(25))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(34)))
                     .nullable(),
             ],
         },
@@ -796,23 +671,17 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String),
                 FieldSchema::new("displayName", Shape::String),
                 FieldSchema::new("self", Shape::String),
-                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("createdBy", Shape::Named(TypeIndex(23))),
                 FieldSchema::new("createdDateTime", Shape::DateTime),
-                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23usize))),
+                FieldSchema::new("lastModifiedBy", Shape::Named(TypeIndex(23))),
                 FieldSchema::new("lastModifiedDateTime", Shape::DateTime),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24usize))),
-                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(29usize)))
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(24))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(29)))
                     .nullable(),
-                FieldSchema::new(
-                    "sections",
-                    Shape::List(&Shape::Named(TypeIndex(33usize))),
-                ),
-                FieldSchema::new(
-                    "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(34usize))),
-                ),
+                FieldSchema::new("sections", Shape::List(&Shape::Named(TypeIndex(33)))),
+                FieldSchema::new("sectionGroups", Shape::List(&Shape::Named(TypeIndex(34)))),
             ],
         },
         exclusive: &[],
@@ -820,7 +689,12 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "GraphUserRole",
         kind: TypeKind::Enum {
-            values: &["Owner", "Contributor", "Reader", "None"],
+            values: &[
+                "Owner",
+                "Contributor",
+                "Reader",
+                "None",
+            ],
             lenient: false,
         },
         exclusive: &[],
@@ -839,9 +713,9 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "IdentitySet",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("user", Shape::Named(TypeIndex(36usize))),
-                FieldSchema::new("application", Shape::Named(TypeIndex(36usize))),
-                FieldSchema::new("device", Shape::Named(TypeIndex(36usize))),
+                FieldSchema::new("user", Shape::Named(TypeIndex(36))),
+                FieldSchema::new("application", Shape::Named(TypeIndex(36))),
+                FieldSchema::new("device", Shape::Named(TypeIndex(36))),
             ],
         },
         exclusive: &[],
@@ -907,18 +781,12 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("isShared", Shape::Boolean),
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize))),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56))),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
-                FieldSchema::new(
-                    "sections",
-                    Shape::List(&Shape::Named(TypeIndex(52usize))),
-                ),
-                FieldSchema::new(
-                    "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(53usize))),
-                ),
+                FieldSchema::new("links", Shape::Named(TypeIndex(40))),
+                FieldSchema::new("sections", Shape::List(&Shape::Named(TypeIndex(52)))),
+                FieldSchema::new("sectionGroups", Shape::List(&Shape::Named(TypeIndex(53)))),
             ],
         },
         exclusive: &[],
@@ -927,8 +795,8 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "OneNoteLinks",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("oneNoteClientUrl", Shape::Named(TypeIndex(14usize))),
-                FieldSchema::new("oneNoteWebUrl", Shape::Named(TypeIndex(14usize))),
+                FieldSchema::new("oneNoteClientUrl", Shape::Named(TypeIndex(14))),
+                FieldSchema::new("oneNoteWebUrl", Shape::Named(TypeIndex(14))),
             ],
         },
         exclusive: &[],
@@ -937,8 +805,9 @@ static TYPES: [TypeSchema; 57usize] = [
         name: "OperationModel",
         kind: TypeKind::Object {
             fields: &[
-                FieldSchema::new("id", Shape::String).aliases(&["Id"]),
-                FieldSchema::new("status", Shape::Named(TypeIndex(42usize)))
+                FieldSchema::new("id", Shape::String)
+                    .aliases(&["Id"]),
+                FieldSchema::new("status", Shape::Named(TypeIndex(42)))
                     .aliases(&["Status"]),
                 FieldSchema::new("createdDateTime", Shape::DateTime),
                 FieldSchema::new("lastActionDateTime", Shape::DateTime),
@@ -954,7 +823,12 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "OperationStatus",
         kind: TypeKind::Enum {
-            values: &["notStarted", "running", "completed", "failed"],
+            values: &[
+                "notStarted",
+                "running",
+                "completed",
+                "failed",
+            ],
             lenient: true,
         },
         exclusive: &[],
@@ -981,11 +855,11 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("createdTime", Shape::DateTime),
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("contentUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
+                FieldSchema::new("links", Shape::Named(TypeIndex(40))),
                 FieldSchema::new("level", Shape::Integer),
                 FieldSchema::new("order", Shape::Integer),
-                FieldSchema::new("parentSection", Shape::Named(TypeIndex(52usize))),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39usize))),
+                FieldSchema::new("parentSection", Shape::Named(TypeIndex(52))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39))),
                 FieldSchema::new("blockEditsInClientStartDate", Shape::DateTime),
             ],
         },
@@ -1005,7 +879,13 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "PatchAction",
         kind: TypeKind::Enum {
-            values: &["append", "insert", "prepend", "replace", "delete"],
+            values: &[
+                "append",
+                "insert",
+                "prepend",
+                "replace",
+                "delete",
+            ],
             lenient: false,
         },
         exclusive: &[],
@@ -1017,11 +897,12 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("target", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("action", Shape::Named(TypeIndex(46usize))).required(),
-                FieldSchema::new("position", Shape::Named(TypeIndex(48usize))),
+                FieldSchema::new("action", Shape::Named(TypeIndex(46)))
+                    .required(),
+                FieldSchema::new("position", Shape::Named(TypeIndex(48))),
                 FieldSchema::new("content", Shape::String),
             ],
         },
@@ -1030,7 +911,10 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "PatchInsertPosition",
         kind: TypeKind::Enum {
-            values: &["after", "before"],
+            values: &[
+                "after",
+                "before",
+            ],
             lenient: false,
         },
         exclusive: &[],
@@ -1044,7 +928,7 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("name", Shape::String),
                 FieldSchema::new("self", Shape::String),
                 FieldSchema::new("userId", Shape::String),
-                FieldSchema::new("userRole", Shape::Named(TypeIndex(56usize))),
+                FieldSchema::new("userRole", Shape::Named(TypeIndex(56))),
             ],
         },
         exclusive: &[],
@@ -1056,10 +940,10 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("id", Shape::String)
                     .required()
                     .rules(Rules {
-                        min_length: Some(Rule { value: 1u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("principalType", Shape::Named(TypeIndex(51usize)))
+                FieldSchema::new("principalType", Shape::Named(TypeIndex(51)))
                     .required(),
             ],
         },
@@ -1068,7 +952,10 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "PrincipalType",
         kind: TypeKind::Enum {
-            values: &["Person", "Group"],
+            values: &[
+                "Person",
+                "Group",
+            ],
             lenient: false,
         },
         exclusive: &[],
@@ -1087,9 +974,9 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("isDefault", Shape::Boolean),
                 FieldSchema::new("pagesUrl", Shape::String),
-                FieldSchema::new("links", Shape::Named(TypeIndex(40usize))),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39usize))),
-                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(53usize)))
+                FieldSchema::new("links", Shape::Named(TypeIndex(40))),
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(53)))
                     .nullable(),
             ],
         },
@@ -1109,17 +996,11 @@ static TYPES: [TypeSchema; 57usize] = [
                 FieldSchema::new("lastModifiedTime", Shape::DateTime),
                 FieldSchema::new("sectionsUrl", Shape::String),
                 FieldSchema::new("sectionGroupsUrl", Shape::String),
-                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39usize))),
-                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(45usize)))
+                FieldSchema::new("parentNotebook", Shape::Named(TypeIndex(39))),
+                FieldSchema::new("parentSectionGroup", Shape::Named(TypeIndex(45)))
                     .nullable(),
-                FieldSchema::new(
-                    "sections",
-                    Shape::List(&Shape::Named(TypeIndex(52usize))),
-                ),
-                FieldSchema::new(
-                    "sectionGroups",
-                    Shape::List(&Shape::Named(TypeIndex(53usize))),
-                ),
+                FieldSchema::new("sections", Shape::List(&Shape::Named(TypeIndex(52)))),
+                FieldSchema::new("sectionGroups", Shape::List(&Shape::Named(TypeIndex(53)))),
             ],
         },
         exclusive: &[],
@@ -1129,8 +1010,10 @@ static TYPES: [TypeSchema; 57usize] = [
         kind: TypeKind::Object {
             fields: &[
                 FieldSchema::new("@odata.context", Shape::String),
-                FieldSchema::new("siteCollectionId", Shape::String).required(),
-                FieldSchema::new("siteId", Shape::String).required(),
+                FieldSchema::new("siteCollectionId", Shape::String)
+                    .required(),
+                FieldSchema::new("siteId", Shape::String)
+                    .required(),
             ],
         },
         exclusive: &[],
@@ -1148,37 +1031,41 @@ static TYPES: [TypeSchema; 57usize] = [
     TypeSchema {
         name: "UserRole",
         kind: TypeKind::Enum {
-            values: &["Owner", "Contributor", "Reader"],
+            values: &[
+                "Owner",
+                "Contributor",
+                "Reader",
+            ],
             lenient: false,
         },
         exclusive: &[],
     },
 ];
 /// One table per operation, sorted by id.
-pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
+pub(crate) static OPERATIONS: [OperationSchema; 70] = [
     OperationSchema {
         id: "addStudent",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(50usize)),
+            shape: Shape::Named(TypeIndex(50)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(50usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(50))),
     },
     OperationSchema {
         id: "addTeacher",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(50usize)),
+            shape: Shape::Named(TypeIndex(50)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(50usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(50))),
     },
     OperationSchema {
         id: "copyNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(4usize)),
+            shape: Shape::Named(TypeIndex(4)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1187,7 +1074,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "copySectionsToContentLibrary",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(7usize)),
+            shape: Shape::Named(TypeIndex(7)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1196,7 +1083,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "copyToNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(6usize)),
+            shape: Shape::Named(TypeIndex(6)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1205,7 +1092,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "copyToSection",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(5usize)),
+            shape: Shape::Named(TypeIndex(5)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1214,7 +1101,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "copyToSectionGroup",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(6usize)),
+            shape: Shape::Named(TypeIndex(6)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1222,111 +1109,98 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
     OperationSchema {
         id: "createClassNotebook",
         query: &[
-            ParamSchema::new("omkt", Shape::Named(TypeIndex(38usize))),
+            ParamSchema::new("omkt", Shape::Named(TypeIndex(38))),
             ParamSchema::new("sendemail", Shape::Boolean),
         ],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(8usize)),
+            shape: Shape::Named(TypeIndex(8)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(0usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(0))),
     },
     OperationSchema {
         id: "createNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(9usize)),
+            shape: Shape::Named(TypeIndex(9)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(39usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(39))),
     },
     OperationSchema {
         id: "createPage",
         query: &[],
-        body: Some(
-            BodySchema::Multipart(MultipartSchema {
-                parts: &[
-                    PartSchema {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                        rules: Rules {
-                            min_length: Some(Rule { value: 1u32, code: None }),
-                            ..Rules::NONE
-                        },
+        body: Some(BodySchema::Multipart(MultipartSchema {
+            parts: &[
+                PartSchema {
+                    name: "Presentation",
+                    media_type: "text/html",
+                    required: true,
+                    rules: Rules {
+                        min_length: Some(Rule { value: 1, code: None }),
+                        ..Rules::NONE
                     },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            }),
-        ),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(44usize))),
+                },
+            ],
+            binary_max_bytes: Some(26214400),
+            alone: Some("Presentation"),
+        })),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(44))),
     },
     OperationSchema {
         id: "createPageInDefaultNotebook",
         query: &[
             ParamSchema::new("sectionName", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20152"),
-                    }),
-                    max_length: Some(Rule {
-                        value: 50u32,
-                        code: Some("20155"),
-                    }),
-                    forbidden_characters: Some(Rule {
-                        value: "?*\\/:<>|&#\"%~",
-                        code: Some("20153"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20152") }),
+                    max_length: Some(Rule { value: 50, code: Some("20155") }),
+                    forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                     ..Rules::NONE
                 }),
         ],
-        body: Some(
-            BodySchema::Multipart(MultipartSchema {
-                parts: &[
-                    PartSchema {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                        rules: Rules {
-                            min_length: Some(Rule { value: 1u32, code: None }),
-                            ..Rules::NONE
-                        },
+        body: Some(BodySchema::Multipart(MultipartSchema {
+            parts: &[
+                PartSchema {
+                    name: "Presentation",
+                    media_type: "text/html",
+                    required: true,
+                    rules: Rules {
+                        min_length: Some(Rule { value: 1, code: None }),
+                        ..Rules::NONE
                     },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            }),
-        ),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(44usize))),
+                },
+            ],
+            binary_max_bytes: Some(26214400),
+            alone: Some("Presentation"),
+        })),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(44))),
     },
     OperationSchema {
         id: "createPermission",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(10usize)),
+            shape: Shape::Named(TypeIndex(10)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(49usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(49))),
     },
     OperationSchema {
         id: "createSection",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(11usize)),
+            shape: Shape::Named(TypeIndex(11)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(52usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(52))),
     },
     OperationSchema {
         id: "createSectionGroup",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(12usize)),
+            shape: Shape::Named(TypeIndex(12)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(53usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(53))),
     },
     OperationSchema {
         id: "deleteClassNotebook",
@@ -1350,114 +1224,54 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "distributePageToStudent",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(13usize)),
+            shape: Shape::Named(TypeIndex(13)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(55usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(55))),
     },
     OperationSchema {
         id: "getClassNotebook",
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "isDefault",
-                            "isShared",
-                            "userRole",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "links",
-                            "sections",
-                            "sectionGroups",
-                            "studentSections",
-                            "teachers",
-                            "students",
-                            "hasTeacherOnlySectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "isDefault", "isShared", "userRole", "sectionsUrl", "sectionGroupsUrl", "links", "sections", "sectionGroups", "studentSections", "teachers", "students", "hasTeacherOnlySectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["teachers", "students"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["teachers", "students"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(0usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(0))),
     },
     OperationSchema {
         id: "getNotebook",
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "isDefault",
-                            "isShared",
-                            "userRole",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "links",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "isDefault", "isShared", "userRole", "sectionsUrl", "sectionGroupsUrl", "links", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["sections", "sectionGroups"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(39usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(39))),
     },
     OperationSchema {
         id: "getOperation",
         query: &[],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(41usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(41))),
     },
     OperationSchema {
         id: "getPage",
@@ -1466,49 +1280,25 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
             ParamSchema::new("blockEditsInClientStartDate", Shape::Boolean),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "self",
-                            "title",
-                            "createdByAppId",
-                            "createdTime",
-                            "lastModifiedTime",
-                            "contentUrl",
-                            "links",
-                            "level",
-                            "order",
-                            "parentSection",
-                            "parentNotebook",
-                            "blockEditsInClientStartDate",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "self", "title", "createdByAppId", "createdTime", "lastModifiedTime", "contentUrl", "links", "level", "order", "parentSection", "parentNotebook", "blockEditsInClientStartDate"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSection"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSection"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(44usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(44))),
     },
     OperationSchema {
         id: "getPageContent",
-        query: &[ParamSchema::new("includeIDs", Shape::Boolean)],
+        query: &[
+            ParamSchema::new("includeIDs", Shape::Boolean),
+        ],
         body: None,
         response: ResponseSchema::Text,
     },
@@ -1523,125 +1313,63 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["id", "name", "self", "userId", "userRole"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "userId", "userRole"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(49usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(49))),
     },
     OperationSchema {
         id: "getSection",
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "isDefault",
-                            "pagesUrl",
-                            "links",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "isDefault", "pagesUrl", "links", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSectionGroup"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(52usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(52))),
     },
     OperationSchema {
         id: "getSectionGroup",
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "sectionsUrl", "sectionGroupsUrl", "parentNotebook", "parentSectionGroup", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "sections",
-                            "sectionGroups",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(53usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(53))),
     },
     OperationSchema {
         id: "getSiteMetadataFromUrl",
         query: &[],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(54usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(54))),
     },
     OperationSchema {
         id: "graph.copyNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(15usize)),
+            shape: Shape::Named(TypeIndex(15)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1650,7 +1378,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "graph.copyToNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(17usize)),
+            shape: Shape::Named(TypeIndex(17)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1659,7 +1387,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "graph.copyToSection",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(16usize)),
+            shape: Shape::Named(TypeIndex(16)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1668,7 +1396,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "graph.copyToSectionGroup",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(17usize)),
+            shape: Shape::Named(TypeIndex(17)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -1677,89 +1405,76 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "graph.createNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(18usize)),
+            shape: Shape::Named(TypeIndex(18)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(24usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(24))),
     },
     OperationSchema {
         id: "graph.createPage",
         query: &[],
-        body: Some(
-            BodySchema::Multipart(MultipartSchema {
-                parts: &[
-                    PartSchema {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                        rules: Rules {
-                            min_length: Some(Rule { value: 1u32, code: None }),
-                            ..Rules::NONE
-                        },
+        body: Some(BodySchema::Multipart(MultipartSchema {
+            parts: &[
+                PartSchema {
+                    name: "Presentation",
+                    media_type: "text/html",
+                    required: true,
+                    rules: Rules {
+                        min_length: Some(Rule { value: 1, code: None }),
+                        ..Rules::NONE
                     },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            }),
-        ),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(28usize))),
+                },
+            ],
+            binary_max_bytes: Some(26214400),
+            alone: Some("Presentation"),
+        })),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(28))),
     },
     OperationSchema {
         id: "graph.createPageInDefaultNotebook",
         query: &[
             ParamSchema::new("sectionName", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20152"),
-                    }),
-                    max_length: Some(Rule {
-                        value: 50u32,
-                        code: Some("20155"),
-                    }),
-                    forbidden_characters: Some(Rule {
-                        value: "?*\\/:<>|&#\"%~",
-                        code: Some("20153"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20152") }),
+                    max_length: Some(Rule { value: 50, code: Some("20155") }),
+                    forbidden_characters: Some(Rule { value: "?*\\/:<>|&#\"%~", code: Some("20153") }),
                     ..Rules::NONE
                 }),
         ],
-        body: Some(
-            BodySchema::Multipart(MultipartSchema {
-                parts: &[
-                    PartSchema {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                        rules: Rules {
-                            min_length: Some(Rule { value: 1u32, code: None }),
-                            ..Rules::NONE
-                        },
+        body: Some(BodySchema::Multipart(MultipartSchema {
+            parts: &[
+                PartSchema {
+                    name: "Presentation",
+                    media_type: "text/html",
+                    required: true,
+                    rules: Rules {
+                        min_length: Some(Rule { value: 1, code: None }),
+                        ..Rules::NONE
                     },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: Some("Presentation"),
-            }),
-        ),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(28usize))),
+                },
+            ],
+            binary_max_bytes: Some(26214400),
+            alone: Some("Presentation"),
+        })),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(28))),
     },
     OperationSchema {
         id: "graph.createSection",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(19usize)),
+            shape: Shape::Named(TypeIndex(19)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(33usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(33))),
     },
     OperationSchema {
         id: "graph.createSectionGroup",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(20usize)),
+            shape: Shape::Named(TypeIndex(20)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(34usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(34))),
     },
     OperationSchema {
         id: "graph.deletePage",
@@ -1772,53 +1487,25 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "isDefault",
-                            "isShared",
-                            "userRole",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "links",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "isDefault", "isShared", "userRole", "sectionsUrl", "sectionGroupsUrl", "links", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["sections", "sectionGroups"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(24usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(24))),
     },
     OperationSchema {
         id: "graph.getOperation",
         query: &[],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(26usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(26))),
     },
     OperationSchema {
         id: "graph.getPage",
@@ -1827,49 +1514,25 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
             ParamSchema::new("blockEditsInClientStartDate", Shape::Boolean),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "self",
-                            "title",
-                            "createdByAppId",
-                            "createdDateTime",
-                            "lastModifiedDateTime",
-                            "contentUrl",
-                            "links",
-                            "level",
-                            "order",
-                            "parentSection",
-                            "parentNotebook",
-                            "userTags",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "self", "title", "createdByAppId", "createdDateTime", "lastModifiedDateTime", "contentUrl", "links", "level", "order", "parentSection", "parentNotebook", "userTags"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSection"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSection"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(28usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(28))),
     },
     OperationSchema {
         id: "graph.getPageContent",
-        query: &[ParamSchema::new("includeIDs", Shape::Boolean)],
+        query: &[
+            ParamSchema::new("includeIDs", Shape::Boolean),
+        ],
         body: None,
         response: ResponseSchema::Text,
     },
@@ -1884,428 +1547,199 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "isDefault",
-                            "pagesUrl",
-                            "links",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "isDefault", "pagesUrl", "links", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSectionGroup"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(33usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(33))),
     },
     OperationSchema {
         id: "graph.getSectionGroup",
         query: &[
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "sectionsUrl", "sectionGroupsUrl", "parentNotebook", "parentSectionGroup", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "sections",
-                            "sectionGroups",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
         ],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(34usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(34))),
     },
     OperationSchema {
         id: "graph.listAllPages",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of GraphPageMetadata's properties (id, self, title, createdByAppId, createdDateTime, lastModifiedDateTime, contentUrl, level, order), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of GraphPageMetadata's properties (id, self, title, createdByAppId, createdDateTime, lastModifiedDateTime, contentUrl, level, order), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "self",
-                            "title",
-                            "createdByAppId",
-                            "createdDateTime",
-                            "lastModifiedDateTime",
-                            "contentUrl",
-                            "links",
-                            "level",
-                            "order",
-                            "parentSection",
-                            "parentNotebook",
-                            "userTags",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "self", "title", "createdByAppId", "createdDateTime", "lastModifiedDateTime", "contentUrl", "links", "level", "order", "parentSection", "parentNotebook", "userTags"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
-                    maximum: Some(Rule {
-                        value: 100i64,
-                        code: Some("20129"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
+                    maximum: Some(Rule { value: 100, code: Some("20129") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSection"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSection"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(28usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(28))),
     },
     OperationSchema {
         id: "graph.listAllSectionGroups",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of GraphSectionGroup's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of GraphSectionGroup's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "sectionsUrl", "sectionGroupsUrl", "parentNotebook", "parentSectionGroup", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "sections",
-                            "sectionGroups",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(34usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(34))),
     },
     OperationSchema {
         id: "graph.listAllSections",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of GraphSection's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of GraphSection's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "isDefault",
-                            "pagesUrl",
-                            "links",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "isDefault", "pagesUrl", "links", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSectionGroup"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(33usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(33))),
     },
     OperationSchema {
         id: "graph.listNotebooks",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|isShared|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|isShared|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of GraphNotebook's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, isShared, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|isShared|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|isShared|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of GraphNotebook's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, isShared, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "isDefault",
-                            "isShared",
-                            "userRole",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "links",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "isDefault", "isShared", "userRole", "sectionsUrl", "sectionGroupsUrl", "links", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["sections", "sectionGroups"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(24usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(24))),
     },
     OperationSchema {
         id: "graph.listPages",
@@ -2313,259 +1747,129 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
             ParamSchema::new("pagelevel", Shape::Boolean),
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of GraphPageMetadata's properties (id, self, title, createdByAppId, createdDateTime, lastModifiedDateTime, contentUrl, level, order), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdDateTime|lastModifiedDateTime|contentUrl|level|order)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of GraphPageMetadata's properties (id, self, title, createdByAppId, createdDateTime, lastModifiedDateTime, contentUrl, level, order), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "self",
-                            "title",
-                            "createdByAppId",
-                            "createdDateTime",
-                            "lastModifiedDateTime",
-                            "contentUrl",
-                            "links",
-                            "level",
-                            "order",
-                            "parentSection",
-                            "parentNotebook",
-                            "userTags",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "self", "title", "createdByAppId", "createdDateTime", "lastModifiedDateTime", "contentUrl", "links", "level", "order", "parentSection", "parentNotebook", "userTags"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
-                    maximum: Some(Rule {
-                        value: 100i64,
-                        code: Some("20129"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
+                    maximum: Some(Rule { value: 100, code: Some("20129") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSection"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSection"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(28usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(28))),
     },
     OperationSchema {
         id: "graph.listSectionGroups",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of GraphSectionGroup's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of GraphSectionGroup's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "sectionsUrl", "sectionGroupsUrl", "parentNotebook", "parentSectionGroup", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "sections",
-                            "sectionGroups",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(34usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(34))),
     },
     OperationSchema {
         id: "graph.listSections",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of GraphSection's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|displayName|self|createdDateTime|lastModifiedDateTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of GraphSection's properties (id, displayName, self, createdDateTime, lastModifiedDateTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "displayName",
-                            "self",
-                            "createdBy",
-                            "createdDateTime",
-                            "lastModifiedBy",
-                            "lastModifiedDateTime",
-                            "isDefault",
-                            "pagesUrl",
-                            "links",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "displayName", "self", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime", "isDefault", "pagesUrl", "links", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSectionGroup"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(33usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(33))),
     },
     OperationSchema {
         id: "graph.updatePageContent",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::List(&Shape::Named(TypeIndex(31usize))),
+            shape: Shape::List(&Shape::Named(TypeIndex(31))),
             rules: Rules {
-                min_items: Some(Rule { value: 1u32, code: None }),
+                min_items: Some(Rule { value: 1, code: None }),
                 ..Rules::NONE
             },
         }),
@@ -2576,421 +1880,201 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of PageMetadata's properties (id, self, title, createdByAppId, createdTime, lastModifiedTime, contentUrl, level, order, blockEditsInClientStartDate), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of PageMetadata's properties (id, self, title, createdByAppId, createdTime, lastModifiedTime, contentUrl, level, order, blockEditsInClientStartDate), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "self",
-                            "title",
-                            "createdByAppId",
-                            "createdTime",
-                            "lastModifiedTime",
-                            "contentUrl",
-                            "links",
-                            "level",
-                            "order",
-                            "parentSection",
-                            "parentNotebook",
-                            "blockEditsInClientStartDate",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "self", "title", "createdByAppId", "createdTime", "lastModifiedTime", "contentUrl", "links", "level", "order", "parentSection", "parentNotebook", "blockEditsInClientStartDate"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
-                    maximum: Some(Rule {
-                        value: 100i64,
-                        code: Some("20129"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
+                    maximum: Some(Rule { value: 100, code: Some("20129") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSection"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSection"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(44usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(44))),
     },
     OperationSchema {
         id: "listAllSectionGroups",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of SectionGroup's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of SectionGroup's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "sectionsUrl", "sectionGroupsUrl", "parentNotebook", "parentSectionGroup", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "sections",
-                            "sectionGroups",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(53usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(53))),
     },
     OperationSchema {
         id: "listAllSections",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of Section's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of Section's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "isDefault",
-                            "pagesUrl",
-                            "links",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "isDefault", "pagesUrl", "links", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSectionGroup"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(52usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(52))),
     },
     OperationSchema {
         id: "listClassNotebooks",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl|hasTeacherOnlySectionGroup)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl|hasTeacherOnlySectionGroup)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of ClassNotebook's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, isShared, userRole, sectionsUrl, sectionGroupsUrl, hasTeacherOnlySectionGroup), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl|hasTeacherOnlySectionGroup)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl|hasTeacherOnlySectionGroup)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of ClassNotebook's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, isShared, userRole, sectionsUrl, sectionGroupsUrl, hasTeacherOnlySectionGroup), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "isDefault",
-                            "isShared",
-                            "userRole",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "links",
-                            "sections",
-                            "sectionGroups",
-                            "studentSections",
-                            "teachers",
-                            "students",
-                            "hasTeacherOnlySectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "isDefault", "isShared", "userRole", "sectionsUrl", "sectionGroupsUrl", "links", "sections", "sectionGroups", "studentSections", "teachers", "students", "hasTeacherOnlySectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["teachers", "students"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["teachers", "students"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(0usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(0))),
     },
     OperationSchema {
         id: "listNotebooks",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of Notebook's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, isShared, userRole, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|isShared|userRole|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of Notebook's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, isShared, userRole, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "isDefault",
-                            "isShared",
-                            "userRole",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "links",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "isDefault", "isShared", "userRole", "sectionsUrl", "sectionGroupsUrl", "links", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["sections", "sectionGroups"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(39usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(39))),
     },
     OperationSchema {
         id: "listPages",
@@ -2998,306 +2082,155 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
             ParamSchema::new("pagelevel", Shape::Boolean),
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of PageMetadata's properties (id, self, title, createdByAppId, createdTime, lastModifiedTime, contentUrl, level, order, blockEditsInClientStartDate), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?(?:, *(?:id|self|title|createdByAppId|createdTime|lastModifiedTime|contentUrl|level|order|blockEditsInClientStartDate)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of PageMetadata's properties (id, self, title, createdByAppId, createdTime, lastModifiedTime, contentUrl, level, order, blockEditsInClientStartDate), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "self",
-                            "title",
-                            "createdByAppId",
-                            "createdTime",
-                            "lastModifiedTime",
-                            "contentUrl",
-                            "links",
-                            "level",
-                            "order",
-                            "parentSection",
-                            "parentNotebook",
-                            "blockEditsInClientStartDate",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "self", "title", "createdByAppId", "createdTime", "lastModifiedTime", "contentUrl", "links", "level", "order", "parentSection", "parentNotebook", "blockEditsInClientStartDate"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
-                    maximum: Some(Rule {
-                        value: 100i64,
-                        code: Some("20129"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
+                    maximum: Some(Rule { value: 100, code: Some("20129") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSection"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSection"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(44usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(44))),
     },
     OperationSchema {
         id: "listPermissions",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|name|self|userId|userRole)(?: +(?:asc|desc))?(?:, *(?:id|name|self|userId|userRole)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of Permission's properties (id, name, self, userId, userRole), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|name|self|userId|userRole)(?: +(?:asc|desc))?(?:, *(?:id|name|self|userId|userRole)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of Permission's properties (id, name, self, userId, userRole), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["id", "name", "self", "userId", "userRole"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "userId", "userRole"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(49usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(49))),
     },
     OperationSchema {
         id: "listSectionGroups",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of SectionGroup's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|sectionsUrl|sectionGroupsUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of SectionGroup's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, sectionsUrl, sectionGroupsUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "sectionsUrl",
-                            "sectionGroupsUrl",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                            "sections",
-                            "sectionGroups",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "sectionsUrl", "sectionGroupsUrl", "parentNotebook", "parentSectionGroup", "sections", "sectionGroups"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "sections",
-                            "sectionGroups",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["sections", "sectionGroups", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(53usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(53))),
     },
     OperationSchema {
         id: "listSections",
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of Section's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?(?:, *(?:id|name|self|createdBy|createdTime|lastModifiedBy|lastModifiedTime|isDefault|pagesUrl)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of Section's properties (id, name, self, createdBy, createdTime, lastModifiedBy, lastModifiedTime, isDefault, pagesUrl), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "id",
-                            "name",
-                            "self",
-                            "createdBy",
-                            "createdTime",
-                            "lastModifiedBy",
-                            "lastModifiedTime",
-                            "isDefault",
-                            "pagesUrl",
-                            "links",
-                            "parentNotebook",
-                            "parentSectionGroup",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["id", "name", "self", "createdBy", "createdTime", "lastModifiedBy", "lastModifiedTime", "isDefault", "pagesUrl", "links", "parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["parentNotebook", "parentSectionGroup"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["parentNotebook", "parentSectionGroup"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(52usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(52))),
     },
     OperationSchema {
         id: "removeStudent",
@@ -3321,7 +2254,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "transferClassNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(2usize)),
+            shape: Shape::Named(TypeIndex(2)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -3330,7 +2263,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "updateClassNotebook",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(3usize)),
+            shape: Shape::Named(TypeIndex(3)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,
@@ -3345,9 +2278,9 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "updatePageContent",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::List(&Shape::Named(TypeIndex(47usize))),
+            shape: Shape::List(&Shape::Named(TypeIndex(47))),
             rules: Rules {
-                min_items: Some(Rule { value: 1u32, code: None }),
+                min_items: Some(Rule { value: 1, code: None }),
                 ..Rules::NONE
             },
         }),
@@ -3357,7 +2290,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 70usize] = [
         id: "updatePageLock",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(43usize)),
+            shape: Shape::Named(TypeIndex(43)),
             rules: Rules::NONE,
         }),
         response: ResponseSchema::Empty,

@@ -98,24 +98,21 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "createPageInDefaultNotebook",
                     inputs: &[
                         Input::new(
-                                "presentation",
-                                "PRESENTATION",
-                                "The `Presentation` part (text/html): a FILE, or `-` for standard input. The page as HTML.",
-                                Kind::File,
-                                Role::Part {
-                                    name: "Presentation",
-                                    media_type: "text/html",
-                                },
-                            )
-                            .positional(),
+                            "presentation",
+                            "PRESENTATION",
+                            "The `Presentation` part (text/html): a FILE, or `-` for standard input. The page as HTML.",
+                            Kind::File,
+                            Role::Part { name: "Presentation", media_type: "text/html" },
+                        )
+                        .positional(),
                         Input::new(
-                                "part",
-                                "NAME=FILE",
-                                "A binary part as NAME=FILE (repeatable; the media type comes from the file's extension, or NAME=FILE;type=MEDIA/TYPE), at most 26214400 bytes. Images and files the HTML refers to as `name:{part}`, as raw bytes.",
-                                Kind::File,
-                                Role::BinaryParts,
-                            )
-                            .list(),
+                            "part",
+                            "NAME=FILE",
+                            "A binary part as NAME=FILE (repeatable; the media type comes from the file's extension, or NAME=FILE;type=MEDIA/TYPE), at most 26214400 bytes. Images and files the HTML refers to as `name:{part}`, as raw bytes.",
+                            Kind::File,
+                            Role::BinaryParts,
+                        )
+                        .list(),
                         Input::new(
                             "section-name",
                             "SECTION_NAME",
@@ -151,13 +148,13 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
                             "top",
                             "TOP",
@@ -173,13 +170,13 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`: Takes `parentNotebook` and `parentSection`.",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`: Takes `parentNotebook` and `parentSection`.",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
                             "count",
                             "COUNT",
@@ -231,14 +228,20 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
-                        Input::new("top", "TOP", "`$top`", Kind::Unsigned, Role::Option),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
+                        Input::new(
+                            "top",
+                            "TOP",
+                            "`$top`",
+                            Kind::Unsigned,
+                            Role::Option,
+                        ),
                         Input::new(
                             "skip",
                             "SKIP",
@@ -247,13 +250,13 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
                             "count",
                             "COUNT",
@@ -305,14 +308,20 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
-                        Input::new("top", "TOP", "`$top`", Kind::Unsigned, Role::Option),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
+                        Input::new(
+                            "top",
+                            "TOP",
+                            "`$top`",
+                            Kind::Unsigned,
+                            Role::Option,
+                        ),
                         Input::new(
                             "skip",
                             "SKIP",
@@ -321,13 +330,13 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
                             "count",
                             "COUNT",
@@ -355,13 +364,13 @@ pub(crate) static TREE: &[Node] = &[
         help: "One class notebook.",
         params: &[
             Input::new(
-                    "notebook-id",
-                    "NOTEBOOK_ID",
-                    "The class notebook id (e.g. `1-b68a21fd-cdb3-41f1-a566-0772872a8a0c`).",
-                    Kind::Text,
-                    Role::Path,
-                )
-                .positional(),
+                "notebook-id",
+                "NOTEBOOK_ID",
+                "The class notebook id (e.g. `1-b68a21fd-cdb3-41f1-a566-0772872a8a0c`).",
+                Kind::Text,
+                Role::Path,
+            )
+            .positional(),
         ],
         children: &[
             Node {
@@ -374,14 +383,14 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "copySectionsToContentLibrary",
                     inputs: &[
                         Input::new(
-                                "section-ids",
-                                "SECTION_IDS",
-                                "The ids of the sections to copy, one or more. The user needs access to them and to the notebook, all in the same tenant.",
-                                Kind::Text,
-                                Role::Field("sectionIds"),
-                            )
-                            .positional()
-                            .list(),
+                            "section-ids",
+                            "SECTION_IDS",
+                            "The ids of the sections to copy, one or more. The user needs access to them and to the notebook, all in the same tenant.",
+                            Kind::Text,
+                            Role::Field("sectionIds"),
+                        )
+                        .positional()
+                        .list(),
                         Input::new(
                             "body",
                             "FILE",
@@ -415,37 +424,37 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "distributePageToStudent",
                     inputs: &[
                         Input::new(
-                                "page-id",
-                                "PAGE_ID",
-                                "The id of the page to distribute (an OData string literal in the path).",
-                                Kind::Text,
-                                Role::Path,
-                            )
-                            .positional(),
+                            "page-id",
+                            "PAGE_ID",
+                            "The id of the page to distribute (an OData string literal in the path).",
+                            Kind::Text,
+                            Role::Path,
+                        )
+                        .positional(),
                         Input::new(
-                                "student-user-principal-name",
-                                "STUDENT_USER_PRINCIPAL_NAME",
-                                "The student's Office 365 user principal name.",
-                                Kind::Text,
-                                Role::Field("studentUserPrincipalName"),
-                            )
-                            .positional(),
+                            "student-user-principal-name",
+                            "STUDENT_USER_PRINCIPAL_NAME",
+                            "The student's Office 365 user principal name.",
+                            Kind::Text,
+                            Role::Field("studentUserPrincipalName"),
+                        )
+                        .positional(),
                         Input::new(
-                                "lock-start-date",
-                                "LOCK_START_DATE",
-                                "When the student's copy becomes read-only; with an assignment, the due date.",
-                                Kind::DateTime,
-                                Role::Field("lockStartDate"),
-                            )
-                            .positional(),
+                            "lock-start-date",
+                            "LOCK_START_DATE",
+                            "When the student's copy becomes read-only; with an assignment, the due date.",
+                            Kind::DateTime,
+                            Role::Field("lockStartDate"),
+                        )
+                        .positional(),
                         Input::new(
-                                "target-section-name",
-                                "TARGET_SECTION_NAME",
-                                "The student section the page goes to; created if missing.",
-                                Kind::Text,
-                                Role::Field("targetSectionName"),
-                            )
-                            .positional(),
+                            "target-section-name",
+                            "TARGET_SECTION_NAME",
+                            "The student section the page goes to; created if missing.",
+                            Kind::Text,
+                            Role::Field("targetSectionName"),
+                        )
+                        .positional(),
                         Input::new(
                             "assignment-id",
                             "ASSIGNMENT_ID",
@@ -481,21 +490,21 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "getClassNotebook",
                     inputs: &[
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`: Takes `teachers` and `students`.",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`: Takes `teachers` and `students`.",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                     ],
                     run: run__class_notebook__get,
                 }),
@@ -518,13 +527,13 @@ pub(crate) static TREE: &[Node] = &[
                 help: "One student of a class notebook.",
                 params: &[
                     Input::new(
-                            "student-id",
-                            "STUDENT_ID",
-                            "The student's user principal name (e.g. `student1@contoso.com`).",
-                            Kind::Text,
-                            Role::Path,
-                        )
-                        .positional(),
+                        "student-id",
+                        "STUDENT_ID",
+                        "The student's user principal name (e.g. `student1@contoso.com`).",
+                        Kind::Text,
+                        Role::Path,
+                    )
+                    .positional(),
                 ],
                 children: &[
                     Node {
@@ -566,21 +575,21 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "addStudent",
                             inputs: &[
                                 Input::new(
-                                        "id",
-                                        "ID",
-                                        "The Office 365 user principal name (e.g. `teacher1@contoso.com`).",
-                                        Kind::Text,
-                                        Role::Field("id"),
-                                    )
-                                    .positional(),
+                                    "id",
+                                    "ID",
+                                    "The Office 365 user principal name (e.g. `teacher1@contoso.com`).",
+                                    Kind::Text,
+                                    Role::Field("id"),
+                                )
+                                .positional(),
                                 Input::new(
-                                        "principal-type",
-                                        "PRINCIPAL_TYPE",
-                                        "Whether `id` names a person or a group.",
-                                        Kind::Choice(&["Person", "Group"]),
-                                        Role::Field("principalType"),
-                                    )
-                                    .positional(),
+                                    "principal-type",
+                                    "PRINCIPAL_TYPE",
+                                    "Whether `id` names a person or a group.",
+                                    Kind::Choice(&["Person", "Group"]),
+                                    Role::Field("principalType"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -608,13 +617,13 @@ pub(crate) static TREE: &[Node] = &[
                 help: "One teacher of a class notebook.",
                 params: &[
                     Input::new(
-                            "teacher-id",
-                            "TEACHER_ID",
-                            "The teacher's user principal name (e.g. `teacher2@contoso.com`).",
-                            Kind::Text,
-                            Role::Path,
-                        )
-                        .positional(),
+                        "teacher-id",
+                        "TEACHER_ID",
+                        "The teacher's user principal name (e.g. `teacher2@contoso.com`).",
+                        Kind::Text,
+                        Role::Path,
+                    )
+                    .positional(),
                 ],
                 children: &[
                     Node {
@@ -656,21 +665,21 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "addTeacher",
                             inputs: &[
                                 Input::new(
-                                        "id",
-                                        "ID",
-                                        "The Office 365 user principal name (e.g. `teacher1@contoso.com`).",
-                                        Kind::Text,
-                                        Role::Field("id"),
-                                    )
-                                    .positional(),
+                                    "id",
+                                    "ID",
+                                    "The Office 365 user principal name (e.g. `teacher1@contoso.com`).",
+                                    Kind::Text,
+                                    Role::Field("id"),
+                                )
+                                .positional(),
                                 Input::new(
-                                        "principal-type",
-                                        "PRINCIPAL_TYPE",
-                                        "Whether `id` names a person or a group.",
-                                        Kind::Choice(&["Person", "Group"]),
-                                        Role::Field("principalType"),
-                                    )
-                                    .positional(),
+                                    "principal-type",
+                                    "PRINCIPAL_TYPE",
+                                    "Whether `id` names a person or a group.",
+                                    Kind::Choice(&["Person", "Group"]),
+                                    Role::Field("principalType"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -702,13 +711,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "transferClassNotebook",
                     inputs: &[
                         Input::new(
-                                "body",
-                                "BODY",
-                                "The JSON body: a FILE, or `-` for standard input.",
-                                Kind::File,
-                                Role::BodyFile,
-                            )
-                            .positional(),
+                            "body",
+                            "BODY",
+                            "The JSON body: a FILE, or `-` for standard input.",
+                            Kind::File,
+                            Role::BodyFile,
+                        )
+                        .positional(),
                         Input::new(
                             "async",
                             "ASYNC",
@@ -730,13 +739,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "updateClassNotebook",
                     inputs: &[
                         Input::new(
-                                "has-teacher-only-section-group",
-                                "HAS_TEACHER_ONLY_SECTION_GROUP",
-                                "`true` adds a teacher-only section group. `false` is not supported by the service.",
-                                Kind::Boolean,
-                                Role::Field("hasTeacherOnlySectionGroup"),
-                            )
-                            .positional(),
+                            "has-teacher-only-section-group",
+                            "HAS_TEACHER_ONLY_SECTION_GROUP",
+                            "`true` adds a teacher-only section group. `false` is not supported by the service.",
+                            Kind::Boolean,
+                            Role::Field("hasTeacherOnlySectionGroup"),
+                        )
+                        .positional(),
                         Input::new(
                             "body",
                             "FILE",
@@ -767,21 +776,21 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "createClassNotebook",
                     inputs: &[
                         Input::new(
-                                "name",
-                                "NAME",
-                                "The notebook's name (e.g. `Math 101`).",
-                                Kind::Text,
-                                Role::Field("name"),
-                            )
-                            .positional(),
+                            "name",
+                            "NAME",
+                            "The notebook's name (e.g. `Math 101`).",
+                            Kind::Text,
+                            Role::Field("name"),
+                        )
+                        .positional(),
                         Input::new(
-                                "student-sections",
-                                "STUDENT_SECTIONS",
-                                "Section names created in every student's section group (e.g. Handouts, Class Notes, Homework, Quizzes), one or more. Leave it out rather than send an empty list.",
-                                Kind::Text,
-                                Role::Field("studentSections"),
-                            )
-                            .list(),
+                            "student-sections",
+                            "STUDENT_SECTIONS",
+                            "Section names created in every student's section group (e.g. Handouts, Class Notes, Homework, Quizzes), one or more. Leave it out rather than send an empty list.",
+                            Kind::Text,
+                            Role::Field("studentSections"),
+                        )
+                        .list(),
                         Input::new(
                             "has-teacher-only-section-group",
                             "HAS_TEACHER_ONLY_SECTION_GROUP",
@@ -800,48 +809,7 @@ pub(crate) static TREE: &[Node] = &[
                             "omkt",
                             "OMKT",
                             "The notebook's language (default `en-us`). (`omkt`)",
-                            Kind::Choice(
-                                &[
-                                    "bg-bg",
-                                    "cs-cz",
-                                    "da-dk",
-                                    "de-de",
-                                    "el-gr",
-                                    "en-us",
-                                    "es-es",
-                                    "et-ee",
-                                    "fi-fi",
-                                    "fr-fr",
-                                    "hi-in",
-                                    "hr-hr",
-                                    "hu-hu",
-                                    "id-id",
-                                    "it-it",
-                                    "ja-jp",
-                                    "kk-kz",
-                                    "ko-kr",
-                                    "lt-lt",
-                                    "lv-lv",
-                                    "ms-my",
-                                    "nb-no",
-                                    "nl-nl",
-                                    "pl-pl",
-                                    "pt-br",
-                                    "pt-pt",
-                                    "ro-ro",
-                                    "ru-ru",
-                                    "sk-sk",
-                                    "sl-si",
-                                    "sr-Latn-RS",
-                                    "sv-se",
-                                    "th-th",
-                                    "tr-tr",
-                                    "uk-ua",
-                                    "vi-vn",
-                                    "zh-cn",
-                                    "zh-tw",
-                                ],
-                            ),
+                            Kind::Choice(&["bg-bg", "cs-cz", "da-dk", "de-de", "el-gr", "en-us", "es-es", "et-ee", "fi-fi", "fr-fr", "hi-in", "hr-hr", "hu-hu", "id-id", "it-it", "ja-jp", "kk-kz", "ko-kr", "lt-lt", "lv-lv", "ms-my", "nb-no", "nl-nl", "pl-pl", "pt-br", "pt-pt", "ro-ro", "ru-ru", "sk-sk", "sl-si", "sr-Latn-RS", "sv-se", "th-th", "tr-tr", "uk-ua", "vi-vn", "zh-cn", "zh-tw"]),
                             Role::Query,
                         ),
                         Input::new(
@@ -886,14 +854,20 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
-                        Input::new("top", "TOP", "`$top`", Kind::Unsigned, Role::Option),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
+                        Input::new(
+                            "top",
+                            "TOP",
+                            "`$top`",
+                            Kind::Unsigned,
+                            Role::Option,
+                        ),
                         Input::new(
                             "skip",
                             "SKIP",
@@ -902,13 +876,13 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`: Takes `teachers` and `students`.",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`: Takes `teachers` and `students`.",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
                             "count",
                             "COUNT",
@@ -956,13 +930,13 @@ pub(crate) static TREE: &[Node] = &[
         help: "One notebook (any notebook, class notebooks included): its sections and section groups, and its permissions.",
         params: &[
             Input::new(
-                    "notebook-id",
-                    "NOTEBOOK_ID",
-                    "The notebook id (e.g. `1-10143016-70dc-4449-b92a-3015225f800d`).",
-                    Kind::Text,
-                    Role::Path,
-                )
-                .positional(),
+                "notebook-id",
+                "NOTEBOOK_ID",
+                "The notebook id (e.g. `1-10143016-70dc-4449-b92a-3015225f800d`).",
+                Kind::Text,
+                Role::Path,
+            )
+            .positional(),
         ],
         children: &[
             Node {
@@ -1030,21 +1004,21 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "getNotebook",
                     inputs: &[
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                     ],
                     run: run__notebook__get,
                 }),
@@ -1055,13 +1029,13 @@ pub(crate) static TREE: &[Node] = &[
                 help: "One permission of the entity.",
                 params: &[
                     Input::new(
-                            "permission-id",
-                            "PERMISSION_ID",
-                            "The permission id (e.g. `1-23`).",
-                            Kind::Text,
-                            Role::Path,
-                        )
-                        .positional(),
+                        "permission-id",
+                        "PERMISSION_ID",
+                        "The permission id (e.g. `1-23`).",
+                        Kind::Text,
+                        Role::Path,
+                    )
+                    .positional(),
                 ],
                 children: &[
                     Node {
@@ -1086,13 +1060,13 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "getPermission",
                             inputs: &[
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                             ],
                             run: run__notebook__permission__get,
                         }),
@@ -1116,21 +1090,21 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createPermission",
                             inputs: &[
                                 Input::new(
-                                        "user-role",
-                                        "USER_ROLE",
-                                        "The role to grant.",
-                                        Kind::Choice(&["Owner", "Contributor", "Reader"]),
-                                        Role::Field("userRole"),
-                                    )
-                                    .positional(),
+                                    "user-role",
+                                    "USER_ROLE",
+                                    "The role to grant.",
+                                    Kind::Choice(&["Owner", "Contributor", "Reader"]),
+                                    Role::Field("userRole"),
+                                )
+                                .positional(),
                                 Input::new(
-                                        "user-id",
-                                        "USER_ID",
-                                        "The user or group: claims format (`i:0#.f|membership|user@domain.com`) or just the user principal name (`user@domain.com`).",
-                                        Kind::Text,
-                                        Role::Field("userId"),
-                                    )
-                                    .positional(),
+                                    "user-id",
+                                    "USER_ID",
+                                    "The user or group: claims format (`i:0#.f|membership|user@domain.com`) or just the user principal name (`user@domain.com`).",
+                                    Kind::Text,
+                                    Role::Field("userId"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -1166,13 +1140,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -1224,13 +1198,13 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createSectionGroup",
                             inputs: &[
                                 Input::new(
-                                        "name",
-                                        "NAME",
-                                        "The section group's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create sectionGroup pages print the double quote as `''`).",
-                                        Kind::Text,
-                                        Role::Field("name"),
-                                    )
-                                    .positional(),
+                                    "name",
+                                    "NAME",
+                                    "The section group's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create sectionGroup pages print the double quote as `''`).",
+                                    Kind::Text,
+                                    Role::Field("name"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -1266,13 +1240,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -1288,13 +1262,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "expand",
-                                        "EXPAND",
-                                        "`$expand`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "expand",
+                                    "EXPAND",
+                                    "`$expand`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "count",
                                     "COUNT",
@@ -1332,13 +1306,13 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createSection",
                             inputs: &[
                                 Input::new(
-                                        "name",
-                                        "NAME",
-                                        "The section's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create section pages print the double quote as `''`).",
-                                        Kind::Text,
-                                        Role::Field("name"),
-                                    )
-                                    .positional(),
+                                    "name",
+                                    "NAME",
+                                    "The section's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create section pages print the double quote as `''`).",
+                                    Kind::Text,
+                                    Role::Field("name"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -1374,13 +1348,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -1396,13 +1370,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "expand",
-                                        "EXPAND",
-                                        "`$expand`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "expand",
+                                    "EXPAND",
+                                    "`$expand`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "count",
                                     "COUNT",
@@ -1443,13 +1417,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "createNotebook",
                     inputs: &[
                         Input::new(
-                                "name",
-                                "NAME",
-                                "The notebook's name: unique among the user's notebooks, at most 128 characters. The documents disagree on the characters it may not contain: Microsoft Graph's Create notebook page and error 20115 name `? * \\ / : < > | ' \"`, the onenote.com POST notebooks page names `? * \\ / : < > | & # \" %` and allows the apostrophe; the client refuses the onenote.com page's.",
-                                Kind::Text,
-                                Role::Field("name"),
-                            )
-                            .positional(),
+                            "name",
+                            "NAME",
+                            "The notebook's name: unique among the user's notebooks, at most 128 characters. The documents disagree on the characters it may not contain: Microsoft Graph's Create notebook page and error 20115 name `? * \\ / : < > | ' \"`, the onenote.com POST notebooks page names `? * \\ / : < > | & # \" %` and allows the apostrophe; the client refuses the onenote.com page's.",
+                            Kind::Text,
+                            Role::Field("name"),
+                        )
+                        .positional(),
                         Input::new(
                             "body",
                             "FILE",
@@ -1485,14 +1459,20 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
-                        Input::new("top", "TOP", "`$top`", Kind::Unsigned, Role::Option),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
+                        Input::new(
+                            "top",
+                            "TOP",
+                            "`$top`",
+                            Kind::Unsigned,
+                            Role::Option,
+                        ),
                         Input::new(
                             "skip",
                             "SKIP",
@@ -1501,13 +1481,13 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Option,
                         ),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
                             "count",
                             "COUNT",
@@ -1535,13 +1515,13 @@ pub(crate) static TREE: &[Node] = &[
         help: "One asynchronous operation. Prefer polling the `Location` URL the service returned (`OperationHandle`): the documents show it can name another location than the request's.",
         params: &[
             Input::new(
-                    "operation-id",
-                    "OPERATION_ID",
-                    "The operation id, the last segment of the `Location` URL (e.g. `classnotebook-ee91aafb-5685-4357-9465-77d611ef064c`).",
-                    Kind::Text,
-                    Role::Path,
-                )
-                .positional(),
+                "operation-id",
+                "OPERATION_ID",
+                "The operation id, the last segment of the `Location` URL (e.g. `classnotebook-ee91aafb-5685-4357-9465-77d611ef064c`).",
+                Kind::Text,
+                Role::Path,
+            )
+            .positional(),
         ],
         children: &[
             Node {
@@ -1565,13 +1545,13 @@ pub(crate) static TREE: &[Node] = &[
         help: "One page.",
         params: &[
             Input::new(
-                    "page-id",
-                    "PAGE_ID",
-                    "The page id (e.g. `1-126bc4155684422c827e1682b1e5f2ed!62-3a2cebc9-3121-4162-b84a-07e61671e653`).",
-                    Kind::Text,
-                    Role::Path,
-                )
-                .positional(),
+                "page-id",
+                "PAGE_ID",
+                "The page id (e.g. `1-126bc4155684422c827e1682b1e5f2ed!62-3a2cebc9-3121-4162-b84a-07e61671e653`).",
+                Kind::Text,
+                Role::Path,
+            )
+            .positional(),
         ],
         children: &[
             Node {
@@ -1604,13 +1584,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "copyToSection",
                     inputs: &[
                         Input::new(
-                                "id",
-                                "ID",
-                                "The id of the destination section.",
-                                Kind::Text,
-                                Role::Field("id"),
-                            )
-                            .positional(),
+                            "id",
+                            "ID",
+                            "The id of the destination section.",
+                            Kind::Text,
+                            Role::Field("id"),
+                        )
+                        .positional(),
                         Input::new(
                             "group-id",
                             "GROUP_ID",
@@ -1686,21 +1666,21 @@ pub(crate) static TREE: &[Node] = &[
                             Role::Query,
                         ),
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                     ],
                     run: run__page__get,
                 }),
@@ -1715,13 +1695,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "updatePageContent",
                     inputs: &[
                         Input::new(
-                                "body",
-                                "BODY",
-                                "The JSON body: a FILE, or `-` for standard input. The changes, one or more, applied in order.",
-                                Kind::File,
-                                Role::BodyFile,
-                            )
-                            .positional(),
+                            "body",
+                            "BODY",
+                            "The JSON body: a FILE, or `-` for standard input. The changes, one or more, applied in order.",
+                            Kind::File,
+                            Role::BodyFile,
+                        )
+                        .positional(),
                     ],
                     run: run__page__update_content,
                 }),
@@ -1736,13 +1716,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "updatePageLock",
                     inputs: &[
                         Input::new(
-                                "block-edits-in-client-start-date",
-                                "BLOCK_EDITS_IN_CLIENT_START_DATE",
-                                "When the page becomes read-only in OneNote clients; `null` clears the lock and removes the property from the page.",
-                                Kind::DateTime,
-                                Role::Field("blockEditsInClientStartDate"),
-                            )
-                            .nullable(),
+                            "block-edits-in-client-start-date",
+                            "BLOCK_EDITS_IN_CLIENT_START_DATE",
+                            "When the page becomes read-only in OneNote clients; `null` clears the lock and removes the property from the page.",
+                            Kind::DateTime,
+                            Role::Field("blockEditsInClientStartDate"),
+                        )
+                        .nullable(),
                         Input::new(
                             "body",
                             "FILE",
@@ -1763,13 +1743,13 @@ pub(crate) static TREE: &[Node] = &[
         help: "An image or file on a page, which OneNote calls a resource: the page's HTML content names it in `src` and `data-fullres-src` (images) or `data` (attached files) as `…/resources/{id}/$value`.",
         params: &[
             Input::new(
-                    "resource-id",
-                    "RESOURCE_ID",
-                    "The resource id, from a URL in the page's HTML content.",
-                    Kind::Text,
-                    Role::Path,
-                )
-                .positional(),
+                "resource-id",
+                "RESOURCE_ID",
+                "The resource id, from a URL in the page's HTML content.",
+                Kind::Text,
+                Role::Path,
+            )
+            .positional(),
         ],
         children: &[
             Node {
@@ -1793,13 +1773,13 @@ pub(crate) static TREE: &[Node] = &[
         help: "One section: its pages, and its permissions.",
         params: &[
             Input::new(
-                    "section-id",
-                    "SECTION_ID",
-                    "The section id (e.g. `1-0bc35248-e4e2-4759-ad85-89407bceccfe`).",
-                    Kind::Text,
-                    Role::Path,
-                )
-                .positional(),
+                "section-id",
+                "SECTION_ID",
+                "The section id (e.g. `1-0bc35248-e4e2-4759-ad85-89407bceccfe`).",
+                Kind::Text,
+                Role::Path,
+            )
+            .positional(),
         ],
         children: &[
             Node {
@@ -1812,13 +1792,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "copyToNotebook",
                     inputs: &[
                         Input::new(
-                                "id",
-                                "ID",
-                                "The id of the destination notebook (`copyToNotebook`) or section group (`copyToSectionGroup`).",
-                                Kind::Text,
-                                Role::Field("id"),
-                            )
-                            .positional(),
+                            "id",
+                            "ID",
+                            "The id of the destination notebook (`copyToNotebook`) or section group (`copyToSectionGroup`).",
+                            Kind::Text,
+                            Role::Field("id"),
+                        )
+                        .positional(),
                         Input::new(
                             "group-id",
                             "GROUP_ID",
@@ -1875,13 +1855,13 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "copyToSectionGroup",
                     inputs: &[
                         Input::new(
-                                "id",
-                                "ID",
-                                "The id of the destination notebook (`copyToNotebook`) or section group (`copyToSectionGroup`).",
-                                Kind::Text,
-                                Role::Field("id"),
-                            )
-                            .positional(),
+                            "id",
+                            "ID",
+                            "The id of the destination notebook (`copyToNotebook`) or section group (`copyToSectionGroup`).",
+                            Kind::Text,
+                            Role::Field("id"),
+                        )
+                        .positional(),
                         Input::new(
                             "group-id",
                             "GROUP_ID",
@@ -1938,21 +1918,21 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "getSection",
                     inputs: &[
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                     ],
                     run: run__section__get,
                 }),
@@ -1973,24 +1953,21 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createPage",
                             inputs: &[
                                 Input::new(
-                                        "presentation",
-                                        "PRESENTATION",
-                                        "The `Presentation` part (text/html): a FILE, or `-` for standard input. The page as HTML.",
-                                        Kind::File,
-                                        Role::Part {
-                                            name: "Presentation",
-                                            media_type: "text/html",
-                                        },
-                                    )
-                                    .positional(),
+                                    "presentation",
+                                    "PRESENTATION",
+                                    "The `Presentation` part (text/html): a FILE, or `-` for standard input. The page as HTML.",
+                                    Kind::File,
+                                    Role::Part { name: "Presentation", media_type: "text/html" },
+                                )
+                                .positional(),
                                 Input::new(
-                                        "part",
-                                        "NAME=FILE",
-                                        "A binary part as NAME=FILE (repeatable; the media type comes from the file's extension, or NAME=FILE;type=MEDIA/TYPE), at most 26214400 bytes. Images and files the HTML refers to as `name:{part}`, as raw bytes.",
-                                        Kind::File,
-                                        Role::BinaryParts,
-                                    )
-                                    .list(),
+                                    "part",
+                                    "NAME=FILE",
+                                    "A binary part as NAME=FILE (repeatable; the media type comes from the file's extension, or NAME=FILE;type=MEDIA/TYPE), at most 26214400 bytes. Images and files the HTML refers to as `name:{part}`, as raw bytes.",
+                                    Kind::File,
+                                    Role::BinaryParts,
+                                )
+                                .list(),
                             ],
                             run: run__section__pages__create,
                         }),
@@ -2026,13 +2003,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -2048,13 +2025,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "expand",
-                                        "EXPAND",
-                                        "`$expand`: Takes `parentNotebook` and `parentSection`.",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "expand",
+                                    "EXPAND",
+                                    "`$expand`: Takes `parentNotebook` and `parentSection`.",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "count",
                                     "COUNT",
@@ -2082,13 +2059,13 @@ pub(crate) static TREE: &[Node] = &[
                 help: "One permission of the entity.",
                 params: &[
                     Input::new(
-                            "permission-id",
-                            "PERMISSION_ID",
-                            "The permission id (e.g. `1-23`).",
-                            Kind::Text,
-                            Role::Path,
-                        )
-                        .positional(),
+                        "permission-id",
+                        "PERMISSION_ID",
+                        "The permission id (e.g. `1-23`).",
+                        Kind::Text,
+                        Role::Path,
+                    )
+                    .positional(),
                 ],
                 children: &[
                     Node {
@@ -2113,13 +2090,13 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "getPermission",
                             inputs: &[
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                             ],
                             run: run__section__permission__get,
                         }),
@@ -2143,21 +2120,21 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createPermission",
                             inputs: &[
                                 Input::new(
-                                        "user-role",
-                                        "USER_ROLE",
-                                        "The role to grant.",
-                                        Kind::Choice(&["Owner", "Contributor", "Reader"]),
-                                        Role::Field("userRole"),
-                                    )
-                                    .positional(),
+                                    "user-role",
+                                    "USER_ROLE",
+                                    "The role to grant.",
+                                    Kind::Choice(&["Owner", "Contributor", "Reader"]),
+                                    Role::Field("userRole"),
+                                )
+                                .positional(),
                                 Input::new(
-                                        "user-id",
-                                        "USER_ID",
-                                        "The user or group: claims format (`i:0#.f|membership|user@domain.com`) or just the user principal name (`user@domain.com`).",
-                                        Kind::Text,
-                                        Role::Field("userId"),
-                                    )
-                                    .positional(),
+                                    "user-id",
+                                    "USER_ID",
+                                    "The user or group: claims format (`i:0#.f|membership|user@domain.com`) or just the user principal name (`user@domain.com`).",
+                                    Kind::Text,
+                                    Role::Field("userId"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -2193,13 +2170,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -2244,13 +2221,13 @@ pub(crate) static TREE: &[Node] = &[
         help: "One section group: its sections and section groups, and its permissions.",
         params: &[
             Input::new(
-                    "section-group-id",
-                    "SECTION_GROUP_ID",
-                    "The section group id (e.g. `1-0b13154b-d92d-46c3-b18b-838c4c9fb88d`).",
-                    Kind::Text,
-                    Role::Path,
-                )
-                .positional(),
+                "section-group-id",
+                "SECTION_GROUP_ID",
+                "The section group id (e.g. `1-0b13154b-d92d-46c3-b18b-838c4c9fb88d`).",
+                Kind::Text,
+                Role::Path,
+            )
+            .positional(),
         ],
         children: &[
             Node {
@@ -2263,21 +2240,21 @@ pub(crate) static TREE: &[Node] = &[
                     operation: "getSectionGroup",
                     inputs: &[
                         Input::new(
-                                "select",
-                                "SELECT",
-                                "`$select`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "select",
+                            "SELECT",
+                            "`$select`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                         Input::new(
-                                "expand",
-                                "EXPAND",
-                                "`$expand`",
-                                Kind::Text,
-                                Role::Option,
-                            )
-                            .list(),
+                            "expand",
+                            "EXPAND",
+                            "`$expand`",
+                            Kind::Text,
+                            Role::Option,
+                        )
+                        .list(),
                     ],
                     run: run__section_group__get,
                 }),
@@ -2288,13 +2265,13 @@ pub(crate) static TREE: &[Node] = &[
                 help: "One permission of the entity.",
                 params: &[
                     Input::new(
-                            "permission-id",
-                            "PERMISSION_ID",
-                            "The permission id (e.g. `1-23`).",
-                            Kind::Text,
-                            Role::Path,
-                        )
-                        .positional(),
+                        "permission-id",
+                        "PERMISSION_ID",
+                        "The permission id (e.g. `1-23`).",
+                        Kind::Text,
+                        Role::Path,
+                    )
+                    .positional(),
                 ],
                 children: &[
                     Node {
@@ -2319,13 +2296,13 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "getPermission",
                             inputs: &[
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                             ],
                             run: run__section_group__permission__get,
                         }),
@@ -2349,21 +2326,21 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createPermission",
                             inputs: &[
                                 Input::new(
-                                        "user-role",
-                                        "USER_ROLE",
-                                        "The role to grant.",
-                                        Kind::Choice(&["Owner", "Contributor", "Reader"]),
-                                        Role::Field("userRole"),
-                                    )
-                                    .positional(),
+                                    "user-role",
+                                    "USER_ROLE",
+                                    "The role to grant.",
+                                    Kind::Choice(&["Owner", "Contributor", "Reader"]),
+                                    Role::Field("userRole"),
+                                )
+                                .positional(),
                                 Input::new(
-                                        "user-id",
-                                        "USER_ID",
-                                        "The user or group: claims format (`i:0#.f|membership|user@domain.com`) or just the user principal name (`user@domain.com`).",
-                                        Kind::Text,
-                                        Role::Field("userId"),
-                                    )
-                                    .positional(),
+                                    "user-id",
+                                    "USER_ID",
+                                    "The user or group: claims format (`i:0#.f|membership|user@domain.com`) or just the user principal name (`user@domain.com`).",
+                                    Kind::Text,
+                                    Role::Field("userId"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -2399,13 +2376,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -2457,13 +2434,13 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createSectionGroup",
                             inputs: &[
                                 Input::new(
-                                        "name",
-                                        "NAME",
-                                        "The section group's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create sectionGroup pages print the double quote as `''`).",
-                                        Kind::Text,
-                                        Role::Field("name"),
-                                    )
-                                    .positional(),
+                                    "name",
+                                    "NAME",
+                                    "The section group's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create sectionGroup pages print the double quote as `''`).",
+                                    Kind::Text,
+                                    Role::Field("name"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -2499,13 +2476,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -2521,13 +2498,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "expand",
-                                        "EXPAND",
-                                        "`$expand`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "expand",
+                                    "EXPAND",
+                                    "`$expand`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "count",
                                     "COUNT",
@@ -2565,13 +2542,13 @@ pub(crate) static TREE: &[Node] = &[
                             operation: "createSection",
                             inputs: &[
                                 Input::new(
-                                        "name",
-                                        "NAME",
-                                        "The section's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create section pages print the double quote as `''`).",
-                                        Kind::Text,
-                                        Role::Field("name"),
-                                    )
-                                    .positional(),
+                                    "name",
+                                    "NAME",
+                                    "The section's name: unique within its notebook or section group, at most 50 characters, and without any of `? * \\ / : < > | & # \" % ~` (error 20153; the Create section pages print the double quote as `''`).",
+                                    Kind::Text,
+                                    Role::Field("name"),
+                                )
+                                .positional(),
                                 Input::new(
                                     "body",
                                     "FILE",
@@ -2607,13 +2584,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "select",
-                                        "SELECT",
-                                        "`$select`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "select",
+                                    "SELECT",
+                                    "`$select`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "top",
                                     "TOP",
@@ -2629,13 +2606,13 @@ pub(crate) static TREE: &[Node] = &[
                                     Role::Option,
                                 ),
                                 Input::new(
-                                        "expand",
-                                        "EXPAND",
-                                        "`$expand`",
-                                        Kind::Text,
-                                        Role::Option,
-                                    )
-                                    .list(),
+                                    "expand",
+                                    "EXPAND",
+                                    "`$expand`",
+                                    Kind::Text,
+                                    Role::Option,
+                                )
+                                .list(),
                                 Input::new(
                                     "count",
                                     "COUNT",
@@ -2670,13 +2647,13 @@ pub(crate) static TREE: &[Node] = &[
             operation: "getSiteMetadataFromUrl",
             inputs: &[
                 Input::new(
-                        "site-url",
-                        "SITE_URL",
-                        "The site's absolute URL.",
-                        Kind::Text,
-                        Role::Path,
-                    )
-                    .positional(),
+                    "site-url",
+                    "SITE_URL",
+                    "The site's absolute URL.",
+                    Kind::Text,
+                    Role::Path,
+                )
+                .positional(),
             ],
             run: run__site_metadata_from_url,
         }),

@@ -11,8 +11,8 @@ use std::path::Path;
 use codegen::SpecSource;
 use codegen::rules::InputRules;
 use codegen::tables::{
-    BodyTable, FieldTable, OperationTable, ParamTable, ResponseTable, Shape, Tables, TypeTable,
-    TypeTableKind,
+    BodyTable, FieldTable, GraphEdgeTable, OperationTable, ParamTable, ResponseTable, Shape,
+    Tables, TypeTable, TypeTableKind,
 };
 use onenote_api::schema::{self, Api};
 use onenote_fake::FakeOneNote;
@@ -56,7 +56,27 @@ fn runtime(tables: &Tables) -> &'static Api {
     keep(Api {
         types: Box::leak(types.into_boxed_slice()),
         operations: Box::leak(operations.into_boxed_slice()),
+        graph: graph_edge(&tables.graph),
     })
+}
+
+fn graph_edge(edge: &GraphEdgeTable) -> schema::GraphEdge {
+    let renamed: Vec<(&'static str, &'static str)> = edge
+        .renamed
+        .iter()
+        .map(|(main, graph)| (keep_str(main), keep_str(graph)))
+        .collect();
+    let retyped: Vec<(&'static str, schema::Shape)> = edge
+        .retyped
+        .iter()
+        .map(|(main, graph)| (keep_str(main), shape(graph)))
+        .collect();
+    schema::GraphEdge {
+        renamed: Box::leak(renamed.into_boxed_slice()),
+        retyped: Box::leak(retyped.into_boxed_slice()),
+        omitted: keep_strs(&edge.omitted),
+        added: keep_strs(&edge.added),
+    }
 }
 
 fn type_schema(ty: &TypeTable) -> schema::TypeSchema {

@@ -5,31 +5,28 @@ use crate::schema::*;
 pub static API: Api = Api {
     types: &TYPES,
     operations: &OPERATIONS,
+    graph: GraphEdge {
+        renamed: &[],
+        retyped: &[],
+        omitted: &[],
+        added: &[],
+    },
 };
 /// One table per type, sorted by name.
-static TYPES: [TypeSchema; 8usize] = [
+static TYPES: [TypeSchema; 8] = [
     TypeSchema {
         name: "Attendee",
         kind: TypeKind::Object {
             fields: &[
                 FieldSchema::new("name", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule { value: 40u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 40, code: None }),
                         forbidden_characters: Some(Rule { value: "<>", code: None }),
-                        pattern: Some(Rule {
-                            value: Pattern {
-                                regex: "^[^ ]",
-                                meaning: "a name that does not start with a space",
-                            },
-                            code: Some("20154"),
-                        }),
+                        pattern: Some(Rule { value: Pattern { regex: "^[^ ]", meaning: "a name that does not start with a space" }, code: Some("20154") }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("mood", Shape::Named(TypeIndex(4usize))),
+                FieldSchema::new("mood", Shape::Named(TypeIndex(4))),
                 FieldSchema::new("present", Shape::Boolean),
             ],
         },
@@ -41,24 +38,16 @@ static TYPES: [TypeSchema; 8usize] = [
             fields: &[
                 FieldSchema::new("name", Shape::String)
                     .rules(Rules {
-                        min_length: Some(Rule {
-                            value: 1u32,
-                            code: Some("20152"),
-                        }),
-                        max_length: Some(Rule { value: 40u32, code: None }),
+                        min_length: Some(Rule { value: 1, code: Some("20152") }),
+                        max_length: Some(Rule { value: 40, code: None }),
                         forbidden_characters: Some(Rule { value: "<>", code: None }),
-                        pattern: Some(Rule {
-                            value: Pattern {
-                                regex: "^[^ ]",
-                                meaning: "a name that does not start with a space",
-                            },
-                            code: Some("20154"),
-                        }),
+                        pattern: Some(Rule { value: Pattern { regex: "^[^ ]", meaning: "a name that does not start with a space" }, code: Some("20154") }),
                         ..Rules::NONE
                     }),
-                FieldSchema::new("mood", Shape::Named(TypeIndex(4usize))),
+                FieldSchema::new("mood", Shape::Named(TypeIndex(4))),
                 FieldSchema::new("present", Shape::Boolean),
-                FieldSchema::new("task", Shape::String).required(),
+                FieldSchema::new("task", Shape::String)
+                    .required(),
             ],
         },
         exclusive: &[],
@@ -66,7 +55,10 @@ static TYPES: [TypeSchema; 8usize] = [
     TypeSchema {
         name: "Ids",
         kind: TypeKind::Object {
-            fields: &[FieldSchema::new("schoolId", Shape::String).required()],
+            fields: &[
+                FieldSchema::new("schoolId", Shape::String)
+                    .required(),
+            ],
         },
         exclusive: &[],
     },
@@ -75,17 +67,20 @@ static TYPES: [TypeSchema; 8usize] = [
         kind: TypeKind::Object {
             fields: &[
                 FieldSchema::new("self", Shape::String),
-                FieldSchema::new("type", Shape::Named(TypeIndex(7usize))).required(),
-                FieldSchema::new("Id", Shape::String).aliases(&["id", "ID"]),
-                FieldSchema::new("startsAt", Shape::DateTime).required(),
-                FieldSchema::new("endsAt", Shape::DateTime).required().nullable(),
-                FieldSchema::new("lockedFrom", Shape::DateTime).nullable(),
-                FieldSchema::new(
-                        "attendees",
-                        Shape::List(&Shape::Named(TypeIndex(0usize))),
-                    )
+                FieldSchema::new("type", Shape::Named(TypeIndex(7)))
+                    .required(),
+                FieldSchema::new("Id", Shape::String)
+                    .aliases(&["id", "ID"]),
+                FieldSchema::new("startsAt", Shape::DateTime)
+                    .required(),
+                FieldSchema::new("endsAt", Shape::DateTime)
+                    .required()
+                    .nullable(),
+                FieldSchema::new("lockedFrom", Shape::DateTime)
+                    .nullable(),
+                FieldSchema::new("attendees", Shape::List(&Shape::Named(TypeIndex(0))))
                     .rules(Rules {
-                        min_items: Some(Rule { value: 1u32, code: None }),
+                        min_items: Some(Rule { value: 1, code: None }),
                         ..Rules::NONE
                     }),
                 FieldSchema::new("grid", Shape::List(&Shape::List(&Shape::Integer))),
@@ -99,7 +94,10 @@ static TYPES: [TypeSchema; 8usize] = [
     TypeSchema {
         name: "Mood",
         kind: TypeKind::Enum {
-            values: &["notBad", "great"],
+            values: &[
+                "notBad",
+                "great",
+            ],
             lenient: true,
         },
         exclusive: &[],
@@ -109,7 +107,7 @@ static TYPES: [TypeSchema; 8usize] = [
         kind: TypeKind::Object {
             fields: &[
                 FieldSchema::new("id", Shape::String),
-                FieldSchema::new("status", Shape::Named(TypeIndex(6usize))),
+                FieldSchema::new("status", Shape::Named(TypeIndex(6))),
                 FieldSchema::new("percentComplete", Shape::String),
                 FieldSchema::new("error", Shape::Json),
                 FieldSchema::new("@api.diagnostics", Shape::Json),
@@ -120,7 +118,11 @@ static TYPES: [TypeSchema; 8usize] = [
     TypeSchema {
         name: "OperationStatus",
         kind: TypeKind::Enum {
-            values: &["running", "completed", "failed"],
+            values: &[
+                "running",
+                "completed",
+                "failed",
+            ],
             lenient: false,
         },
         exclusive: &[],
@@ -128,14 +130,17 @@ static TYPES: [TypeSchema; 8usize] = [
     TypeSchema {
         name: "Subject",
         kind: TypeKind::Enum {
-            values: &["sr-Latn-RS", "math"],
+            values: &[
+                "sr-Latn-RS",
+                "math",
+            ],
             lenient: false,
         },
         exclusive: &[],
     },
 ];
 /// One table per operation, sorted by id.
-pub(crate) static OPERATIONS: [OperationSchema; 11usize] = [
+pub(crate) static OPERATIONS: [OperationSchema; 11] = [
     OperationSchema {
         id: "closeCampus",
         query: &[],
@@ -145,49 +150,48 @@ pub(crate) static OPERATIONS: [OperationSchema; 11usize] = [
     OperationSchema {
         id: "createHandout",
         query: &[],
-        body: Some(
-            BodySchema::Multipart(MultipartSchema {
-                parts: &[
-                    PartSchema {
-                        name: "Presentation",
-                        media_type: "text/html",
-                        required: true,
-                        rules: Rules {
-                            min_length: Some(Rule { value: 1u32, code: None }),
-                            ..Rules::NONE
-                        },
+        body: Some(BodySchema::Multipart(MultipartSchema {
+            parts: &[
+                PartSchema {
+                    name: "Presentation",
+                    media_type: "text/html",
+                    required: true,
+                    rules: Rules {
+                        min_length: Some(Rule { value: 1, code: None }),
+                        ..Rules::NONE
                     },
-                    PartSchema {
-                        name: "Metadata",
-                        media_type: "application/json",
-                        required: false,
-                        rules: Rules::NONE,
-                    },
-                ],
-                binary_max_bytes: Some(26214400u64),
-                alone: None,
-            }),
-        ),
+                },
+                PartSchema {
+                    name: "Metadata",
+                    media_type: "application/json",
+                    required: false,
+                    rules: Rules::NONE,
+                },
+            ],
+            binary_max_bytes: Some(26214400),
+            alone: None,
+        })),
         response: ResponseSchema::Json(Shape::List(&Shape::String)),
     },
     OperationSchema {
         id: "createLesson",
         query: &[
-            ParamSchema::new("subject", Shape::Named(TypeIndex(7usize))),
+            ParamSchema::new("subject", Shape::Named(TypeIndex(7))),
             ParamSchema::new("notify", Shape::Boolean),
             ParamSchema::new("max", Shape::Integer),
             ParamSchema::new("tag", Shape::String)
                 .rules(Rules {
-                    max_length: Some(Rule { value: 20u32, code: None }),
+                    max_length: Some(Rule { value: 20, code: None }),
                     ..Rules::NONE
                 }),
-            ParamSchema::new("fixed", Shape::String).constant("yes"),
+            ParamSchema::new("fixed", Shape::String)
+                .constant("yes"),
         ],
         body: Some(BodySchema::Json {
-            shape: Shape::Named(TypeIndex(3usize)),
+            shape: Shape::Named(TypeIndex(3)),
             rules: Rules::NONE,
         }),
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(3usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(3))),
     },
     OperationSchema {
         id: "downloadAttachment",
@@ -206,100 +210,53 @@ pub(crate) static OPERATIONS: [OperationSchema; 11usize] = [
         query: &[
             ParamSchema::new("$filter", Shape::String)
                 .rules(Rules {
-                    min_length: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
+                    min_length: Some(Rule { value: 1, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$orderby", Shape::String)
                 .rules(Rules {
-                    pattern: Some(Rule {
-                        value: Pattern {
-                            regex: "^(?:self|type|Id|startsAt|endsAt|lockedFrom|score)(?: +(?:asc|desc))?(?:, *(?:self|type|Id|startsAt|endsAt|lockedFrom|score)(?: +(?:asc|desc))?)*$",
-                            meaning: "a comma-separated list of Lesson's properties (self, type, Id, startsAt, endsAt, lockedFrom, score), each optionally followed by `asc` or `desc`",
-                        },
-                        code: Some("20128"),
-                    }),
+                    pattern: Some(Rule { value: Pattern { regex: "^(?:self|type|Id|startsAt|endsAt|lockedFrom|score)(?: +(?:asc|desc))?(?:, *(?:self|type|Id|startsAt|endsAt|lockedFrom|score)(?: +(?:asc|desc))?)*$", meaning: "a comma-separated list of Lesson's properties (self, type, Id, startsAt, endsAt, lockedFrom, score), each optionally followed by `asc` or `desc`" }, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$select", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &[
-                            "self",
-                            "type",
-                            "Id",
-                            "startsAt",
-                            "endsAt",
-                            "lockedFrom",
-                            "attendees",
-                            "grid",
-                            "score",
-                            "extra",
-                        ],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["self", "type", "Id", "startsAt", "endsAt", "lockedFrom", "attendees", "grid", "score", "extra"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
-                    maximum: Some(Rule {
-                        value: 50i64,
-                        code: Some("20129"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
+                    maximum: Some(Rule { value: 50, code: Some("20129") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$expand", Shape::List(&Shape::String))
                 .rules(Rules {
-                    min_items: Some(Rule {
-                        value: 1u32,
-                        code: Some("20128"),
-                    }),
-                    one_of: Some(Rule {
-                        value: &["attendees"],
-                        code: Some("20101"),
-                    }),
+                    min_items: Some(Rule { value: 1, code: Some("20128") }),
+                    one_of: Some(Rule { value: &["attendees"], code: Some("20101") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$count", Shape::Boolean),
         ],
         body: None,
-        response: ResponseSchema::Page(Shape::Named(TypeIndex(3usize))),
+        response: ResponseSchema::Page(Shape::Named(TypeIndex(3))),
     },
     OperationSchema {
         id: "listRemarks",
         query: &[
             ParamSchema::new("$top", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
             ParamSchema::new("$skip", Shape::Integer)
                 .rules(Rules {
-                    minimum: Some(Rule {
-                        value: 0i64,
-                        code: Some("20128"),
-                    }),
+                    minimum: Some(Rule { value: 0, code: Some("20128") }),
                     ..Rules::NONE
                 }),
         ],
@@ -310,7 +267,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 11usize] = [
         id: "lookupIds",
         query: &[],
         body: None,
-        response: ResponseSchema::Json(Shape::Named(TypeIndex(2usize))),
+        response: ResponseSchema::Json(Shape::Named(TypeIndex(2))),
     },
     OperationSchema {
         id: "moveLesson",
@@ -324,7 +281,7 @@ pub(crate) static OPERATIONS: [OperationSchema; 11usize] = [
         body: Some(BodySchema::Text {
             media_type: "text/html",
             rules: Rules {
-                min_length: Some(Rule { value: 1u32, code: None }),
+                min_length: Some(Rule { value: 1, code: None }),
                 ..Rules::NONE
             },
         }),
@@ -334,9 +291,9 @@ pub(crate) static OPERATIONS: [OperationSchema; 11usize] = [
         id: "updateAttendance",
         query: &[],
         body: Some(BodySchema::Json {
-            shape: Shape::List(&Shape::Named(TypeIndex(0usize))),
+            shape: Shape::List(&Shape::Named(TypeIndex(0))),
             rules: Rules {
-                min_items: Some(Rule { value: 1u32, code: None }),
+                min_items: Some(Rule { value: 1, code: None }),
                 ..Rules::NONE
             },
         }),

@@ -1,0 +1,105 @@
+//! Code written as text, already laid out, for pieces that are plain data (the schema tables,
+//! the command tree): one entry to a line, a level of indent per open bracket. Such pieces
+//! skip syn and prettyplease, whose cost grows with every literal and whose layout only
+//! matters where line widths decide breaks, which they never do here.
+
+/// Laid-out lines: each at the current depth, four spaces a level.
+#[derive(Default)]
+pub struct Lines {
+    text: String,
+    depth: usize,
+}
+
+impl Lines {
+    /// One line at the current depth.
+    pub fn line(&mut self, line: &str) {
+        for _ in 0..self.depth {
+            self.text.push_str("    ");
+        }
+        self.text.push_str(line);
+        self.text.push('\n');
+    }
+
+    /// A line that opens a bracket: what follows is a level deeper.
+    pub fn open(&mut self, line: &str) {
+        self.line(line);
+        self.depth += 1;
+    }
+
+    /// A line that closes the innermost open bracket.
+    pub fn close(&mut self, line: &str) {
+        self.depth = self.depth.saturating_sub(1);
+        self.line(line);
+    }
+
+    /// Lines a level deeper that do not open a bracket: a method chain's calls.
+    pub fn indented(&mut self, lines: impl FnOnce(&mut Lines)) {
+        self.depth += 1;
+        lines(self);
+        self.depth -= 1;
+    }
+
+    /// `head` with `list`'s items a line (or block) each between `[` and `]`, `[]` when it is
+    /// empty; `tail` follows the closing bracket.
+    pub fn list<T>(
+        &mut self,
+        head: &str,
+        list: &[T],
+        tail: &str,
+        mut item: impl FnMut(&T, &mut Lines),
+    ) {
+        if list.is_empty() {
+            self.line(&format!("{head}[]{tail}"));
+            return;
+        }
+        self.open(&format!("{head}["));
+        for entry in list {
+            item(entry, self);
+        }
+        self.close(&format!("]{tail}"));
+    }
+
+    /// The text written.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+}
+
+/// A Rust string literal of `text`: `{:?}` escapes exactly what a literal must.
+pub fn string(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// `&["a", "b"]`.
+pub fn strings(values: &[String]) -> String {
+    let values: Vec<String> = values.iter().map(|value| string(value)).collect();
+    format!("&[{}]", values.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_lists_indent_a_level_per_bracket() {
+        let mut out = Lines::default();
+        out.list(
+            "static A: &[&[u8]] = &",
+            &[vec![1], vec![]],
+            ";",
+            |row, out| {
+                out.list("&", row, ",", |n, out| out.line(&format!("{n},")));
+            },
+        );
+        assert_eq!(
+            out.into_text(),
+            "static A: &[&[u8]] = &[\n    &[\n        1,\n    ],\n    &[],\n];\n"
+        );
+    }
+
+    #[test]
+    fn strings_are_rust_literals() {
+        assert_eq!(string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+        assert_eq!(strings(&["x".to_owned(), "y".to_owned()]), r#"&["x", "y"]"#);
+    }
+}
