@@ -97,7 +97,9 @@ fn doc_lines(text: &str) -> Vec<String> {
     text.trim().lines().map(doc_value).collect()
 }
 
-fn doc_value(line: &str) -> String {
+/// A doc line's value as its `#[doc]` attribute carries it (and `///` prints it): a leading
+/// space, nothing for an empty line, trailing whitespace dropped.
+pub fn doc_value(line: &str) -> String {
     let line = line.trim_end();
     if line.is_empty() {
         String::new()

@@ -191,15 +191,10 @@ fn graph_pieces<'m>(model: &'m Model, graph: &'m GraphModel) -> Vec<Piece<'m>> {
 pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
     let docs = Docs::new(mode);
     let tokens = match piece {
-        Piece::Tables => {
-            return Emitted {
-                code: Code::Text(tables::text(&crate::tables::tables(model))),
-                docs: Vec::new(),
-            };
-        }
+        Piece::Tables => return text(tables::text(&crate::tables::tables(model))),
+        Piece::Type(ty) => return text(types::text(ty)),
         Piece::FileDoc(text) => docs.inner(text),
         Piece::Api(api) => api::tokens(api, &docs),
-        Piece::Type(ty) => types::tokens(ty, &docs),
         Piece::Resource(resource) => resources::tokens(model, resource, &docs),
         Piece::Operation(op) => operations::tokens(model, op, Service::OneNote, &docs),
         Piece::OperationType(op) => operations::op_type(model, op, &docs),
@@ -214,6 +209,14 @@ pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
     Emitted {
         code: Code::Tokens(tokens),
         docs: docs.into_blocks(),
+    }
+}
+
+/// A piece emitted as text, its docs written in.
+fn text(text: String) -> Emitted {
+    Emitted {
+        code: Code::Text(text),
+        docs: Vec::new(),
     }
 }
 

@@ -1,7 +1,13 @@
-//! Code written as text, already laid out, for pieces that are plain data (the schema tables,
-//! the command tree): one entry to a line, a level of indent per open bracket. Such pieces
-//! skip syn and prettyplease, whose cost grows with every literal and whose layout only
-//! matters where line widths decide breaks, which they never do here.
+//! Code written as text, already laid out, for pieces of a fixed form (the schema tables, the
+//! command tree, the models): one entry to a line, a level of indent per open bracket, and a
+//! list on one line unless that passes [`WIDTH`], then an item a line. Such pieces skip syn
+//! and prettyplease, whose cost grows with every token.
+
+use super::docs;
+
+/// The columns a line may take before a list in it is broken a line an item (rustfmt's
+/// default).
+pub const WIDTH: usize = 100;
 
 /// Laid-out lines: each at the current depth, four spaces a level.
 #[derive(Default)]
@@ -57,6 +63,66 @@ impl Lines {
             item(entry, self);
         }
         self.close(&format!("]{tail}"));
+    }
+
+    /// A doc block (`///` lines) of `text`, as `docs` writes one; nothing for empty text.
+    pub fn doc(&mut self, text: &str) {
+        for line in text.trim().lines() {
+            let line = format!("///{}", docs::doc_value(line).trim_end_matches(' '));
+            self.line(&line);
+        }
+    }
+
+    /// `head(a, b)tail`, or the items a line each when that passes the width; the last item
+    /// has a comma after it when broken if `trailing` (a parameter list, not an attribute).
+    pub fn parens(&mut self, head: &str, items: &[String], tail: &str, trailing: bool) {
+        let one_line = format!("{head}({}){tail}", items.join(", "));
+        if self.fits(&one_line) {
+            return self.line(&one_line);
+        }
+        self.open(&format!("{head}("));
+        for (index, item) in items.iter().enumerate() {
+            match trailing || index + 1 < items.len() {
+                true => self.line(&format!("{item},")),
+                false => self.line(item),
+            }
+        }
+        self.close(&format!("){tail}"));
+    }
+
+    /// `head { a, b }tail` (a struct literal), or the items a line each when that passes the
+    /// width.
+    pub fn braces(&mut self, head: &str, items: &[String], tail: &str) {
+        let one_line = match items.is_empty() {
+            true => format!("{head} {{}}{tail}"),
+            false => format!("{head} {{ {} }}{tail}", items.join(", ")),
+        };
+        if self.fits(&one_line) {
+            return self.line(&one_line);
+        }
+        self.open(&format!("{head} {{"));
+        for item in items {
+            self.line(&format!("{item},"));
+        }
+        self.close(&format!("}}{tail}"));
+    }
+
+    /// `head[a, b]tail` (an array), or the items a line each when that passes the width.
+    pub fn brackets(&mut self, head: &str, items: &[String], tail: &str) {
+        let one_line = format!("{head}[{}]{tail}", items.join(", "));
+        if self.fits(&one_line) {
+            return self.line(&one_line);
+        }
+        self.open(&format!("{head}["));
+        for item in items {
+            self.line(&format!("{item},"));
+        }
+        self.close(&format!("]{tail}"));
+    }
+
+    /// Whether `line` fits in [`WIDTH`] columns at the current depth.
+    fn fits(&self, line: &str) -> bool {
+        self.depth * 4 + line.chars().count() <= WIDTH
     }
 
     /// The text written.

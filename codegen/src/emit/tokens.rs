@@ -34,6 +34,20 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// The Rust type for a type reference, as text: what [`rust_type`] is as tokens.
+pub fn rust_type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Boolean => "bool".to_owned(),
+        TypeRef::Integer => "i64".to_owned(),
+        TypeRef::Number => "f64".to_owned(),
+        TypeRef::DateTime => "crate::DateTime".to_owned(),
+        TypeRef::Json => "serde_json::Value".to_owned(),
+        TypeRef::Named(name) => format!("crate::{name}"),
+        TypeRef::Array(inner) => format!("Vec<{}>", rust_type_text(inner)),
+    }
+}
+
 /// The markdown name of a type reference, for docs.
 pub fn type_doc(ty: &TypeRef) -> String {
     match ty {
@@ -45,5 +59,28 @@ pub fn type_doc(ty: &TypeRef) -> String {
         TypeRef::Json => "JSON".to_owned(),
         TypeRef::Named(name) => format!("[`{name}`](crate::{name})"),
         TypeRef::Array(inner) => format!("a list of {}", type_doc(inner)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_type_is_the_same_as_text_and_as_tokens() {
+        let named = TypeRef::Named("Section".to_owned());
+        for ty in [
+            TypeRef::String,
+            TypeRef::Boolean,
+            TypeRef::Integer,
+            TypeRef::Number,
+            TypeRef::DateTime,
+            TypeRef::Json,
+            TypeRef::Array(Box::new(TypeRef::Array(Box::new(named.clone())))),
+            named,
+        ] {
+            let tokens: String = rust_type(&ty).to_string().split_whitespace().collect();
+            assert_eq!(tokens, rust_type_text(&ty), "{ty:?}");
+        }
     }
 }

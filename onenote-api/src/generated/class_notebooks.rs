@@ -41,11 +41,7 @@ pub struct ClassNotebook {
     /// When the notebook was last changed.
     ///
     /// JSON `lastModifiedTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<crate::DateTime>,
     /// Whether this is the user's default notebook.
     ///
@@ -70,11 +66,7 @@ pub struct ClassNotebook {
     /// The URL of the notebook's section groups.
     ///
     /// JSON `sectionGroupsUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "sectionGroupsUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sectionGroupsUrl", default, skip_serializing_if = "Option::is_none")]
     pub section_groups_url: Option<String>,
     /// Links that open the notebook.
     ///
@@ -94,11 +86,7 @@ pub struct ClassNotebook {
     /// The sections created in every student's section group.
     ///
     /// JSON `studentSections`. `None` when absent (and not sent).
-    #[serde(
-        rename = "studentSections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "studentSections", default, skip_serializing_if = "Option::is_none")]
     pub student_sections: Option<Vec<String>>,
     /// The teachers (use `$expand=teachers` on lists).
     ///
@@ -284,9 +272,7 @@ pub struct ClassNotebookUpdate {
 impl ClassNotebookUpdate {
     /// Creates a `ClassNotebookUpdate` from its required fields; optional fields start as `None`.
     pub fn new(has_teacher_only_section_group: bool) -> Self {
-        Self {
-            has_teacher_only_section_group,
-        }
+        Self { has_teacher_only_section_group }
     }
 }
 /// The body that copies sections into a class notebook's content library.
@@ -321,11 +307,7 @@ pub struct CreateClassNotebook {
     /// JSON `studentSections`. `None` when absent (and not sent).
     ///
     /// Checked before sending: at least 1 item, each item not empty (error 20152), at most 50 characters (error 20155), none of `?` `*` `\` `/` `:` `<` `>` `|` `&` `#` `"` `%` `~` (error 20153). Source: 001, Kursnotizbücher erstellen: "studentSections: an array that contains one or more section names"; Microsoft's OneNote error codes 20152 (no name), 20155 (a section or section group name over 50 characters), 20153 (characters a section or section group name may not contain: `? * \ / : < > | & # " % ~`).
-    #[serde(
-        rename = "studentSections",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "studentSections", default, skip_serializing_if = "Option::is_none")]
     pub student_sections: Option<Vec<String>>,
     /// The teachers: one or more. Leave it out rather than send an empty list.
     ///
@@ -413,11 +395,7 @@ pub struct DistributePageToStudent {
     /// `true` skips the copy when the student already has a page with the same assignment id.
     ///
     /// JSON `ignoreIfStudentPageExists`. `None` when absent (and not sent).
-    #[serde(
-        rename = "ignoreIfStudentPageExists",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ignoreIfStudentPageExists", default, skip_serializing_if = "Option::is_none")]
     pub ignore_if_student_page_exists: Option<bool>,
 }
 impl DistributePageToStudent {
@@ -749,9 +727,7 @@ impl serde::Serialize for Language {
     }
 }
 impl<'de> serde::Deserialize<'de> for Language {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -775,10 +751,7 @@ pub struct Principal {
 impl Principal {
     /// Creates a `Principal` from its required fields; optional fields start as `None`.
     pub fn new(id: impl Into<String>, principal_type: crate::PrincipalType) -> Self {
-        Self {
-            id: id.into(),
-            principal_type,
-        }
+        Self { id: id.into(), principal_type }
     }
 }
 /// Whether a principal is one person or a group.
@@ -829,9 +802,7 @@ impl serde::Serialize for PrincipalType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PrincipalType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

@@ -83,11 +83,7 @@ pub struct GraphCopyNotebook {
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
     ///
     /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
-    #[serde(
-        rename = "siteCollectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "siteCollectionId", default, skip_serializing_if = "Option::is_none")]
     pub site_collection_id: Option<String>,
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
@@ -160,11 +156,7 @@ pub struct GraphCopyPage {
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
     ///
     /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
-    #[serde(
-        rename = "siteCollectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "siteCollectionId", default, skip_serializing_if = "Option::is_none")]
     pub site_collection_id: Option<String>,
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
@@ -177,12 +169,7 @@ pub struct GraphCopyPage {
 impl GraphCopyPage {
     /// Creates a `GraphCopyPage` from its required fields; optional fields start as `None`.
     pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            group_id: None,
-            site_collection_id: None,
-            site_id: None,
-        }
+        Self { id: id.into(), group_id: None, site_collection_id: None, site_id: None }
     }
     /// Sets `groupId` (`String`).
     pub fn with_group_id(mut self, value: impl Into<String>) -> Self {
@@ -224,11 +211,7 @@ pub struct GraphCopySection {
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
     ///
     /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
-    #[serde(
-        rename = "siteCollectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "siteCollectionId", default, skip_serializing_if = "Option::is_none")]
     pub site_collection_id: Option<String>,
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
@@ -291,9 +274,7 @@ pub struct GraphCreateNotebook {
 impl GraphCreateNotebook {
     /// Creates a `GraphCreateNotebook` from its required fields; optional fields start as `None`.
     pub fn new(display_name: impl Into<String>) -> Self {
-        Self {
-            display_name: display_name.into(),
-        }
+        Self { display_name: display_name.into() }
     }
 }
 /// The body that creates a section.
@@ -310,9 +291,7 @@ pub struct GraphCreateSection {
 impl GraphCreateSection {
     /// Creates a `GraphCreateSection` from its required fields; optional fields start as `None`.
     pub fn new(display_name: impl Into<String>) -> Self {
-        Self {
-            display_name: display_name.into(),
-        }
+        Self { display_name: display_name.into() }
     }
 }
 /// The body that creates a section group.
@@ -329,9 +308,7 @@ pub struct GraphCreateSectionGroup {
 impl GraphCreateSectionGroup {
     /// Creates a `GraphCreateSectionGroup` from its required fields; optional fields start as `None`.
     pub fn new(display_name: impl Into<String>) -> Self {
-        Self {
-            display_name: display_name.into(),
-        }
+        Self { display_name: display_name.into() }
     }
 }
 /// A link that opens a notebook, section or page.
@@ -443,11 +420,7 @@ pub struct GraphNotebook {
     /// When the notebook was created.
     ///
     /// JSON `createdDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDateTime", default, skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<crate::DateTime>,
     /// Who last changed it.
     ///
@@ -457,11 +430,7 @@ pub struct GraphNotebook {
     /// When the notebook was last changed.
     ///
     /// JSON `lastModifiedDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedDateTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<crate::DateTime>,
     /// Whether this is the user's default notebook.
     ///
@@ -486,11 +455,7 @@ pub struct GraphNotebook {
     /// The URL of the notebook's section groups.
     ///
     /// JSON `sectionGroupsUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "sectionGroupsUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sectionGroupsUrl", default, skip_serializing_if = "Option::is_none")]
     pub section_groups_url: Option<String>,
     /// Links that open the notebook.
     ///
@@ -596,11 +561,7 @@ pub struct GraphOneNoteLinks {
     /// Opens it in the OneNote client, if installed.
     ///
     /// JSON `oneNoteClientUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "oneNoteClientUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "oneNoteClientUrl", default, skip_serializing_if = "Option::is_none")]
     pub one_note_client_url: Option<crate::GraphExternalLink>,
     /// Opens it in OneNote on the web.
     ///
@@ -626,58 +587,32 @@ pub struct GraphOperationModel {
     /// The operation's id.
     ///
     /// JSON `id`. `None` when absent (and not sent).
-    #[serde(
-        rename = "id",
-        alias = "Id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "id", alias = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Where the operation stands.
     ///
     /// JSON `status`. `None` when absent (and not sent).
-    #[serde(
-        rename = "status",
-        alias = "Status",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "status", alias = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::GraphOperationStatus>,
     /// When the request was created.
     ///
     /// JSON `createdDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDateTime", default, skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<crate::DateTime>,
     /// When the operation last ran.
     ///
     /// JSON `lastActionDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastActionDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastActionDateTime", default, skip_serializing_if = "Option::is_none")]
     pub last_action_date_time: Option<crate::DateTime>,
     /// Copy operations: how far the operation is, as the service writes it (a string, e.g. `"50"`).
     ///
     /// JSON `percentComplete`. `None` when absent (and not sent).
-    #[serde(
-        rename = "percentComplete",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "percentComplete", default, skip_serializing_if = "Option::is_none")]
     pub percent_complete: Option<String>,
     /// When completed: the endpoint of the new or changed resource.
     ///
     /// JSON `resourceLocation`. `None` when absent (and not sent).
-    #[serde(
-        rename = "resourceLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceLocation", default, skip_serializing_if = "Option::is_none")]
     pub resource_location: Option<String>,
     /// When completed: the id of the resource.
     ///
@@ -797,9 +732,7 @@ impl serde::Serialize for GraphOperationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for GraphOperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -835,20 +768,12 @@ pub struct GraphPageMetadata {
     /// When the page was created.
     ///
     /// JSON `createdDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDateTime", default, skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<crate::DateTime>,
     /// When the page was last changed.
     ///
     /// JSON `lastModifiedDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedDateTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<crate::DateTime>,
     /// The URL of the page's HTML content.
     ///
@@ -1066,9 +991,7 @@ impl serde::Serialize for GraphPatchAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for GraphPatchAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1102,12 +1025,7 @@ pub struct GraphPatchContentCommand {
 impl GraphPatchContentCommand {
     /// Creates a `GraphPatchContentCommand` from its required fields; optional fields start as `None`.
     pub fn new(target: impl Into<String>, action: crate::GraphPatchAction) -> Self {
-        Self {
-            target: target.into(),
-            action,
-            position: None,
-            content: None,
-        }
+        Self { target: target.into(), action, position: None, content: None }
     }
     /// Sets `position` ([`GraphPatchInsertPosition`](crate::GraphPatchInsertPosition)).
     pub fn with_position(mut self, value: crate::GraphPatchInsertPosition) -> Self {
@@ -1168,9 +1086,7 @@ impl serde::Serialize for GraphPatchInsertPosition {
     }
 }
 impl<'de> serde::Deserialize<'de> for GraphPatchInsertPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1206,11 +1122,7 @@ pub struct GraphSection {
     /// When the section was created.
     ///
     /// JSON `createdDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDateTime", default, skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<crate::DateTime>,
     /// Who last changed it.
     ///
@@ -1220,11 +1132,7 @@ pub struct GraphSection {
     /// When the section was last changed.
     ///
     /// JSON `lastModifiedDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedDateTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<crate::DateTime>,
     /// Whether this is the user's default section.
     ///
@@ -1358,11 +1266,7 @@ pub struct GraphSectionGroup {
     /// When the section group was created.
     ///
     /// JSON `createdDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDateTime", default, skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<crate::DateTime>,
     /// Who last changed it.
     ///
@@ -1372,11 +1276,7 @@ pub struct GraphSectionGroup {
     /// When the section group was last changed.
     ///
     /// JSON `lastModifiedDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedDateTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_date_time: Option<crate::DateTime>,
     /// The URL of the section group's sections.
     ///
@@ -1386,11 +1286,7 @@ pub struct GraphSectionGroup {
     /// The URL of the section group's section groups.
     ///
     /// JSON `sectionGroupsUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "sectionGroupsUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sectionGroupsUrl", default, skip_serializing_if = "Option::is_none")]
     pub section_groups_url: Option<String>,
     /// The notebook that holds the section group. The default query expands it with only `id`, `name` and `self`.
     ///
@@ -1558,9 +1454,7 @@ impl serde::Serialize for GraphUserRole {
     }
 }
 impl<'de> serde::Deserialize<'de> for GraphUserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

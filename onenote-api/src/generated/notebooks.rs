@@ -17,11 +17,7 @@ pub struct CopyNotebook {
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
     ///
     /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
-    #[serde(
-        rename = "siteCollectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "siteCollectionId", default, skip_serializing_if = "Option::is_none")]
     pub site_collection_id: Option<String>,
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
@@ -196,11 +192,7 @@ pub struct Notebook {
     /// When the notebook was last changed.
     ///
     /// JSON `lastModifiedTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<crate::DateTime>,
     /// Whether this is the user's default notebook.
     ///
@@ -225,11 +217,7 @@ pub struct Notebook {
     /// The URL of the notebook's section groups.
     ///
     /// JSON `sectionGroupsUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "sectionGroupsUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sectionGroupsUrl", default, skip_serializing_if = "Option::is_none")]
     pub section_groups_url: Option<String>,
     /// Links that open the notebook.
     ///
@@ -335,11 +323,7 @@ pub struct OneNoteLinks {
     /// Opens it in the OneNote client, if installed.
     ///
     /// JSON `oneNoteClientUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "oneNoteClientUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "oneNoteClientUrl", default, skip_serializing_if = "Option::is_none")]
     pub one_note_client_url: Option<crate::ExternalLink>,
     /// Opens it in OneNote on the web.
     ///

@@ -6,58 +6,32 @@ pub struct OperationModel {
     /// The operation's id.
     ///
     /// JSON `id`. `None` when absent (and not sent).
-    #[serde(
-        rename = "id",
-        alias = "Id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "id", alias = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Where the operation stands.
     ///
     /// JSON `status`. `None` when absent (and not sent).
-    #[serde(
-        rename = "status",
-        alias = "Status",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "status", alias = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::OperationStatus>,
     /// When the request was created.
     ///
     /// JSON `createdDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createdDateTime", default, skip_serializing_if = "Option::is_none")]
     pub created_date_time: Option<crate::DateTime>,
     /// When the operation last ran.
     ///
     /// JSON `lastActionDateTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastActionDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastActionDateTime", default, skip_serializing_if = "Option::is_none")]
     pub last_action_date_time: Option<crate::DateTime>,
     /// Copy operations: how far the operation is, as the service writes it (a string, e.g. `"50"`).
     ///
     /// JSON `percentComplete`. `None` when absent (and not sent).
-    #[serde(
-        rename = "percentComplete",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "percentComplete", default, skip_serializing_if = "Option::is_none")]
     pub percent_complete: Option<String>,
     /// When completed: the endpoint of the new or changed resource.
     ///
     /// JSON `resourceLocation`. `None` when absent (and not sent).
-    #[serde(
-        rename = "resourceLocation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "resourceLocation", default, skip_serializing_if = "Option::is_none")]
     pub resource_location: Option<String>,
     /// When completed: the id of the resource.
     ///
@@ -72,11 +46,7 @@ pub struct OperationModel {
     /// When failed: the service's diagnostics.
     ///
     /// JSON `@api.diagnostics`. `None` when absent (and not sent).
-    #[serde(
-        rename = "@api.diagnostics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@api.diagnostics", default, skip_serializing_if = "Option::is_none")]
     pub api_diagnostics: Option<serde_json::Value>,
 }
 impl OperationModel {
@@ -191,9 +161,7 @@ impl serde::Serialize for OperationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for OperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

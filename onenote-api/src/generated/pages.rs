@@ -24,11 +24,7 @@ pub struct CopyPage {
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
     ///
     /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
-    #[serde(
-        rename = "siteCollectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "siteCollectionId", default, skip_serializing_if = "Option::is_none")]
     pub site_collection_id: Option<String>,
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
@@ -41,12 +37,7 @@ pub struct CopyPage {
 impl CopyPage {
     /// Creates a `CopyPage` from its required fields; optional fields start as `None`.
     pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            group_id: None,
-            site_collection_id: None,
-            site_id: None,
-        }
+        Self { id: id.into(), group_id: None, site_collection_id: None, site_id: None }
     }
     /// Sets `groupId` (`String`).
     pub fn with_group_id(mut self, value: impl Into<String>) -> Self {
@@ -124,11 +115,7 @@ pub struct PageMetadata {
     /// When the page was last changed.
     ///
     /// JSON `lastModifiedTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<crate::DateTime>,
     /// The URL of the page's HTML content.
     ///
@@ -237,10 +224,7 @@ impl PageMetadata {
         self
     }
     /// Sets `blockEditsInClientStartDate` ([`DateTime`](crate::DateTime)).
-    pub fn with_block_edits_in_client_start_date(
-        mut self,
-        value: crate::DateTime,
-    ) -> Self {
+    pub fn with_block_edits_in_client_start_date(mut self, value: crate::DateTime) -> Self {
         self.block_edits_in_client_start_date = Some(value);
         self
     }
@@ -317,9 +301,7 @@ impl serde::Serialize for PatchAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for PatchAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -353,12 +335,7 @@ pub struct PatchContentCommand {
 impl PatchContentCommand {
     /// Creates a `PatchContentCommand` from its required fields; optional fields start as `None`.
     pub fn new(target: impl Into<String>, action: crate::PatchAction) -> Self {
-        Self {
-            target: target.into(),
-            action,
-            position: None,
-            content: None,
-        }
+        Self { target: target.into(), action, position: None, content: None }
     }
     /// Sets `position` ([`PatchInsertPosition`](crate::PatchInsertPosition)).
     pub fn with_position(mut self, value: crate::PatchInsertPosition) -> Self {
@@ -419,9 +396,7 @@ impl serde::Serialize for PatchInsertPosition {
     }
 }
 impl<'de> serde::Deserialize<'de> for PatchInsertPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

@@ -21,10 +21,7 @@ pub struct CreatePermission {
 impl CreatePermission {
     /// Creates a `CreatePermission` from its required fields; optional fields start as `None`.
     pub fn new(user_role: crate::UserRole, user_id: impl Into<String>) -> Self {
-        Self {
-            user_role,
-            user_id: user_id.into(),
-        }
+        Self { user_role, user_id: user_id.into() }
     }
 }
 /// One principal's role on an entity.
@@ -147,9 +144,7 @@ impl serde::Serialize for UserRole {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

@@ -94,11 +94,7 @@ pub struct SectionGroup {
     /// When the section group was last changed.
     ///
     /// JSON `lastModifiedTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<crate::DateTime>,
     /// The URL of the section group's sections.
     ///
@@ -108,11 +104,7 @@ pub struct SectionGroup {
     /// The URL of the section group's section groups.
     ///
     /// JSON `sectionGroupsUrl`. `None` when absent (and not sent).
-    #[serde(
-        rename = "sectionGroupsUrl",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "sectionGroupsUrl", default, skip_serializing_if = "Option::is_none")]
     pub section_groups_url: Option<String>,
     /// The notebook that holds the section group. The default query expands it with only `id`, `name` and `self`.
     ///

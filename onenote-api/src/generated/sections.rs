@@ -24,11 +24,7 @@ pub struct CopySection {
     /// JSON `siteCollectionId`. `None` when absent (and not sent).
     ///
     /// Checked before sending: not empty. Source: Microsoft Graph copy pages ("section: copyToNotebook", "page: copyToSection", "notebook: copyNotebook"): the id of a group, site collection or site.
-    #[serde(
-        rename = "siteCollectionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "siteCollectionId", default, skip_serializing_if = "Option::is_none")]
     pub site_collection_id: Option<String>,
     /// The id of the SharePoint site to copy to; with `siteCollectionId`, only when copying to a SharePoint site.
     ///
@@ -135,11 +131,7 @@ pub struct Section {
     /// When the section was last changed.
     ///
     /// JSON `lastModifiedTime`. `None` when absent (and not sent).
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "lastModifiedTime", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_time: Option<crate::DateTime>,
     /// Whether this is the user's default section.
     ///

@@ -21,10 +21,7 @@ pub struct SiteMetadata {
 }
 impl SiteMetadata {
     /// Creates a `SiteMetadata` from its required fields; optional fields start as `None`.
-    pub fn new(
-        site_collection_id: impl Into<String>,
-        site_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(site_collection_id: impl Into<String>, site_id: impl Into<String>) -> Self {
         Self {
             odata_context: None,
             site_collection_id: site_collection_id.into(),

@@ -67,12 +67,7 @@ pub struct Helper {
 impl Helper {
     /// Creates a `Helper` from its required fields; optional fields start as `None`.
     pub fn new(task: impl Into<String>) -> Self {
-        Self {
-            name: None,
-            mood: None,
-            present: None,
-            task: task.into(),
-        }
+        Self { name: None, mood: None, present: None, task: task.into() }
     }
     /// Sets `name` (`String`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
@@ -102,9 +97,7 @@ pub struct Ids {
 impl Ids {
     /// Creates a `Ids` from its required fields; optional fields start as `None`.
     pub fn new(school_id: impl Into<String>) -> Self {
-        Self {
-            school_id: school_id.into(),
-        }
+        Self { school_id: school_id.into() }
     }
 }
 /// A lesson.
@@ -211,10 +204,7 @@ impl Lesson {
         self
     }
     /// Sets `lockedFrom` ([`DateTime`](crate::DateTime), or `Nullable::Null` to send `null`).
-    pub fn with_locked_from(
-        mut self,
-        value: impl Into<crate::Nullable<crate::DateTime>>,
-    ) -> Self {
+    pub fn with_locked_from(mut self, value: impl Into<crate::Nullable<crate::DateTime>>) -> Self {
         self.locked_from = Some(value.into());
         self
     }
@@ -292,9 +282,7 @@ impl serde::Serialize for Mood {
     }
 }
 impl<'de> serde::Deserialize<'de> for Mood {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -347,9 +335,7 @@ impl serde::Serialize for Subject {
     }
 }
 impl<'de> serde::Deserialize<'de> for Subject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

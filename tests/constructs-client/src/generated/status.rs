@@ -16,11 +16,7 @@ pub struct OperationModel {
     /// How far it is.
     ///
     /// JSON `percentComplete`. `None` when absent (and not sent).
-    #[serde(
-        rename = "percentComplete",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "percentComplete", default, skip_serializing_if = "Option::is_none")]
     pub percent_complete: Option<String>,
     /// Why it failed.
     ///
@@ -30,11 +26,7 @@ pub struct OperationModel {
     /// Diagnostics for support.
     ///
     /// JSON `@api.diagnostics`. `None` when absent (and not sent).
-    #[serde(
-        rename = "@api.diagnostics",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@api.diagnostics", default, skip_serializing_if = "Option::is_none")]
     pub api_diagnostics: Option<serde_json::Value>,
 }
 impl OperationModel {
@@ -118,9 +110,7 @@ impl serde::Serialize for OperationStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for OperationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
