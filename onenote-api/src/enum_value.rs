@@ -3,11 +3,19 @@
 /// The key lenient enums match on: lowercase, with spaces, `_` and `-` removed, so
 /// `notStarted`, `NotStarted`, `not started` and `not_started` all give `notstarted`.
 pub(crate) fn lenient_key(value: &str) -> String {
+    lenient_chars(value).collect()
+}
+
+/// Whether two values have the same [`lenient_key`], without making either key.
+pub(crate) fn lenient_eq(a: &str, b: &str) -> bool {
+    lenient_chars(a).eq(lenient_chars(b))
+}
+
+fn lenient_chars(value: &str) -> impl Iterator<Item = char> + '_ {
     value
         .chars()
         .filter(|c| !matches!(c, ' ' | '_' | '-'))
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 #[cfg(test)]
@@ -27,6 +35,8 @@ mod tests {
             assert_eq!(lenient_key(spelling), "notstarted", "{spelling}");
         }
         assert_eq!(lenient_key("İ"), "i\u{307}");
+        assert!(lenient_eq("Not Started", "notStarted"));
+        assert!(!lenient_eq("notStarted", "notStart"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use reqwest::Url;
 use crate::auth::Audience;
 use crate::body::{Body, JSON, Multipart};
 use crate::odata::{QueryOptions, encode_query};
-use crate::schema::{API, BodySchema, OperationSchema, Violation};
+use crate::schema::{API, BodySchema, JsonBody, OperationSchema, Violation};
 
 /// Largest success body read unless the call sets a limit; OneNote JSON is far smaller.
 pub(crate) const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
@@ -223,9 +223,9 @@ impl Call {
             Some(Pending::Json(Err(reason))) => Err(Refusal::from(reason)),
             // The bytes that will be sent, read back as the service (and the fake) will read
             // them, so the check judges exactly what goes out.
-            Some(Pending::Json(Ok(json))) => match serde_json::from_slice(&json) {
+            Some(Pending::Json(Ok(json))) => match JsonBody::parse(&json) {
                 Ok(value) => API
-                    .check_json(operation, &value)
+                    .check_json_body(operation, &value)
                     .map_err(Refusal::from)
                     .map(|()| Body::Json(json)),
                 Err(error) => Err(format!("the request body is not JSON: {error}").into()),

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use onenote_api::DateTime;
-use onenote_api::schema::{Api, BodySchema, OperationSchema};
+use onenote_api::schema::{Api, BodySchema, JsonBody, OperationSchema};
 use serde_json::{Map, Value};
 
 use super::urls::location_path;
@@ -95,10 +95,10 @@ impl Call<'_> {
             .map_err(refused)?;
         if let Some(BodySchema::Json { .. }) = &self.operation.body
             && self.is_json()
-            && let Ok(body) = serde_json::from_slice::<Value>(self.body)
+            && let Ok(body) = JsonBody::parse(self.body)
         {
             self.api
-                .check_json(self.operation, &body)
+                .check_json_body(self.operation, &body)
                 .map_err(refused)?;
         }
         Ok(())

@@ -65,7 +65,7 @@ mod request;
 mod response;
 #[path = "../../../onenote-api/src/retry.rs"]
 mod retry;
-#[path = "../../../onenote-api/src/schema.rs"]
+#[path = "../../../onenote-api/src/schema/mod.rs"]
 pub mod schema;
 #[path = "../../../onenote-api/src/service.rs"]
 mod service;
