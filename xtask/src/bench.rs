@@ -1132,6 +1132,8 @@ fn compile(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String
 
     let floor = hello(root, &temp.0, "hello-floor", &lock)?;
     let client = hello(root, &temp.0, "hello-client", &lock)?;
+    // The client a Rust user would otherwise pick for Graph's OneNote calls.
+    let graph_rs = hello(root, &temp.0, "hello-graph-rs", &lock)?;
     summary.add_without_instructions(
         "hello-floor (reqwest + serde + tokio, rustls/ring), clean debug build",
         figure(
@@ -1148,6 +1150,19 @@ fn compile(root: &Path, quick: bool, summary: &mut Summary) -> Result<(), String
             format!(
                 "{:.1} s, {} crates: {ratio:.2}× the floor",
                 client.seconds, client.crates
+            ),
+        ),
+        not_counted,
+    );
+
+    let ratio = client.seconds / graph_rs.seconds;
+    summary.add_without_instructions(
+        "hello-client vs the same call with graph-rs-sdk 3 (rustls), clean debug build",
+        figure(
+            ratio,
+            format!(
+                "{:.1} s vs {:.1} s, {} crates: {ratio:.2}×",
+                client.seconds, graph_rs.seconds, graph_rs.crates
             ),
         ),
         not_counted,
