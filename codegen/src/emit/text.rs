@@ -76,48 +76,47 @@ impl Lines {
     /// `head(a, b)tail`, or the items a line each when that passes the width; the last item
     /// has a comma after it when broken if `trailing` (a parameter list, not an attribute).
     pub fn parens(&mut self, head: &str, items: &[String], tail: &str, trailing: bool) {
-        let one_line = format!("{head}({}){tail}", items.join(", "));
+        self.delimited(head, ["(", ")"], "", items, tail, trailing);
+    }
+
+    /// `head { a, b }tail` (a struct literal), or the items a line each when that passes the
+    /// width.
+    pub fn braces(&mut self, head: &str, items: &[String], tail: &str) {
+        self.delimited(head, [" {", "}"], " ", items, tail, true);
+    }
+
+    /// `head[a, b]tail` (an array), or the items a line each when that passes the width.
+    pub fn brackets(&mut self, head: &str, items: &[String], tail: &str) {
+        self.delimited(head, ["[", "]"], "", items, tail, true);
+    }
+
+    /// `items` between `open` and `close` (with `pad` inside them) on one line, or a line
+    /// each, comma after, when that passes the width (the last without one unless
+    /// `trailing`).
+    fn delimited(
+        &mut self,
+        head: &str,
+        [open, close]: [&str; 2],
+        pad: &str,
+        items: &[String],
+        tail: &str,
+        trailing: bool,
+    ) {
+        let one_line = match items.is_empty() {
+            true => format!("{head}{open}{close}{tail}"),
+            false => format!("{head}{open}{pad}{}{pad}{close}{tail}", items.join(", ")),
+        };
         if self.fits(&one_line) {
             return self.line(&one_line);
         }
-        self.open(&format!("{head}("));
+        self.open(&format!("{head}{open}"));
         for (index, item) in items.iter().enumerate() {
             match trailing || index + 1 < items.len() {
                 true => self.line(&format!("{item},")),
                 false => self.line(item),
             }
         }
-        self.close(&format!("){tail}"));
-    }
-
-    /// `head { a, b }tail` (a struct literal), or the items a line each when that passes the
-    /// width.
-    pub fn braces(&mut self, head: &str, items: &[String], tail: &str) {
-        let one_line = match items.is_empty() {
-            true => format!("{head} {{}}{tail}"),
-            false => format!("{head} {{ {} }}{tail}", items.join(", ")),
-        };
-        if self.fits(&one_line) {
-            return self.line(&one_line);
-        }
-        self.open(&format!("{head} {{"));
-        for item in items {
-            self.line(&format!("{item},"));
-        }
-        self.close(&format!("}}{tail}"));
-    }
-
-    /// `head[a, b]tail` (an array), or the items a line each when that passes the width.
-    pub fn brackets(&mut self, head: &str, items: &[String], tail: &str) {
-        let one_line = format!("{head}[{}]{tail}", items.join(", "));
-        if self.fits(&one_line) {
-            return self.line(&one_line);
-        }
-        self.open(&format!("{head}["));
-        for item in items {
-            self.line(&format!("{item},"));
-        }
-        self.close(&format!("]{tail}"));
+        self.close(&format!("{close}{tail}"));
     }
 
     /// Whether `line` fits in [`WIDTH`] columns at the current depth.
@@ -160,6 +159,22 @@ mod tests {
         assert_eq!(
             out.into_text(),
             "static A: &[&[u8]] = &[\n    &[\n        1,\n    ],\n    &[],\n];\n"
+        );
+    }
+
+    #[test]
+    fn a_list_breaks_an_item_a_line_only_past_the_width() {
+        let mut out = Lines::default();
+        out.braces("Self", &["a".to_owned(), "b".to_owned()], "");
+        out.braces("Self", &[], ";");
+        let long = "x".repeat(60);
+        out.parens("#[serde", &[long.clone(), long.clone()], "]", false);
+        out.parens("fn f", &[long.clone(), long.clone()], " {", true);
+        assert_eq!(
+            out.into_text(),
+            format!(
+                "Self {{ a, b }}\nSelf {{}};\n#[serde(\n    {long},\n    {long}\n)]\nfn f(\n    {long},\n    {long},\n) {{\n"
+            )
         );
     }
 
