@@ -94,7 +94,15 @@ impl Docs {
 /// The values of a block's `#[doc]` attributes: each line with a leading space, an empty line
 /// empty, trailing whitespace dropped.
 fn doc_lines(text: &str) -> Vec<String> {
-    text.trim().lines().map(doc_value).collect()
+    lines(text).map(doc_value).collect()
+}
+
+/// The lines of a doc block, trimmed as a whole. A carriage return ends a line as a line feed
+/// does: a `///` comment may not hold one (rustc: "bare CR not allowed in doc-comment"), so a
+/// spec doc with one would otherwise make a file that does not compile.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    // `lines` ends a line at `\n` or `\r\n`; a `\r` left inside one ends a line too.
+    text.trim().lines().flat_map(|line| line.split('\r'))
 }
 
 /// A doc line's value as its `#[doc]` attribute carries it (and `///` prints it): a leading
@@ -131,7 +139,7 @@ pub fn restore(laid_out: &str, blocks: &[String], out: &mut String) -> Result<()
             .ok()
             .and_then(|index| blocks.get(index))
             .ok_or_else(|| format!("doc placeholder `{marker}{PLACEHOLDER}{key}` names no doc"))?;
-        for doc_line in block.lines() {
+        for doc_line in lines(block) {
             out.push_str(indent);
             out.push_str(marker);
             out.push_str(doc_value(doc_line).trim_end_matches(' '));
@@ -194,6 +202,18 @@ mod tests {
             restore("///#3\n", &[], &mut out),
             Err("doc placeholder `///#3` names no doc".to_owned())
         );
+    }
+
+    #[test]
+    fn a_carriage_return_ends_a_doc_line() {
+        let docs = Docs::new(DocMode::Inline);
+        assert_eq!(
+            docs.outer("a\rb\r\nc\n").to_string(),
+            quote!(#[doc = " a"] #[doc = " b"] #[doc = " c"]).to_string()
+        );
+        let mut out = String::new();
+        restore("///#0\n", &["a\rb".to_owned()], &mut out).unwrap();
+        assert_eq!(out, "/// a\n/// b\n");
     }
 
     #[test]

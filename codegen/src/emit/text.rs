@@ -67,7 +67,7 @@ impl Lines {
 
     /// A doc block (`///` lines) of `text`, as `docs` writes one; nothing for empty text.
     pub fn doc(&mut self, text: &str) {
-        for line in text.trim().lines() {
+        for line in docs::lines(text) {
             let line = format!("///{}", docs::doc_value(line).trim_end_matches(' '));
             self.line(&line);
         }
