@@ -178,12 +178,16 @@ pub fn generate(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
 pub fn render(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
     let files = format::files(&emit::plan(model), |piece| {
         emit::piece(model, piece, DocMode::Deferred)
-    })
-    .map_err(Error::from)?;
-    Ok(files
+    })?;
+    Ok(generated(files))
+}
+
+/// `format::files`' paths and texts as generated files.
+fn generated(files: Vec<(String, String)>) -> Vec<GeneratedFile> {
+    files
         .into_iter()
         .map(|(path, contents)| GeneratedFile { path, contents })
-        .collect())
+        .collect()
 }
 
 /// The reference output of a loaded model: every file emitted whole with its docs inline and
@@ -253,11 +257,8 @@ pub fn cli(sources: &[SpecSource]) -> Result<Vec<GeneratedFile>, Error> {
 /// core like [`render`]'s files.
 pub fn cli_files(model: &model::Model) -> Result<Vec<GeneratedFile>, Error> {
     let cli = cli::Emitter::new(model);
-    let files = format::files(&cli.plan(), |piece| cli.piece(piece)).map_err(Error::from)?;
-    Ok(files
-        .into_iter()
-        .map(|(path, contents)| GeneratedFile { path, contents })
-        .collect())
+    let files = format::files(&cli.plan(), |piece| cli.piece(piece))?;
+    Ok(generated(files))
 }
 
 /// Everything one spec makes, from one load: what `cargo xtask codegen` writes for the

@@ -7,7 +7,9 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use crate::emit::docs::{DocMode, Docs};
 use crate::emit::text::{Lines, string, strings};
+use crate::emit::tokens::ident;
 use crate::emit::{Code, Emitted, FilePlan};
 use crate::model::{
     AsyncForm, BodyModel, GraphModel, Host, LocationModel, Model, ODataOption, OperationModel,
@@ -15,7 +17,7 @@ use crate::model::{
 };
 
 use super::inputs::{Input, Kind, Role, Types, is_accepted, leaf_inputs, resource_inputs};
-use super::tree::{Command, CommandNode, NodeKind, commands, tree};
+use super::tree::{Command, CommandNode, NodeKind, leaves, tree};
 use super::words::word;
 
 /// The generated module of `onenote-cli` (`mod.rs`), made piece by piece like the client's
@@ -43,11 +45,12 @@ pub enum Piece<'c> {
 impl<'m> Emitter<'m> {
     /// Works out the tree, the commands and the body types of `model`'s command line.
     pub fn new(model: &'m Model) -> Self {
+        let tree = tree(model);
         Emitter {
             model,
             types: Types::new(model),
-            tree: tree(model),
-            commands: commands(model),
+            commands: leaves(&tree),
+            tree,
         }
     }
 
@@ -99,7 +102,7 @@ impl<'m> Emitter<'m> {
 }
 
 fn head_tokens() -> TokenStream {
-    let doc = inner_doc(
+    let doc = Docs::new(DocMode::Inline).inner(
         "The commands of `onenote`, generated from the spec: the command tree (one leaf per operation and mount, with its inputs) and, per command, the typed client call it makes. `crate::tree` turns the tree into clap commands; `crate::call` sends and prints.",
     );
     quote! {
@@ -107,18 +110,6 @@ fn head_tokens() -> TokenStream {
         use crate::call::{Context, Inputs, Run};
         use crate::failure::Failure;
         use crate::tree::{Input, Kind, Leaf, LocationFlag, Node, Role};
-    }
-}
-
-fn inner_doc(text: &str) -> TokenStream {
-    let text = format!(" {text}");
-    quote!(#![doc = #text])
-}
-
-fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
     }
 }
 

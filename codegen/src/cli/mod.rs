@@ -24,7 +24,7 @@ pub mod words;
 
 pub use check::check;
 pub use emit::{Emitter, Piece};
-pub use tree::{Command, CommandNode, NodeKind, commands, tree};
+pub use tree::{Command, CommandNode, NodeKind, commands, leaves, tree};
 pub use words::{RUNTIME_COMMAND_FLAGS, RUNTIME_COMMANDS, RUNTIME_GLOBAL_FLAGS};
 
 /// Where the generated file goes, relative to the workspace root.

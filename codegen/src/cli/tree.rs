@@ -97,8 +97,13 @@ fn children(residents: &BTreeMap<&Host, Vec<CommandNode>>, host: &Host) -> Vec<C
 
 /// Every leaf command, in tree order (the order `onenote --help` lists them).
 pub fn commands(model: &Model) -> Vec<Command> {
+    leaves(&tree(model))
+}
+
+/// Every leaf command of a tree already built, in tree order.
+pub fn leaves(tree: &[CommandNode]) -> Vec<Command> {
     let mut out = Vec::new();
-    walk(&tree(model), &mut Vec::new(), &mut Vec::new(), &mut out);
+    walk(tree, &mut Vec::new(), &mut Vec::new(), &mut out);
     out
 }
 

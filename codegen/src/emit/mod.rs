@@ -16,7 +16,7 @@ mod paths;
 mod resources;
 mod tables;
 pub mod text;
-mod tokens;
+pub(crate) mod tokens;
 mod types;
 
 use proc_macro2::{Ident, TokenStream};
@@ -190,33 +190,30 @@ fn graph_pieces<'m>(model: &'m Model, graph: &'m GraphModel) -> Vec<Piece<'m>> {
 /// Emits one piece, its docs written as `mode` says.
 pub fn piece(model: &Model, piece: Piece<'_>, mode: DocMode) -> Emitted {
     let docs = Docs::new(mode);
-    let tokens = match piece {
-        Piece::Tables => return text(tables::text(&crate::tables::tables(model))),
-        Piece::Type(ty) => return text(types::text(ty)),
-        Piece::FileDoc(text) => docs.inner(text),
-        Piece::Api(api) => api::tokens(api, &docs),
-        Piece::Resource(resource) => resources::tokens(model, resource, &docs),
-        Piece::Operation(op) => operations::tokens(model, op, Service::OneNote, &docs),
-        Piece::OperationType(op) => operations::op_type(model, op, &docs),
-        Piece::Marker(resource) => resources::marker(resource, &docs),
-        Piece::Modules => modules(model),
-        Piece::GraphApi(graph) => graph::api(graph, &docs),
-        Piece::GraphAccessors(resource) => {
-            resources::accessors(model, resource, Service::Graph, &docs)
+    let code = match piece {
+        // Written as text, docs in it: the one doc mode there is.
+        Piece::Tables => Code::Text(tables::text(&crate::tables::tables(model))),
+        Piece::Type(ty) => Code::Text(types::text(ty)),
+        Piece::FileDoc(text) => Code::Tokens(docs.inner(text)),
+        Piece::Api(api) => Code::Tokens(api::tokens(api, &docs)),
+        Piece::Resource(resource) => Code::Tokens(resources::tokens(model, resource, &docs)),
+        Piece::Operation(op) => {
+            Code::Tokens(operations::tokens(model, op, Service::OneNote, &docs))
         }
-        Piece::GraphOperation(op) => operations::tokens(model, op, Service::Graph, &docs),
+        Piece::OperationType(op) => Code::Tokens(operations::op_type(model, op, &docs)),
+        Piece::Marker(resource) => Code::Tokens(resources::marker(resource, &docs)),
+        Piece::Modules => Code::Tokens(modules(model)),
+        Piece::GraphApi(graph) => Code::Tokens(graph::api(graph, &docs)),
+        Piece::GraphAccessors(resource) => {
+            Code::Tokens(resources::accessors(model, resource, Service::Graph, &docs))
+        }
+        Piece::GraphOperation(op) => {
+            Code::Tokens(operations::tokens(model, op, Service::Graph, &docs))
+        }
     };
     Emitted {
-        code: Code::Tokens(tokens),
+        code,
         docs: docs.into_blocks(),
-    }
-}
-
-/// A piece emitted as text, its docs written in.
-fn text(text: String) -> Emitted {
-    Emitted {
-        code: Code::Text(text),
-        docs: Vec::new(),
     }
 }
 

@@ -724,12 +724,7 @@ const DATE_TIME: &str = "a date and time (RFC 3339, e.g. 2016-10-11T00:00:00Z)";
 /// The string rules.
 fn string(rules: &Rules, text: &str, at: &Place, code: &'static str) -> Result<(), Violation> {
     // Most strings have no rule: nothing to count.
-    if rules.min_length.is_none()
-        && rules.max_length.is_none()
-        && rules.forbidden_characters.is_none()
-        && rules.pattern.is_none()
-        && rules.one_of.is_none()
-    {
+    if *rules == Rules::NONE {
         return Ok(());
     }
     let length = text.chars().count();
